@@ -1,0 +1,69 @@
+# Two commands do all set-up on a fresh machine: `make run` (portal with demo data) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) manage.py
+DEMO_ENTERPRISES ?= 5000
+
+.PHONY: install run serve demo test lint format messages worker beat bench deploy-check clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: $(PY) requirements.txt requirements-dev.txt
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+## install: create or update .venv and node_modules
+install: $(VENV)/.installed node_modules/.package-lock.json
+
+## messages: compile the translations
+messages: install
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v0
+
+## demo: migrate, load reference data and seed demo data (idempotent)
+demo: messages
+	$(MANAGE) migrate --no-input -v0
+	$(MANAGE) load_reference_data
+	$(MANAGE) seed_demo --enterprises $(DEMO_ENTERPRISES)
+
+## run: everything from a fresh clone, then serve on http://127.0.0.1:8000
+run: demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+## test: install what is missing and run the whole suite (DATABASE_URL when set, SQLite otherwise)
+test: messages
+	$(VENV)/bin/pytest -n 2 --dist loadgroup
+
+## lint: ruff
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## worker / beat: Celery processes (need CELERY_BROKER_URL)
+worker: install
+	$(VENV)/bin/celery -A smeportal worker --loglevel=INFO
+
+beat: install
+	$(VENV)/bin/celery -A smeportal beat --loglevel=INFO
+
+## bench: performance measurements on PostgreSQL (DATABASE_URL)
+bench: install
+	$(PY) -m benchmarks
+
+## deploy-check: Django's deployment checklist with production-like settings
+deploy-check: install
+	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	  ALLOWED_HOSTS=portal.example.gov.cn DATABASE_URL=sqlite:///:memory: $(MANAGE) check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles

@@ -1,0 +1,68 @@
+"""The navigation each role sees. Only pages the user's role may open are listed."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from assistance.roles import member_department_id
+from enterprises.roles import is_city_official, member_enterprise_id, official_district_id
+
+PUBLIC = [
+    (_("首页"), "home"),
+]
+ENTERPRISE = [
+    (_("企业信息"), "enterprises:profile"),
+]
+DISTRICT_OFFICIAL = [
+    (_("企业库"), "enterprises:list"),
+]
+CITY_OFFICIAL = [
+    (_("企业库"), "enterprises:list"),
+    (_("登记数据导入"), "enterprises:import"),
+]
+DEPARTMENT = []
+
+
+def role_of(user) -> str:
+    if not user.is_authenticated:
+        return "anonymous"
+    if is_city_official(user):
+        return "city_official"
+    if official_district_id(user) is not None:
+        return "district_official"
+    if member_department_id(user) is not None:
+        return "department"
+    if member_enterprise_id(user) is not None:
+        return "enterprise"
+    return "none"
+
+
+ROLE_LABELS = {
+    "anonymous": _("访客"),
+    "city_official": _("市级管理人员"),
+    "district_official": _("区县管理人员"),
+    "department": _("部门用户"),
+    "enterprise": _("企业用户"),
+    "none": _("未分配角色"),
+}
+ROLE_NAV = {
+    "city_official": CITY_OFFICIAL,
+    "district_official": DISTRICT_OFFICIAL,
+    "department": DEPARTMENT,
+    "enterprise": ENTERPRISE,
+}
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None:
+        return {}
+    role = role_of(user)
+    items = PUBLIC + ROLE_NAV.get(role, [])
+    return {
+        "portal_role": role,
+        "portal_role_label": ROLE_LABELS[role],
+        "portal_nav": [
+            {"label": label, "url": reverse(name), "active": request.path == reverse(name)}
+            for label, name in items
+        ],
+    }

@@ -1,0 +1,43 @@
+from django.contrib import admin
+
+from .models import District, Enterprise, EnterpriseMembership, IndustryCluster, OfficialMembership
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "sort_order"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(IndustryCluster)
+class IndustryClusterAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "sort_order"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(admin.ModelAdmin):
+    list_display = ["name", "credit_code", "managing_district", "established_on", "origin", "status", "in_cultivation_pool"]
+    list_filter = ["managing_district", "origin", "status", "in_cultivation_pool", "confirmed", "cluster"]
+    search_fields = ["name", "credit_code"]
+    list_select_related = ["managing_district"]
+    autocomplete_fields = ["registered_district", "managing_district", "cluster"]
+    readonly_fields = ["created_at", "updated_at", "created_by", "updated_by"]
+    show_full_result_count = False
+    date_hierarchy = "established_on"
+
+
+@admin.register(EnterpriseMembership)
+class EnterpriseMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "enterprise", "contact_name", "contact_phone"]
+    search_fields = ["user__username", "enterprise__name", "enterprise__credit_code"]
+    raw_id_fields = ["user", "enterprise"]
+
+
+@admin.register(OfficialMembership)
+class OfficialMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "district"]
+    list_filter = ["district"]
+    search_fields = ["user__username"]
+    raw_id_fields = ["user"]

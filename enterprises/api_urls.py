@@ -1,0 +1,7 @@
+from rest_framework.routers import SimpleRouter
+
+from .api import EnterpriseViewSet
+
+router = SimpleRouter()
+router.register("", EnterpriseViewSet, basename="enterprise")
+urlpatterns = router.urls

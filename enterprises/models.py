@@ -1,0 +1,189 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from smeportal.models import TrackedModel
+
+from .creditcode import CREDIT_CODE_PATTERN
+
+
+class District(models.Model):
+    """An administrative district/county/city, or a functional zone managed as its own agency."""
+
+    class Kind(models.TextChoices):
+        DISTRICT = "district", _("市辖区")
+        COUNTY = "county", _("县")
+        COUNTY_CITY = "county_city", _("县级市")
+        ZONE = "zone", _("功能区")
+
+    code = models.CharField(_("代码"), max_length=12, unique=True)
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("区县/功能区")
+        verbose_name_plural = _("区县/功能区")
+        constraints = [
+            # Official GB/T 2260 codes are six digits; zones use internal codes that start with a letter.
+            models.CheckConstraint(
+                condition=(~Q(kind="zone") & Q(code__regex=r"^[0-9]{6}$")) | (Q(kind="zone") & Q(code__regex=r"^Z[A-Z0-9]+$")),
+                name="district_code_shape",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_zone(self) -> bool:
+        return self.kind == self.Kind.ZONE
+
+
+class IndustryCluster(models.Model):
+    """One of the city's priority industry clusters."""
+
+    code = models.CharField(_("代码"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    # GB/T 4754 code prefixes (section letters or 2-4 digit codes) that belong to the cluster.
+    industry_prefixes = models.JSONField(_("行业代码前缀"), default=list, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("重点产业集群")
+        verbose_name_plural = _("重点产业集群")
+
+    def __str__(self):
+        return self.name
+
+
+class Enterprise(TrackedModel):
+    class Origin(models.TextChoices):
+        NEW = "new", _("新设立")
+        INTRODUCED = "introduced", _("招商引进")
+        EXISTING = "existing", _("存量企业")
+
+    class FounderCategory(models.TextChoices):
+        NONE = "", _("未标注")
+        RETIREE = "retiree", _("离退休人员")
+        PUBLIC_EMPLOYEE = "public_employee", _("机关事业单位人员")
+        SOE_STAFF = "soe_staff", _("国有企业人员")
+        UNIVERSITY_TEACHER = "university_teacher", _("高校教师")
+        RESEARCH_STAFF = "research_staff", _("科研院所人员")
+        GRADUATE = "graduate", _("高校毕业生")
+        RETURNING_MIGRANT = "returning_migrant", _("返乡创业人员（凤还巢）")
+        OTHER = "other", _("其他")
+
+    class Status(models.TextChoices):
+        OPERATING = "operating", _("存续")
+        CANCELLED = "cancelled", _("注销")
+        REVOKED_LICENCE = "revoked_licence", _("吊销")
+        MOVED_OUT = "moved_out", _("迁出")
+
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    name = models.CharField(_("企业名称"), max_length=200, db_index=True)
+    legal_representative = models.CharField(_("法定代表人"), max_length=100, blank=True)
+    established_on = models.DateField(_("成立日期"), db_index=True)
+    registered_capital = models.DecimalField(
+        _("注册资本（万元）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    enterprise_type = models.CharField(_("企业类型"), max_length=100, blank=True)
+    address = models.CharField(_("住所"), max_length=300, blank=True)
+    registration_authority = models.CharField(_("登记机关"), max_length=100, blank=True)
+    industry_code = models.CharField(_("行业代码（GB/T 4754）"), max_length=5, blank=True)
+    industry_section = models.CharField(_("行业门类"), max_length=1, blank=True)
+    industry_name = models.CharField(_("行业名称"), max_length=100, blank=True)
+    cluster = models.ForeignKey(
+        IndustryCluster, verbose_name=_("产业集群"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="enterprises",
+    )
+    registered_district = models.ForeignKey(
+        District, verbose_name=_("注册地区县"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="registered_enterprises",
+    )
+    managing_district = models.ForeignKey(
+        District, verbose_name=_("管理区县/功能区"), on_delete=models.PROTECT, related_name="managed_enterprises",
+    )
+    origin = models.CharField(_("来源"), max_length=12, choices=Origin.choices, default=Origin.NEW)
+    introduced_on = models.DateField(_("引进日期"), null=True, blank=True)
+    founder_category = models.CharField(
+        _("创办人类别"), max_length=24, choices=FounderCategory.choices, default="", blank=True
+    )
+    military_civilian = models.BooleanField(_("军民融合"), default=False)
+    status = models.CharField(_("登记状态"), max_length=16, choices=Status.choices, default=Status.OPERATING)
+    on_abnormal_list = models.BooleanField(_("列入经营异常名录"), default=False)
+    seriously_dishonest = models.BooleanField(_("列入严重失信名单"), default=False)
+    in_cultivation_pool = models.BooleanField(_("入选培育库"), default=False, db_index=True)
+    # Self-registered enterprises not (yet) in the regulator's registry wait for the district to confirm.
+    confirmed = models.BooleanField(_("已确认"), default=True)
+
+    class Meta:
+        ordering = ["-established_on", "id"]
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业")
+        constraints = [
+            models.CheckConstraint(condition=Q(credit_code__regex=CREDIT_CODE_PATTERN), name="enterprise_credit_code_shape"),
+            models.CheckConstraint(
+                condition=Q(registered_capital__isnull=True) | Q(registered_capital__gte=Decimal("0")),
+                name="enterprise_capital_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=~Q(origin="introduced") | Q(introduced_on__isnull=False),
+                name="enterprise_introduced_has_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["managing_district", "established_on"]),
+            models.Index(fields=["origin", "established_on"]),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("enterprises:detail", args=[self.pk])
+
+
+class EnterpriseMembership(TrackedModel):
+    """Links a user account to the one enterprise it acts for."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="enterprise_membership"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("企业用户")
+        verbose_name_plural = _("企业用户")
+
+    def __str__(self):
+        return f"{self.user} → {self.enterprise}"
+
+
+class OfficialMembership(TrackedModel):
+    """A government official: of one district or zone, or of the whole city when district is empty."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="official_membership"
+    )
+    district = models.ForeignKey(
+        District, verbose_name=_("区县/功能区"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="officials", help_text=_("留空表示市级管理人员。"),
+    )
+
+    class Meta:
+        verbose_name = _("政府管理人员")
+        verbose_name_plural = _("政府管理人员")
+
+    def __str__(self):
+        return f"{self.user} → {self.district or _('全市')}"

@@ -1,0 +1,89 @@
+"""factory_boy factories shared by the whole suite."""
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+
+from assistance.models import Department, DepartmentMembership
+from enterprises.creditcode import ALPHABET, with_check_character
+from enterprises.models import District, Enterprise, EnterpriseMembership, OfficialMembership
+
+
+def credit_code_for(n: int, area: str = "510703") -> str:
+    """A valid credit code whose organisation part encodes n (unique per n)."""
+    digits = []
+    for _ in range(8):
+        n, rest = divmod(n, len(ALPHABET))
+        digits.append(ALPHABET[rest])
+    return with_check_character(f"91{area}M{''.join(reversed(digits))}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.cn")
+    password = factory.django.Password("portal-pass-2026")
+
+
+class DistrictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = District
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"{519000 + n}")
+    name = factory.Sequence(lambda n: f"测试区{n}")
+    kind = District.Kind.DISTRICT
+
+
+class EnterpriseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enterprise
+
+    credit_code = factory.Sequence(lambda n: credit_code_for(n + 1))
+    name = factory.Sequence(lambda n: f"绵阳测试科技有限公司{n}")
+    legal_representative = "张三"
+    established_on = dt.date(2025, 3, 1)
+    registered_capital = Decimal("100.00")
+    managing_district = factory.SubFactory(DistrictFactory)
+    registered_district = factory.SelfAttribute("managing_district")
+    industry_section = "I"
+    industry_code = "6510"
+    industry_name = "软件开发"
+
+
+class EnterpriseMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EnterpriseMembership
+
+    user = factory.SubFactory(UserFactory)
+    enterprise = factory.SubFactory(EnterpriseFactory)
+
+
+class OfficialMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OfficialMembership
+
+    user = factory.SubFactory(UserFactory)
+    district = factory.SubFactory(DistrictFactory)
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"dept{n}")
+    name = factory.Sequence(lambda n: f"市测试局{n}")
+
+
+class DepartmentMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DepartmentMembership
+
+    user = factory.SubFactory(UserFactory)
+    department = factory.SubFactory(DepartmentFactory)
