@@ -62,7 +62,6 @@ def navigation(request):
         "portal_role": role,
         "portal_role_label": ROLE_LABELS[role],
         "portal_nav": [
-            {"label": label, "url": reverse(name), "active": request.path == reverse(name)}
-            for label, name in items
+            {"label": label, "url": reverse(name), "active": request.path == reverse(name)} for label, name in items
         ],
     }

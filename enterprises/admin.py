@@ -18,7 +18,15 @@ class IndustryClusterAdmin(admin.ModelAdmin):
 
 @admin.register(Enterprise)
 class EnterpriseAdmin(admin.ModelAdmin):
-    list_display = ["name", "credit_code", "managing_district", "established_on", "origin", "status", "in_cultivation_pool"]
+    list_display = [
+        "name",
+        "credit_code",
+        "managing_district",
+        "established_on",
+        "origin",
+        "status",
+        "in_cultivation_pool",
+    ]
     list_filter = ["managing_district", "origin", "status", "in_cultivation_pool", "confirmed", "cluster"]
     search_fields = ["name", "credit_code"]
     list_select_related = ["managing_district"]

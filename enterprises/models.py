@@ -32,7 +32,8 @@ class District(models.Model):
         constraints = [
             # Official GB/T 2260 codes are six digits; zones use internal codes that start with a letter.
             models.CheckConstraint(
-                condition=(~Q(kind="zone") & Q(code__regex=r"^[0-9]{6}$")) | (Q(kind="zone") & Q(code__regex=r"^Z[A-Z0-9]+$")),
+                condition=(~Q(kind="zone") & Q(code__regex=r"^[0-9]{6}$"))
+                | (Q(kind="zone") & Q(code__regex=r"^Z[A-Z0-9]+$")),
                 name="district_code_shape",
             ),
         ]
@@ -100,15 +101,26 @@ class Enterprise(TrackedModel):
     industry_section = models.CharField(_("行业门类"), max_length=1, blank=True)
     industry_name = models.CharField(_("行业名称"), max_length=100, blank=True)
     cluster = models.ForeignKey(
-        IndustryCluster, verbose_name=_("产业集群"), null=True, blank=True, on_delete=models.PROTECT,
+        IndustryCluster,
+        verbose_name=_("产业集群"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="enterprises",
     )
     registered_district = models.ForeignKey(
-        District, verbose_name=_("注册地区县"), null=True, blank=True, on_delete=models.PROTECT,
+        District,
+        verbose_name=_("注册地区县"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="registered_enterprises",
     )
     managing_district = models.ForeignKey(
-        District, verbose_name=_("管理区县/功能区"), on_delete=models.PROTECT, related_name="managed_enterprises",
+        District,
+        verbose_name=_("管理区县/功能区"),
+        on_delete=models.PROTECT,
+        related_name="managed_enterprises",
     )
     origin = models.CharField(_("来源"), max_length=12, choices=Origin.choices, default=Origin.NEW)
     introduced_on = models.DateField(_("引进日期"), null=True, blank=True)
@@ -128,7 +140,9 @@ class Enterprise(TrackedModel):
         verbose_name = _("企业")
         verbose_name_plural = _("企业")
         constraints = [
-            models.CheckConstraint(condition=Q(credit_code__regex=CREDIT_CODE_PATTERN), name="enterprise_credit_code_shape"),
+            models.CheckConstraint(
+                condition=Q(credit_code__regex=CREDIT_CODE_PATTERN), name="enterprise_credit_code_shape"
+            ),
             models.CheckConstraint(
                 condition=Q(registered_capital__isnull=True) | Q(registered_capital__gte=Decimal("0")),
                 name="enterprise_capital_not_negative",
@@ -177,8 +191,13 @@ class OfficialMembership(TrackedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="official_membership"
     )
     district = models.ForeignKey(
-        District, verbose_name=_("区县/功能区"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="officials", help_text=_("留空表示市级管理人员。"),
+        District,
+        verbose_name=_("区县/功能区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="officials",
+        help_text=_("留空表示市级管理人员。"),
     )
 
     class Meta:

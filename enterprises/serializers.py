@@ -10,9 +10,26 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     class Meta:
         model = Enterprise
         fields = [
-            "id", "credit_code", "name", "legal_representative", "established_on", "registered_capital",
-            "enterprise_type", "industry_section", "industry_code", "industry_name", "cluster",
-            "managing_district", "origin", "introduced_on", "founder_category", "military_civilian", "status",
-            "on_abnormal_list", "seriously_dishonest", "in_cultivation_pool", "confirmed",
+            "id",
+            "credit_code",
+            "name",
+            "legal_representative",
+            "established_on",
+            "registered_capital",
+            "enterprise_type",
+            "industry_section",
+            "industry_code",
+            "industry_name",
+            "cluster",
+            "managing_district",
+            "origin",
+            "introduced_on",
+            "founder_category",
+            "military_civilian",
+            "status",
+            "on_abnormal_list",
+            "seriously_dishonest",
+            "in_cultivation_pool",
+            "confirmed",
         ]
         read_only_fields = fields

@@ -4,4 +4,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("enterprises/", include("enterprises.api_urls")),
+    path("certification/", include("certification.api_urls")),
 ]

@@ -192,4 +192,6 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
 # The city's districts, zones, clusters and departments; another city replaces this file.
-REFERENCE_DATA_FILE = env.path("REFERENCE_DATA_FILE", default=BASE_DIR / "enterprises" / "data" / "reference_mianyang.json")
+REFERENCE_DATA_FILE = env.path(
+    "REFERENCE_DATA_FILE", default=BASE_DIR / "enterprises" / "data" / "reference_mianyang.json"
+)

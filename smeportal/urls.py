@@ -12,6 +12,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("enterprises.account_urls")),
     path("enterprises/", include("enterprises.urls")),
+    path("certification/", include("certification.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("smeportal.api_urls")),

@@ -109,8 +109,14 @@ def admin_user_persona(db):
 
 
 PERSONAS = [
-    "anonymous", "enterprise_user", "other_enterprise_user", "district_official", "other_district_official",
-    "department_user", "city_official", "admin_user_persona",
+    "anonymous",
+    "enterprise_user",
+    "other_enterprise_user",
+    "district_official",
+    "other_district_official",
+    "department_user",
+    "city_official",
+    "admin_user_persona",
 ]
 
 

@@ -19,6 +19,6 @@ class Command(BaseCommand):
         data = json.loads(file.read_text(encoding="utf-8"))
         counts = reference_data_load(districts=data["districts"], clusters=data["clusters"])
         counts["departments"] = departments_load(departments=data["departments"])
-        self.stdout.write(self.style.SUCCESS(
-            "districts={districts} clusters={clusters} departments={departments}".format(**counts)
-        ))
+        self.stdout.write(
+            self.style.SUCCESS("districts={districts} clusters={clusters} departments={departments}".format(**counts))
+        )
