@@ -5,8 +5,15 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("asset", ["vendor/bootstrap/css/bootstrap.min.css", "vendor/htmx/htmx.min.js",
-                                   "vendor/echarts/echarts.min.js", "vendor/bootstrap/js/bootstrap.bundle.min.js"])
+@pytest.mark.parametrize(
+    "asset",
+    [
+        "vendor/bootstrap/css/bootstrap.min.css",
+        "vendor/htmx/htmx.min.js",
+        "vendor/echarts/echarts.min.js",
+        "vendor/bootstrap/js/bootstrap.bundle.min.js",
+    ],
+)
 def test_front_end_packages_are_served_locally(asset):
     assert finders.find(asset), f"{asset} missing: run `make install` (npm ci)"
 

@@ -25,8 +25,12 @@ def test_app_reads_django_settings():
 
 
 def _start(*args, tmp_path):
-    env = {**os.environ, "CELERY_BROKER_URL": BROKER, "CELERY_RESULT_BACKEND": BROKER,
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'celery.sqlite3'}"}
+    env = {
+        **os.environ,
+        "CELERY_BROKER_URL": BROKER,
+        "CELERY_RESULT_BACKEND": BROKER,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'celery.sqlite3'}",
+    }
     log = open(tmp_path / f"{args[0]}.log", "w+")  # noqa: SIM115 - closed by the caller via the process
     return subprocess.Popen([CELERY, "-A", "smeportal", *args], cwd=ROOT, env=env, stdout=log, stderr=log), log
 
