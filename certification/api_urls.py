@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from .api import EvaluateView
+
+urlpatterns = [
+    path("evaluate/", EvaluateView.as_view(), name="certification-evaluate"),
+]

@@ -8,6 +8,7 @@ from enterprises.roles import is_city_official, member_enterprise_id, official_d
 
 PUBLIC = [
     (_("首页"), "home"),
+    (_("自评计算器"), "certification:calculator"),
 ]
 ENTERPRISE = [
     (_("企业信息"), "enterprises:profile"),
