@@ -14,10 +14,20 @@ class EnterpriseFilter(django_filters.FilterSet):
     origin = django_filters.ChoiceFilter(label=_("来源"), choices=Enterprise.Origin.choices)
     status = django_filters.ChoiceFilter(label=_("登记状态"), choices=Enterprise.Status.choices)
     in_cultivation_pool = django_filters.BooleanFilter(label=_("入选培育库"))
+    confirmed = django_filters.BooleanFilter(label=_("已确认"))
 
     class Meta:
         model = Enterprise
-        fields = ["q", "managing_district", "cluster", "industry_section", "origin", "status", "in_cultivation_pool"]
+        fields = [
+            "q",
+            "managing_district",
+            "cluster",
+            "industry_section",
+            "origin",
+            "status",
+            "in_cultivation_pool",
+            "confirmed",
+        ]
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

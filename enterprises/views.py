@@ -1,11 +1,17 @@
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from smeportal.pagination import paginate_without_count
 
 from .filters import EnterpriseFilter
+from .models import Enterprise
 from .permissions import enterprise_user_required, official_required
 from .roles import member_enterprise_id
 from .selectors import enterprises_visible_to
+from .services import ConfirmationError, enterprise_confirm
 
 
 @official_required
@@ -27,3 +33,18 @@ def enterprise_detail(request, pk: int):
 def enterprise_profile(request):
     enterprise = get_object_or_404(enterprises_visible_to(request.user), pk=member_enterprise_id(request.user))
     return render(request, "enterprises/profile.html", {"enterprise": enterprise})
+
+
+@require_POST
+@official_required
+def enterprise_confirm_view(request, pk: int):
+    """A district official (or the city) confirms a self-registered enterprise; outside scope → 404."""
+    try:
+        enterprise = enterprise_confirm(enterprise_id=pk, actor=request.user)
+    except Enterprise.DoesNotExist:
+        raise Http404 from None
+    except ConfirmationError as error:
+        messages.warning(request, str(error))
+    else:
+        messages.success(request, _("已确认企业“%(name)s”。") % {"name": enterprise.name})
+    return redirect("enterprises:detail", pk=pk)
