@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import District, Enterprise, EnterpriseMembership, IndustryCluster, OfficialMembership
+from .models import District, Enterprise, EnterpriseMembership, IndustryCluster, OfficialMembership, RegistryImport
 
 
 @admin.register(District)
@@ -49,3 +49,12 @@ class OfficialMembershipAdmin(admin.ModelAdmin):
     list_filter = ["district"]
     search_fields = ["user__username"]
     raw_id_fields = ["user"]
+
+
+@admin.register(RegistryImport)
+class RegistryImportAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "original_name", "uploaded_by", "status", "progress", "finished_at"]
+    list_filter = ["status"]
+    search_fields = ["original_name", "uploaded_by__username"]
+    raw_id_fields = ["uploaded_by"]
+    readonly_fields = ["created_at", "started_at", "finished_at", "updated_at", "counts", "progress", "stage"]

@@ -1,14 +1,24 @@
+import logging
+import tempfile
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
+import pandas as pd
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import registry_import
 from .creditcode import is_valid_credit_code, normalize_credit_code
-from .models import District, Enterprise, EnterpriseMembership, IndustryCluster
+from .models import District, Enterprise, EnterpriseMembership, IndustryCluster, RegistryImport
 from .roles import is_official
 from .selectors import enterprises_visible_to
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -122,3 +132,221 @@ def enterprise_confirm(*, enterprise_id: int, actor) -> Enterprise:
     enterprise.updated_by = actor
     enterprise.save(update_fields=["confirmed", "updated_by", "updated_at"])
     return enterprise
+
+
+# --- Registry import: the market regulator's export of newly registered enterprises -------------
+
+# Registry fields the import writes and compares (everything else on Enterprise is the portal's own).
+REGISTRY_TEXT_FIELDS = (
+    "name",
+    "legal_representative",
+    "enterprise_type",
+    "registration_authority",
+    "address",
+    "industry_section",
+    "industry_code",
+    "industry_name",
+    "status",
+)
+REGISTRY_ID_FIELDS = ("managing_district_id", "registered_district_id")
+REGISTRY_FIELDS = (
+    *REGISTRY_TEXT_FIELDS,
+    *REGISTRY_ID_FIELDS,
+    "established_on",
+    "registered_capital",
+    "cluster_id",
+    "confirmed",
+)
+REGISTRY_WRITE_BATCH = 1000
+_REGISTRY_LOCK_KEY = 0x5EED_1A7  # pg_advisory_xact_lock key: one registry import writes at a time
+
+
+def registry_import_lookups() -> "registry_import.RegistryLookups":
+    """District names/codes and cluster prefixes → ids, for the pure validation module (2 queries)."""
+    by_name, by_code = {}, {}
+    for pk, name, code, kind in District.objects.values_list("id", "name", "code", "kind"):
+        by_name[name] = pk
+        if kind != District.Kind.ZONE:
+            by_code[code] = pk
+    prefixes = {}
+    for pk, industry_prefixes in IndustryCluster.objects.order_by("sort_order", "code").values_list(
+        "id", "industry_prefixes"
+    ):
+        for prefix in industry_prefixes or []:
+            prefixes.setdefault(str(prefix), pk)
+    return registry_import.RegistryLookups(
+        district_ids_by_name=by_name, district_ids_by_code=by_code, cluster_ids_by_prefix=prefixes
+    )
+
+
+def registry_import_parse(*, source, filename: str | None = None) -> "registry_import.RegistryParseResult":
+    """Read and validate a registry file (no writes). Raises registry_import.RegistryFileError."""
+    frame = registry_import.read_registry_file(source, filename=filename)
+    return registry_import.validate_registry(frame, registry_import_lookups(), today=timezone.localdate())
+
+
+def _registry_differs(new: pd.Series, old: pd.Series, field: str) -> pd.Series:
+    if field == "established_on":
+        return pd.Series(new.to_numpy() != pd.to_datetime(old).to_numpy(), index=new.index)
+    if field == "registered_capital":
+        old_amount = pd.to_numeric(old.astype(object), errors="coerce").astype("float64").round(2)
+        both_missing = new.isna() & old_amount.isna()
+        return ~both_missing & ~(new == old_amount).fillna(False)
+    if field == "cluster_id":  # an industry without a cluster keeps whatever cluster was set by hand
+        new_ids = new.astype("Int64")
+        return (new_ids.notna() & (new_ids != old.astype("Float64").astype("Int64").fillna(-1))).fillna(False)
+    if field in REGISTRY_ID_FIELDS:
+        return new.astype("Int64").fillna(-1) != old.astype("Float64").astype("Int64").fillna(-1)
+    if field == "confirmed":
+        return ~old.astype(bool)
+    return new.fillna("").astype(str) != old.fillna("").astype(str)
+
+
+def _registry_records(frame: pd.DataFrame) -> list[dict]:
+    """Model keyword arguments per row (python values: date, Decimal, None)."""
+    frame = frame.assign(established_on=frame["established_on"].dt.date, confirmed=True)
+    frame = frame.astype(object).where(frame.notna(), None)
+    records = frame[["credit_code", *REGISTRY_FIELDS]].to_dict("records")
+    for record in records:
+        capital = record["registered_capital"]
+        record["registered_capital"] = None if capital is None else Decimal(f"{capital:.2f}")
+    return records
+
+
+@transaction.atomic
+def registry_import_apply(*, rows, actor=None) -> dict:
+    """Write validated registry rows in one transaction, keyed by credit code.
+
+    ``rows`` is a registry_import.RegistryParseResult (or just its ``valid`` DataFrame). New codes
+    are bulk-created, changed rows bulk-updated (only the changed fields), unchanged rows left alone.
+    The number of queries depends on the number of chunks, not rows.
+    """
+    if isinstance(rows, registry_import.RegistryParseResult):
+        valid, total, by_reason = rows.valid, rows.rows, rows.rejected_by_reason
+    else:
+        valid, total, by_reason = rows, len(rows), {}
+    by_reason = {reason: int(by_reason.get(reason, 0)) for reason in registry_import.REASONS}
+    counts = {
+        "rows": int(total),
+        "created": 0,
+        "updated": 0,
+        "unchanged": 0,
+        "rejected": sum(by_reason.values()),
+        "rejected_by_reason": by_reason,
+        "created_by_district": {},
+    }
+    if valid.empty:
+        return counts
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_REGISTRY_LOCK_KEY])
+    now = timezone.now()
+    created_by_district: dict[str, int] = {}
+    chunk_size = min(5000, connection.features.max_query_params or 5000)
+    old_columns = ["id", "credit_code", *REGISTRY_FIELDS]
+    for start in range(0, len(valid), chunk_size):
+        part = valid.iloc[start : start + chunk_size].assign(confirmed=True)
+        existing = pd.DataFrame.from_records(
+            list(Enterprise.objects.filter(credit_code__in=part["credit_code"].tolist()).values(*old_columns)),
+            columns=old_columns,
+        )
+        merged = part.reset_index(drop=True).merge(
+            existing.add_suffix("_old"), left_on="credit_code", right_on="credit_code_old", how="left"
+        )
+        is_new = merged["id_old"].isna()
+
+        fresh = merged.loc[is_new]
+        if not fresh.empty:
+            Enterprise.objects.bulk_create(
+                [Enterprise(**record, created_by=actor, updated_by=actor) for record in _registry_records(fresh)],
+                batch_size=REGISTRY_WRITE_BATCH,
+            )
+            for name, number in fresh["district_name"].value_counts().items():
+                created_by_district[name] = created_by_district.get(name, 0) + int(number)
+
+        known = merged.loc[~is_new]
+        changed = pd.DataFrame(
+            {field: _registry_differs(known[field], known[f"{field}_old"], field) for field in REGISTRY_FIELDS},
+            index=known.index,
+        )
+        row_changed = changed.any(axis=1)
+        to_update = known.loc[row_changed].copy()
+        if not to_update.empty:
+            keep_cluster = to_update["cluster_id"].isna()
+            to_update.loc[keep_cluster, "cluster_id"] = to_update.loc[keep_cluster, "cluster_id_old"]
+            ids = to_update["id_old"].astype("int64").tolist()
+            objects = [
+                Enterprise(id=pk, **record, updated_by=actor, updated_at=now)
+                for pk, record in zip(ids, _registry_records(to_update), strict=True)
+            ]
+            fields = [f for f in REGISTRY_FIELDS if changed[f].any()]
+            Enterprise.objects.bulk_update(
+                objects, [*fields, "updated_by", "updated_at"], batch_size=REGISTRY_WRITE_BATCH
+            )
+        counts["created"] += len(fresh)
+        counts["updated"] += len(to_update)
+        counts["unchanged"] += int((~row_changed).sum())
+    counts["created_by_district"] = created_by_district
+    return counts
+
+
+def _registry_import_stage(import_id: int, **values) -> None:
+    RegistryImport.objects.filter(pk=import_id).update(updated_at=timezone.now(), **values)
+
+
+def registry_import_process(*, import_id: int) -> dict:
+    """Run an uploaded registry import in stages (the Celery task's body). Safe to run twice.
+
+    Progress is committed stage by stage so the web page can show it; the database writes and the
+    record's counts are one transaction, so a redelivered task never applies a file twice.
+    """
+    record = RegistryImport.objects.select_related("uploaded_by").get(pk=import_id)
+    if record.status == RegistryImport.Status.DONE:
+        return record.counts
+    status = RegistryImport.Status
+    _registry_import_stage(
+        import_id,
+        status=status.RUNNING,
+        progress=5,
+        stage=_("正在读取文件"),
+        started_at=timezone.now(),
+        error_message="",
+    )
+    try:
+        with record.file.open("rb") as handle:
+            frame = registry_import.read_registry_file(handle, filename=record.original_name or record.file.name)
+        _registry_import_stage(import_id, progress=25, stage=_("正在校验数据"))
+        result = registry_import.validate_registry(frame, registry_import_lookups(), today=timezone.localdate())
+        _registry_import_stage(import_id, progress=50, stage=_("正在写入数据库"))
+        with transaction.atomic():
+            locked = RegistryImport.objects.select_for_update().get(pk=import_id)
+            counts = locked.counts or registry_import_apply(rows=result, actor=record.uploaded_by)
+            RegistryImport.objects.filter(pk=import_id).update(counts=counts, progress=80, updated_at=timezone.now())
+        _registry_import_stage(import_id, progress=85, stage=_("正在生成错误报告"))
+        report_name = ""
+        if result.rejected_count:
+            with tempfile.TemporaryFile() as buffer:
+                registry_import.write_error_report(result, buffer)
+                buffer.seek(0)
+                report_name = default_storage.save(
+                    RegistryImport._meta.get_field("error_report").generate_filename(record, "errors.xlsx"),
+                    File(buffer),
+                )
+        _registry_import_stage(
+            import_id,
+            status=status.DONE,
+            progress=100,
+            stage=_("导入完成"),
+            error_report=report_name,
+            finished_at=timezone.now(),
+        )
+        return counts
+    except registry_import.RegistryFileError as exc:
+        message = str(exc)
+    except Exception:
+        logger.exception("registry import %s failed", import_id)
+        message = _("导入时发生内部错误，数据未写入或已全部回滚。请联系管理员。")
+    _registry_import_stage(
+        import_id, status=status.FAILED, stage=_("导入失败"), error_message=message, finished_at=timezone.now()
+    )
+    return {}

@@ -1,0 +1,68 @@
+"""HTML forms of the enterprises app."""
+
+import codecs
+import zipfile
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+XLSX_SIGNATURE = b"PK\x03\x04"
+CSV_SNIFF_BYTES = 64 * 1024
+
+
+def _looks_like_xlsx(upload) -> bool:
+    upload.seek(0)
+    if upload.read(4) != XLSX_SIGNATURE:
+        return False
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    finally:
+        upload.seek(0)
+    return "[Content_Types].xml" in names and "xl/workbook.xml" in names
+
+
+def _looks_like_csv(upload) -> bool:
+    upload.seek(0)
+    head = upload.read(CSV_SNIFF_BYTES)
+    upload.seek(0)
+    if not head or b"\x00" in head:
+        return False
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            # Incremental decoding: the sample may end in the middle of a multi-byte character.
+            text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+        return not text.lstrip().startswith("<")  # HTML/XML pages saved as .csv
+    return False
+
+
+class RegistryImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("登记数据文件"),
+        help_text=_("市场监管部门导出的 .xlsx 或 .csv 文件，表头与模板一致。"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if upload.size > settings.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("文件过大（上限 %(limit)s）。") % {"limit": filesizeformat(settings.MAX_UPLOAD_BYTES)}
+            )
+        if name.endswith(".xlsx"):
+            if not _looks_like_xlsx(upload):
+                raise forms.ValidationError(_("文件内容不是有效的 Excel (.xlsx) 工作簿。"))
+        elif name.endswith(".csv"):
+            if not _looks_like_csv(upload):
+                raise forms.ValidationError(_("文件内容不是可读的 CSV 文本（支持 UTF-8 或 GB18030 编码）。"))
+        else:
+            raise forms.ValidationError(_("只支持 .xlsx 或 .csv 文件。"))
+        return upload

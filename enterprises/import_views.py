@@ -1,0 +1,68 @@
+"""Registry import pages for city officials: upload, progress and summary, error report download."""
+
+from functools import partial
+
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from .forms import RegistryImportForm
+from .models import RegistryImport
+from .permissions import role_required
+from .registry_import import REASONS, reason_messages
+from .roles import is_city_official
+from .tasks import registry_import_run
+
+city_official_required = role_required(is_city_official)
+RECENT_IMPORTS = 20
+
+
+@city_official_required
+@require_http_methods(["GET", "POST"])
+def registry_import_page(request):
+    form = RegistryImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        with transaction.atomic():
+            record = RegistryImport.objects.create(
+                file=upload, original_name=upload.name[:255], uploaded_by=request.user
+            )
+            transaction.on_commit(partial(registry_import_run.delay, record.pk))
+        return redirect(record)
+    recent = RegistryImport.objects.select_related("uploaded_by")[:RECENT_IMPORTS]
+    return render(request, "enterprises/import.html", {"form": form, "imports": recent})
+
+
+def _summary(record: RegistryImport) -> dict:
+    counts = record.counts or {}
+    messages = reason_messages()
+    by_reason = counts.get("rejected_by_reason", {})
+    return {
+        "reasons": [(code, messages[code], by_reason.get(code, 0)) for code in REASONS],
+        "districts": sorted(counts.get("created_by_district", {}).items(), key=lambda item: (-item[1], item[0])),
+    }
+
+
+@city_official_required
+@require_http_methods(["GET"])
+def registry_import_detail(request, pk: int):
+    record = get_object_or_404(RegistryImport.objects.select_related("uploaded_by"), pk=pk)
+    context = {"record": record, **_summary(record)}
+    if request.headers.get("HX-Request"):
+        return render(request, "enterprises/import_progress.html", context)
+    return render(request, "enterprises/import_detail.html", context)
+
+
+@city_official_required
+@require_http_methods(["GET"])
+def registry_import_errors(request, pk: int):
+    record = get_object_or_404(RegistryImport, pk=pk)
+    if not record.error_report:
+        raise Http404
+    return FileResponse(
+        record.error_report.open("rb"),
+        as_attachment=True,
+        filename=f"registry-import-{record.pk}-errors.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

@@ -1,0 +1,271 @@
+"""Table-driven tests of the pure registry-import functions (no database)."""
+
+import datetime as dt
+import io
+
+import pandas as pd
+import pytest
+
+from enterprises import registry_import as ri
+from tests.factories import credit_code_for
+
+TODAY = dt.date(2026, 6, 30)
+LOOKUPS = ri.RegistryLookups(
+    district_ids_by_name={"涪城区": 1, "游仙区": 2, "安州区": 3, "高新区": 10},
+    district_ids_by_code={"510703": 1, "510704": 2, "510705": 3},
+    cluster_ids_by_prefix={"65": 7, "6510": 8, "C": 9},
+)
+
+
+def row(**overrides):
+    base = {
+        "序号": 1,
+        "统一社会信用代码": credit_code_for(1, area="510704"),
+        "企业名称": "绵阳测试科技有限公司",
+        "法定代表人": "张三",
+        "企业类型": "其他有限责任公司",
+        "成立日期": "2025-03-05",
+        "注册资本(万元)": 100,
+        "登记机关": "绵阳市游仙区市场监督管理局",
+        "所属区县": "游仙区",
+        "住所": "四川省绵阳市游仙区某路1号",
+        "行业门类": "I",
+        "行业代码": "6510",
+        "行业名称": "软件开发",
+        "登记状态": "存续",
+    }
+    base.update(overrides)
+    return base
+
+
+def frame(*rows):
+    data = pd.DataFrame(list(rows), dtype=object)
+    data.index = pd.RangeIndex(2, len(data) + 2)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (dt.datetime(2024, 3, 5), dt.date(2024, 3, 5)),
+        (pd.Timestamp("2024-03-05 00:00:00"), dt.date(2024, 3, 5)),
+        (dt.date(2024, 3, 5), dt.date(2024, 3, 5)),
+        ("2024-03-05", dt.date(2024, 3, 5)),
+        ("2024-03-05 00:00:00", dt.date(2024, 3, 5)),
+        ("2024/3/5", dt.date(2024, 3, 5)),
+        ("2024/03/05", dt.date(2024, 3, 5)),
+        ("2024年3月5日", dt.date(2024, 3, 5)),
+        ("２０２４年３月５日", dt.date(2024, 3, 5)),
+        (" 2024.3.5 ", dt.date(2024, 3, 5)),
+        ("20240305", dt.date(2024, 3, 5)),
+        (20240305, dt.date(2024, 3, 5)),
+        (45356, dt.date(2024, 3, 5)),  # Excel serial day number
+        (45356.0, dt.date(2024, 3, 5)),
+        ("2024-02-29", dt.date(2024, 2, 29)),
+        ("2023-02-29", None),
+        ("2024-13-01", None),
+        ("20241301", None),
+        ("0000-00-00", None),
+        ("不详", None),
+        ("", None),
+        (None, None),
+        (float("nan"), None),
+    ],
+)
+def test_parse_dates(raw, expected):
+    parsed = ri.parse_dates(pd.Series([raw], dtype=object)).iloc[0]
+    assert (None if pd.isna(parsed) else parsed.date()) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "amount", "unreadable"),
+    [
+        (500, 500.0, False),
+        (1000.5, 1000.5, False),
+        ("1,000.5", 1000.5, False),
+        ("3,000.0", 3000.0, False),
+        ("500万元", 500.0, False),
+        ("4500.0万元", 4500.0, False),
+        ("500 万", 500.0, False),
+        ("１，０００万元", 1000.0, False),
+        ("12.346", 12.35, False),
+        ("-100", -100.0, False),
+        ("0", 0.0, False),
+        ("", None, False),
+        (None, None, False),
+        ("五百万", None, True),
+        ("abc", None, True),
+    ],
+)
+def test_parse_capital(raw, amount, unreadable):
+    parsed, bad = ri.parse_capital(pd.Series([raw], dtype=object))
+    assert (None if pd.isna(parsed.iloc[0]) else parsed.iloc[0]) == amount
+    assert bool(bad.iloc[0]) is unreadable
+
+
+@pytest.mark.parametrize(
+    ("raw", "status"),
+    [
+        ("存续", "operating"),
+        ("在业", "operating"),
+        (" 注销 ", "cancelled"),
+        ("吊销", "revoked_licence"),
+        ("迁出", "moved_out"),
+        ("", "operating"),
+        (None, "operating"),
+    ],
+)
+def test_parse_status(raw, status):
+    assert ri.parse_status(pd.Series([raw], dtype=object)).iloc[0] == status
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "91510703MA62QK7L2U",
+        "91510703ma62qk7l2u",
+        " 91510703MA62QK7L2U ",
+        "915107 03MA62QK7L2U",
+        "915107-03MA62QK7L2U",
+        "９１５１０７０３ＭＡ６２ＱＫ７Ｌ２Ｕ",
+    ],
+)
+def test_credit_code_formats_are_normalised(raw):
+    result = ri.validate_registry(frame(row(**{"统一社会信用代码": raw, "所属区县": "涪城区"})), LOOKUPS, today=TODAY)
+    assert result.rejected.empty
+    assert result.valid["credit_code"].tolist() == ["91510703MA62QK7L2U"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        ({"统一社会信用代码": "91510703MA62QK7L2V"}, "credit_code"),  # wrong check character
+        ({"统一社会信用代码": "91510703MA62QK7L"}, "credit_code"),  # too short
+        ({"统一社会信用代码": "91510O03MA62QK7L2U"}, "credit_code"),  # letter O
+        ({"统一社会信用代码": None}, "credit_code"),
+        ({"企业名称": None}, "name"),
+        ({"企业名称": "   "}, "name"),
+        ({"企业名称": "名" * 201}, "name"),
+        ({"成立日期": None}, "established_on"),
+        ({"成立日期": "不详"}, "established_on"),
+        ({"成立日期": "2026-07-01"}, "established_on"),  # tomorrow
+        ({"所属区县": "成都市武侯区"}, "district"),
+        ({"所属区县": None}, "district"),
+        ({"注册资本(万元)": -0.01}, "registered_capital"),
+        ({"注册资本(万元)": "-100万元"}, "registered_capital"),
+        ({"注册资本(万元)": "很多"}, "registered_capital"),
+    ],
+)
+def test_each_reason(overrides, reason):
+    result = ri.validate_registry(frame(row(**overrides)), LOOKUPS, today=TODAY)
+    assert result.valid.empty
+    assert result.rejected_by_reason == {r: int(r == reason) for r in ri.REASONS}
+    assert result.rejected[ri.REASON_CODES].tolist() == [reason]
+    assert result.rejected[ri.ROW_NUMBER].tolist() == [2]
+
+
+def test_boundaries_are_accepted():
+    result = ri.validate_registry(
+        frame(row(**{"成立日期": TODAY.isoformat(), "注册资本(万元)": 0, "企业名称": "名" * 200})), LOOKUPS, today=TODAY
+    )
+    assert len(result.valid) == 1
+    assert result.rejected.empty
+
+
+def test_duplicate_keeps_first_importable_occurrence_and_lists_all_reasons():
+    code = credit_code_for(5, area="510703")
+    result = ri.validate_registry(
+        frame(
+            row(**{"统一社会信用代码": code, "企业名称": None}),  # row 2: own fault, not the first importable
+            row(**{"统一社会信用代码": code, "企业名称": "甲公司"}),  # row 3: imported
+            row(**{"统一社会信用代码": code.lower(), "企业名称": "乙公司"}),  # row 4: duplicate
+            row(**{"统一社会信用代码": code, "企业名称": "丙公司", "所属区县": "未知"}),  # row 5: district + duplicate
+        ),
+        LOOKUPS,
+        today=TODAY,
+    )
+    assert result.valid["name"].tolist() == ["甲公司"]
+    assert result.valid["row_number"].tolist() == [3]
+    assert result.rejected[ri.ROW_NUMBER].tolist() == [2, 4, 5]
+    assert result.rejected[ri.REASON_CODES].tolist() == ["name", "duplicate", "district,duplicate"]
+    assert result.rejected_by_reason == {
+        "credit_code": 0,
+        "name": 1,
+        "established_on": 0,
+        "district": 1,
+        "registered_capital": 0,
+        "duplicate": 1,
+    }
+    assert "；" in result.rejected[ri.REASON_MESSAGES].iloc[2]
+
+
+def test_districts_status_industry_and_clusters():
+    result = ri.validate_registry(
+        frame(
+            # managed by a zone, registered (code positions 3-8) in 涪城区
+            row(**{"统一社会信用代码": credit_code_for(1, "510703"), "所属区县": "高新区", "行业代码": "6510"}),
+            # the city's own code 510700 is no district: registered = managing
+            row(**{"统一社会信用代码": credit_code_for(2, "510700"), "所属区县": "高新区", "行业代码": "6520"}),
+            # former 安县 code
+            row(
+                **{
+                    "统一社会信用代码": credit_code_for(3, "510724"),
+                    "所属区县": " 游仙区 ",
+                    "登记状态": "注销",
+                    "行业门类": "c",
+                    "行业代码": 3670.0,
+                }
+            ),
+        ),
+        LOOKUPS,
+        today=TODAY,
+    )
+    valid = result.valid
+    assert valid["managing_district_id"].tolist() == [10, 10, 2]
+    assert valid["registered_district_id"].tolist() == [1, 10, 3]
+    assert valid["status"].tolist() == ["operating", "operating", "cancelled"]
+    assert valid["industry_section"].tolist() == ["I", "I", "C"]
+    assert valid["industry_code"].tolist() == ["6510", "6520", "3670"]
+    assert valid["cluster_id"].astype(object).where(valid["cluster_id"].notna(), None).tolist() == [
+        8,
+        7,
+        None,
+    ]  # longest prefix wins
+    assert valid["district_name"].tolist() == ["高新区", "高新区", "游仙区"]
+
+
+def _csv_bytes(encoding: str) -> bytes:
+    text = pd.DataFrame([row()]).to_csv(index=False)
+    return text.encode(encoding)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_csv_encodings(encoding):
+    source = io.BytesIO(_csv_bytes(encoding))
+    result = ri.parse_registry(source, LOOKUPS, filename="registry.csv", today=TODAY)
+    assert result.valid["name"].tolist() == ["绵阳测试科技有限公司"]
+    assert result.valid["established_on"].dt.date.tolist() == [dt.date(2025, 3, 5)]
+
+
+def test_full_width_headers_are_accepted():
+    data = pd.DataFrame([row()]).rename(columns={"注册资本(万元)": "注册资本（万元）", "企业名称": " 企业名称 "})
+    result = ri.parse_registry(io.BytesIO(data.to_csv(index=False).encode()), LOOKUPS, filename="r.csv", today=TODAY)
+    assert len(result.valid) == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "filename", "message"),
+    [
+        (b"", "r.csv", "文件是空的"),
+        (b"\n\n", "r.xlsx", "文件是空的"),
+        ("统一社会信用代码\n".encode(), "r.csv", "缺少必需的列"),
+        ("企业名称,成立日期\n甲,2024-01-01\n".encode(), "r.csv", "统一社会信用代码"),
+        (b"<html><body>login</body></html>", "r.xlsx", "不是有效的 Excel"),
+        (b"PK\x03\x04garbage", "r.xlsx", "已损坏"),
+        (b"\xff\xfe\x00\x00\xc3", "r.csv", "编码"),
+        (b"a,b", "r.xls", "只支持"),
+    ],
+)
+def test_unreadable_files(content, filename, message):
+    with pytest.raises(ri.RegistryFileError, match=message):
+        ri.read_registry_file(io.BytesIO(content), filename=filename)
