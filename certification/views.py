@@ -76,8 +76,17 @@ def _form_context(data=None, errors=None):
     }
 
 
-def _result_context(data):
-    serializer, evaluation = self_evaluate(data)
+def _payload(post) -> dict:
+    """The form as the API's JSON would be: an unticked checkbox is absent from a form post, so it
+    is sent as false (not left to the field default), and the direct paths are a list."""
+    payload = {name: post.get(name) for name in EvaluationInputSerializer().fields if name in post}
+    payload.update({name: name in post for name in CHECKBOX_FIELDS})
+    payload["direct_paths"] = post.getlist("direct_paths")
+    return payload
+
+
+def _result_context(post):
+    serializer, evaluation = self_evaluate(_payload(post))
     labels = {name: field.label for name, field in serializer.fields.items()}
     errors = {name: _flatten(messages) for name, messages in serializer.errors.items()} if evaluation is None else {}
     error_list = [(labels.get(name, ""), messages) for name, messages in errors.items()]
