@@ -1,0 +1,54 @@
+import unicodedata
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from dashboards.demo import DEFAULT_ENTERPRISES, DEFAULT_SEED, seed_demo
+from enterprises.models import District
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+class Command(BaseCommand):
+    help = "Seed deterministic demo data: enterprises across the city and one login per role (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--enterprises", type=int, default=DEFAULT_ENTERPRISES, help="number of enterprises")
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
+
+    def handle(self, *args, enterprises: int, seed: int, **options):
+        if enterprises < 1:
+            raise CommandError(_("企业数量至少为 1。"))
+        if not District.objects.exists():
+            call_command("load_reference_data", stdout=self.stdout)
+        result = seed_demo(enterprises=enterprises, seed=seed, stdout=self.stdout)
+        self.stdout.write(
+            self.style.SUCCESS(
+                _(
+                    "演示数据：{requested} 家企业（本次新增 {created} 家），新增用户 {users} 个，用时 {seconds:.1f} 秒"
+                ).format(
+                    requested=result.enterprises_requested,
+                    created=result.enterprises_created,
+                    users=result.created["users"],
+                    seconds=result.seconds,
+                )
+            )
+        )
+        header = (_("用户名"), _("密码"), _("角色"))
+        rows = [header] + [(login.username, login.password, login.role) for login in result.logins]
+        widths = [max(_width(row[i]) for row in rows) for i in range(3)]
+        rule = "+".join("-" * (w + 2) for w in widths)
+        self.stdout.write(_("演示账号："))
+        self.stdout.write(f"+{rule}+")
+        for number, row in enumerate(rows):
+            self.stdout.write("| " + " | ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)) + " |")
+            if number == 0:
+                self.stdout.write(f"+{rule}+")
+        self.stdout.write(f"+{rule}+")
