@@ -405,78 +405,35 @@ def generate_enterprise_chunk(ctx: SeedContext, chunk: int, *, size: int = CHUNK
         pool[0] = True
     capital = np.where(d["odd_capital"], d["lognormal_capital"], d["capital"]).astype(np.int64)
 
-    credit_codes = [with_check_character(f"91{a}{o}") for a, o in zip(area, org_codes(ctx.seed, indices), strict=True)]
-    columns = zip(
-        credit_codes,
-        names.tolist(),
-        representatives.tolist(),
-        established.tolist(),
-        capital.tolist(),
-        _strings([row[0] for row in ENTERPRISE_TYPES])[d["etype"]].tolist(),
-        addresses.tolist(),
-        authority.tolist(),
-        industry.tolist(),
-        registered.tolist(),
-        ctx.district_ids[district].tolist(),
-        origin.tolist(),
-        np.where(d["introduced"], introduced_on.astype(object), None).tolist(),
-        _strings([row[0] for row in FOUNDER_CATEGORIES])[d["founder"]].tolist(),
-        military.tolist(),
-        status.tolist(),
-        abnormal.tolist(),
-        dishonest.tolist(),
-        pool.tolist(),
-        strict=True,
-    )
+    organisation = org_codes(ctx.seed, indices)
+    columns = {  # Enterprise attribute -> one value per row
+        "credit_code": [with_check_character(f"91{a}{o}") for a, o in zip(area, organisation, strict=True)],
+        "name": names.tolist(),
+        "legal_representative": representatives.tolist(),
+        "established_on": established.tolist(),
+        "registered_capital": [Decimal(cents).scaleb(-2) for cents in capital.tolist()],
+        "enterprise_type": _strings([row[0] for row in ENTERPRISE_TYPES])[d["etype"]].tolist(),
+        "address": addresses.tolist(),
+        "registration_authority": authority.tolist(),
+        "industry_code": _strings([row[0] for row in INDUSTRIES])[industry].tolist(),
+        "industry_section": _strings([row[1] for row in INDUSTRIES])[industry].tolist(),
+        "industry_name": _strings([row[2] for row in INDUSTRIES])[industry].tolist(),
+        "cluster_id": _strings(ctx.cluster_of_industry)[industry].tolist(),
+        "registered_district_id": registered.tolist(),
+        "managing_district_id": ctx.district_ids[district].tolist(),
+        "origin": origin.tolist(),
+        "introduced_on": np.where(d["introduced"], introduced_on.astype(object), None).tolist(),
+        "founder_category": _strings([row[0] for row in FOUNDER_CATEGORIES])[d["founder"]].tolist(),
+        "military_civilian": military.tolist(),
+        "status": status.tolist(),
+        "on_abnormal_list": abnormal.tolist(),
+        "seriously_dishonest": dishonest.tolist(),
+        "in_cultivation_pool": pool.tolist(),
+    }
+    constant = {"confirmed": True, "created_at": ctx.now, "updated_at": ctx.now}
+    keys = list(columns)
     return [
-        Enterprise(
-            credit_code=code,
-            name=name,
-            legal_representative=representative,
-            established_on=established_on,
-            registered_capital=Decimal(cents).scaleb(-2),
-            enterprise_type=enterprise_type,
-            address=address,
-            registration_authority=authority_name,
-            industry_code=INDUSTRIES[ind][0],
-            industry_section=INDUSTRIES[ind][1],
-            industry_name=INDUSTRIES[ind][2],
-            cluster_id=ctx.cluster_of_industry[ind],
-            registered_district_id=registered_id,
-            managing_district_id=managing_id,
-            origin=origin_value,
-            introduced_on=introduced_date,
-            founder_category=founder,
-            military_civilian=is_military,
-            status=status_value,
-            on_abnormal_list=is_abnormal,
-            seriously_dishonest=is_dishonest,
-            in_cultivation_pool=in_pool,
-            confirmed=True,
-            created_at=ctx.now,
-            updated_at=ctx.now,
-        )
-        for (
-            code,
-            name,
-            representative,
-            established_on,
-            cents,
-            enterprise_type,
-            address,
-            authority_name,
-            ind,
-            registered_id,
-            managing_id,
-            origin_value,
-            introduced_date,
-            founder,
-            is_military,
-            status_value,
-            is_abnormal,
-            is_dishonest,
-            in_pool,
-        ) in columns
+        Enterprise(**dict(zip(keys, values, strict=True)), **constant) for values in zip(*columns.values(), strict=True)
     ]
 
 
