@@ -495,20 +495,24 @@ def flagship_credit_code(ctx: SeedContext) -> str:
     return generate_enterprise_chunk(ctx, 0, size=1)[0].credit_code
 
 
-def seed_users(ctx: SeedContext) -> tuple[int, list[DemoLogin]]:
+def demo_scopes() -> tuple[District, District, Department, Department]:
+    """涪城区, 高新区, 市科技局 and 市经信局: the scopes of the demo logins (ValueError when missing)."""
+    districts = {d.code: d for d in District.objects.filter(code__in=[FLAGSHIP_DISTRICT_CODE, "ZGX"])}
+    departments = {d.code: d for d in Department.objects.filter(code__in=["kjj", "jxj"])}
+    if len(districts) < 2 or len(departments) < 2:
+        raise ValueError(_("参考数据不完整：缺少涪城区、高新区、市科技局或市经信局。"))
+    return districts[FLAGSHIP_DISTRICT_CODE], districts["ZGX"], departments["kjj"], departments["jxj"]
+
+
+def seed_users(ctx: SeedContext, *, scopes: tuple | None = None) -> tuple[int, list[DemoLogin]]:
     """One demo login per role, all with DEMO_PASSWORD, in a fixed number of queries.
 
     Missing users are created; existing ones keep their password. Memberships are upserted, so a
     rerun points every login back at its demo scope.
     """
     user_model = get_user_model()
-    districts = {d.code: d for d in District.objects.filter(code__in=[FLAGSHIP_DISTRICT_CODE, "ZGX"])}
-    departments = {d.code: d for d in Department.objects.filter(code__in=["kjj", "jxj"])}
-    if len(districts) < 2 or len(departments) < 2:
-        raise ValueError(_("参考数据不完整：缺少涪城区、高新区、市科技局或市经信局。"))
+    fucheng, gaoxin, kjj, jxj = scopes or demo_scopes()
     enterprise = Enterprise.objects.get(credit_code=flagship_credit_code(ctx))
-    fucheng, gaoxin = districts[FLAGSHIP_DISTRICT_CODE], districts["ZGX"]
-    kjj, jxj = departments["kjj"], departments["jxj"]
     plan = [
         ("city", _("市级管理人员（全市）")),
         ("fucheng", _("区县管理人员（{name}）").format(name=fucheng.name)),
@@ -583,8 +587,9 @@ def seed_demo(
         raise ValueError(_("企业数量过大。"))
     started = time.perf_counter()
     ctx = SeedContext.load(seed=seed)
+    scopes = demo_scopes()  # fail before writing anything when the reference data lacks a demo scope
     result = SeedResult(enterprises_requested=enterprises, seed=seed)
     result.created["enterprises"] = seed_enterprises(ctx, enterprises=enterprises, stdout=stdout)
-    result.created["users"], result.logins = seed_users(ctx)
+    result.created["users"], result.logins = seed_users(ctx, scopes=scopes)
     result.seconds = time.perf_counter() - started
     return result

@@ -260,3 +260,11 @@ def test_needs_reference_data(db):
     with pytest.raises(ValueError):
         seed_demo(enterprises=10)
     assert not Enterprise.objects.exists()
+
+
+def test_refuses_reference_data_without_the_demo_scopes_before_writing(reference):
+    Department.objects.filter(code="jxj").delete()
+    with pytest.raises(CommandError):
+        call_command("seed_demo", "--enterprises", "20", stdout=io.StringIO())
+    assert not Enterprise.objects.exists()
+    assert not get_user_model().objects.exists()

@@ -28,7 +28,10 @@ class Command(BaseCommand):
             raise CommandError(_("企业数量至少为 1。"))
         if not District.objects.exists():
             call_command("load_reference_data", stdout=self.stdout)
-        result = seed_demo(enterprises=enterprises, seed=seed, stdout=self.stdout)
+        try:
+            result = seed_demo(enterprises=enterprises, seed=seed, stdout=self.stdout)
+        except ValueError as error:  # incomplete reference data, impossible N
+            raise CommandError(str(error)) from error
         self.stdout.write(
             self.style.SUCCESS(
                 _(
