@@ -14,6 +14,12 @@ pytestmark = pytest.mark.django_db
 API_LIST = "/api/v1/enterprises/"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Users are created with passwords in most tests; the default PBKDF2 would dominate the run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def api_detail(pk: int) -> str:
     return f"/api/v1/enterprises/{pk}/"
 

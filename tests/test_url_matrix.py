@@ -1,0 +1,206 @@
+"""Every URL of the project, requested as every persona, against an explicit table of outcomes.
+
+The table is the permission contract: a view that starts answering 200 to a persona it should
+refuse (or 404 to one it should serve) fails here. A URL added to the project without a row in
+the table fails `test_table_covers_every_url_pattern` until someone decides who may open it.
+
+Decisions recorded here:
+- The administrator (superuser, `admin_user_persona`) acts as a city official everywhere
+  (enterprises.roles.is_city_official is true for active superusers); they are not an enterprise
+  user, so the enterprise profile answers 404 to them.
+- Pages refuse signed-in users outside their role with 404 (existence does not leak); anonymous
+  visitors are sent to the login page. The API answers 401/403 to anonymous callers.
+- The enterprise API is open to every signed-in user but scoped: users without an enterprise
+  scope (department users) get an empty list and 404 on any record.
+- POST-only endpoints answer 405 to GET for everybody, before any role check.
+
+URL kwargs: `pk` is the enterprise of 涪城区 (in scope for `district_official`, `enterprise_user`,
+the city and the admin; out of scope for `other_district_official` and `other_enterprise_user`),
+or a finished registry import that has an error report.
+"""
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import PERSONAS
+
+OK = "200"
+LOGIN = "302 to login"
+HOME = "302 to home"
+NOT_FOUND = "404"
+NOT_ALLOWED = "405"
+API_DENIED = "401/403"
+
+SKIPPED_PREFIXES = ("admin/", "i18n/", "static/", "media/", "__debug__/")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Every case creates a persona with a password; the default PBKDF2 would dominate the run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def everyone(outcome):
+    return dict.fromkeys(PERSONAS, outcome)
+
+
+def row(anonymous, enterprise_user, other_enterprise_user, district_official, other_district_official,
+        department_user, city_official, admin_user_persona):  # fmt: skip
+    return {
+        "anonymous": anonymous,
+        "enterprise_user": enterprise_user,
+        "other_enterprise_user": other_enterprise_user,
+        "district_official": district_official,
+        "other_district_official": other_district_official,
+        "department_user": department_user,
+        "city_official": city_official,
+        "admin_user_persona": admin_user_persona,
+    }
+
+
+SIGNED_IN = row(LOGIN, OK, OK, OK, OK, OK, OK, OK)
+CITY_ONLY = row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK)
+
+# (kwargs kind, outcomes for GET). Kinds: None (no kwargs), "enterprise", "registry_import", "reset_token".
+EXPECTED = {
+    "home": (None, everyone(OK)),
+    # Accounts
+    "register": (None, row(OK, HOME, HOME, HOME, HOME, HOME, HOME, HOME)),
+    "login": (None, everyone(OK)),
+    "logout": (None, everyone(NOT_ALLOWED)),
+    "password_change": (None, SIGNED_IN),
+    "password_change_done": (None, SIGNED_IN),
+    "password_reset": (None, everyone(OK)),
+    "password_reset_done": (None, everyone(OK)),
+    "password_reset_confirm": ("reset_token", everyone(OK)),  # a bad token shows the "link invalid" page
+    "password_reset_complete": (None, everyone(OK)),
+    # Enterprise registry (pages)
+    "enterprises:list": (None, row(LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK)),
+    "enterprises:detail": ("enterprise", row(LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK)),
+    "enterprises:profile": (None, row(LOGIN, OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)),
+    "enterprises:confirm": ("enterprise", everyone(NOT_ALLOWED)),
+    "enterprises:import": (None, CITY_ONLY),
+    "enterprises:import_detail": ("registry_import", CITY_ONLY),
+    "enterprises:import_errors": ("registry_import", CITY_ONLY),
+    # Enterprise registry (API)
+    "enterprise-list": (None, row(API_DENIED, OK, OK, OK, OK, OK, OK, OK)),
+    "enterprise-detail": ("enterprise", row(API_DENIED, OK, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK)),
+    # Certification (public self-evaluation)
+    "certification:calculator": (None, everyone(OK)),
+    "certification:calculator_result": (None, everyone(NOT_ALLOWED)),
+    "certification-evaluate": (None, everyone(NOT_ALLOWED)),
+    # API schema and docs are public
+    "api-schema": (None, everyone(OK)),
+    "api-docs": (None, everyone(OK)),
+}
+
+# State-changing endpoints, POSTed with an empty body (a refused persona must not get past the role check).
+EXPECTED_POST = {
+    "logout": (None, everyone(HOME)),
+    "enterprises:confirm": (
+        "enterprise",
+        # 302 back to the detail page with a message (the enterprise is already confirmed).
+        row(LOGIN, NOT_FOUND, NOT_FOUND, "302 to detail", NOT_FOUND, NOT_FOUND, "302 to detail", "302 to detail"),
+    ),
+    "enterprises:import": (None, CITY_ONLY),  # the empty form is shown again with its errors
+}
+
+
+def walk(patterns, namespace=None, prefix=""):
+    """(name, route) of every URL pattern, recursing through includes, namespaces joined with ':'."""
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if route.startswith(SKIPPED_PREFIXES):
+            continue
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(part for part in (namespace, pattern.namespace) if part) or None
+            yield from walk(pattern.url_patterns, inner, route)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield name, route
+
+
+def test_table_covers_every_url_pattern():
+    walked = list(walk(get_resolver().url_patterns))
+    unnamed = [route for name, route in walked if not name]
+    assert not unnamed, f"URL patterns without a name cannot be checked: {unnamed}"
+    names = {name for name, _ in walked}
+    assert names - EXPECTED.keys() == set(), "new URLs: add them to EXPECTED with the outcome for every persona"
+    assert EXPECTED.keys() - names == set(), "URLs in EXPECTED that no longer exist"
+    assert EXPECTED_POST.keys() <= names
+
+
+def test_table_rows_name_every_persona():
+    for name, (_, outcomes) in {**EXPECTED, **EXPECTED_POST}.items():
+        assert list(outcomes) == PERSONAS, name
+
+
+@pytest.fixture
+def registry_import(db, settings, tmp_path):
+    from enterprises.models import RegistryImport
+
+    settings.MEDIA_ROOT = tmp_path
+    record = RegistryImport(original_name="登记数据.xlsx", status=RegistryImport.Status.DONE, progress=100)
+    record.file.save("upload.xlsx", ContentFile(b"not read here"), save=False)
+    record.error_report.save("errors.xlsx", ContentFile(b"not read here"), save=False)
+    record.save()
+    return record
+
+
+def kwargs_for(kind, request) -> dict:
+    if kind is None:
+        return {}
+    if kind == "enterprise":
+        return {"pk": request.getfixturevalue("enterprise").pk}
+    if kind == "registry_import":
+        return {"pk": request.getfixturevalue("registry_import").pk}
+    if kind == "reset_token":
+        return {"uidb64": "MQ", "token": "set-password-bad-token"}
+    raise AssertionError(f"unknown kwargs kind {kind!r}")
+
+
+def assert_outcome(response, expected, url, request):
+    where = f"{url} answered {response.status_code} {response.get('Location', '')}, expected {expected}"
+    if expected == OK:
+        assert response.status_code == 200, where
+    elif expected == LOGIN:
+        assert response.status_code == 302, where
+        assert response["Location"].startswith(reverse("login") + "?next="), where
+    elif expected == HOME:
+        assert response.status_code == 302 and response["Location"] == reverse("home"), where
+    elif expected == "302 to detail":
+        enterprise = request.getfixturevalue("enterprise")
+        assert response.status_code == 302 and response["Location"] == enterprise.get_absolute_url(), where
+    elif expected == NOT_FOUND:
+        assert response.status_code == 404, where
+    elif expected == NOT_ALLOWED:
+        assert response.status_code == 405, where
+    elif expected == API_DENIED:
+        assert response.status_code in {401, 403}, where
+    else:
+        raise AssertionError(f"unknown outcome {expected!r}")
+
+
+def cases(table):
+    return [
+        pytest.param(name, kind, persona, outcome, id=f"{name}-{persona}")
+        for name, (kind, outcomes) in table.items()
+        for persona, outcome in outcomes.items()
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "kind", "persona", "expected"), cases(EXPECTED))
+def test_get_every_url_as_every_persona(persona_client, request, enterprise, name, kind, persona, expected):
+    url = reverse(name, kwargs=kwargs_for(kind, request))
+    response = persona_client(persona).get(url)
+    assert_outcome(response, expected, url, request)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "kind", "persona", "expected"), cases(EXPECTED_POST))
+def test_post_state_changing_urls_as_every_persona(persona_client, request, enterprise, name, kind, persona, expected):
+    url = reverse(name, kwargs=kwargs_for(kind, request))
+    response = persona_client(persona).post(url, {})
+    assert_outcome(response, expected, url, request)
