@@ -226,10 +226,11 @@ def read_registry_file(source: str | os.PathLike | IO[bytes], *, filename: str |
 # --- column-wise normalisation ------------------------------------------------------------------
 
 
-def clean_text(values: pd.Series, max_length: int | None = None) -> pd.Series:
-    """Strip, full-width to half-width; missing → ''. Numbers read as floats lose a trailing '.0'."""
+def clean_text(values: pd.Series, max_length: int | None = None, *, code: bool = False) -> pd.Series:
+    """Strip, full-width to half-width; missing → ''. Codes read as floats lose a trailing '.0'."""
     text = values.astype("string").str.normalize("NFKC").str.strip().fillna("")
-    text = text.str.replace(r"^(\d+)\.0$", r"\1", regex=True)
+    if code:
+        text = text.str.replace(r"^(\d+)\.0$", r"\1", regex=True)
     if max_length is not None:
         text = text.str.slice(0, max_length)
     return text.astype(object)
@@ -353,7 +354,7 @@ def validate_registry(
     rejected[REASON_MESSAGES] = message_text[rejected_mask].str.rstrip("；")
 
     ok = ~rejected_mask
-    industry_codes = clean_text(frame[COL_INDUSTRY_CODE], MAX_LENGTHS["industry_code"])
+    industry_codes = clean_text(frame[COL_INDUSTRY_CODE], MAX_LENGTHS["industry_code"], code=True)
     section = clean_text(frame[COL_SECTION]).astype("string").str.upper().str.slice(0, 1)
     section = section.where(section.str.fullmatch(r"[A-T]").fillna(False), "")
     valid = pd.DataFrame(
