@@ -2,6 +2,7 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from enterprises.registry_import import REASONS, RegistryFileError, reason_messages, write_error_report
 from enterprises.services import registry_import_apply, registry_import_parse
@@ -17,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: Path, as_json: bool, errors_out: Path | None, **options):
         if errors_out is not None and errors_out.suffix.lower() != ".xlsx":
-            raise CommandError("--errors-out 必须是 .xlsx 文件路径。")
+            raise CommandError(_("--errors-out 必须是 .xlsx 文件路径。"))
         try:
             result = registry_import_parse(source=file)
         except RegistryFileError as exc:
@@ -27,15 +28,18 @@ class Command(BaseCommand):
             write_error_report(result, errors_out)
 
         self.stdout.write(
-            "共 {rows} 行：新增 {created}，更新 {updated}，未变化 {unchanged}，未导入 {rejected}。".format(**counts)
+            _("共 %(rows)s 行：新增 %(created)s，更新 %(updated)s，未变化 %(unchanged)s，未导入 %(rejected)s。")
+            % counts
         )
         messages = reason_messages()
         for reason in REASONS:
             if counts["rejected_by_reason"].get(reason):
                 self.stdout.write(f"  {reason}（{messages[reason]}）：{counts['rejected_by_reason'][reason]}")
         for name, number in sorted(counts["created_by_district"].items()):
-            self.stdout.write(f"  新增 {name}：{number}")
+            self.stdout.write(_("  新增 %(district)s：%(number)s") % {"district": name, "number": number})
         if errors_out is not None:
-            self.stdout.write(f"错误报告：{errors_out}（{result.rejected_count} 行）")
+            self.stdout.write(
+                _("错误报告：%(path)s（%(number)s 行）") % {"path": errors_out, "number": result.rejected_count}
+            )
         if as_json:
             self.stdout.write(json.dumps(counts, ensure_ascii=False))
