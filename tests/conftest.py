@@ -30,6 +30,12 @@ def pytest_runtest_setup(item):
         pytest.skip("needs Redis at 127.0.0.1:6379 (not reachable here)")
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Most tests create users with passwords; the default PBKDF2 would dominate the run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def require_postgres(db):
     if connection.vendor != "postgresql":

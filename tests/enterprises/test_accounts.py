@@ -19,12 +19,6 @@ PASSWORD = "Mianyang-Kj-2026!"
 UNKNOWN_CODE = factories.credit_code_for(987_654)
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Users are created with passwords in most tests; the default PBKDF2 would dominate the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def form_data(**overrides):
     data = {
         "username": "new_company",

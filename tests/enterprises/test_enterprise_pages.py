@@ -14,12 +14,6 @@ pytestmark = pytest.mark.django_db
 API_LIST = "/api/v1/enterprises/"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Users are created with passwords in most tests; the default PBKDF2 would dominate the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def api_detail(pk: int) -> str:
     return f"/api/v1/enterprises/{pk}/"
 
@@ -94,9 +88,9 @@ def test_users_without_an_enterprise_role_get_404(client, request, persona, ente
     assert client.get(reverse("enterprises:list")).status_code == 404
     assert client.get(enterprise.get_absolute_url()).status_code == 404
     assert client.get(reverse("enterprises:profile")).status_code == 404
-    # The API is open to any signed-in user but their scope is empty.
-    assert api_ids(client.get(API_LIST)) == set()
-    assert client.get(api_detail(enterprise.pk)).status_code == 404
+    # The API refuses users without an enterprise scope outright.
+    assert client.get(API_LIST).status_code == 403
+    assert client.get(api_detail(enterprise.pk)).status_code == 403
 
 
 def test_officials_get_404_on_the_enterprise_profile(persona_client):
