@@ -87,3 +87,21 @@ class DepartmentMembershipFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     department = factory.SubFactory(DepartmentFactory)
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A draft filing for 2026 with the worked example of RULES.md §2 that scores 76 (eligible)."""
+
+    class Meta:
+        model = "certification.Application"
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    evaluation_year = 2026
+    total_staff = Decimal("40")
+    tech_staff = Decimal("6")
+    sales_revenue = Decimal("800.00")
+    total_costs = Decimal("700.00")
+    rd_expense = Decimal("48.00")
+    total_assets = Decimal("1000.00")
+    class1_ip = 0
+    class2_ip = 3

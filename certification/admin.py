@@ -1,0 +1,121 @@
+from django.contrib import admin
+
+from .models import (
+    Application,
+    ApplicationEvent,
+    CalendarOverride,
+    NoticeBatch,
+    Objection,
+    Registration,
+    RegistrationSequence,
+)
+
+
+class ReadOnlyMixin:
+    """Append-only records: visible in the admin, never added, changed or deleted there."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ApplicationEventInline(ReadOnlyMixin, admin.TabularInline):
+    model = ApplicationEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "actor", "from_state", "to_state", "comment", "field_comments"]
+    readonly_fields = fields
+    ordering = ["created_at", "id"]
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = ["enterprise", "evaluation_year", "state", "submitted_on", "first_time_applicant"]
+    list_filter = ["state", "evaluation_year", "evaluating_district"]
+    search_fields = ["enterprise__name", "enterprise__credit_code"]
+    list_select_related = ["enterprise"]
+    raw_id_fields = ["enterprise", "notice_batch"]
+    readonly_fields = [
+        "state",
+        "snapshot",
+        "submitted_on",
+        "first_time_applicant",
+        "evaluating_district",
+        "created_at",
+        "created_by",
+        "updated_at",
+        "updated_by",
+    ]
+    inlines = [ApplicationEventInline]
+
+    def has_delete_permission(self, request, obj=None):
+        # Submitted filings are never hard-deleted.
+        return obj is None or obj.state == Application.State.DRAFT
+
+
+@admin.register(ApplicationEvent)
+class ApplicationEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["application", "from_state", "to_state", "actor", "created_at"]
+    list_filter = ["to_state"]
+    list_select_related = ["application__enterprise", "actor"]
+    search_fields = ["application__enterprise__name"]
+
+
+@admin.register(NoticeBatch)
+class NoticeBatchAdmin(admin.ModelAdmin):
+    list_display = ["title", "start_date", "end_date", "published"]
+    list_filter = ["published"]
+    readonly_fields = ["end_date", "created_at", "created_by", "updated_at", "updated_by"]
+
+    def has_add_permission(self, request):
+        # Batches move filings into public notice: created through the service only.
+        return False
+
+
+@admin.register(CalendarOverride)
+class CalendarOverrideAdmin(admin.ModelAdmin):
+    list_display = ["date", "kind", "note"]
+    list_filter = ["kind"]
+    date_hierarchy = "date"
+    readonly_fields = ["created_at", "created_by", "updated_at", "updated_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Objection)
+class ObjectionAdmin(admin.ModelAdmin):
+    list_display = ["application", "real_name", "status", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["application__enterprise"]
+    raw_id_fields = ["application", "batch", "objector", "decided_by"]
+    readonly_fields = ["created_at", "created_by", "updated_at", "updated_by"]
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ["number", "enterprise", "evaluation_year", "valid_until", "revoked_at"]
+    list_filter = ["evaluation_year", "revocation_grounds"]
+    search_fields = ["number", "enterprise__name", "enterprise__credit_code"]
+    list_select_related = ["enterprise"]
+    raw_id_fields = ["application", "enterprise"]
+    readonly_fields = ["number", "created_at", "created_by", "updated_at", "updated_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RegistrationSequence)
+class RegistrationSequenceAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["evaluation_year", "district_code", "last_serial"]

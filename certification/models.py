@@ -1,0 +1,354 @@
+"""Filings (evaluation applications), their workflow history, public notices and registrations.
+
+The business rules of the workflow live in :mod:`certification.services`; these models hold the
+data and the constraints the database can enforce on its own.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.models import District, Enterprise
+from smeportal.models import TrackedModel
+
+from . import rules
+
+STAFF_DIGITS = 9
+MONEY_DIGITS = 14
+
+# The declared figures, in the order of rules.Declaration; the names are the engine's field names.
+DECLARED_NUMBER_FIELDS = ("total_staff", "tech_staff", "sales_revenue", "total_costs", "rd_expense", "total_assets")
+DECLARED_COUNT_FIELDS = ("class1_ip", "class2_ip")
+DECLARED_FLAG_FIELDS = ("resident_enterprise", "audited_tax_collection", "restricted_industry", "compliance_violation")
+DECLARED_FIELDS = (*DECLARED_NUMBER_FIELDS, *DECLARED_COUNT_FIELDS, *DECLARED_FLAG_FIELDS, "direct_paths")
+
+
+def _not_negative(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gte": Decimal(0)}),
+        name=f"application_{name}_not_negative",
+        violation_error_message=_("申报数据不能为负数。"),
+    )
+
+
+NOT_NEGATIVE = [MinValueValidator(Decimal(0))]
+
+
+class Application(TrackedModel):
+    """One enterprise's filing for one evaluation year. Figures may be empty while it is a draft."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("已提交")
+        RETURNED = "returned", _("退回修改")
+        ON_SITE_CHECK = "on_site_check", _("现场核查")
+        RECOMMENDED = "recommended", _("已推荐")
+        REJECTED = "rejected", _("不予通过")
+        WITHDRAWN = "withdrawn", _("已撤回")
+        UNDER_NOTICE = "under_notice", _("公示中")
+        REGISTERED = "registered", _("已入库")
+        REVOKED = "revoked", _("已撤销")
+        EXPIRED = "expired", _("已过期")
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="applications"
+    )
+    evaluation_year = models.PositiveSmallIntegerField(_("评价年度"))
+    state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.DRAFT, db_index=True)
+
+    # Declared data (RULES.md §2): staff are annual quarterly averages, money in 万元.
+    total_staff = models.DecimalField(
+        _("职工总数（人）"), max_digits=STAFF_DIGITS, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
+    )
+    tech_staff = models.DecimalField(
+        _("科技人员数（人）"), max_digits=STAFF_DIGITS, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
+    )
+    sales_revenue = models.DecimalField(
+        _("销售收入（万元）"), max_digits=MONEY_DIGITS, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
+    )
+    total_costs = models.DecimalField(
+        _("成本费用支出总额（万元）"),
+        max_digits=MONEY_DIGITS,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NOT_NEGATIVE,
+    )
+    rd_expense = models.DecimalField(
+        _("研发费用总额（万元）"),
+        max_digits=MONEY_DIGITS,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NOT_NEGATIVE,
+    )
+    total_assets = models.DecimalField(
+        _("资产总额（万元）"), max_digits=MONEY_DIGITS, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
+    )
+    class1_ip = models.PositiveIntegerField(_("I类知识产权（项）"), default=0)
+    class2_ip = models.PositiveIntegerField(_("II类知识产权（项）"), default=0)
+    resident_enterprise = models.BooleanField(_("在中国境内（不含港澳台）注册的居民企业"), default=True)
+    audited_tax_collection = models.BooleanField(_("实行查账征收"), default=True)
+    restricted_industry = models.BooleanField(_("属于限制、淘汰类或研发费用加计扣除负面清单行业"), default=False)
+    compliance_violation = models.BooleanField(
+        _("上一年度至今有重大事故、严重违法失信或被列入经营异常名录"), default=False
+    )
+    direct_paths = models.JSONField(_("直接确认条件"), default=list, blank=True)
+
+    # Set at (first) submission.
+    submitted_on = models.DateField(_("提交日期"), null=True, blank=True)
+    first_time_applicant = models.BooleanField(
+        _("首次申报"), null=True, blank=True, help_text=_("提交时确定：此前年度从未入库的企业为首次申报。")
+    )
+    evaluating_district = models.ForeignKey(
+        District,
+        verbose_name=_("评价机构所在区县/功能区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="evaluated_applications",
+        help_text=_("提交时企业的管理区县/功能区；入库登记编号按其代码生成。"),
+    )
+    snapshot = models.JSONField(_("提交时快照"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    # Review.
+    on_site_checked_on = models.DateField(_("现场核查日期"), null=True, blank=True)
+    on_site_check_passed = models.BooleanField(_("现场核查通过"), null=True, blank=True)
+    on_site_check_note = models.TextField(_("现场核查记录"), blank=True)
+    decision_reason = models.TextField(_("不予通过理由"), blank=True)
+    notice_batch = models.ForeignKey(
+        "NoticeBatch",
+        verbose_name=_("公示批次"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+
+    class Meta:
+        ordering = ["-evaluation_year", "-id"]
+        verbose_name = _("评价申报")
+        verbose_name_plural = _("评价申报")
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "evaluation_year"], name="application_one_per_year"),
+            _not_negative("total_staff"),
+            _not_negative("tech_staff"),
+            _not_negative("sales_revenue"),
+            _not_negative("total_costs"),
+            _not_negative("rd_expense"),
+            _not_negative("total_assets"),
+            models.CheckConstraint(
+                condition=Q(tech_staff__isnull=True)
+                | Q(total_staff__isnull=True)
+                | Q(tech_staff__lte=models.F("total_staff")),
+                name="application_tech_staff_within_total",
+                violation_error_message=_("科技人员数不能超过职工总数。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(evaluation_year__gte=min(rules.RULESETS)) & Q(evaluation_year__lte=2100),
+                name="application_evaluation_year_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "evaluation_year"])]
+
+    def __str__(self):
+        return f"{self.enterprise} · {self.evaluation_year}"
+
+    def missing_fields(self) -> list[str]:
+        """Declared figures that are still empty (a draft may have them; a submission may not)."""
+        return [name for name in DECLARED_NUMBER_FIELDS if getattr(self, name) is None]
+
+    def declaration(self) -> rules.Declaration:
+        """The declared data as the engine's input; the figures must all be present."""
+        return rules.Declaration(
+            evaluation_year=self.evaluation_year,
+            **{name: getattr(self, name) for name in DECLARED_NUMBER_FIELDS},
+            **{name: getattr(self, name) for name in DECLARED_COUNT_FIELDS},
+            **{name: getattr(self, name) for name in DECLARED_FLAG_FIELDS},
+            direct_paths=frozenset(self.direct_paths or ()),
+        )
+
+
+class ApplicationEvent(models.Model):
+    """One step of a filing's history. Append-only: written by the services, never changed."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("申报"), on_delete=models.PROTECT, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    from_state = models.CharField(_("原状态"), max_length=16, choices=Application.State.choices, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=16, choices=Application.State.choices)
+    comment = models.TextField(_("意见"), blank=True)
+    field_comments = models.JSONField(_("逐项意见"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("申报流转记录")
+        verbose_name_plural = _("申报流转记录")
+
+    def __str__(self):
+        return f"{self.application_id}: {self.from_state or '-'} → {self.to_state}"
+
+
+class NoticeBatch(TrackedModel):
+    """A public notice (公示) of recommended filings for 10 working days, start and end inclusive."""
+
+    title = models.CharField(_("标题"), max_length=200)
+    start_date = models.DateField(_("公示开始日期"))
+    end_date = models.DateField(_("公示截止日期"), help_text=_("按官方工作日历（含调休）自开始日起第10个工作日。"))
+    published = models.BooleanField(_("已发布"), default=True)
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        verbose_name = _("公示批次")
+        verbose_name_plural = _("公示批次")
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="notice_batch_dates"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def is_open_on(self, day) -> bool:
+        return self.published and self.start_date <= day <= self.end_date
+
+
+class CalendarOverride(TrackedModel):
+    """A day officials declare a holiday or a working day, for schedules the holidays package lacks."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("放假")
+        WORKING_DAY = "working_day", _("上班（调休）")
+
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("工作日历调整")
+        verbose_name_plural = _("工作日历调整")
+
+    def __str__(self):
+        return f"{self.date} {self.get_kind_display()}"
+
+
+def _evidence_path(instance, filename: str) -> str:
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    suffix = suffix if suffix in {"pdf", "jpg", "jpeg", "png"} else "bin"
+    return f"objections/{uuid.uuid4().hex}.{suffix}"
+
+
+class Objection(TrackedModel):
+    """A real-name objection to a filing under public notice; an open one holds its registration."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待处理")
+        UPHELD = "upheld", _("异议成立")
+        DISMISSED = "dismissed", _("异议不成立")
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("申报"), on_delete=models.PROTECT, related_name="objections"
+    )
+    batch = models.ForeignKey(
+        NoticeBatch, verbose_name=_("公示批次"), on_delete=models.PROTECT, related_name="objections"
+    )
+    objector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("异议人账号"), on_delete=models.PROTECT, related_name="+"
+    )
+    real_name = models.CharField(_("真实姓名"), max_length=50)
+    contact = models.CharField(_("联系方式"), max_length=100)
+    statement = models.TextField(_("异议内容"))
+    evidence = models.FileField(_("证明材料"), upload_to=_evidence_path, max_length=200, blank=True)
+    status = models.CharField(_("处理状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    decision_note = models.TextField(_("处理意见"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("公示异议")
+        verbose_name_plural = _("公示异议")
+        indexes = [models.Index(fields=["application", "status"])]
+
+    def __str__(self):
+        return f"{self.application} · {self.get_status_display()}"
+
+
+class Registration(TrackedModel):
+    """The registration (入库) of a filing, with its number and validity."""
+
+    class Grounds(models.TextChoices):
+        CONDITIONS_NOT_MET = "conditions_not_met", _("不再符合评价条件")
+        FRAUD = "fraud", _("存在严重弄虚作假行为")
+        RESEARCH_MISCONDUCT = "research_misconduct", _("发生科研严重失信行为")
+        MAJOR_INCIDENT = "major_incident", _("发生重大安全、重大质量事故或严重环境违法行为")
+        LISTED = "listed", _("被列入经营异常名录或严重违法失信名单")
+        NO_SPOT_CHECK_REPLY = "no_spot_check_reply", _("未按规定接受或答复抽查")
+
+    application = models.OneToOneField(
+        Application, verbose_name=_("申报"), on_delete=models.PROTECT, related_name="registration"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="registrations"
+    )
+    evaluation_year = models.PositiveSmallIntegerField(_("评价年度"))
+    number = models.CharField(_("入库登记编号"), max_length=24, unique=True)
+    valid_from = models.DateField(_("有效期起"))
+    valid_until = models.DateField(_("有效期至"))
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revocation_grounds = models.CharField(_("撤销事由"), max_length=24, choices=Grounds.choices, blank=True)
+    revocation_reason = models.TextField(_("撤销说明"), blank=True)
+
+    class Meta:
+        ordering = ["-evaluation_year", "number"]
+        verbose_name = _("入库登记")
+        verbose_name_plural = _("入库登记")
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_until__gte=models.F("valid_from")), name="registration_validity"),
+        ]
+        indexes = [models.Index(fields=["enterprise", "evaluation_year"])]
+
+    def __str__(self):
+        return self.number
+
+
+class RegistrationSequence(models.Model):
+    """The last serial used per evaluation year and agency code; locked while numbers are assigned."""
+
+    evaluation_year = models.PositiveSmallIntegerField(_("评价年度"))
+    district_code = models.CharField(_("行政区划代码"), max_length=6)
+    last_serial = models.PositiveIntegerField(_("已用顺序号"), default=0)
+
+    class Meta:
+        verbose_name = _("入库编号顺序号")
+        verbose_name_plural = _("入库编号顺序号")
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation_year", "district_code"], name="registration_sequence_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.evaluation_year}{self.district_code}: {self.last_serial}"

@@ -1,0 +1,769 @@
+"""The filing workflow: every write that carries a business rule (RULES.md §3).
+
+Each function is keyword-only, runs in one transaction, locks the rows it changes
+(``select_for_update``), checks the actor's role, refuses a wrong state with
+:class:`TransitionError` and writes one :class:`ApplicationEvent` per filing it moves.
+
+Permissions: a record outside the actor's scope raises ``Http404`` (its existence does not leak);
+a record inside the scope but an action the role may not take raises ``PermissionDenied``.
+Bad input (an empty reason, an unknown field) raises ``ValidationError``.
+
+Decisions documented here:
+- The registration number uses the code of the filing's *evaluating district*, frozen at
+  submission (the enterprise's managing district then). A zone has no official code and uses the
+  city's code, read from the reference data file (``settings.REFERENCE_DATA_FILE``, key ``city``).
+- Serials run per (evaluation year, 6-digit code), whatever the flag; ``SERIAL_DIGITS`` wide.
+- "Filed" for the flag is the first submission date; founded in the evaluation year (``B``) wins
+  over the date flags.
+- A first-time applicant is an enterprise with no submitted filing of an earlier year.
+- Revoked in calendar year Y: no filing for evaluation year Y; revoked for fraud: none for Y to
+  Y + 3 (``FRAUD_BAN_YEARS``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from functools import lru_cache, partial
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext as _
+
+from enterprises.models import District
+from enterprises.roles import is_city_official, member_enterprise_id, official_district_id
+
+from . import rules
+from .models import (
+    DECLARED_COUNT_FIELDS,
+    DECLARED_FIELDS,
+    DECLARED_FLAG_FIELDS,
+    DECLARED_NUMBER_FIELDS,
+    Application,
+    ApplicationEvent,
+    NoticeBatch,
+    Objection,
+    Registration,
+    RegistrationSequence,
+)
+from .notifications import notify_enterprise
+from .selectors import calendar_overrides_for
+from .workdays import nth_working_day
+
+State = Application.State
+
+NOTICE_WORKING_DAYS = 10
+SERIAL_DIGITS = 5
+FRAUD_BAN_YEARS = 3
+REVOCATION_LOOKBACK_YEARS = 3  # on-site check when a registration was revoked within this many years
+EDITABLE_STATES = (State.DRAFT, State.RETURNED)
+UNDER_REVIEW = (State.SUBMITTED, State.ON_SITE_CHECK)
+
+# On-site check reasons (RULES.md §3).
+ON_SITE_SMALL_STAFF = "small_staff"
+ON_SITE_HIGH_TECH_SHARE = "high_tech_staff_share"
+ON_SITE_FIRST_TIME = "first_time_applicant"
+ON_SITE_REVOKED_RECENTLY = "revoked_recently"
+
+
+class TransitionError(Exception):
+    """A transition the filing's current state (or the calendar) does not allow; the message is for users."""
+
+    def __init__(self, message: str, *, reasons: Iterable[rules.Reason] = (), gap: Iterable[rules.Gap] = ()):
+        super().__init__(message)
+        self.message = message
+        self.reasons = list(reasons)
+        self.gap = list(gap)
+
+
+# --- Permissions --------------------------------------------------------------------------------
+
+
+def _in_scope(actor, application: Application) -> bool:
+    if is_city_official(actor):
+        return True
+    district_id = official_district_id(actor)
+    if district_id is not None and district_id == application.enterprise.managing_district_id:
+        return True
+    enterprise_id = member_enterprise_id(actor)
+    return enterprise_id is not None and enterprise_id == application.enterprise_id
+
+
+def _deny(actor, application: Application):
+    if _in_scope(actor, application):
+        raise PermissionDenied(_("您无权执行此操作。"))
+    raise Http404
+
+
+def _require_enterprise_user(actor, application: Application) -> None:
+    enterprise_id = member_enterprise_id(actor)
+    if enterprise_id is None or enterprise_id != application.enterprise_id:
+        _deny(actor, application)
+
+
+def _require_district_reviewer(actor, application: Application) -> None:
+    """A district official of the enterprise's managing district, or a city official."""
+    if is_city_official(actor):
+        return
+    district_id = official_district_id(actor)
+    if district_id is None or district_id != application.enterprise.managing_district_id:
+        _deny(actor, application)
+
+
+def _require_city(actor, application: Application | None = None) -> None:
+    if is_city_official(actor):
+        return
+    if application is None:
+        raise PermissionDenied(_("只有市级管理人员可以执行此操作。"))
+    _deny(actor, application)
+
+
+# --- Helpers ------------------------------------------------------------------------------------
+
+
+def _lock(application_id: int) -> Application:
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("enterprise")
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None:
+        raise Http404
+    return application
+
+
+def _move(
+    application: Application,
+    actor,
+    to_state: str,
+    *,
+    comment: str = "",
+    field_comments: Mapping[str, str] | None = None,
+    update_fields: Iterable[str] = (),
+) -> ApplicationEvent:
+    previous = application.state
+    application.state = to_state
+    application.updated_by = actor if getattr(actor, "pk", None) else None
+    application.save(update_fields=["state", "updated_at", "updated_by", *update_fields])
+    return ApplicationEvent.objects.create(
+        application=application,
+        actor=application.updated_by,
+        from_state=previous,
+        to_state=to_state,
+        comment=comment,
+        field_comments=dict(field_comments or {}),
+    )
+
+
+def _notify(application_id: int, message: str) -> None:
+    transaction.on_commit(partial(notify_enterprise, application_id, str(message)))
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today or timezone.localdate()
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _ensure_may_apply(enterprise_id: int, evaluation_year: int) -> None:
+    revoked = Registration.objects.filter(enterprise_id=enterprise_id, revoked_at__isnull=False)
+    if revoked.filter(revoked_at__year=evaluation_year).exists():
+        raise TransitionError(_("该企业本年度已被撤销入库登记，当年不得再次申报。"))
+    if revoked.filter(
+        revocation_grounds=Registration.Grounds.FRAUD, revoked_at__year__gte=evaluation_year - FRAUD_BAN_YEARS
+    ).exists():
+        raise TransitionError(_("该企业因弄虚作假被撤销入库登记，{years}年内不得申报。").format(years=FRAUD_BAN_YEARS))
+
+
+def _validate_declared(application: Application) -> None:
+    paths = application.direct_paths
+    if not isinstance(paths, list) or not all(isinstance(p, str) and p in rules.DIRECT_PATHS for p in paths):
+        raise ValidationError({"direct_paths": [_("直接确认条件不正确。")]})
+    application.direct_paths = sorted(set(paths))
+    application.full_clean(
+        exclude=["enterprise", "created_by", "updated_by", "evaluating_district", "notice_batch", "snapshot"],
+        validate_unique=False,
+    )
+
+
+def _evaluation_dict(evaluation: rules.Evaluation) -> dict:
+    return {
+        "eligible": evaluation.eligible,
+        "path": evaluation.path,
+        "total_score": evaluation.total_score,
+        "scores": {
+            "tech_staff": evaluation.scores.tech_staff,
+            "rd": evaluation.scores.rd,
+            "rd_by_sales": evaluation.scores.rd_by_sales,
+            "rd_by_costs": evaluation.scores.rd_by_costs,
+            "ip": evaluation.scores.ip,
+        },
+        "reasons": [{"code": r.code, "message": r.message} for r in evaluation.reasons],
+        "gap": [
+            {"code": g.code, "message": g.message, "amount": None if g.amount is None else str(g.amount)}
+            for g in evaluation.gap
+        ],
+    }
+
+
+def _declared_dict(application: Application) -> dict:
+    data: dict = {"evaluation_year": application.evaluation_year}
+    data.update({name: str(getattr(application, name)) for name in DECLARED_NUMBER_FIELDS})
+    data.update({name: getattr(application, name) for name in DECLARED_COUNT_FIELDS})
+    data.update({name: getattr(application, name) for name in DECLARED_FLAG_FIELDS})
+    data["direct_paths"] = sorted(application.direct_paths or [])
+    return data
+
+
+def _evaluate_and_freeze(application: Application, today: dt.date) -> None:
+    """Run the engine on the declared data; refuse when not eligible; freeze the snapshot."""
+    missing = application.missing_fields()
+    if missing:
+        labels = "、".join(str(Application._meta.get_field(name).verbose_name) for name in missing)
+        raise TransitionError(_("以下申报数据尚未填写：{fields}。").format(fields=labels))
+    evaluation = rules.evaluate(application.declaration(), gettext=gettext)
+    if not evaluation.eligible:
+        raise TransitionError(
+            _("自评未达到科技型中小企业评价条件，不能提交：{reasons}").format(
+                reasons="；".join(reason.message for reason in evaluation.reasons)
+            ),
+            reasons=evaluation.reasons,
+            gap=evaluation.gap,
+        )
+    district = District.objects.get(pk=application.enterprise.managing_district_id)
+    application.evaluating_district = district
+    application.first_time_applicant = not (
+        Application.objects.filter(
+            enterprise_id=application.enterprise_id,
+            evaluation_year__lt=application.evaluation_year,
+            submitted_on__isnull=False,
+        ).exists()
+    )
+    application.snapshot = {
+        "declaration": _declared_dict(application),
+        "evaluation": _evaluation_dict(evaluation),
+        "ruleset_year": rules.ruleset_for(application.evaluation_year).first_year,
+        "first_time_applicant": application.first_time_applicant,
+        "evaluating_district": {"id": district.pk, "code": district.code, "name": district.name},
+        "enterprise": {
+            "credit_code": application.enterprise.credit_code,
+            "name": application.enterprise.name,
+            "established_on": application.enterprise.established_on.isoformat(),
+        },
+        "frozen_on": today.isoformat(),
+    }
+
+
+# --- Enterprise: draft, submit, resubmit, withdraw ----------------------------------------------
+
+
+@transaction.atomic
+def application_save_draft(*, actor, evaluation_year: int, data: Mapping[str, object]) -> Application:
+    """Create or update the actor's enterprise's filing for the year (draft or returned only).
+
+    Creating the filing writes an event (→ draft); so does reopening a withdrawn one. Saving the
+    figures of an existing draft writes none (drafts are saved at every step of the form).
+    """
+    enterprise_id = member_enterprise_id(actor)
+    if enterprise_id is None:
+        raise PermissionDenied(_("只有企业用户可以填写申报。"))
+    unknown = sorted(set(data) - set(DECLARED_FIELDS))
+    if unknown:
+        raise ValidationError({name: [_("未知的申报项目。")] for name in unknown})
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("enterprise")
+        .filter(enterprise_id=enterprise_id, evaluation_year=evaluation_year)
+        .first()
+    )
+    opening_from: str | None = None
+    if application is None:
+        _ensure_may_apply(enterprise_id, evaluation_year)
+        application = Application(enterprise_id=enterprise_id, evaluation_year=evaluation_year, created_by=actor)
+        opening_from = ""
+    elif application.state == State.WITHDRAWN:
+        _ensure_may_apply(enterprise_id, evaluation_year)
+        opening_from = State.WITHDRAWN
+    elif application.state not in EDITABLE_STATES:
+        raise TransitionError(_("只有草稿或退回修改的申报可以修改。"))
+    for name, value in data.items():
+        setattr(application, name, value)
+    _validate_declared(application)
+    application.updated_by = actor
+    if opening_from is not None:
+        application.state = State.DRAFT
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError as exc:
+        raise TransitionError(_("该年度的申报已存在，请刷新后重试。")) from exc
+    if opening_from is not None:
+        ApplicationEvent.objects.create(
+            application=application, actor=actor, from_state=opening_from, to_state=State.DRAFT
+        )
+    return application
+
+
+@transaction.atomic
+def application_submit(*, application_id: int, actor, today: dt.date | None = None) -> Application:
+    application = _lock(application_id)
+    _require_enterprise_user(actor, application)
+    if application.state != State.DRAFT:
+        raise TransitionError(_("只有草稿状态的申报可以提交。"))
+    today = _today(today)
+    _evaluate_and_freeze(application, today)
+    application.submitted_on = application.submitted_on or today
+    _move(
+        application,
+        actor,
+        State.SUBMITTED,
+        update_fields=["snapshot", "submitted_on", "first_time_applicant", "evaluating_district", "direct_paths"],
+    )
+    return application
+
+
+@transaction.atomic
+def application_resubmit(*, application_id: int, actor, comment: str = "", today: dt.date | None = None) -> Application:
+    application = _lock(application_id)
+    _require_enterprise_user(actor, application)
+    if application.state != State.RETURNED:
+        raise TransitionError(_("只有退回修改的申报可以重新提交。"))
+    _evaluate_and_freeze(application, _today(today))
+    _move(
+        application,
+        actor,
+        State.SUBMITTED,
+        comment=comment,
+        update_fields=["snapshot", "first_time_applicant", "evaluating_district", "direct_paths"],
+    )
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, application_id: int, actor, comment: str = "") -> Application:
+    application = _lock(application_id)
+    _require_enterprise_user(actor, application)
+    if application.state not in (State.DRAFT, State.RETURNED, *UNDER_REVIEW):
+        raise TransitionError(_("已作出决定的申报不能撤回。"))
+    _move(application, actor, State.WITHDRAWN, comment=comment)
+    return application
+
+
+# --- District review ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_return(
+    *, application_id: int, actor, comment: str = "", field_comments: Mapping[str, str] | None = None
+) -> Application:
+    application = _lock(application_id)
+    _require_district_reviewer(actor, application)
+    if application.state not in UNDER_REVIEW:
+        raise TransitionError(_("只有审核中的申报可以退回修改。"))
+    field_comments = {name: str(text).strip() for name, text in (field_comments or {}).items() if str(text).strip()}
+    unknown = sorted(set(field_comments) - set(DECLARED_FIELDS))
+    if unknown:
+        raise ValidationError({"field_comments": [_("未知的申报项目：{names}").format(names="、".join(unknown))]})
+    if not comment.strip() and not field_comments:
+        raise ValidationError({"comment": [_("退回修改须填写意见。")]})
+    _move(application, actor, State.RETURNED, comment=comment.strip(), field_comments=field_comments)
+    _notify(application.pk, _("您的申报已被退回修改，请根据审核意见修改后重新提交。"))
+    return application
+
+
+@transaction.atomic
+def application_require_on_site_check(*, application_id: int, actor, comment: str = "") -> Application:
+    application = _lock(application_id)
+    _require_district_reviewer(actor, application)
+    if application.state != State.SUBMITTED:
+        raise TransitionError(_("只有已提交的申报可以安排现场核查。"))
+    _move(application, actor, State.ON_SITE_CHECK, comment=comment)
+    _notify(application.pk, _("评价机构将对您的企业进行现场核查。"))
+    return application
+
+
+@transaction.atomic
+def application_record_on_site_check(
+    *, application_id: int, actor, passed: bool, note: str, checked_on: dt.date | None = None
+) -> Application:
+    """Record the result; the filing stays in on-site check (event from and to it) until a decision."""
+    application = _lock(application_id)
+    _require_district_reviewer(actor, application)
+    if application.state != State.ON_SITE_CHECK:
+        raise TransitionError(_("只有现场核查中的申报可以登记核查结果。"))
+    if not note.strip():
+        raise ValidationError({"note": [_("请填写现场核查记录。")]})
+    application.on_site_checked_on = _today(checked_on)
+    application.on_site_check_passed = bool(passed)
+    application.on_site_check_note = note.strip()
+    _move(
+        application,
+        actor,
+        State.ON_SITE_CHECK,
+        comment=note.strip(),
+        update_fields=["on_site_checked_on", "on_site_check_passed", "on_site_check_note"],
+    )
+    return application
+
+
+def on_site_check_reasons(application: Application, *, today: dt.date | None = None) -> list[str]:
+    """Why RULES.md §3 requires an on-site check before recommendation (empty: not required)."""
+    reasons = []
+    total, tech = application.total_staff, application.tech_staff
+    if total is not None and total <= 5:
+        reasons.append(ON_SITE_SMALL_STAFF)
+    if total is not None and tech is not None and total >= 50 and tech * 10 >= total * 9:
+        reasons.append(ON_SITE_HIGH_TECH_SHARE)
+    if application.first_time_applicant:
+        reasons.append(ON_SITE_FIRST_TIME)
+    since = _years_before(_today(today), REVOCATION_LOOKBACK_YEARS)
+    if Registration.objects.filter(
+        enterprise_id=application.enterprise_id, revoked_at__isnull=False, revoked_at__date__gte=since
+    ).exists():
+        reasons.append(ON_SITE_REVOKED_RECENTLY)
+    return reasons
+
+
+ON_SITE_LABELS = {
+    ON_SITE_SMALL_STAFF: gettext_lazy("职工总数不超过5人"),
+    ON_SITE_HIGH_TECH_SHARE: gettext_lazy("职工总数50人以上且科技人员占比不低于90%"),
+    ON_SITE_FIRST_TIME: gettext_lazy("首次申报"),
+    ON_SITE_REVOKED_RECENTLY: gettext_lazy("近3年内曾被撤销入库登记"),
+}
+
+
+@transaction.atomic
+def application_recommend(
+    *, application_id: int, actor, comment: str = "", today: dt.date | None = None
+) -> Application:
+    application = _lock(application_id)
+    _require_district_reviewer(actor, application)
+    if application.state not in UNDER_REVIEW:
+        raise TransitionError(_("只有审核中的申报可以推荐。"))
+    checked = application.state == State.ON_SITE_CHECK and application.on_site_checked_on is not None
+    if checked and not application.on_site_check_passed:
+        raise TransitionError(_("现场核查未通过，不能推荐。"))
+    reasons = on_site_check_reasons(application, today=today)
+    if reasons and not checked:
+        raise TransitionError(
+            _("该申报须先完成现场核查方可推荐（{reasons}）。").format(
+                reasons="、".join(str(ON_SITE_LABELS[r]) for r in reasons)
+            )
+        )
+    if application.state == State.ON_SITE_CHECK and not checked:
+        raise TransitionError(_("请先登记现场核查结果。"))
+    _move(application, actor, State.RECOMMENDED, comment=comment)
+    _notify(application.pk, _("您的申报已通过评价机构审核并推荐公示。"))
+    return application
+
+
+@transaction.atomic
+def application_reject(*, application_id: int, actor, reason: str) -> Application:
+    """Reject at the district review (under review or returned) or at the city review (recommended)."""
+    application = _lock(application_id)
+    if application.state == State.RECOMMENDED:
+        _require_city(actor, application)
+    else:
+        _require_district_reviewer(actor, application)
+        if application.state not in (*UNDER_REVIEW, State.RETURNED):
+            raise TransitionError(_("该申报当前状态不能作出不予通过的决定。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("请填写不予通过的理由。")]})
+    application.decision_reason = reason
+    _move(application, actor, State.REJECTED, comment=reason, update_fields=["decision_reason"])
+    _notify(application.pk, _("您的申报未通过评价。理由：{reason}").format(reason=reason))
+    return application
+
+
+# --- Public notice and objections ---------------------------------------------------------------
+
+
+@transaction.atomic
+def notice_batch_create(
+    *, actor, title: str, start_date: dt.date, application_ids: Iterable[int], published: bool = True
+) -> NoticeBatch:
+    """Put recommended filings under public notice for 10 working days on the official calendar."""
+    _require_city(actor)
+    ids = sorted(set(application_ids))
+    if not ids:
+        raise ValidationError({"application_ids": [_("请选择要公示的申报。")]})
+    if not title.strip():
+        raise ValidationError({"title": [_("请填写公示标题。")]})
+    applications = list(
+        Application.objects.select_for_update(of=("self",)).select_related("enterprise").filter(pk__in=ids)
+    )
+    if len(applications) != len(ids):
+        raise Http404
+    wrong = [a for a in applications if a.state != State.RECOMMENDED]
+    if wrong:
+        raise TransitionError(
+            _("只有已推荐的申报可以公示：{names}").format(names="、".join(a.enterprise.name for a in wrong))
+        )
+    overrides = calendar_overrides_for([start_date.year, start_date.year + 1])
+    batch = NoticeBatch.objects.create(
+        title=title.strip(),
+        start_date=start_date,
+        end_date=nth_working_day(start_date, NOTICE_WORKING_DAYS, overrides),
+        published=published,
+        created_by=actor,
+        updated_by=actor,
+    )
+    now = timezone.now()
+    for application in applications:
+        application.state = State.UNDER_NOTICE
+        application.notice_batch = batch
+        application.updated_by = actor
+        application.updated_at = now
+    Application.objects.bulk_update(applications, ["state", "notice_batch", "updated_by", "updated_at"])
+    ApplicationEvent.objects.bulk_create(
+        ApplicationEvent(
+            application=application,
+            actor=actor,
+            from_state=State.RECOMMENDED,
+            to_state=State.UNDER_NOTICE,
+            comment=batch.title,
+        )
+        for application in applications
+    )
+    message = _("您的申报已进入公示，公示期{start}至{end}。").format(start=batch.start_date, end=batch.end_date)
+    for application in applications:
+        _notify(application.pk, message)
+    return batch
+
+
+@transaction.atomic
+def objection_file(
+    *,
+    actor,
+    application_id: int,
+    real_name: str,
+    contact: str,
+    statement: str,
+    evidence=None,
+    today: dt.date | None = None,
+) -> Objection:
+    """A real-name objection by any logged-in user, during the window of the filing's batch."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied(_("请登录后提出异议。"))
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("notice_batch")
+        .filter(pk=application_id, state=State.UNDER_NOTICE, notice_batch__published=True)
+        .first()
+    )
+    if application is None:
+        raise Http404
+    if not application.notice_batch.is_open_on(_today(today)):
+        raise TransitionError(_("不在公示期内，不能提出异议。"))
+    errors = {}
+    if not (real_name or "").strip():
+        errors["real_name"] = [_("异议须署真实姓名。")]
+    if not (statement or "").strip():
+        errors["statement"] = [_("请填写异议内容。")]
+    if not (contact or "").strip():
+        errors["contact"] = [_("请填写联系方式。")]
+    if errors:
+        raise ValidationError(errors)
+    objection = Objection(
+        application=application,
+        batch=application.notice_batch,
+        objector=actor,
+        real_name=real_name.strip(),
+        contact=contact.strip(),
+        statement=statement.strip(),
+        created_by=actor,
+        updated_by=actor,
+    )
+    if evidence is not None:
+        objection.evidence = evidence
+    objection.save()
+    return objection
+
+
+@transaction.atomic
+def objection_decide(*, actor, objection_id: int, upheld: bool, note: str) -> Objection:
+    """Decide an open objection; an upheld one rejects the filing (it will not be registered)."""
+    _require_city(actor)
+    objection = Objection.objects.select_for_update(of=("self",)).filter(pk=objection_id).first()
+    if objection is None:
+        raise Http404
+    if objection.status != Objection.Status.OPEN:
+        raise TransitionError(_("该异议已处理。"))
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": [_("请填写处理意见。")]})
+    application = _lock(objection.application_id)
+    objection.status = Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED
+    objection.decided_by = actor
+    objection.decided_at = timezone.now()
+    objection.decision_note = note
+    objection.updated_by = actor
+    objection.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_by", "updated_at"])
+    if upheld and application.state == State.UNDER_NOTICE:
+        reason = _("公示异议成立：{note}").format(note=note)
+        application.decision_reason = reason
+        _move(application, actor, State.REJECTED, comment=reason, update_fields=["decision_reason"])
+        _notify(application.pk, reason)
+    return objection
+
+
+# --- Registration -------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4)
+def _city_code(path: str) -> str:
+    with open(path, encoding="utf-8") as handle:
+        code = str(json.load(handle)["city"]["code"])
+    if len(code) != 6 or not code.isdigit():
+        raise ValueError(f"the city code in {path} is not a 6-digit administrative code: {code!r}")
+    return code
+
+
+def agency_code(district: District) -> str:
+    """The 6-digit code in the registration number: the district's own, or the city's for a zone."""
+    if district.is_zone:
+        return _city_code(str(settings.REFERENCE_DATA_FILE))
+    return district.code
+
+
+def registration_flag(application: Application) -> str:
+    """``B`` founded in the evaluation year; else ``0`` filed before 1 June, ``A`` on or after it."""
+    if application.enterprise.established_on.year == application.evaluation_year:
+        return "B"
+    return "0" if application.submitted_on < dt.date(application.evaluation_year, 6, 1) else "A"
+
+
+def registration_number(*, evaluation_year: int, code: str, flag: str, serial: int) -> str:
+    return f"{evaluation_year:04d}{code}{flag}{serial:0{SERIAL_DIGITS}d}"
+
+
+def _allocate_serials(evaluation_year: int, code: str, count: int) -> int:
+    """Reserve ``count`` consecutive serials; returns the first. The sequence row is locked."""
+    RegistrationSequence.objects.get_or_create(evaluation_year=evaluation_year, district_code=code)
+    sequence = RegistrationSequence.objects.select_for_update().get(evaluation_year=evaluation_year, district_code=code)
+    first = sequence.last_serial + 1
+    sequence.last_serial += count
+    sequence.save(update_fields=["last_serial"])
+    return first
+
+
+def _valid_until(evaluation_year: int) -> dt.date:
+    month, day = getattr(settings, "REGISTRATION_VALID_UNTIL", (12, 31))
+    return dt.date(evaluation_year, month, day)
+
+
+@transaction.atomic
+def notice_batch_register_due(*, today: dt.date, actor=None) -> list[Registration]:
+    """Register the filings whose notice window ended before ``today`` and that no objection holds.
+
+    Safe to run twice: registered filings leave the under-notice state, so a second run finds
+    nothing. ``actor`` is None for the scheduled task; a person must be a city official.
+    """
+    if actor is not None:
+        _require_city(actor)
+    held = Objection.objects.filter(
+        application=OuterRef("pk"), status__in=[Objection.Status.OPEN, Objection.Status.UPHELD]
+    )
+    applications = list(
+        Application.objects.select_for_update(of=("self",))
+        .select_related("enterprise", "evaluating_district")
+        .filter(state=State.UNDER_NOTICE, notice_batch__published=True, notice_batch__end_date__lt=today)
+        .exclude(Exists(held))
+        .order_by("submitted_on", "id")
+    )
+    if not applications:
+        return []
+    groups: dict[tuple[int, str], list[Application]] = defaultdict(list)
+    for application in applications:
+        district = application.evaluating_district or application.enterprise.managing_district
+        groups[(application.evaluation_year, agency_code(district))].append(application)
+    registrations = []
+    for (year, code), members in sorted(groups.items()):
+        serial = _allocate_serials(year, code, len(members))
+        valid_until = _valid_until(year)
+        for offset, application in enumerate(members):
+            registrations.append(
+                Registration(
+                    application=application,
+                    enterprise_id=application.enterprise_id,
+                    evaluation_year=year,
+                    number=registration_number(
+                        evaluation_year=year, code=code, flag=registration_flag(application), serial=serial + offset
+                    ),
+                    valid_from=min(today, valid_until),
+                    valid_until=valid_until,
+                    created_by=actor,
+                )
+            )
+    Registration.objects.bulk_create(registrations)
+    now = timezone.now()
+    for application in applications:
+        application.state = State.REGISTERED
+        application.updated_at = now
+        application.updated_by = actor
+    Application.objects.bulk_update(applications, ["state", "updated_at", "updated_by"])
+    ApplicationEvent.objects.bulk_create(
+        ApplicationEvent(
+            application=registration.application,
+            actor=actor,
+            from_state=State.UNDER_NOTICE,
+            to_state=State.REGISTERED,
+            comment=registration.number,
+        )
+        for registration in registrations
+    )
+    for registration in registrations:
+        _notify(
+            registration.application_id,
+            _("您的企业已入库登记，编号{number}，有效期至{until}。").format(
+                number=registration.number, until=registration.valid_until
+            ),
+        )
+    return registrations
+
+
+@transaction.atomic
+def registration_revoke(
+    *, actor, registration_id: int, grounds: str, reason: str, revoked_at: dt.datetime | None = None
+) -> Registration:
+    """Revoke a registration (city officials); the filing moves to revoked."""
+    registration = Registration.objects.select_for_update(of=("self",)).filter(pk=registration_id).first()
+    if registration is None:
+        raise Http404
+    application = _lock(registration.application_id)
+    _require_city(actor, application)
+    if registration.revoked_at is not None or application.state not in (State.REGISTERED, State.EXPIRED):
+        raise TransitionError(_("该入库登记已被撤销。"))
+    if grounds not in Registration.Grounds.values:
+        raise ValidationError({"grounds": [_("请选择撤销事由。")]})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("请填写撤销说明。")]})
+    registration.revoked_at = revoked_at or timezone.now()
+    registration.revocation_grounds = grounds
+    registration.revocation_reason = reason
+    registration.updated_by = actor
+    registration.save(
+        update_fields=["revoked_at", "revocation_grounds", "revocation_reason", "updated_by", "updated_at"]
+    )
+    comment = f"{Registration.Grounds(grounds).label}：{reason}"
+    _move(application, actor, State.REVOKED, comment=comment)
+    _notify(
+        application.pk,
+        _("您的企业入库登记（编号{number}）已被撤销。{comment}").format(number=registration.number, comment=comment),
+    )
+    return registration

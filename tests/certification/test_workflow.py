@@ -1,0 +1,447 @@
+"""The filing workflow services: transitions, refusals, permissions, snapshot, events, on-site rule."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+
+from certification import services
+from certification.models import Application, ApplicationEvent, Registration
+from certification.services import TransitionError
+from tests import factories
+
+S = Application.State
+DAY = dt.date(2026, 4, 20)
+
+
+@pytest.fixture
+def draft(enterprise, enterprise_user):
+    return services.application_save_draft(
+        actor=enterprise_user,
+        evaluation_year=2026,
+        data={
+            "total_staff": "40",
+            "tech_staff": "6",
+            "sales_revenue": "800",
+            "total_costs": "700",
+            "rd_expense": "48",
+            "total_assets": "1000",
+            "class2_ip": 3,
+        },
+    )
+
+
+@pytest.fixture
+def veteran(enterprise):
+    """An earlier submitted filing, so the enterprise is not a first-time applicant."""
+    return factories.ApplicationFactory(
+        enterprise=enterprise, evaluation_year=2025, state=S.EXPIRED, submitted_on=dt.date(2025, 4, 1)
+    )
+
+
+@pytest.fixture
+def submitted(draft, enterprise_user, veteran):
+    return services.application_submit(application_id=draft.pk, actor=enterprise_user, today=DAY)
+
+
+def transitions(app):
+    return list(ApplicationEvent.objects.filter(application=app).order_by("id").values_list("from_state", "to_state"))
+
+
+def reload(app):
+    return Application.objects.get(pk=app.pk)
+
+
+# --- Draft ---------------------------------------------------------------------------------------
+
+
+def test_save_draft_creates_once_with_one_event_and_updates_without_events(draft, enterprise_user, enterprise):
+    assert draft.enterprise_id == enterprise.pk
+    assert draft.state == S.DRAFT
+    assert draft.total_staff == Decimal("40")
+    assert transitions(draft) == [("", S.DRAFT)]
+    again = services.application_save_draft(actor=enterprise_user, evaluation_year=2026, data={"rd_expense": "50.5"})
+    assert again.pk == draft.pk
+    assert reload(draft).rd_expense == Decimal("50.50")
+    assert Application.objects.count() == 1
+    assert len(transitions(draft)) == 1
+
+
+def test_draft_may_be_partial(enterprise_user):
+    app = services.application_save_draft(actor=enterprise_user, evaluation_year=2026, data={"total_staff": "12"})
+    assert app.tech_staff is None
+    assert app.missing_fields() == ["tech_staff", "sales_revenue", "total_costs", "rd_expense", "total_assets"]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"rd_expense": "-0.01"},
+        {"total_staff": "10", "tech_staff": "10.01"},
+        {"direct_paths": ["unknown_path"]},
+        {"enterprise_id": 5},
+        {"sales_revenue": "abc"},
+    ],
+)
+def test_save_draft_refuses_bad_data(enterprise_user, data):
+    with pytest.raises(ValidationError):
+        services.application_save_draft(actor=enterprise_user, evaluation_year=2026, data=data)
+    assert not Application.objects.exists()
+
+
+def test_tech_staff_equal_to_total_is_allowed(enterprise_user):
+    app = services.application_save_draft(
+        actor=enterprise_user, evaluation_year=2026, data={"total_staff": "10", "tech_staff": "10"}
+    )
+    assert app.tech_staff == app.total_staff
+
+
+@pytest.mark.parametrize("persona", ["district_official", "city_official", "department_user"])
+def test_only_enterprise_users_save_drafts(request, persona):
+    with pytest.raises(PermissionDenied):
+        services.application_save_draft(actor=request.getfixturevalue(persona), evaluation_year=2026, data={})
+
+
+def test_submitted_filing_cannot_be_edited(submitted, enterprise_user):
+    with pytest.raises(TransitionError):
+        services.application_save_draft(actor=enterprise_user, evaluation_year=2026, data={"rd_expense": "1"})
+    assert reload(submitted).rd_expense == Decimal("48.00")
+
+
+# --- Submit --------------------------------------------------------------------------------------
+
+
+def test_submit_freezes_snapshot_and_writes_event(submitted, veteran, district):
+    app = reload(submitted)
+    assert app.state == S.SUBMITTED
+    assert app.submitted_on == DAY
+    assert app.first_time_applicant is False
+    assert app.evaluating_district_id == district.pk
+    assert app.snapshot["declaration"]["rd_expense"] == "48.00"
+    assert app.snapshot["declaration"]["class2_ip"] == 3
+    assert app.snapshot["evaluation"]["eligible"] is True
+    assert app.snapshot["evaluation"]["total_score"] == 76
+    assert app.snapshot["evaluation"]["scores"] == {
+        "tech_staff": 8,
+        "rd": 50,
+        "rd_by_sales": 50,
+        "rd_by_costs": 0,  # 48 ÷ 700 = 6.9% < 10%
+        "ip": 18,
+    }
+    assert app.snapshot["evaluating_district"]["code"] == "510703"
+    assert transitions(app) == [("", S.DRAFT), (S.DRAFT, S.SUBMITTED)]
+
+
+def test_first_filing_is_first_time_applicant(draft, enterprise_user):
+    app = services.application_submit(application_id=draft.pk, actor=enterprise_user, today=DAY)
+    assert app.first_time_applicant is True
+    assert reload(app).snapshot["first_time_applicant"] is True
+
+
+def test_submit_refused_for_ineligible_declaration(draft, enterprise_user):
+    services.application_save_draft(actor=enterprise_user, evaluation_year=2026, data={"rd_expense": "32"})
+    with pytest.raises(TransitionError) as caught:
+        services.application_submit(application_id=draft.pk, actor=enterprise_user, today=DAY)
+    assert [reason.code for reason in caught.value.reasons] == ["score_below_60"]
+    assert "60" in caught.value.message
+    assert caught.value.gap  # the gap analysis travels with the refusal
+    app = reload(draft)
+    assert app.state == S.DRAFT
+    assert app.snapshot == {}
+    assert app.submitted_on is None
+    assert transitions(app) == [("", S.DRAFT)]
+
+
+def test_submit_refused_when_figures_missing(enterprise_user):
+    app = services.application_save_draft(actor=enterprise_user, evaluation_year=2026, data={"total_staff": "40"})
+    with pytest.raises(TransitionError, match="尚未填写"):
+        services.application_submit(application_id=app.pk, actor=enterprise_user, today=DAY)
+
+
+def test_submit_refused_in_wrong_state(submitted, enterprise_user):
+    with pytest.raises(TransitionError):
+        services.application_submit(application_id=submitted.pk, actor=enterprise_user, today=DAY)
+    assert len(transitions(submitted)) == 2
+
+
+def test_snapshot_stays_frozen_until_resubmission(submitted, enterprise_user, district_official):
+    frozen = reload(submitted).snapshot
+    services.application_return(application_id=submitted.pk, actor=district_official, comment="请核对研发费用")
+    services.application_save_draft(actor=enterprise_user, evaluation_year=2026, data={"rd_expense": "56"})
+    app = reload(submitted)
+    assert app.rd_expense == Decimal("56.00")
+    assert app.snapshot == frozen
+    assert app.snapshot["declaration"]["rd_expense"] == "48.00"
+    services.application_resubmit(application_id=app.pk, actor=enterprise_user, today=dt.date(2026, 7, 1))
+    app = reload(app)
+    assert app.snapshot["declaration"]["rd_expense"] == "56.00"
+    assert app.submitted_on == DAY  # the filing date stays the first submission
+
+
+# --- District review -----------------------------------------------------------------------------
+
+
+def test_return_with_field_comments_notifies_enterprise(
+    submitted, district_official, enterprise_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_return(
+            application_id=submitted.pk,
+            actor=district_official,
+            comment="请补充材料",
+            field_comments={"rd_expense": "与审计报告不符", "tech_staff": " "},
+        )
+    event = ApplicationEvent.objects.filter(application=submitted).last()
+    assert (event.from_state, event.to_state) == (S.SUBMITTED, S.RETURNED)
+    assert event.actor == district_official
+    assert event.field_comments == {"rd_expense": "与审计报告不符"}
+    assert event.comment == "请补充材料"
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == [enterprise_user.email]
+    assert "退回" in mailoutbox[0].body
+
+
+def test_no_mail_when_transition_rolls_back(draft, district_official, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(TransitionError):
+        services.application_return(application_id=draft.pk, actor=district_official, comment="x")
+    assert mailoutbox == []
+
+
+@pytest.mark.parametrize(
+    ("comment", "field_comments"), [("", {}), ("  ", {"tech_staff": ""}), ("ok", {"not_a_field": "x"})]
+)
+def test_return_needs_valid_comments(submitted, district_official, comment, field_comments):
+    with pytest.raises(ValidationError):
+        services.application_return(
+            application_id=submitted.pk, actor=district_official, comment=comment, field_comments=field_comments
+        )
+    assert reload(submitted).state == S.SUBMITTED
+
+
+def test_return_refused_for_draft(draft, district_official):
+    with pytest.raises(TransitionError):
+        services.application_return(application_id=draft.pk, actor=district_official, comment="x")
+
+
+def test_resubmit_happy_and_refused_when_not_returned(submitted, enterprise_user, district_official):
+    with pytest.raises(TransitionError):
+        services.application_resubmit(application_id=submitted.pk, actor=enterprise_user)
+    services.application_return(application_id=submitted.pk, actor=district_official, comment="改")
+    app = services.application_resubmit(application_id=submitted.pk, actor=enterprise_user, comment="已修改")
+    assert app.state == S.SUBMITTED
+
+
+def test_resubmit_refused_when_corrected_data_is_ineligible(submitted, enterprise_user, district_official):
+    services.application_return(application_id=submitted.pk, actor=district_official, comment="改")
+    services.application_save_draft(actor=enterprise_user, evaluation_year=2026, data={"tech_staff": "3"})
+    with pytest.raises(TransitionError) as caught:
+        services.application_resubmit(application_id=submitted.pk, actor=enterprise_user)
+    assert "tech_staff_score_zero" in [reason.code for reason in caught.value.reasons]
+    assert reload(submitted).state == S.RETURNED
+
+
+def test_recommend_happy_path(submitted, district_official):
+    app = services.application_recommend(application_id=submitted.pk, actor=district_official, comment="同意")
+    assert app.state == S.RECOMMENDED
+    assert transitions(app)[-1] == (S.SUBMITTED, S.RECOMMENDED)
+
+
+@pytest.mark.parametrize("state", [S.DRAFT, S.RETURNED, S.RECOMMENDED, S.REJECTED, S.WITHDRAWN, S.REGISTERED])
+def test_recommend_refused_in_wrong_state(submitted, district_official, state):
+    Application.objects.filter(pk=submitted.pk).update(state=state)
+    with pytest.raises(TransitionError):
+        services.application_recommend(application_id=submitted.pk, actor=district_official)
+    assert reload(submitted).state == state
+    assert len(transitions(submitted)) == 2
+
+
+def test_on_site_check_path(draft, enterprise_user, district_official):
+    """A first-time applicant needs the check: refused first, recommended once a passed check is recorded."""
+    app = services.application_submit(application_id=draft.pk, actor=enterprise_user, today=DAY)
+    with pytest.raises(TransitionError, match="现场核查"):
+        services.application_recommend(application_id=app.pk, actor=district_official)
+    with pytest.raises(TransitionError):
+        services.application_record_on_site_check(
+            application_id=app.pk, actor=district_official, passed=True, note="核查"
+        )
+    services.application_require_on_site_check(application_id=app.pk, actor=district_official)
+    with pytest.raises(TransitionError, match="现场核查"):
+        services.application_recommend(application_id=app.pk, actor=district_official)
+    with pytest.raises(TransitionError):
+        services.application_require_on_site_check(application_id=app.pk, actor=district_official)
+    with pytest.raises(ValidationError):
+        services.application_record_on_site_check(application_id=app.pk, actor=district_official, passed=True, note="")
+    services.application_record_on_site_check(
+        application_id=app.pk, actor=district_official, passed=True, note="经营场所与人员属实", checked_on=DAY
+    )
+    app = services.application_recommend(application_id=app.pk, actor=district_official)
+    assert app.state == S.RECOMMENDED
+    assert app.on_site_checked_on == DAY
+    assert transitions(app) == [
+        ("", S.DRAFT),
+        (S.DRAFT, S.SUBMITTED),
+        (S.SUBMITTED, S.ON_SITE_CHECK),
+        (S.ON_SITE_CHECK, S.ON_SITE_CHECK),
+        (S.ON_SITE_CHECK, S.RECOMMENDED),
+    ]
+
+
+def test_failed_on_site_check_blocks_recommendation(submitted, district_official):
+    services.application_require_on_site_check(application_id=submitted.pk, actor=district_official)
+    services.application_record_on_site_check(
+        application_id=submitted.pk, actor=district_official, passed=False, note="无研发场所"
+    )
+    with pytest.raises(TransitionError, match="未通过"):
+        services.application_recommend(application_id=submitted.pk, actor=district_official)
+    app = services.application_reject(application_id=submitted.pk, actor=district_official, reason="现场核查不属实")
+    assert app.state == S.REJECTED
+
+
+@pytest.mark.parametrize(
+    ("total", "tech", "required"),
+    [
+        ("5", "1", True),  # total staff ≤ 5
+        ("5.01", "1.01", False),
+        ("50", "45", True),  # tech staff exactly 90% with 50 staff
+        ("50", "44.99", False),
+        ("49.99", "49.99", False),  # 100% but fewer than 50 staff
+        ("200", "180", True),
+    ],
+)
+def test_on_site_rule_staff_cases(submitted, district_official, total, tech, required):
+    Application.objects.filter(pk=submitted.pk).update(total_staff=Decimal(total), tech_staff=Decimal(tech))
+    app = reload(submitted)
+    assert bool(services.on_site_check_reasons(app, today=DAY)) is required
+    if required:
+        with pytest.raises(TransitionError):
+            services.application_recommend(application_id=app.pk, actor=district_official, today=DAY)
+    else:
+        assert services.application_recommend(application_id=app.pk, actor=district_official, today=DAY)
+
+
+@pytest.mark.parametrize(("revoked_on", "required"), [(dt.date(2023, 4, 21), True), (dt.date(2023, 4, 19), False)])
+def test_on_site_rule_recent_revocation(submitted, enterprise, district_official, revoked_on, required):
+    old = factories.ApplicationFactory(enterprise=enterprise, evaluation_year=2022, state=S.REVOKED)
+    Registration.objects.create(
+        application=old,
+        enterprise=enterprise,
+        evaluation_year=2022,
+        number="2022510703A00001",
+        valid_from=dt.date(2022, 9, 1),
+        valid_until=dt.date(2022, 12, 31),
+        revoked_at=dt.datetime.combine(revoked_on, dt.time(12), tzinfo=dt.UTC),
+        revocation_grounds=Registration.Grounds.CONDITIONS_NOT_MET,
+    )
+    reasons = services.on_site_check_reasons(reload(submitted), today=DAY)
+    assert (services.ON_SITE_REVOKED_RECENTLY in reasons) is required
+
+
+def test_reject_requires_reason_and_right_state(submitted, draft, district_official):
+    with pytest.raises(ValidationError):
+        services.application_reject(application_id=submitted.pk, actor=district_official, reason="  ")
+    app = services.application_reject(application_id=submitted.pk, actor=district_official, reason="材料不实")
+    assert app.state == S.REJECTED
+    assert app.decision_reason == "材料不实"
+    assert transitions(app)[-1] == (S.SUBMITTED, S.REJECTED)
+    with pytest.raises(TransitionError):
+        services.application_reject(application_id=submitted.pk, actor=district_official, reason="again")
+
+
+def test_reject_draft_refused(draft, district_official):
+    with pytest.raises(TransitionError):
+        services.application_reject(application_id=draft.pk, actor=district_official, reason="x")
+
+
+def test_city_review_rejects_recommended_filing_district_may_not(submitted, district_official, city_official):
+    services.application_recommend(application_id=submitted.pk, actor=district_official)
+    with pytest.raises(PermissionDenied):
+        services.application_reject(application_id=submitted.pk, actor=district_official, reason="x")
+    app = services.application_reject(application_id=submitted.pk, actor=city_official, reason="市级审核不通过")
+    assert transitions(app)[-1] == (S.RECOMMENDED, S.REJECTED)
+
+
+# --- Withdraw ------------------------------------------------------------------------------------
+
+
+def test_withdraw_before_decision_and_reopen(submitted, enterprise_user):
+    app = services.application_withdraw(application_id=submitted.pk, actor=enterprise_user)
+    assert app.state == S.WITHDRAWN
+    reopened = services.application_save_draft(actor=enterprise_user, evaluation_year=2026, data={})
+    assert reopened.pk == app.pk
+    assert reopened.state == S.DRAFT
+    assert transitions(app)[-2:] == [(S.SUBMITTED, S.WITHDRAWN), (S.WITHDRAWN, S.DRAFT)]
+
+
+def test_withdraw_refused_after_decision(submitted, enterprise_user, district_official):
+    services.application_recommend(application_id=submitted.pk, actor=district_official)
+    with pytest.raises(TransitionError):
+        services.application_withdraw(application_id=submitted.pk, actor=enterprise_user)
+
+
+# --- Permissions ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "error"),
+    [
+        ("other_district_official", Http404),
+        ("other_enterprise_user", Http404),
+        ("department_user", Http404),
+        ("enterprise_user", PermissionDenied),
+    ],
+)
+def test_recommend_permissions(request, submitted, persona, error):
+    with pytest.raises(error):
+        services.application_recommend(application_id=submitted.pk, actor=request.getfixturevalue(persona))
+    assert reload(submitted).state == S.SUBMITTED
+
+
+def test_city_official_may_review_any_district(submitted, city_official):
+    assert services.application_recommend(application_id=submitted.pk, actor=city_official).state == S.RECOMMENDED
+
+
+@pytest.mark.parametrize(
+    ("persona", "error"),
+    [("district_official", PermissionDenied), ("city_official", PermissionDenied), ("other_enterprise_user", Http404)],
+)
+def test_only_own_enterprise_submits(request, draft, veteran, persona, error):
+    with pytest.raises(error):
+        services.application_submit(application_id=draft.pk, actor=request.getfixturevalue(persona), today=DAY)
+    assert reload(draft).state == S.DRAFT
+
+
+def test_other_district_cannot_return_or_withdraw(submitted, other_district_official, other_enterprise_user):
+    with pytest.raises(Http404):
+        services.application_return(application_id=submitted.pk, actor=other_district_official, comment="x")
+    with pytest.raises(Http404):
+        services.application_withdraw(application_id=submitted.pk, actor=other_enterprise_user)
+
+
+def test_unknown_filing_is_404(district_official):
+    with pytest.raises(Http404):
+        services.application_recommend(application_id=999_999, actor=district_official)
+
+
+def test_full_path_writes_one_event_per_transition(submitted, enterprise_user, district_official):
+    services.application_return(
+        application_id=submitted.pk, actor=district_official, field_comments={"rd_expense": "?"}
+    )
+    services.application_resubmit(application_id=submitted.pk, actor=enterprise_user)
+    services.application_recommend(application_id=submitted.pk, actor=district_official)
+    assert transitions(submitted) == [
+        ("", S.DRAFT),
+        (S.DRAFT, S.SUBMITTED),
+        (S.SUBMITTED, S.RETURNED),
+        (S.RETURNED, S.SUBMITTED),
+        (S.SUBMITTED, S.RECOMMENDED),
+    ]
+    actors = list(ApplicationEvent.objects.filter(application=submitted).order_by("id").values_list("actor", flat=True))
+    assert actors == [
+        enterprise_user.pk,
+        enterprise_user.pk,
+        district_official.pk,
+        enterprise_user.pk,
+        district_official.pk,
+    ]
