@@ -1,20 +1,32 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .creditcode import normalize_credit_code
 from .models import District, Enterprise, IndustryCluster
 
+ANY = _("全部")
+
+
+def yes_no_filter(label):
+    choices = [("", ANY), ("true", _("是")), ("false", _("否"))]
+    return django_filters.BooleanFilter(label=label, widget=forms.Select(choices=choices))
+
 
 class EnterpriseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("名称或信用代码"), method="filter_search")
-    managing_district = django_filters.ModelChoiceFilter(label=_("管理区县/功能区"), queryset=District.objects.all())
-    cluster = django_filters.ModelChoiceFilter(label=_("产业集群"), queryset=IndustryCluster.objects.all())
+    managing_district = django_filters.ModelChoiceFilter(
+        label=_("管理区县/功能区"), queryset=District.objects.all(), empty_label=ANY
+    )
+    cluster = django_filters.ModelChoiceFilter(
+        label=_("产业集群"), queryset=IndustryCluster.objects.all(), empty_label=ANY
+    )
     industry_section = django_filters.CharFilter(label=_("行业门类"), lookup_expr="iexact")
-    origin = django_filters.ChoiceFilter(label=_("来源"), choices=Enterprise.Origin.choices)
-    status = django_filters.ChoiceFilter(label=_("登记状态"), choices=Enterprise.Status.choices)
-    in_cultivation_pool = django_filters.BooleanFilter(label=_("入选培育库"))
-    confirmed = django_filters.BooleanFilter(label=_("已确认"))
+    origin = django_filters.ChoiceFilter(label=_("来源"), choices=Enterprise.Origin.choices, empty_label=ANY)
+    status = django_filters.ChoiceFilter(label=_("登记状态"), choices=Enterprise.Status.choices, empty_label=ANY)
+    in_cultivation_pool = yes_no_filter(_("入选培育库"))
+    confirmed = yes_no_filter(_("已确认"))
 
     class Meta:
         model = Enterprise
