@@ -1,0 +1,381 @@
+"""Public notice batches, objections, registration numbering and revocation."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import Http404
+
+from certification import services
+from certification.models import Application, ApplicationEvent, CalendarOverride, Objection, Registration
+from certification.selectors import applications_visible_to, calendar_overrides_for
+from certification.services import TransitionError
+from enterprises.models import District
+from tests import factories
+
+S = Application.State
+START = dt.date(2026, 9, 28)  # the window runs over National Day 2026 and its make-up Saturday
+END = dt.date(2026, 10, 15)
+
+
+def recommended(enterprise, *, submitted_on=dt.date(2026, 4, 20), year=2026):
+    return factories.ApplicationFactory(
+        enterprise=enterprise,
+        evaluation_year=year,
+        state=S.RECOMMENDED,
+        submitted_on=submitted_on,
+        first_time_applicant=False,
+        evaluating_district=enterprise.managing_district,
+    )
+
+
+@pytest.fixture
+def filing(enterprise):
+    return recommended(enterprise)
+
+
+@pytest.fixture
+def batch(filing, city_official):
+    return services.notice_batch_create(
+        actor=city_official, title="2026年第3批公示", start_date=START, application_ids=[filing.pk]
+    )
+
+
+def reload(obj):
+    return type(obj).objects.get(pk=obj.pk)
+
+
+# --- Notice batches ------------------------------------------------------------------------------
+
+
+def test_batch_end_is_tenth_working_day_on_official_calendar(batch, filing):
+    # 28–30 Sep, National Day 1–7 Oct off, 8–9 Oct, Saturday 10 Oct is a make-up working day, 12–15 Oct.
+    assert batch.end_date == END
+    app = reload(filing)
+    assert app.state == S.UNDER_NOTICE
+    assert app.notice_batch == batch
+    event = ApplicationEvent.objects.get(application=filing)
+    assert (event.from_state, event.to_state) == (S.RECOMMENDED, S.UNDER_NOTICE)
+
+
+@pytest.mark.parametrize(
+    ("kind", "day", "end"),
+    [
+        (CalendarOverride.Kind.HOLIDAY, dt.date(2026, 10, 13), dt.date(2026, 10, 16)),
+        (CalendarOverride.Kind.WORKING_DAY, dt.date(2026, 10, 11), dt.date(2026, 10, 14)),
+        (CalendarOverride.Kind.HOLIDAY, dt.date(2026, 10, 16), END),  # after the window: no effect
+    ],
+)
+def test_officials_overrides_move_the_end(filing, city_official, kind, day, end):
+    CalendarOverride.objects.create(date=day, kind=kind, note="国务院办公厅通知")
+    batch = services.notice_batch_create(
+        actor=city_official, title="公示", start_date=START, application_ids=[filing.pk]
+    )
+    assert batch.end_date == end
+
+
+def test_year_without_calendar_data_does_not_crash(enterprise, city_official):
+    app = recommended(enterprise, year=2030)
+    batch = services.notice_batch_create(
+        actor=city_official, title="公示", start_date=dt.date(2031, 3, 3), application_ids=[app.pk]
+    )
+    assert batch.end_date >= dt.date(2031, 3, 14)
+
+
+def test_window_spanning_new_year_uses_next_years_overrides(enterprise, city_official):
+    app = recommended(enterprise)
+    CalendarOverride.objects.create(date=dt.date(2027, 1, 4), kind=CalendarOverride.Kind.HOLIDAY)
+    without = services.nth_working_day(dt.date(2026, 12, 28), 10)
+    batch = services.notice_batch_create(
+        actor=city_official, title="公示", start_date=dt.date(2026, 12, 28), application_ids=[app.pk]
+    )
+    assert batch.end_date > without
+
+
+@pytest.mark.parametrize("persona", ["district_official", "enterprise_user", "department_user"])
+def test_only_city_officials_create_batches(request, filing, persona):
+    with pytest.raises(PermissionDenied):
+        services.notice_batch_create(
+            actor=request.getfixturevalue(persona), title="公示", start_date=START, application_ids=[filing.pk]
+        )
+    assert reload(filing).state == S.RECOMMENDED
+
+
+def test_batch_refuses_filings_not_recommended(filing, enterprise, city_official, other_enterprise):
+    submitted = factories.ApplicationFactory(enterprise=other_enterprise, state=S.SUBMITTED)
+    with pytest.raises(TransitionError):
+        services.notice_batch_create(
+            actor=city_official, title="公示", start_date=START, application_ids=[filing.pk, submitted.pk]
+        )
+    assert reload(filing).state == S.RECOMMENDED
+    assert not ApplicationEvent.objects.exists()
+    with pytest.raises(ValidationError):
+        services.notice_batch_create(actor=city_official, title="公示", start_date=START, application_ids=[])
+
+
+# --- Objections ----------------------------------------------------------------------------------
+
+
+def test_objection_during_window_holds_registration(batch, filing, other_enterprise_user, city_official):
+    objection = services.objection_file(
+        actor=other_enterprise_user,
+        application_id=filing.pk,
+        real_name="李四",
+        contact="13800000000",
+        statement="该企业研发人员为兼职",
+        evidence=SimpleUploadedFile("evidence.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
+        today=END,
+    )
+    assert objection.status == Objection.Status.OPEN
+    assert objection.evidence.name.startswith("objections/") and objection.evidence.name.endswith(".pdf")
+    after = END + dt.timedelta(days=1)
+    assert services.notice_batch_register_due(today=after) == []
+    assert reload(filing).state == S.UNDER_NOTICE
+    services.objection_decide(actor=city_official, objection_id=objection.pk, upheld=False, note="经核实不成立")
+    registrations = services.notice_batch_register_due(today=after)
+    assert [r.application_id for r in registrations] == [filing.pk]
+    objection.evidence.delete(save=False)
+
+
+def test_upheld_objection_rejects_the_filing(batch, filing, other_enterprise_user, city_official):
+    objection = services.objection_file(
+        actor=other_enterprise_user, application_id=filing.pk, real_name="李四", contact="x", statement="y", today=START
+    )
+    services.objection_decide(actor=city_official, objection_id=objection.pk, upheld=True, note="成立")
+    assert reload(filing).state == S.REJECTED
+    assert services.notice_batch_register_due(today=END + dt.timedelta(days=1)) == []
+    with pytest.raises(TransitionError):
+        services.objection_decide(actor=city_official, objection_id=objection.pk, upheld=False, note="again")
+
+
+@pytest.mark.parametrize("day", [START - dt.timedelta(days=1), END + dt.timedelta(days=1)])
+def test_objection_outside_window_refused(batch, filing, other_enterprise_user, day):
+    with pytest.raises(TransitionError):
+        services.objection_file(
+            actor=other_enterprise_user,
+            application_id=filing.pk,
+            real_name="李四",
+            contact="x",
+            statement="y",
+            today=day,
+        )
+
+
+@pytest.mark.parametrize(("real_name", "statement"), [("", "有问题"), ("李四", "  ")])
+def test_objection_needs_real_name_and_statement(batch, filing, other_enterprise_user, real_name, statement):
+    with pytest.raises(ValidationError):
+        services.objection_file(
+            actor=other_enterprise_user,
+            application_id=filing.pk,
+            real_name=real_name,
+            contact="x",
+            statement=statement,
+            today=START,
+        )
+
+
+def test_objection_needs_login_and_a_filing_under_notice(batch, filing, enterprise, other_enterprise_user):
+    from django.contrib.auth.models import AnonymousUser
+
+    with pytest.raises(PermissionDenied):
+        services.objection_file(
+            actor=AnonymousUser(), application_id=filing.pk, real_name="a", contact="b", statement="c", today=START
+        )
+    draft = factories.ApplicationFactory(enterprise=enterprise, evaluation_year=2027)
+    with pytest.raises(Http404):
+        services.objection_file(
+            actor=other_enterprise_user, application_id=draft.pk, real_name="a", contact="b", statement="c", today=START
+        )
+
+
+def test_objection_decide_city_only(batch, filing, other_enterprise_user, district_official):
+    objection = services.objection_file(
+        actor=other_enterprise_user, application_id=filing.pk, real_name="李四", contact="x", statement="y", today=START
+    )
+    with pytest.raises(PermissionDenied):
+        services.objection_decide(actor=district_official, objection_id=objection.pk, upheld=True, note="x")
+
+
+# --- Registration --------------------------------------------------------------------------------
+
+
+def test_register_due_after_window_only_and_idempotent(batch, filing):
+    assert services.notice_batch_register_due(today=END) == []  # the last day is still in the window
+    registrations = services.notice_batch_register_due(today=END + dt.timedelta(days=1))
+    assert len(registrations) == 1
+    registration = Registration.objects.get()
+    assert registration.number == "20265107030" + "00001"
+    assert registration.valid_from == END + dt.timedelta(days=1)
+    assert registration.valid_until == dt.date(2026, 12, 31)
+    assert reload(filing).state == S.REGISTERED
+    assert services.notice_batch_register_due(today=END + dt.timedelta(days=2)) == []
+    assert Registration.objects.count() == 1
+    assert ApplicationEvent.objects.filter(application=filing, to_state=S.REGISTERED).count() == 1
+
+
+def test_register_due_by_hand_needs_city_official(batch, district_official, city_official):
+    after = END + dt.timedelta(days=1)
+    with pytest.raises(PermissionDenied):
+        services.notice_batch_register_due(today=after, actor=district_official)
+    assert len(services.notice_batch_register_due(today=after, actor=city_official)) == 1
+
+
+def _register(applications, city_official):
+    for app in applications:
+        Application.objects.filter(pk=app.pk).update(state=S.RECOMMENDED)
+    services.notice_batch_create(
+        actor=city_official, title="公示", start_date=START, application_ids=[a.pk for a in applications]
+    )
+    services.notice_batch_register_due(today=END + dt.timedelta(days=1))
+    return {a.pk: Registration.objects.get(application=a).number for a in applications}
+
+
+@pytest.mark.parametrize(
+    ("submitted_on", "established_on", "flag"),
+    [
+        (dt.date(2026, 5, 31), dt.date(2020, 1, 1), "0"),
+        (dt.date(2026, 6, 1), dt.date(2020, 1, 1), "A"),
+        (dt.date(2026, 1, 5), dt.date(2026, 1, 2), "B"),  # founded in the evaluation year wins
+        (dt.date(2026, 8, 5), dt.date(2026, 1, 2), "B"),
+        (dt.date(2026, 6, 1), dt.date(2025, 12, 31), "A"),
+    ],
+)
+def test_registration_number_flags(district, city_official, submitted_on, established_on, flag):
+    enterprise = factories.EnterpriseFactory(managing_district=district, established_on=established_on)
+    app = recommended(enterprise, submitted_on=submitted_on)
+    number = _register([app], city_official)[app.pk]
+    assert number == f"2026510703{flag}00001"
+    assert len(number) == 16
+
+
+def test_zone_uses_city_code(city_official):
+    zone = factories.DistrictFactory(code="ZGXQ", name="高新区", kind=District.Kind.ZONE)
+    other_zone = factories.DistrictFactory(code="ZJKQ", name="经开区", kind=District.Kind.ZONE)
+    a = recommended(factories.EnterpriseFactory(managing_district=zone, established_on=dt.date(2019, 5, 1)))
+    b = recommended(factories.EnterpriseFactory(managing_district=other_zone, established_on=dt.date(2019, 5, 1)))
+    numbers = _register([a, b], city_official)
+    # Zones share the city's code, so they share one serial sequence and never collide.
+    assert sorted(numbers.values()) == ["20265107000" + "00001", "20265107000" + "00002"]
+
+
+def test_serials_are_consecutive_per_district_and_year(district, other_district, city_official):
+    old = dt.date(2019, 5, 1)
+    first = [recommended(factories.EnterpriseFactory(managing_district=district, established_on=old)) for _ in range(2)]
+    elsewhere = recommended(factories.EnterpriseFactory(managing_district=other_district, established_on=old))
+    numbers = _register([*first, elsewhere], city_official)
+    assert sorted(numbers[a.pk] for a in first) == ["202651070300" + "0001", "202651070300" + "0002"]
+    assert numbers[elsewhere.pk] == "2026510704000001"
+    later = recommended(factories.EnterpriseFactory(managing_district=district, established_on=old))
+    assert _register([later], city_official)[later.pk] == "2026510703000003"
+
+
+def test_number_uses_evaluating_district_frozen_at_submission(district, other_district, city_official):
+    enterprise = factories.EnterpriseFactory(managing_district=district, established_on=dt.date(2019, 5, 1))
+    app = recommended(enterprise)
+    enterprise.managing_district = other_district
+    enterprise.save()
+    assert _register([app], city_official)[app.pk].startswith("2026510703")
+
+
+# --- Revocation ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def registration(batch):
+    return services.notice_batch_register_due(today=END + dt.timedelta(days=1))[0]
+
+
+def _revoked_at(year):
+    return dt.datetime(year, 11, 2, 10, tzinfo=dt.UTC)
+
+
+def test_revoke_and_same_year_reapplication_refused(registration, filing, city_official, enterprise_user):
+    services.registration_revoke(
+        actor=city_official,
+        registration_id=registration.pk,
+        grounds=Registration.Grounds.CONDITIONS_NOT_MET,
+        reason="抽查发现科技人员不足",
+        revoked_at=_revoked_at(2027),
+    )
+    assert reload(filing).state == S.REVOKED
+    assert reload(registration).revoked_at is not None
+    with pytest.raises(TransitionError, match="当年不得再次申报"):
+        services.application_save_draft(actor=enterprise_user, evaluation_year=2027, data={})
+    assert services.application_save_draft(actor=enterprise_user, evaluation_year=2028, data={}).state == S.DRAFT
+    with pytest.raises(TransitionError):
+        services.registration_revoke(
+            actor=city_official, registration_id=registration.pk, grounds="fraud", reason="again"
+        )
+
+
+@pytest.mark.parametrize(("year", "allowed"), [(2027, False), (2029, False), (2030, True)])
+def test_fraud_bans_for_three_years(registration, city_official, enterprise_user, year, allowed):
+    services.registration_revoke(
+        actor=city_official,
+        registration_id=registration.pk,
+        grounds=Registration.Grounds.FRAUD,
+        reason="伪造研发费用凭证",
+        revoked_at=_revoked_at(2026),
+    )
+    if allowed:
+        assert services.application_save_draft(actor=enterprise_user, evaluation_year=year, data={})
+    else:
+        with pytest.raises(TransitionError):
+            services.application_save_draft(actor=enterprise_user, evaluation_year=year, data={})
+
+
+@pytest.mark.parametrize(
+    ("persona", "error"),
+    [
+        ("district_official", PermissionDenied),
+        ("enterprise_user", PermissionDenied),
+        ("other_district_official", Http404),
+    ],
+)
+def test_revoke_is_for_city_officials(request, registration, persona, error):
+    with pytest.raises(error):
+        services.registration_revoke(
+            actor=request.getfixturevalue(persona), registration_id=registration.pk, grounds="fraud", reason="x"
+        )
+    assert reload(registration).revoked_at is None
+
+
+def test_revoke_needs_grounds_and_reason(registration, city_official):
+    with pytest.raises(ValidationError):
+        services.registration_revoke(actor=city_official, registration_id=registration.pk, grounds="bogus", reason="x")
+    with pytest.raises(ValidationError):
+        services.registration_revoke(actor=city_official, registration_id=registration.pk, grounds="fraud", reason="")
+
+
+# --- Selectors -----------------------------------------------------------------------------------
+
+
+def test_applications_visible_to(
+    filing,
+    other_enterprise,
+    enterprise_user,
+    other_enterprise_user,
+    district_official,
+    other_district_official,
+    city_official,
+    department_user,
+):
+    other = factories.ApplicationFactory(enterprise=other_enterprise)
+    assert set(applications_visible_to(city_official)) == {filing, other}
+    assert list(applications_visible_to(district_official)) == [filing]
+    assert list(applications_visible_to(other_district_official)) == [other]
+    assert list(applications_visible_to(enterprise_user)) == [filing]
+    assert list(applications_visible_to(other_enterprise_user)) == [other]
+    assert list(applications_visible_to(department_user)) == []
+
+
+def test_calendar_overrides_for_years(db, django_assert_num_queries):
+    CalendarOverride.objects.create(date=dt.date(2027, 1, 4), kind=CalendarOverride.Kind.HOLIDAY)
+    CalendarOverride.objects.create(date=dt.date(2027, 2, 20), kind=CalendarOverride.Kind.WORKING_DAY)
+    CalendarOverride.objects.create(date=dt.date(2028, 1, 3), kind=CalendarOverride.Kind.HOLIDAY)
+    with django_assert_num_queries(1):
+        overrides = calendar_overrides_for([2026, 2027])
+    assert overrides.holidays == frozenset({dt.date(2027, 1, 4)})
+    assert overrides.working_days == frozenset({dt.date(2027, 2, 20)})
+    assert calendar_overrides_for([]).holidays == frozenset()
