@@ -545,6 +545,22 @@ def notice_batch_create(
     return batch
 
 
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+EVIDENCE_SIGNATURES = {b"%PDF-": "pdf", b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png"}
+
+
+def _evidence_problem(upload) -> str | None:
+    """PDF, JPG or PNG by content (not by name), at most 10 MB; None when acceptable."""
+    if upload.size > EVIDENCE_MAX_BYTES:
+        return _("证明材料不能超过10 MB。")
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if not any(head.startswith(signature) for signature in EVIDENCE_SIGNATURES):
+        return _("证明材料只能是 PDF、JPG 或 PNG 文件。")
+    return None
+
+
 @transaction.atomic
 def objection_file(
     *,
@@ -576,6 +592,8 @@ def objection_file(
         errors["statement"] = [_("请填写异议内容。")]
     if not (contact or "").strip():
         errors["contact"] = [_("请填写联系方式。")]
+    if evidence is not None and (message := _evidence_problem(evidence)):
+        errors["evidence"] = [message]
     if errors:
         raise ValidationError(errors)
     objection = Objection(
@@ -767,3 +785,24 @@ def registration_revoke(
         _("您的企业入库登记（编号{number}）已被撤销。{comment}").format(number=registration.number, comment=comment),
     )
     return registration
+
+
+@transaction.atomic
+def registration_expire_due(*, today: dt.date) -> int:
+    """Move registered filings whose validity ended before ``today`` to expired; safe to run twice."""
+    applications = list(
+        Application.objects.select_for_update(of=("self",)).filter(
+            state=State.REGISTERED, registration__valid_until__lt=today, registration__revoked_at__isnull=True
+        )
+    )
+    now = timezone.now()
+    for application in applications:
+        application.state = State.EXPIRED
+        application.updated_at = now
+        application.updated_by = None
+    Application.objects.bulk_update(applications, ["state", "updated_at", "updated_by"])
+    ApplicationEvent.objects.bulk_create(
+        ApplicationEvent(application=application, actor=None, from_state=State.REGISTERED, to_state=State.EXPIRED)
+        for application in applications
+    )
+    return len(applications)

@@ -379,3 +379,72 @@ def test_calendar_overrides_for_years(db, django_assert_num_queries):
     assert overrides.holidays == frozenset({dt.date(2027, 1, 4)})
     assert overrides.working_days == frozenset({dt.date(2027, 2, 20)})
     assert calendar_overrides_for([]).holidays == frozenset()
+
+
+# --- Evidence, expiry, notifications, query counts -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "ok"),
+    [
+        ("scan.png", b"\x89PNG\r\n\x1a\n" + b"0" * 32, True),
+        ("photo.jpg", b"\xff\xd8\xff\xe0" + b"0" * 32, True),
+        ("fake.pdf", b"MZ\x90\x00 not a pdf", False),  # the name says PDF, the content does not
+    ],
+)
+def test_objection_evidence_checked_by_content(batch, filing, other_enterprise_user, name, content, ok):
+    upload = SimpleUploadedFile(name, content)
+    kwargs = {"actor": other_enterprise_user, "application_id": filing.pk, "real_name": "李四", "contact": "x"}
+    if ok:
+        objection = services.objection_file(**kwargs, statement="y", evidence=upload, today=START)
+        objection.evidence.delete(save=False)
+    else:
+        with pytest.raises(ValidationError) as caught:
+            services.objection_file(**kwargs, statement="y", evidence=upload, today=START)
+        assert "evidence" in caught.value.message_dict
+        assert not Objection.objects.exists()
+
+
+def test_objection_evidence_size_limit(batch, filing, other_enterprise_user, monkeypatch):
+    monkeypatch.setattr(services, "EVIDENCE_MAX_BYTES", 16)
+    upload = SimpleUploadedFile("big.pdf", b"%PDF-1.4" + b"0" * 9)
+    with pytest.raises(ValidationError):
+        services.objection_file(
+            actor=other_enterprise_user,
+            application_id=filing.pk,
+            real_name="李四",
+            contact="x",
+            statement="y",
+            evidence=upload,
+            today=START,
+        )
+
+
+def test_registration_expires_after_validity_once(registration, filing):
+    assert services.registration_expire_due(today=dt.date(2026, 12, 31)) == 0
+    assert services.registration_expire_due(today=dt.date(2027, 1, 1)) == 1
+    assert reload(filing).state == S.EXPIRED
+    assert services.registration_expire_due(today=dt.date(2027, 1, 2)) == 0
+    assert ApplicationEvent.objects.filter(application=filing, to_state=S.EXPIRED).count() == 1
+
+
+def test_registration_mails_the_number(batch, filing, enterprise_user, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        [registration] = services.notice_batch_register_due(today=END + dt.timedelta(days=1))
+    assert len(mailoutbox) == 1
+    assert registration.number in mailoutbox[0].body
+    assert mailoutbox[0].to == [enterprise_user.email]
+
+
+@pytest.mark.parametrize("count", [2, 8])
+def test_batch_and_registration_query_counts_do_not_grow(district, city_official, count, django_assert_max_num_queries):
+    apps = [
+        recommended(factories.EnterpriseFactory(managing_district=district, established_on=dt.date(2019, 1, 1)))
+        for _ in range(count)
+    ]
+    ids = [a.pk for a in apps]
+    with django_assert_max_num_queries(8):
+        services.notice_batch_create(actor=city_official, title="公示", start_date=START, application_ids=ids)
+    with django_assert_max_num_queries(12):  # constant: select, 5 for the serial block, 3 bulk writes, savepoints
+        registrations = services.notice_batch_register_due(today=END + dt.timedelta(days=1))
+    assert len(registrations) == count

@@ -445,3 +445,26 @@ def test_full_path_writes_one_event_per_transition(submitted, enterprise_user, d
         enterprise_user.pk,
         district_official.pk,
     ]
+
+
+def test_admin_shows_events_read_only(client, admin_user_persona, submitted):
+    client.force_login(admin_user_persona)
+    page = client.get(f"/admin/certification/application/{submitted.pk}/change/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "已提交" in html  # the timeline is shown in the inline
+    assert 'name="events-0-comment"' not in html  # as text, not as editable fields
+    for url in [
+        "/admin/certification/application/",
+        "/admin/certification/applicationevent/",
+        "/admin/certification/noticebatch/",
+        "/admin/certification/calendaroverride/",
+        "/admin/certification/objection/",
+        "/admin/certification/registration/",
+        "/admin/certification/registrationsequence/",
+    ]:
+        assert client.get(url).status_code == 200, url
+    event = ApplicationEvent.objects.filter(application=submitted).first()
+    assert client.get("/admin/certification/applicationevent/add/").status_code == 403
+    assert client.post(f"/admin/certification/applicationevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert ApplicationEvent.objects.filter(pk=event.pk).exists()
