@@ -5,7 +5,7 @@ import threading
 
 from django.db import connection
 
-from certification import services
+from certification import notice_services, services
 from certification.models import Application, ApplicationEvent, Registration
 from certification.services import TransitionError
 from tests import factories
@@ -68,11 +68,11 @@ def test_two_registration_runs_at_once_number_each_filing_once(
         for _ in range(3)
     ]
     start = dt.date(2026, 9, 28)
-    services.notice_batch_create(
+    notice_services.notice_batch_create(
         actor=city_official, title="公示", start_date=start, application_ids=[a.pk for a in apps]
     )
     after = dt.date(2026, 10, 16)
-    results = _run_together([lambda: services.notice_batch_register_due(today=after)] * 2)
+    results = _run_together([lambda: notice_services.notice_batch_register_due(today=after)] * 2)
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sorted(len(r) for r in results) == [0, 3]
     assert sorted(Registration.objects.values_list("number", flat=True)) == [

@@ -1,0 +1,358 @@
+"""Public notice, objections, registration and revocation (RULES.md §3), after the district review.
+
+Same conventions as :mod:`certification.services`: keyword-only, one transaction, rows locked,
+roles checked, one event per filing moved.
+
+Decisions documented here:
+- The registration number uses the code of the filing's *evaluating district*, frozen at
+  submission (the enterprise's managing district then). A zone has no official code and uses the
+  city's code, read from the reference data file (``settings.REFERENCE_DATA_FILE``, key ``city``).
+- Serials run per (evaluation year, 6-digit code), whatever the flag; ``SERIAL_DIGITS`` wide.
+- "Filed" for the flag is the first submission date; founded in the evaluation year (``B``) wins
+  over the date flags.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from enterprises.models import District
+from smeportal.uploads import check_upload
+
+from .models import (
+    Application,
+    ApplicationEvent,
+    NoticeBatch,
+    Objection,
+    Registration,
+    RegistrationSequence,
+)
+from .selectors import calendar_overrides_for
+from .services import (
+    State,
+    TransitionError,
+    _lock,
+    _move,
+    _notify,
+    _require_city,
+    _today,
+)
+from .workdays import nth_working_day
+
+NOTICE_WORKING_DAYS = 10
+SERIAL_DIGITS = 5  # RULES.md gives no width for the serial; five digits leave room for 99,999 a year
+
+
+@transaction.atomic
+def notice_batch_create(
+    *, actor, title: str, start_date: dt.date, application_ids: Iterable[int], published: bool = True
+) -> NoticeBatch:
+    """Put recommended filings under public notice for 10 working days on the official calendar."""
+    _require_city(actor)
+    ids = sorted(set(application_ids))
+    if not ids:
+        raise ValidationError({"application_ids": [_("请选择要公示的申报。")]})
+    if not title.strip():
+        raise ValidationError({"title": [_("请填写公示标题。")]})
+    applications = list(
+        Application.objects.select_for_update(of=("self",)).select_related("enterprise").filter(pk__in=ids)
+    )
+    if len(applications) != len(ids):
+        raise Http404
+    wrong = [a for a in applications if a.state != State.RECOMMENDED]
+    if wrong:
+        raise TransitionError(
+            _("只有已推荐的申报可以公示：{names}").format(names="、".join(a.enterprise.name for a in wrong))
+        )
+    overrides = calendar_overrides_for([start_date.year, start_date.year + 1])
+    batch = NoticeBatch.objects.create(
+        title=title.strip(),
+        start_date=start_date,
+        end_date=nth_working_day(start_date, NOTICE_WORKING_DAYS, overrides),
+        published=published,
+        created_by=actor,
+        updated_by=actor,
+    )
+    now = timezone.now()
+    for application in applications:
+        application.state = State.UNDER_NOTICE
+        application.notice_batch = batch
+        application.updated_by = actor
+        application.updated_at = now
+    Application.objects.bulk_update(applications, ["state", "notice_batch", "updated_by", "updated_at"])
+    ApplicationEvent.objects.bulk_create(
+        ApplicationEvent(
+            application=application,
+            actor=actor,
+            from_state=State.RECOMMENDED,
+            to_state=State.UNDER_NOTICE,
+            comment=batch.title,
+        )
+        for application in applications
+    )
+    message = _("您的申报已进入公示，公示期{start}至{end}。").format(start=batch.start_date, end=batch.end_date)
+    for application in applications:
+        _notify(application.pk, message)
+    return batch
+
+
+@transaction.atomic
+def objection_file(
+    *,
+    actor,
+    application_id: int,
+    real_name: str,
+    contact: str,
+    statement: str,
+    evidence=None,
+    today: dt.date | None = None,
+) -> Objection:
+    """A real-name objection by any logged-in user, during the window of the filing's batch."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied(_("请登录后提出异议。"))
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("notice_batch")
+        .filter(pk=application_id, state=State.UNDER_NOTICE, notice_batch__published=True)
+        .first()
+    )
+    if application is None:
+        raise Http404
+    if not application.notice_batch.is_open_on(_today(today)):
+        raise TransitionError(_("不在公示期内，不能提出异议。"))
+    errors = {}
+    if not (real_name or "").strip():
+        errors["real_name"] = [_("异议须署真实姓名。")]
+    if not (statement or "").strip():
+        errors["statement"] = [_("请填写异议内容。")]
+    if not (contact or "").strip():
+        errors["contact"] = [_("请填写联系方式。")]
+    if evidence is not None:
+        try:
+            check_upload(evidence)
+        except ValidationError as problem:
+            errors["evidence"] = problem.messages
+    if errors:
+        raise ValidationError(errors)
+    objection = Objection(
+        application=application,
+        batch=application.notice_batch,
+        objector=actor,
+        real_name=real_name.strip(),
+        contact=contact.strip(),
+        statement=statement.strip(),
+        created_by=actor,
+        updated_by=actor,
+    )
+    if evidence is not None:
+        objection.evidence = evidence
+    objection.save()
+    return objection
+
+
+@transaction.atomic
+def objection_decide(*, actor, objection_id: int, upheld: bool, note: str) -> Objection:
+    """Decide an open objection; an upheld one rejects the filing (it will not be registered)."""
+    _require_city(actor)
+    objection = Objection.objects.select_for_update(of=("self",)).filter(pk=objection_id).first()
+    if objection is None:
+        raise Http404
+    if objection.status != Objection.Status.OPEN:
+        raise TransitionError(_("该异议已处理。"))
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": [_("请填写处理意见。")]})
+    application = _lock(objection.application_id)
+    objection.status = Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED
+    objection.decided_by = actor
+    objection.decided_at = timezone.now()
+    objection.decision_note = note
+    objection.updated_by = actor
+    objection.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_by", "updated_at"])
+    if upheld and application.state == State.UNDER_NOTICE:
+        reason = _("公示异议成立：{note}").format(note=note)
+        application.decision_reason = reason
+        _move(application, actor, State.REJECTED, comment=reason, update_fields=["decision_reason"])
+        _notify(application.pk, reason)
+    return objection
+
+
+# --- Registration -------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4)
+def _city_code(path: str) -> str:
+    with open(path, encoding="utf-8") as handle:
+        code = str(json.load(handle)["city"]["code"])
+    if len(code) != 6 or not code.isdigit():
+        raise ValueError(f"the city code in {path} is not a 6-digit administrative code: {code!r}")
+    return code
+
+
+def agency_code(district: District) -> str:
+    """The 6-digit code in the registration number: the district's own, or the city's for a zone."""
+    if district.is_zone:
+        return _city_code(str(settings.REFERENCE_DATA_FILE))
+    return district.code
+
+
+def registration_flag(application: Application) -> str:
+    """``B`` founded in the evaluation year; else ``0`` filed before 1 June, ``A`` on or after it."""
+    if application.enterprise.established_on.year == application.evaluation_year:
+        return "B"
+    return "0" if application.submitted_on < dt.date(application.evaluation_year, 6, 1) else "A"
+
+
+def registration_number(*, evaluation_year: int, code: str, flag: str, serial: int) -> str:
+    return f"{evaluation_year:04d}{code}{flag}{serial:0{SERIAL_DIGITS}d}"
+
+
+def _allocate_serials(evaluation_year: int, code: str, count: int) -> int:
+    """Reserve ``count`` consecutive serials; returns the first. The sequence row is locked."""
+    RegistrationSequence.objects.get_or_create(evaluation_year=evaluation_year, district_code=code)
+    sequence = RegistrationSequence.objects.select_for_update().get(evaluation_year=evaluation_year, district_code=code)
+    first = sequence.last_serial + 1
+    sequence.last_serial += count
+    sequence.save(update_fields=["last_serial"])
+    return first
+
+
+def _valid_until(evaluation_year: int) -> dt.date:
+    month, day = getattr(settings, "REGISTRATION_VALID_UNTIL", (12, 31))
+    return dt.date(evaluation_year, month, day)
+
+
+@transaction.atomic
+def notice_batch_register_due(*, today: dt.date, actor=None) -> list[Registration]:
+    """Register the filings whose notice window ended before ``today`` and that no objection holds.
+
+    Safe to run twice: registered filings leave the under-notice state, so a second run finds
+    nothing. ``actor`` is None for the scheduled task; a person must be a city official.
+    """
+    if actor is not None:
+        _require_city(actor)
+    held = Objection.objects.filter(
+        application=OuterRef("pk"), status__in=[Objection.Status.OPEN, Objection.Status.UPHELD]
+    )
+    applications = list(
+        Application.objects.select_for_update(of=("self",))
+        .select_related("enterprise", "evaluating_district")
+        .filter(state=State.UNDER_NOTICE, notice_batch__published=True, notice_batch__end_date__lt=today)
+        .exclude(Exists(held))
+        .order_by("submitted_on", "id")
+    )
+    if not applications:
+        return []
+    groups: dict[tuple[int, str], list[Application]] = defaultdict(list)
+    for application in applications:
+        district = application.evaluating_district or application.enterprise.managing_district
+        groups[(application.evaluation_year, agency_code(district))].append(application)
+    registrations = []
+    for (year, code), members in sorted(groups.items()):
+        serial = _allocate_serials(year, code, len(members))
+        valid_until = _valid_until(year)
+        for offset, application in enumerate(members):
+            registrations.append(
+                Registration(
+                    application=application,
+                    enterprise_id=application.enterprise_id,
+                    evaluation_year=year,
+                    number=registration_number(
+                        evaluation_year=year, code=code, flag=registration_flag(application), serial=serial + offset
+                    ),
+                    valid_from=min(today, valid_until),
+                    valid_until=valid_until,
+                    created_by=actor,
+                )
+            )
+    Registration.objects.bulk_create(registrations)
+    now = timezone.now()
+    for application in applications:
+        application.state = State.REGISTERED
+        application.updated_at = now
+        application.updated_by = actor
+    Application.objects.bulk_update(applications, ["state", "updated_at", "updated_by"])
+    ApplicationEvent.objects.bulk_create(
+        ApplicationEvent(
+            application=registration.application,
+            actor=actor,
+            from_state=State.UNDER_NOTICE,
+            to_state=State.REGISTERED,
+            comment=registration.number,
+        )
+        for registration in registrations
+    )
+    for registration in registrations:
+        _notify(
+            registration.application_id,
+            _("您的企业已入库登记，编号{number}，有效期至{until}。").format(
+                number=registration.number, until=registration.valid_until
+            ),
+        )
+    return registrations
+
+
+@transaction.atomic
+def registration_revoke(
+    *, actor, registration_id: int, grounds: str, reason: str, revoked_at: dt.datetime | None = None
+) -> Registration:
+    """Revoke a registration (city officials); the filing moves to revoked."""
+    registration = Registration.objects.select_for_update(of=("self",)).filter(pk=registration_id).first()
+    if registration is None:
+        raise Http404
+    application = _lock(registration.application_id)
+    _require_city(actor, application)
+    if registration.revoked_at is not None or application.state not in (State.REGISTERED, State.EXPIRED):
+        raise TransitionError(_("该入库登记已被撤销。"))
+    if grounds not in Registration.Grounds.values:
+        raise ValidationError({"grounds": [_("请选择撤销事由。")]})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("请填写撤销说明。")]})
+    registration.revoked_at = revoked_at or timezone.now()
+    registration.revocation_grounds = grounds
+    registration.revocation_reason = reason
+    registration.updated_by = actor
+    registration.save(
+        update_fields=["revoked_at", "revocation_grounds", "revocation_reason", "updated_by", "updated_at"]
+    )
+    comment = f"{Registration.Grounds(grounds).label}：{reason}"
+    _move(application, actor, State.REVOKED, comment=comment)
+    _notify(
+        application.pk,
+        _("您的企业入库登记（编号{number}）已被撤销。{comment}").format(number=registration.number, comment=comment),
+    )
+    return registration
+
+
+@transaction.atomic
+def registration_expire_due(*, today: dt.date) -> int:
+    """Move registered filings whose validity ended before ``today`` to expired; safe to run twice."""
+    applications = list(
+        Application.objects.select_for_update(of=("self",)).filter(
+            state=State.REGISTERED, registration__valid_until__lt=today, registration__revoked_at__isnull=True
+        )
+    )
+    now = timezone.now()
+    for application in applications:
+        application.state = State.EXPIRED
+        application.updated_at = now
+        application.updated_by = None
+    Application.objects.bulk_update(applications, ["state", "updated_at", "updated_by"])
+    ApplicationEvent.objects.bulk_create(
+        ApplicationEvent(application=application, actor=None, from_state=State.REGISTERED, to_state=State.EXPIRED)
+        for application in applications
+    )
+    return len(applications)

@@ -1,0 +1,55 @@
+"""Uploaded files are judged by their content and size, never by their name."""
+
+from __future__ import annotations
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
+
+# filetype needs at most this many leading bytes to recognise a format.
+SNIFF_BYTES = 8192
+KIND_LABELS = {"pdf": "PDF", "jpg": "JPG", "png": "PNG", "xlsx": "Excel (.xlsx)"}
+DOCUMENT_KINDS = frozenset({"pdf", "jpg", "png"})
+
+
+def detected_kind(upload) -> str | None:
+    """The file's real type by its leading bytes (e.g. 'pdf', 'png', 'xlsx'), or None."""
+    upload.seek(0)
+    head = upload.read(SNIFF_BYTES)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    return kind.extension if kind else None
+
+
+def check_upload(upload, *, kinds: frozenset[str] = DOCUMENT_KINDS, max_bytes: int | None = None) -> str:
+    """Raise ValidationError unless the upload is one of ``kinds`` by content and small enough; return its kind."""
+    limit = max_bytes or settings.MAX_UPLOAD_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            _("文件过大（上限 %(limit)s）。"), code="too_large", params={"limit": filesizeformat(limit)}
+        )
+    kind = detected_kind(upload)
+    if kind not in kinds:
+        allowed = "、".join(KIND_LABELS.get(k, k.upper()) for k in sorted(kinds))
+        raise ValidationError(
+            _("文件内容不是允许的类型（只接受 %(allowed)s）。"), code="bad_type", params={"allowed": allowed}
+        )
+    return kind
+
+
+@deconstructible
+class UploadValidator:
+    """Field validator for forms, serializers and model FileFields."""
+
+    def __init__(self, kinds=DOCUMENT_KINDS, max_bytes: int | None = None):
+        self.kinds = frozenset(kinds)
+        self.max_bytes = max_bytes
+
+    def __call__(self, upload):
+        check_upload(upload, kinds=self.kinds, max_bytes=self.max_bytes)
+
+    def __eq__(self, other):
+        return isinstance(other, UploadValidator) and (self.kinds, self.max_bytes) == (other.kinds, other.max_bytes)
