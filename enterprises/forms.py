@@ -1,30 +1,15 @@
 """HTML forms of the enterprises app."""
 
 import codecs
-import zipfile
 
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-XLSX_SIGNATURE = b"PK\x03\x04"
+from smeportal.uploads import check_upload
+
 CSV_SNIFF_BYTES = 64 * 1024
-
-
-def _looks_like_xlsx(upload) -> bool:
-    upload.seek(0)
-    if upload.read(4) != XLSX_SIGNATURE:
-        return False
-    upload.seek(0)
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False
-    finally:
-        upload.seek(0)
-    return "[Content_Types].xml" in names and "xl/workbook.xml" in names
 
 
 def _looks_like_csv(upload) -> bool:
@@ -53,14 +38,13 @@ class RegistryImportForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         name = upload.name.lower()
-        if upload.size > settings.MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("文件过大（上限 %(limit)s）。") % {"limit": filesizeformat(settings.MAX_UPLOAD_BYTES)}
-            )
         if name.endswith(".xlsx"):
-            if not _looks_like_xlsx(upload):
-                raise forms.ValidationError(_("文件内容不是有效的 Excel (.xlsx) 工作簿。"))
+            check_upload(upload, kinds=frozenset({"xlsx"}))
         elif name.endswith(".csv"):
+            if upload.size > settings.MAX_UPLOAD_BYTES:
+                raise forms.ValidationError(
+                    _("文件过大（上限 %(limit)s）。") % {"limit": filesizeformat(settings.MAX_UPLOAD_BYTES)}
+                )
             if not _looks_like_csv(upload):
                 raise forms.ValidationError(_("文件内容不是可读的 CSV 文本（支持 UTF-8 或 GB18030 编码）。"))
         else:
