@@ -2,10 +2,13 @@ from django.contrib import admin
 
 from .models import (
     Application,
+    ApplicationAttachment,
     ApplicationEvent,
     CalendarOverride,
+    IntellectualProperty,
     NoticeBatch,
     Objection,
+    RDProject,
     Registration,
     RegistrationSequence,
 )
@@ -33,6 +36,36 @@ class ApplicationEventInline(ReadOnlyMixin, admin.TabularInline):
     ordering = ["created_at", "id"]
 
 
+class IntellectualPropertyInline(admin.TabularInline):
+    model = IntellectualProperty
+    extra = 0
+    fields = [
+        "kind",
+        "number",
+        "title",
+        "granted_on",
+        "in_force",
+        "held_by_enterprise",
+        "related_to_main_products",
+        "disputed",
+    ]
+
+
+class RDProjectInline(admin.TabularInline):
+    model = RDProject
+    extra = 0
+    fields = ["name", "started_on", "ended_on", "budget", "expense_last_year"]
+
+
+class ApplicationAttachmentInline(ReadOnlyMixin, admin.TabularInline):
+    # Files are uploaded through the filing pages (content-checked); the admin only lists them.
+    model = ApplicationAttachment
+    extra = 0
+    can_delete = False
+    fields = ["kind", "original_name", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
     list_display = ["enterprise", "evaluation_year", "state", "submitted_on", "first_time_applicant"]
@@ -51,7 +84,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         "updated_at",
         "updated_by",
     ]
-    inlines = [ApplicationEventInline]
+    inlines = [IntellectualPropertyInline, RDProjectInline, ApplicationAttachmentInline, ApplicationEventInline]
 
     def has_delete_permission(self, request, obj=None):
         # Submitted filings are never hard-deleted.
