@@ -6,14 +6,17 @@ data and the constraints the database can enforce on its own.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
-from decimal import Decimal
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import District, Enterprise
@@ -63,6 +66,7 @@ EVIDENCE_FIELDS = (
     "standard_name",
     "standard_number",
 )
+AWARD_YEARS = 5  # a national award counts when won in the evaluation year or the 5 years before
 INSTITUTION_LEVEL_CHOICES = [
     ("national", _("国家级")),
     ("provincial", _("省级")),
@@ -269,15 +273,83 @@ class Application(TrackedModel):
         """Declared figures that are still empty (a draft may have them; a submission may not)."""
         return [name for name in DECLARED_NUMBER_FIELDS if getattr(self, name) is None]
 
-    def declaration(self) -> rules.Declaration:
-        """The declared data as the engine's input; the figures must all be present."""
+    def declaration(self, *, on: dt.date | None = None) -> rules.Declaration:
+        """The declared data as the engine's input; the figures must all be present.
+
+        With ``on`` (the evaluation date), direct paths whose evidence fails on that date are left out.
+        """
+        paths = set(self.direct_paths or ())
+        if on is not None:
+            paths -= set(self.direct_path_problems(on=on))
         return rules.Declaration(
             evaluation_year=self.evaluation_year,
             **{name: getattr(self, name) for name in DECLARED_NUMBER_FIELDS},
             **{name: getattr(self, name) for name in DECLARED_COUNT_FIELDS},
             **{name: getattr(self, name) for name in DECLARED_FLAG_FIELDS},
-            direct_paths=frozenset(self.direct_paths or ()),
+            direct_paths=frozenset(paths),
         )
+
+    # --- Derived figures (RULES.md §2) ---------------------------------------------------------
+
+    def quarters_complete(self) -> bool:
+        quarters = self.staff_quarters or []
+        return len(quarters) == 4 and all(
+            isinstance(q, dict) and all(q.get(key) not in (None, "") for key in QUARTER_KEYS) for q in quarters
+        )
+
+    def recompute_derived(self, *, ip_items: Iterable[IntellectualProperty] | None = None) -> None:
+        """Totals from the finance components, staff averages from complete quarters and IP counts from
+        the items (when there are items). Blank components count as 0 once any component is given."""
+        revenue = [getattr(self, name) for name in FINANCE_REVENUE_FIELDS]
+        if any(value is not None for value in revenue):
+            self.sales_revenue = rules.sales_revenue(*(value or 0 for value in revenue)).quantize(rules.CENT)
+        costs = [getattr(self, name) for name in FINANCE_COST_FIELDS]
+        if any(value is not None for value in costs):
+            self.total_costs = rules.total_costs(*(value or 0 for value in costs)).quantize(rules.CENT)
+        if self.quarters_complete():
+            for prefix, target in (("total", "total_staff"), ("tech", "tech_staff")):
+                pairs = [
+                    (Decimal(str(q[f"{prefix}_start"])), Decimal(str(q[f"{prefix}_end"]))) for q in self.staff_quarters
+                ]
+                average = rules.annual_average_staff(pairs).quantize(rules.CENT, rounding=ROUND_HALF_UP)
+                setattr(self, target, average)
+        if ip_items is not None:
+            items = list(ip_items)
+            if items:
+                self.class1_ip = sum(1 for item in items if item.counts and item.ip_class == 1)
+                self.class2_ip = sum(1 for item in items if item.counts and item.ip_class == 2)
+
+    def direct_path_problems(self, *, on: dt.date) -> dict[str, str]:
+        """Claimed direct paths whose evidence is missing or not valid on ``on``, with a message each."""
+        problems: dict[str, str] = {}
+        paths = set(self.direct_paths or ())
+        if "high_tech_certificate" in paths:
+            if not self.high_tech_certificate_number or self.high_tech_certificate_valid_until is None:
+                problems["high_tech_certificate"] = gettext(
+                    "未填写高新技术企业证书编号和有效期，不能按直接确认条件评价。"
+                )
+            elif self.high_tech_certificate_valid_until < on:
+                problems["high_tech_certificate"] = gettext(
+                    "高新技术企业证书已于{date}到期，评价日不在有效期内，不能按直接确认条件评价。"
+                ).format(date=self.high_tech_certificate_valid_until.isoformat())
+        if "national_award_top3" in paths:
+            if not self.award_name or self.award_year is None or self.award_rank is None:
+                problems["national_award_top3"] = gettext(
+                    "未填写国家级科技奖励名称、年度和排名，不能按直接确认条件评价。"
+                )
+            elif not (self.evaluation_year - AWARD_YEARS <= self.award_year <= self.evaluation_year):
+                problems["national_award_top3"] = gettext("国家级科技奖励须为近{years}年内获得。").format(
+                    years=AWARD_YEARS
+                )
+            elif not 1 <= self.award_rank <= 3:
+                problems["national_award_top3"] = gettext("国家级科技奖励须在获奖单位中排名前三。")
+        if "provincial_rd_institution" in paths and (not self.institution_name or not self.institution_level):
+            problems["provincial_rd_institution"] = gettext(
+                "未填写省部级以上研发机构的名称和级别，不能按直接确认条件评价。"
+            )
+        if "led_standard" in paths and (not self.standard_name or not self.standard_number):
+            problems["led_standard"] = gettext("未填写主导制定的标准名称和编号，不能按直接确认条件评价。")
+        return problems
 
 
 class ApplicationEvent(models.Model):

@@ -16,8 +16,10 @@ Decisions documented here:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
 from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,6 +38,9 @@ from .models import (
     DECLARED_FIELDS,
     DECLARED_FLAG_FIELDS,
     DECLARED_NUMBER_FIELDS,
+    EVIDENCE_FIELDS,
+    FINANCE_COMPONENT_FIELDS,
+    QUARTER_KEYS,
     Application,
     ApplicationEvent,
     Registration,
@@ -48,6 +53,7 @@ FRAUD_BAN_YEARS = 3
 REVOCATION_LOOKBACK_YEARS = 3  # on-site check when a registration was revoked within this many years
 EDITABLE_STATES = (State.DRAFT, State.RETURNED)
 UNDER_REVIEW = (State.SUBMITTED, State.ON_SITE_CHECK)
+DRAFT_FIELDS = (*DECLARED_FIELDS, *FINANCE_COMPONENT_FIELDS, "staff_quarters", *EVIDENCE_FIELDS)
 
 # On-site check reasons (RULES.md §3).
 ON_SITE_SMALL_STAFF = "small_staff"
@@ -211,13 +217,95 @@ def _declared_dict(application: Application) -> dict:
     return data
 
 
+DIRECT_PATH_EVIDENCE = "direct_path_evidence"
+
+
+def evaluate_application(application: Application, *, on: dt.date) -> rules.Evaluation:
+    """The engine's result for the declared data on the evaluation date ``on``.
+
+    A claimed direct path whose evidence fails on that date (e.g. an expired high-tech certificate)
+    is not counted; the reasons then start with one ``direct_path_evidence`` message per such path.
+    """
+    evaluation = rules.evaluate(application.declaration(on=on), gettext=gettext)
+    problems = application.direct_path_problems(on=on)
+    if not problems:
+        return evaluation
+    notes = [rules.Reason(DIRECT_PATH_EVIDENCE, message) for message in problems.values()]
+    return dataclasses.replace(evaluation, reasons=[*notes, *evaluation.reasons])
+
+
+def _details_dict(application: Application) -> dict:
+    """Components, quarters, evidence, IP items, R&D projects and the attachment list, for the snapshot."""
+    data = {name: getattr(application, name) for name in (*FINANCE_COMPONENT_FIELDS, *EVIDENCE_FIELDS)}
+    data["staff_quarters"] = list(application.staff_quarters or [])
+    data["ip_items"] = list(
+        application.ip_items.order_by("id").values(
+            "id",
+            "kind",
+            "number",
+            "title",
+            "granted_on",
+            "in_force",
+            "related_to_main_products",
+            "held_by_enterprise",
+            "disputed",
+        )
+    )
+    data["rd_projects"] = list(
+        application.rd_projects.order_by("id").values(
+            "id", "name", "started_on", "ended_on", "budget", "expense_last_year"
+        )
+    )
+    data["attachments"] = list(
+        application.attachments.order_by("id").values("id", "kind", "original_name", "size", "uploaded_at")
+    )
+    return data
+
+
+def _clean_quarters(value) -> list[dict]:
+    """Four quarters of non-negative numbers (kept as strings); blank values allowed while drafting."""
+    if value in (None, ""):
+        return []
+    error = ValidationError({"staff_quarters": [_("分季度人数格式不正确：须为四个季度的期初、期末人数。")]})
+    if not isinstance(value, (list, tuple)) or len(value) not in (0, 4):
+        raise error
+    cleaned = []
+    for quarter in value:
+        if not isinstance(quarter, Mapping) or set(quarter) - set(QUARTER_KEYS):
+            raise error
+        row = {}
+        for key in QUARTER_KEYS:
+            raw = quarter.get(key)
+            if raw in (None, ""):
+                row[key] = None
+                continue
+            try:
+                number = Decimal(str(raw))
+            except InvalidOperation as exc:
+                raise error from exc
+            if not number.is_finite() or number < 0:
+                raise error
+            row[key] = str(number)
+        cleaned.append(row)
+    if all(v is None for row in cleaned for v in row.values()):
+        return []
+    return cleaned
+
+
+def _check_direct_path_evidence(application: Application) -> None:
+    """Refuse claiming a direct path without its evidence (expiry is judged on the evaluation date)."""
+    problems = application.direct_path_problems(on=dt.date.min)
+    if problems:
+        raise ValidationError({"direct_paths": list(problems.values())})
+
+
 def _evaluate_and_freeze(application: Application, today: dt.date) -> None:
     """Run the engine on the declared data; refuse when not eligible; freeze the snapshot."""
     missing = application.missing_fields()
     if missing:
         labels = "、".join(str(Application._meta.get_field(name).verbose_name) for name in missing)
         raise TransitionError(_("以下申报数据尚未填写：{fields}。").format(fields=labels))
-    evaluation = rules.evaluate(application.declaration(), gettext=gettext)
+    evaluation = evaluate_application(application, on=today)
     if not evaluation.eligible:
         raise TransitionError(
             _("自评未达到科技型中小企业评价条件，不能提交：{reasons}").format(
@@ -247,6 +335,7 @@ def _evaluate_and_freeze(application: Application, today: dt.date) -> None:
             "established_on": application.enterprise.established_on.isoformat(),
         },
         "frozen_on": today.isoformat(),
+        "details": _details_dict(application),
     }
 
 
@@ -259,13 +348,18 @@ def application_save_draft(*, actor, evaluation_year: int, data: Mapping[str, ob
 
     Creating the filing writes an event (→ draft); so does reopening a withdrawn one. Saving the
     figures of an existing draft writes none (drafts are saved at every step of the form).
+    ``data`` may also hold the finance components, ``staff_quarters`` and the direct-path evidence;
+    the derived figures (totals, staff averages, IP counts from items) are recomputed here.
     """
     enterprise_id = member_enterprise_id(actor)
     if enterprise_id is None:
         raise PermissionDenied(_("只有企业用户可以填写申报。"))
-    unknown = sorted(set(data) - set(DECLARED_FIELDS))
+    unknown = sorted(set(data) - set(DRAFT_FIELDS))
     if unknown:
         raise ValidationError({name: [_("未知的申报项目。")] for name in unknown})
+    data = dict(data)
+    if "staff_quarters" in data:
+        data["staff_quarters"] = _clean_quarters(data["staff_quarters"])
     application = (
         Application.objects.select_for_update(of=("self",))
         .select_related("enterprise")
@@ -284,6 +378,9 @@ def application_save_draft(*, actor, evaluation_year: int, data: Mapping[str, ob
         raise TransitionError(_("只有草稿或退回修改的申报可以修改。"))
     for name, value in data.items():
         setattr(application, name, value)
+    application.recompute_derived(ip_items=application.ip_items.all() if application.pk else None)
+    if "direct_paths" in data or set(data) & set(EVIDENCE_FIELDS):
+        _check_direct_path_evidence(application)
     _validate_declared(application)
     application.updated_by = actor
     if opening_from is not None:
