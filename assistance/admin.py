@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from .models import Department, DepartmentMembership
+from .models import (
+    AgreementImport,
+    AssistanceAgreement,
+    Department,
+    DepartmentMembership,
+    DepartmentTarget,
+    QuotaPolicy,
+    ServiceRecord,
+)
 
 
 @admin.register(Department)
@@ -15,3 +23,72 @@ class DepartmentMembershipAdmin(admin.ModelAdmin):
     list_filter = ["department"]
     search_fields = ["user__username"]
     raw_id_fields = ["user"]
+
+
+@admin.register(QuotaPolicy)
+class QuotaPolicyAdmin(admin.ModelAdmin):
+    """City officials edit the yearly targets here; closing a year goes through policy_close_year."""
+
+    list_display = ["year", "new_enterprise_target", "new_window_years", "tech_share_target", "baseline_date", "closed"]
+    readonly_fields = ["closed", "closed_at", "created_at", "updated_at", "created_by", "updated_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(DepartmentTarget)
+class DepartmentTargetAdmin(admin.ModelAdmin):
+    list_display = ["department", "year", "enterprises_to_assist"]
+    list_filter = ["year", "department"]
+    readonly_fields = ["created_at", "updated_at", "created_by", "updated_by"]
+
+
+@admin.register(AssistanceAgreement)
+class AssistanceAgreementAdmin(admin.ModelAdmin):
+    """Agreements are written by the services (newness, duplicates); the admin shows them read-only."""
+
+    list_display = ["department", "enterprise", "year", "signed_on", "status", "counts_as_new", "archived"]
+    list_filter = ["year", "department", "status", "counts_as_new", "archived"]
+    search_fields = ["enterprise__name", "enterprise__credit_code"]
+    list_select_related = ["department", "enterprise"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ServiceRecord)
+class ServiceRecordAdmin(admin.ModelAdmin):
+    list_display = ["agreement", "date", "kind", "resolved_on"]
+    list_filter = ["kind"]
+    list_select_related = ["agreement__department", "agreement__enterprise"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AgreementImport)
+class AgreementImportAdmin(admin.ModelAdmin):
+    list_display = ["department", "original_name", "status", "created_count", "created_at"]
+    list_filter = ["status"]
+    exclude = ["valid_rows", "rejected_rows"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,6 +1,27 @@
-from django.db import transaction
+"""Writes of the assistance app: each function is keyword-only, permission-checked and one transaction.
 
-from .models import Department
+Refusals: ``PermissionDenied`` when the actor's role may not do this at all, ``DoesNotExist`` when
+the record is outside the actor's scope (views answer 404), ``ValidationError`` with a Chinese
+message for invalid data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from enterprises.models import Enterprise
+from enterprises.roles import is_city_official, member_enterprise_id
+
+from . import newness
+from .models import AssistanceAgreement, Department, DepartmentTarget, QuotaPolicy, ServiceRecord, validate_measures
+from .selectors import can_manage_department, new_enterprise_q
+
+AGREEMENT_FIELDS = ("signed_on", "measures", "goals", "responsible_officer", "status")
 
 
 @transaction.atomic
@@ -13,3 +34,242 @@ def departments_load(*, departments: list[dict]) -> int:
         update_fields=["name", "sort_order"],
     )
     return len(departments)
+
+
+def _require_department(actor, department_id: int) -> None:
+    if not can_manage_department(actor, department_id):
+        raise PermissionDenied(_("只能管理本部门的帮扶协议。"))
+
+
+def _operating_enterprise(enterprise_id: int | None) -> Enterprise:
+    enterprise = Enterprise.objects.filter(pk=enterprise_id).first() if enterprise_id else None
+    if enterprise is None:
+        raise ValidationError({"enterprise": _("未找到该企业，请输入准确的企业名称或统一社会信用代码。")})
+    if enterprise.status != Enterprise.Status.OPERATING:
+        message = _("该企业登记状态为“%(status)s”，不能签订帮扶协议。") % {"status": enterprise.get_status_display()}
+        raise ValidationError({"enterprise": message})
+    return enterprise
+
+
+def _check_signed_on(signed_on: dt.date, year: int) -> None:
+    if signed_on is None or signed_on.year != year:
+        raise ValidationError({"signed_on": _("签订日期必须在协议年度（%(year)s年）内。") % {"year": year}})
+
+
+def _check_measures(measures) -> None:
+    try:
+        validate_measures(measures)
+    except ValidationError as error:
+        raise ValidationError({"measures": error.messages}) from None
+
+
+def _duplicate_error(year: int) -> ValidationError:
+    message = _("本部门与该企业在%(year)s年已签订帮扶协议，不能重复录入。") % {"year": year}
+    return ValidationError({"enterprise": message})
+
+
+def counts_as_new_for(enterprise: Enterprise, year: int, policy: QuotaPolicy | None = None) -> bool:
+    policy = policy or QuotaPolicy.for_year(year)
+    return newness.is_new_enterprise(
+        established_on=enterprise.established_on,
+        introduced_on=enterprise.introduced_on,
+        origin=enterprise.origin,
+        agreement_year=year,
+        window_years=policy.new_window_years,
+    )
+
+
+def _policy_open(year: int) -> QuotaPolicy:
+    policy = QuotaPolicy.for_year(year)
+    if policy.closed:
+        raise ValidationError(_("%(year)s年度已关闭，不能再新增或修改该年度的帮扶协议。") % {"year": year})
+    return policy
+
+
+@transaction.atomic
+def agreement_create(
+    *,
+    actor,
+    department_id: int,
+    enterprise_id: int,
+    year: int,
+    signed_on: dt.date,
+    measures: list[str],
+    responsible_officer: str,
+    goals: str = "",
+    status: str = AssistanceAgreement.Status.ACTIVE,
+    document=None,
+) -> AssistanceAgreement:
+    _require_department(actor, department_id)
+    enterprise = _operating_enterprise(enterprise_id)
+    _check_signed_on(signed_on, year)
+    _check_measures(measures)
+    policy = _policy_open(year)
+    if AssistanceAgreement.objects.filter(
+        department_id=department_id, enterprise=enterprise, year=year, archived=False
+    ).exists():
+        raise _duplicate_error(year)
+    agreement = AssistanceAgreement(
+        department_id=department_id,
+        enterprise=enterprise,
+        year=year,
+        signed_on=signed_on,
+        measures=list(measures),
+        goals=goals,
+        responsible_officer=responsible_officer,
+        status=status,
+        counts_as_new=counts_as_new_for(enterprise, year, policy),
+        created_by=actor,
+        updated_by=actor,
+    )
+    if document:
+        agreement.document = document
+    try:
+        with transaction.atomic():
+            agreement.save()
+    except IntegrityError:  # a concurrent duplicate got in first
+        raise _duplicate_error(year) from None
+    return agreement
+
+
+def _agreement_for_update(actor, agreement_id: int) -> AssistanceAgreement:
+    agreement = (
+        AssistanceAgreement.objects.select_for_update()
+        .select_related("enterprise")
+        .get(pk=agreement_id, archived=False)
+    )
+    if not can_manage_department(actor, agreement.department_id):
+        raise AssistanceAgreement.DoesNotExist
+    return agreement
+
+
+@transaction.atomic
+def agreement_update(*, actor, agreement_id: int, document=None, **changes) -> AssistanceAgreement:
+    """Change signed_on, measures, goals, responsible_officer or status (and the document)."""
+    unknown = set(changes) - set(AGREEMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"agreement_update cannot change {sorted(unknown)}")
+    agreement = _agreement_for_update(actor, agreement_id)
+    policy = _policy_open(agreement.year)
+    if "signed_on" in changes:
+        _check_signed_on(changes["signed_on"], agreement.year)
+    if "measures" in changes:
+        _check_measures(changes["measures"])
+        changes["measures"] = list(changes["measures"])
+    for name, value in changes.items():
+        setattr(agreement, name, value)
+    if document:
+        agreement.document = document
+    agreement.counts_as_new = counts_as_new_for(agreement.enterprise, agreement.year, policy)
+    agreement.updated_by = actor
+    agreement.save()
+    return agreement
+
+
+@transaction.atomic
+def agreement_archive(*, actor, agreement_id: int) -> AssistanceAgreement:
+    """Archive instead of deleting: the agreement leaves lists and counts but is kept."""
+    agreement = _agreement_for_update(actor, agreement_id)
+    _policy_open(agreement.year)
+    agreement.archived = True
+    agreement.updated_by = actor
+    agreement.save(update_fields=["archived", "updated_by", "updated_at"])
+    return agreement
+
+
+def _check_record_dates(date: dt.date, resolved_on: dt.date | None) -> None:
+    if resolved_on is not None and date is not None and resolved_on < date:
+        raise ValidationError({"resolved_on": _("解决日期不能早于服务日期。")})
+
+
+RECORD_FIELDS = ("date", "kind", "issues_raised", "resolution", "resolved_on")
+
+
+@transaction.atomic
+def service_record_create(*, actor, agreement_id: int, **values) -> ServiceRecord:
+    unknown = set(values) - set(RECORD_FIELDS)
+    if unknown:
+        raise TypeError(f"service_record_create got {sorted(unknown)}")
+    agreement = _agreement_for_update(actor, agreement_id)
+    _check_record_dates(values.get("date"), values.get("resolved_on"))
+    return ServiceRecord.objects.create(agreement=agreement, created_by=actor, updated_by=actor, **values)
+
+
+@transaction.atomic
+def service_record_update(*, actor, record_id: int, **changes) -> ServiceRecord:
+    unknown = set(changes) - set(RECORD_FIELDS)
+    if unknown:
+        raise TypeError(f"service_record_update cannot change {sorted(unknown)}")
+    record = (
+        ServiceRecord.objects.select_for_update()
+        .select_related("agreement")
+        .get(pk=record_id, agreement__archived=False)
+    )
+    if not can_manage_department(actor, record.agreement.department_id):
+        raise ServiceRecord.DoesNotExist
+    for name, value in changes.items():
+        setattr(record, name, value)
+    _check_record_dates(record.date, record.resolved_on)
+    record.updated_by = actor
+    record.save()
+    return record
+
+
+@transaction.atomic
+def service_record_feedback(*, actor, record_id: int, feedback: str) -> ServiceRecord:
+    """The enterprise leaves (or replaces) its feedback on a service record of its own agreement."""
+    enterprise_id = member_enterprise_id(actor)
+    if enterprise_id is None:
+        raise PermissionDenied(_("只有企业用户可以评价服务。"))
+    record = ServiceRecord.objects.select_for_update().get(
+        pk=record_id, agreement__enterprise_id=enterprise_id, agreement__archived=False
+    )
+    feedback = (feedback or "").strip()
+    if not feedback:
+        raise ValidationError({"feedback": _("请填写评价内容。")})
+    record.enterprise_feedback = feedback
+    record.feedback_at = timezone.now()
+    record.save(update_fields=["enterprise_feedback", "feedback_at", "updated_at"])
+    return record
+
+
+@transaction.atomic
+def department_target_set(*, actor, department_id: int, year: int, enterprises_to_assist: int) -> DepartmentTarget:
+    if not is_city_official(actor):
+        raise PermissionDenied(_("只有市级管理人员可以下达帮扶任务。"))
+    if enterprises_to_assist is None or enterprises_to_assist < 0:
+        raise ValidationError({"enterprises_to_assist": _("帮扶任务数不能为负数。")})
+    target, _created = DepartmentTarget.objects.update_or_create(
+        department_id=department_id,
+        year=year,
+        defaults={"enterprises_to_assist": enterprises_to_assist, "updated_by": actor},
+        create_defaults={"enterprises_to_assist": enterprises_to_assist, "created_by": actor, "updated_by": actor},
+    )
+    return target
+
+
+def agreements_refresh_newness(*, year: int, window_years: int) -> int:
+    """Recompute counts_as_new of the year's agreements in the database (two set-based updates)."""
+    agreements = AssistanceAgreement.objects.filter(year=year)
+    is_new = new_enterprise_q(year=year, window_years=window_years, prefix="enterprise__")
+    changed = agreements.filter(is_new, counts_as_new=False).update(counts_as_new=True)
+    changed += agreements.exclude(is_new).filter(counts_as_new=True).update(counts_as_new=False)
+    return changed
+
+
+@transaction.atomic
+def policy_close_year(*, actor, year: int) -> QuotaPolicy:
+    """Settle the year's counts_as_new flags from the current registry data, then freeze them."""
+    if not is_city_official(actor):
+        raise PermissionDenied(_("只有市级管理人员可以关闭年度。"))
+    policy, _created = QuotaPolicy.objects.select_for_update().get_or_create(
+        year=year, defaults={"created_by": actor, "updated_by": actor}
+    )
+    if policy.closed:
+        return policy
+    agreements_refresh_newness(year=year, window_years=policy.new_window_years)
+    policy.closed = True
+    policy.closed_at = timezone.now()
+    policy.updated_by = actor
+    policy.save(update_fields=["closed", "closed_at", "updated_by", "updated_at"])
+    return policy

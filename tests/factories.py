@@ -105,3 +105,35 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     total_assets = Decimal("1000.00")
     class1_ip = 0
     class2_ip = 3
+
+
+class AssistanceAgreementFactory(factory.django.DjangoModelFactory):
+    """An active 2026 agreement; counts_as_new is whatever you pass (services compute it, factories do not)."""
+
+    class Meta:
+        model = "assistance.AssistanceAgreement"
+
+    department = factory.SubFactory(DepartmentFactory)
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    year = 2026
+    signed_on = factory.LazyAttribute(lambda a: dt.date(a.year, 3, 15))
+    measures = factory.LazyFunction(lambda: ["policy"])
+    responsible_officer = "李四"
+
+
+class ServiceRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "assistance.ServiceRecord"
+
+    agreement = factory.SubFactory(AssistanceAgreementFactory)
+    date = dt.date(2026, 4, 1)
+    kind = "visit"
+
+
+class IndustryClusterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enterprises.IndustryCluster"
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"cluster{n}")
+    name = factory.Sequence(lambda n: f"测试产业集群{n}")

@@ -1,0 +1,217 @@
+"""Reads of the assistance app, including the role scoping (deny by default)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from enterprises.creditcode import is_valid_credit_code, normalize_credit_code
+from enterprises.models import Enterprise
+from enterprises.roles import is_city_official, member_enterprise_id, official_district_id
+
+from . import newness
+from .models import AssistanceAgreement, Department, DepartmentTarget, QuotaPolicy, ServiceRecord
+from .roles import member_department_id
+
+
+def new_enterprise_q(*, year: int, window_years: int = 1, prefix: str = "") -> Q:
+    """The database form of ``newness.is_new_enterprise`` for enterprises (prefix "" ) or a relation to one."""
+    first, last = newness.window(year, window_years)
+    established = Q(**{f"{prefix}established_on__year__gte": first, f"{prefix}established_on__year__lte": last})
+    introduced = Q(
+        **{
+            f"{prefix}origin": newness.INTRODUCED,
+            f"{prefix}introduced_on__year__gte": first,
+            f"{prefix}introduced_on__year__lte": last,
+        }
+    )
+    return established | introduced
+
+
+def can_manage_department(user, department_id: int) -> bool:
+    """Department users manage their own department; city officials every department."""
+    return is_city_official(user) or (department_id is not None and member_department_id(user) == department_id)
+
+
+def departments_visible_to(user) -> QuerySet[Department]:
+    if is_city_official(user):
+        return Department.objects.all()
+    if (department_id := member_department_id(user)) is not None:
+        return Department.objects.filter(pk=department_id)
+    return Department.objects.none()
+
+
+def agreements_visible_to(user, *, include_archived: bool = False) -> QuerySet[AssistanceAgreement]:
+    """City officials: all; department users: their department's; enterprise users: their enterprise's;
+    district officials: those with enterprises of their district; everyone else: none."""
+    qs = AssistanceAgreement.objects.select_related("department", "enterprise", "enterprise__managing_district")
+    if not include_archived:
+        qs = qs.filter(archived=False)
+    if is_city_official(user):
+        return qs
+    if (district_id := official_district_id(user)) is not None:
+        return qs.filter(enterprise__managing_district_id=district_id)
+    if (department_id := member_department_id(user)) is not None:
+        return qs.filter(department_id=department_id)
+    if (enterprise_id := member_enterprise_id(user)) is not None:
+        return qs.filter(enterprise_id=enterprise_id)
+    return qs.none()
+
+
+def service_records_visible_to(user) -> QuerySet[ServiceRecord]:
+    visible = agreements_visible_to(user).values("pk")
+    return ServiceRecord.objects.select_related(
+        "agreement", "agreement__department", "agreement__enterprise", "agreement__enterprise__managing_district"
+    ).filter(agreement__in=visible)
+
+
+def enterprise_by_name_or_code(text: str) -> Enterprise | None:
+    """The enterprise with this credit code (normalised, check character valid) or exactly this name."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    code = normalize_credit_code(text)
+    if len(code) == 18 and is_valid_credit_code(code):
+        found = Enterprise.objects.filter(credit_code=code).first()
+        if found is not None:
+            return found
+    matches = list(Enterprise.objects.filter(name=text)[:2])
+    return matches[0] if len(matches) == 1 else None
+
+
+def enterprise_suggestions(text: str, *, limit: int = 10) -> list[Enterprise]:
+    text = (text or "").strip()
+    if len(text) < 2:
+        return []
+    code = normalize_credit_code(text)
+    return list(
+        Enterprise.objects.filter(status=Enterprise.Status.OPERATING)
+        .filter(Q(name__contains=text) | Q(credit_code__startswith=code))
+        .select_related("managing_district")
+        .order_by("name")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class Progress:
+    department: Department
+    year: int
+    agreements: int
+    new: int
+    task: int | None
+    target: Decimal
+
+    @property
+    def share(self) -> Decimal | None:
+        return Decimal(self.new) / Decimal(self.agreements) if self.agreements else None
+
+    @property
+    def share_percent(self) -> str:
+        return "—" if self.share is None else f"{self.share * 100:.1f}%"
+
+    @property
+    def target_percent(self) -> str:
+        return f"{Decimal(self.target) * 100:.0f}%"
+
+    @property
+    def required_new(self) -> int:
+        return newness.required_new(self.agreements, self.target)
+
+    @property
+    def short_by(self) -> int:
+        return newness.short_by(agreements=self.agreements, new=self.new, target=self.target)
+
+    @property
+    def share_met(self) -> bool:
+        return self.agreements > 0 and self.short_by == 0
+
+    @property
+    def task_remaining(self) -> int | None:
+        return None if self.task is None else max(0, self.task - self.agreements)
+
+    @property
+    def task_percent(self) -> int | None:
+        if not self.task:
+            return None
+        return min(100, round(100 * self.agreements / self.task))
+
+
+def _progress_queryset(year: int) -> QuerySet[Department]:
+    this_year = Q(agreements__year=year, agreements__archived=False)
+    return Department.objects.annotate(
+        agreement_count=Count("agreements", filter=this_year),
+        new_count=Count("agreements", filter=this_year & Q(agreements__counts_as_new=True)),
+        task=Subquery(
+            DepartmentTarget.objects.filter(department=OuterRef("pk"), year=year).values("enterprises_to_assist")[:1],
+            output_field=IntegerField(),
+        ),
+        new_target=Coalesce(
+            Subquery(QuotaPolicy.objects.filter(year=year).values("new_enterprise_target")[:1]),
+            Value(QuotaPolicy._meta.get_field("new_enterprise_target").default),
+        ),
+    )
+
+
+def _progress(department: Department, year: int) -> Progress:
+    return Progress(
+        department=department,
+        year=year,
+        agreements=department.agreement_count,
+        new=department.new_count,
+        task=department.task,
+        target=Decimal(department.new_target),
+    )
+
+
+def department_progress(department: Department, year: int) -> Progress:
+    """Agreements, new-enterprise agreements, the task and the share target of one department: one query."""
+    annotated = _progress_queryset(year).get(pk=department.pk)
+    return _progress(annotated, year)
+
+
+def departments_progress(year: int, departments: QuerySet[Department] | None = None) -> list[Progress]:
+    """The progress of every department (the city overview): one query."""
+    qs = _progress_queryset(year)
+    if departments is not None:
+        qs = qs.filter(pk__in=departments.values("pk"))
+    return [_progress(department, year) for department in qs.order_by("sort_order", "code")]
+
+
+def new_enterprises_without_assistance(
+    year: int, *, district_id: int | None = None, cluster_id: int | None = None, industry_section: str = ""
+) -> QuerySet[Enterprise]:
+    """Operating enterprises new in the year's window that have no (unarchived) agreement this year."""
+    policy = QuotaPolicy.for_year(year)
+    has_agreement = AssistanceAgreement.objects.filter(enterprise=OuterRef("pk"), year=year, archived=False)
+    qs = (
+        Enterprise.objects.filter(new_enterprise_q(year=year, window_years=policy.new_window_years))
+        .filter(status=Enterprise.Status.OPERATING)
+        .filter(~Exists(has_agreement))
+        .select_related("managing_district", "cluster")
+    )
+    if district_id:
+        qs = qs.filter(managing_district_id=district_id)
+    if cluster_id:
+        qs = qs.filter(cluster_id=cluster_id)
+    if industry_section:
+        qs = qs.filter(industry_section__iexact=industry_section)
+    return qs.order_by("-established_on", "-id")
+
+
+def open_issues(department: Department, year: int) -> QuerySet[ServiceRecord]:
+    """Service records of the department's agreements of the year with issues raised and not yet resolved."""
+    return (
+        ServiceRecord.objects.filter(
+            agreement__department=department, agreement__year=year, agreement__archived=False, resolved_on__isnull=True
+        )
+        .exclude(issues_raised="")
+        .select_related("agreement", "agreement__enterprise")
+        .order_by("date", "id")
+    )
+
+
+def agreements_with_records(qs: QuerySet[AssistanceAgreement]) -> QuerySet[AssistanceAgreement]:
+    return qs.prefetch_related(Prefetch("service_records", queryset=ServiceRecord.objects.order_by("-date", "-id")))

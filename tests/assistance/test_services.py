@@ -1,0 +1,206 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from assistance import services
+from assistance.models import AssistanceAgreement, DepartmentTarget, QuotaPolicy, ServiceRecord
+from enterprises.models import Enterprise
+from tests.factories import AssistanceAgreementFactory, EnterpriseFactory, ServiceRecordFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def create(actor, department, enterprise, **overrides):
+    values = {
+        "actor": actor,
+        "department_id": department.pk,
+        "enterprise_id": enterprise.pk,
+        "year": 2026,
+        "signed_on": dt.date(2026, 5, 1),
+        "measures": ["policy", "talent"],
+        "responsible_officer": "王五",
+    }
+    values.update(overrides)
+    return services.agreement_create(**values)
+
+
+def messages(error: ValidationError) -> str:
+    return (
+        " ".join(m for ms in error.message_dict.values() for m in ms)
+        if hasattr(error, "error_dict")
+        else " ".join(error.messages)
+    )
+
+
+def test_create_computes_counts_as_new(department_user, department):
+    new = create(department_user, department, EnterpriseFactory(established_on=dt.date(2025, 1, 1)))
+    old = create(department_user, department, EnterpriseFactory(established_on=dt.date(2024, 12, 31)))
+    assert new.counts_as_new is True and old.counts_as_new is False
+    assert new.created_by == department_user
+
+
+def test_policy_window_changes_the_rule(department_user, department):
+    QuotaPolicy.objects.create(year=2026, new_window_years=2)
+    agreement = create(department_user, department, EnterpriseFactory(established_on=dt.date(2024, 12, 31)))
+    assert agreement.counts_as_new is True
+
+
+def test_duplicate_agreement_refused(department_user, department, enterprise):
+    create(department_user, department, enterprise)
+    with pytest.raises(ValidationError) as caught:
+        create(department_user, department, enterprise, signed_on=dt.date(2026, 7, 1))
+    assert "已签订帮扶协议" in messages(caught.value)
+    # another year or another department is fine
+    create(department_user, department, enterprise, year=2027, signed_on=dt.date(2027, 1, 1))
+
+
+def test_archived_agreement_does_not_block_a_new_one(department_user, department, enterprise):
+    first = create(department_user, department, enterprise)
+    services.agreement_archive(actor=department_user, agreement_id=first.pk)
+    second = create(department_user, department, enterprise)
+    assert AssistanceAgreement.objects.filter(pk__in=[first.pk, second.pk]).count() == 2
+
+
+def test_database_refuses_duplicates_too(department, enterprise):
+    AssistanceAgreementFactory(department=department, enterprise=enterprise)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AssistanceAgreementFactory(department=department, enterprise=enterprise)
+
+
+@pytest.mark.parametrize("signed_on", [dt.date(2025, 12, 31), dt.date(2027, 1, 1)])
+def test_signed_date_outside_the_year_refused(department_user, department, enterprise, signed_on):
+    with pytest.raises(ValidationError) as caught:
+        create(department_user, department, enterprise, signed_on=signed_on)
+    assert "签订日期必须在协议年度" in messages(caught.value)
+
+
+def test_signed_date_year_edges_accepted(department_user, department):
+    create(department_user, department, EnterpriseFactory(), signed_on=dt.date(2026, 1, 1))
+    create(department_user, department, EnterpriseFactory(), signed_on=dt.date(2026, 12, 31))
+
+
+def test_database_refuses_signed_date_outside_the_year(department, enterprise):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AssistanceAgreementFactory(department=department, enterprise=enterprise, signed_on=dt.date(2025, 12, 31))
+
+
+@pytest.mark.parametrize("measures", [["loans"], [], ["policy", "policy"], "policy"])
+def test_bad_measures_refused(department_user, department, enterprise, measures):
+    with pytest.raises(ValidationError) as caught:
+        create(department_user, department, enterprise, measures=measures)
+    assert "measures" in caught.value.message_dict
+
+
+def test_unknown_measure_named_in_message(department_user, department, enterprise):
+    with pytest.raises(ValidationError) as caught:
+        create(department_user, department, enterprise, measures=["policy", "loans"])
+    assert "loans" in messages(caught.value)
+
+
+def test_enterprise_not_operating_or_missing(department_user, department):
+    cancelled = EnterpriseFactory(status=Enterprise.Status.CANCELLED)
+    with pytest.raises(ValidationError) as caught:
+        create(department_user, department, cancelled)
+    assert "注销" in messages(caught.value)
+    with pytest.raises(ValidationError):
+        services.agreement_create(
+            actor=department_user, department_id=department.pk, enterprise_id=999999, year=2026,
+            signed_on=dt.date(2026, 5, 1), measures=["policy"], responsible_officer="x",
+        )  # fmt: skip
+
+
+def test_permissions(department_user, other_department_user, city_official, enterprise_user, department, enterprise):
+    with pytest.raises(PermissionDenied):
+        create(other_department_user, department, enterprise)
+    with pytest.raises(PermissionDenied):
+        create(enterprise_user, department, enterprise)
+    agreement = create(city_official, department, enterprise)
+    with pytest.raises(AssistanceAgreement.DoesNotExist):
+        services.agreement_update(actor=other_department_user, agreement_id=agreement.pk, goals="x")
+    with pytest.raises(AssistanceAgreement.DoesNotExist):
+        services.service_record_create(actor=other_department_user, agreement_id=agreement.pk, date=dt.date(2026, 6, 1))
+    with pytest.raises(PermissionDenied):
+        services.department_target_set(actor=department_user, department_id=department.pk, year=2026,
+                                       enterprises_to_assist=5)  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        services.policy_close_year(actor=department_user, year=2026)
+
+
+def test_update_recomputes_and_checks(department_user, department, enterprise):
+    agreement = create(department_user, department, enterprise)
+    with pytest.raises(ValidationError):
+        services.agreement_update(actor=department_user, agreement_id=agreement.pk, signed_on=dt.date(2027, 1, 1))
+    with pytest.raises(ValidationError):
+        services.agreement_update(actor=department_user, agreement_id=agreement.pk, measures=["nope"])
+    Enterprise.objects.filter(pk=enterprise.pk).update(established_on=dt.date(2010, 1, 1))
+    updated = services.agreement_update(actor=department_user, agreement_id=agreement.pk, status="completed")
+    assert updated.status == "completed" and updated.counts_as_new is False
+
+
+def test_closing_the_year_freezes_counts_as_new(city_official, department_user, department):
+    enterprise = EnterpriseFactory(established_on=dt.date(2025, 3, 1))
+    agreement = create(department_user, department, enterprise)
+    assert agreement.counts_as_new is True
+    # registry correction before closing: the close settles the flag from current data
+    Enterprise.objects.filter(pk=enterprise.pk).update(established_on=dt.date(2012, 3, 1))
+    policy = services.policy_close_year(actor=city_official, year=2026)
+    assert policy.closed and policy.closed_at
+    agreement.refresh_from_db()
+    assert agreement.counts_as_new is False
+    # after closing, nothing changes the flag, and the year's agreements are read-only
+    Enterprise.objects.filter(pk=enterprise.pk).update(established_on=dt.date(2026, 3, 1))
+    with pytest.raises(ValidationError):
+        services.agreement_update(actor=department_user, agreement_id=agreement.pk, goals="x")
+    with pytest.raises(ValidationError):
+        create(department_user, department, EnterpriseFactory())
+    services.policy_close_year(actor=city_official, year=2026)  # twice is harmless
+    agreement.refresh_from_db()
+    assert agreement.counts_as_new is False
+
+
+def test_service_records_and_feedback(department_user, enterprise_user, other_enterprise_user, department, enterprise):
+    agreement = create(department_user, department, enterprise)
+    with pytest.raises(ValidationError):
+        services.service_record_create(
+            actor=department_user, agreement_id=agreement.pk, date=dt.date(2026, 6, 2), resolved_on=dt.date(2026, 6, 1)
+        )
+    record = services.service_record_create(
+        actor=department_user, agreement_id=agreement.pk, date=dt.date(2026, 6, 1), issues_raised="缺少场地"
+    )
+    record = services.service_record_update(
+        actor=department_user, record_id=record.pk, resolution="已协调", resolved_on=dt.date(2026, 6, 1)
+    )
+    assert record.resolved_on == dt.date(2026, 6, 1)
+    with pytest.raises(ServiceRecord.DoesNotExist):
+        services.service_record_feedback(actor=other_enterprise_user, record_id=record.pk, feedback="好")
+    with pytest.raises(PermissionDenied):
+        services.service_record_feedback(actor=department_user, record_id=record.pk, feedback="好")
+    with pytest.raises(ValidationError):
+        services.service_record_feedback(actor=enterprise_user, record_id=record.pk, feedback="  ")
+    record = services.service_record_feedback(actor=enterprise_user, record_id=record.pk, feedback="满意")
+    assert record.enterprise_feedback == "满意" and record.feedback_at is not None
+
+
+def test_database_refuses_resolution_before_the_visit(department):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ServiceRecordFactory(date=dt.date(2026, 5, 2), resolved_on=dt.date(2026, 5, 1))
+
+
+def test_department_target_set_upserts(city_official, department):
+    services.department_target_set(actor=city_official, department_id=department.pk, year=2026, enterprises_to_assist=5)
+    services.department_target_set(actor=city_official, department_id=department.pk, year=2026, enterprises_to_assist=8)
+    assert DepartmentTarget.objects.get(department=department, year=2026).enterprises_to_assist == 8
+    with pytest.raises(ValidationError):
+        services.department_target_set(
+            actor=city_official, department_id=department.pk, year=2026, enterprises_to_assist=-1
+        )
+
+
+def test_policy_defaults():
+    policy = QuotaPolicy.for_year(2030)
+    assert policy.pk is None
+    assert policy.new_enterprise_target == Decimal("0.200") and policy.tech_share_target == Decimal("0.100")
+    assert policy.new_window_years == 1
