@@ -172,6 +172,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets used by more than one field get one stable, meaningful name.
+    "ENUM_NAME_OVERRIDES": {
+        "FilingStateEnum": "certification.models.Application.State",
+        "IntellectualPropertyKindEnum": "certification.models.IntellectualProperty.Kind",
+        "RevocationGroundsEnum": "certification.models.Registration.Grounds",
+        "EnterpriseStatusEnum": "enterprises.models.Enterprise.Status",
+    },
 }
 
 LOGGING = {
