@@ -1,0 +1,224 @@
+"""Notice batches for city officials: create with the official end date, objections, register button, calendar."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from certification import notice_services
+from certification.models import Application, CalendarOverride, NoticeBatch, Objection, Registration
+from tests import factories
+
+S = Application.State
+START = dt.date(2026, 9, 28)  # over National Day 2026 and its make-up Saturday
+END = dt.date(2026, 10, 15)
+AFTER = dt.date(2026, 10, 16)
+
+
+@pytest.fixture
+def today(monkeypatch):
+    """Pin the portal's 'today' (views call timezone.localdate())."""
+
+    def pin(day):
+        monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: day)
+        return day
+
+    return pin
+
+
+def recommended(enterprise, **extra):
+    return factories.ApplicationFactory(
+        enterprise=enterprise,
+        state=S.RECOMMENDED,
+        submitted_on=dt.date(2026, 4, 20),
+        first_time_applicant=False,
+        evaluating_district=enterprise.managing_district,
+        **extra,
+    )
+
+
+@pytest.fixture
+def filing(enterprise):
+    return recommended(enterprise)
+
+
+@pytest.fixture
+def batch(filing, city_official):
+    return notice_services.notice_batch_create(
+        actor=city_official, title="2026年第3批公示", start_date=START, application_ids=[filing.pk]
+    )
+
+
+def messages_of(response):
+    return [str(m) for m in response.context["messages"]]
+
+
+CITY_PAGES = [
+    ("certification:batch_list", None),
+    ("certification:batch_create", None),
+    ("certification:calendar_overrides", None),
+    ("certification:batch_detail", "batch"),
+]
+
+
+@pytest.mark.parametrize(("name", "arg"), CITY_PAGES)
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("city_official", 200),
+        ("district_official", 404),
+        ("enterprise_user", 404),
+        ("department_user", 404),
+        ("anonymous", 302),
+    ],
+)
+def test_batch_pages_are_for_city_officials(persona_client, request, name, arg, persona, status):
+    args = [request.getfixturevalue(arg).pk] if arg else []
+    response = persona_client(persona).get(reverse(name, args=args))
+    assert response.status_code == status
+    if status == 302:
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_end_date_partial_uses_the_official_calendar(client, city_official):
+    client.force_login(city_official)
+    response = client.get(reverse("certification:batch_end_date"), {"start_date": "2026-09-28"})
+    assert response.status_code == 200
+    assert "2026-10-15" in response.content.decode()
+    assert "请选择有效的开始日期" in client.get(reverse("certification:batch_end_date")).content.decode()
+
+
+def test_end_date_partial_follows_overrides(client, city_official):
+    CalendarOverride.objects.create(date=dt.date(2026, 10, 13), kind=CalendarOverride.Kind.HOLIDAY)
+    client.force_login(city_official)
+    response = client.get(reverse("certification:batch_end_date"), {"start_date": "2026-09-28"})
+    assert "2026-10-16" in response.content.decode()
+
+
+def test_create_shows_end_date_then_creates_on_confirmation(client, city_official, filing, enterprise):
+    other = recommended(factories.EnterpriseFactory(managing_district=enterprise.managing_district))
+    client.force_login(city_official)
+    url = reverse("certification:batch_create")
+    form = client.get(url).content.decode()
+    assert filing.enterprise.name in form and other.enterprise.name in form
+    data = {"title": "2026年第1批", "start_date": "2026-09-28", "applications": [filing.pk]}
+    preview = client.post(url, data)
+    assert preview.status_code == 200
+    assert preview.context["end_date"] == END
+    assert "2026-10-15" in preview.content.decode()
+    assert not NoticeBatch.objects.exists()
+    response = client.post(url, {**data, "confirmed": "1"})
+    batch = NoticeBatch.objects.get()
+    assert response["Location"] == reverse("certification:batch_detail", args=[batch.pk])
+    assert (batch.start_date, batch.end_date) == (START, END)
+    assert Application.objects.get(pk=filing.pk).state == S.UNDER_NOTICE
+    assert Application.objects.get(pk=other.pk).state == S.RECOMMENDED
+
+
+def test_create_refuses_a_filing_that_is_no_longer_recommended(client, city_official, filing):
+    client.force_login(city_official)
+    form_data = {"title": "批次", "start_date": "2026-09-28", "applications": [filing.pk], "confirmed": "1"}
+    Application.objects.filter(pk=filing.pk).update(state=S.REJECTED)
+    response = client.post(reverse("certification:batch_create"), form_data)
+    assert response.status_code == 200  # the choice is no longer valid: form error, nothing created
+    assert not NoticeBatch.objects.exists()
+
+
+def test_objection_decisions(client, city_official, batch, filing, enterprise_user):
+    objection = Objection.objects.create(
+        application=filing, batch=batch, objector=enterprise_user, real_name="李四", contact="138", statement="不实"
+    )
+    client.force_login(city_official)
+    detail = client.get(reverse("certification:batch_detail", args=[batch.pk])).content.decode()
+    assert reverse("certification:objection_decide", args=[objection.pk]) in detail
+    url = reverse("certification:objection_decide", args=[objection.pk])
+    response = client.post(url, {"upheld": "1", "note": ""}, follow=True)
+    assert Objection.objects.get(pk=objection.pk).status == Objection.Status.OPEN
+    assert "请选择处理结论并填写处理意见。" in messages_of(response)
+    client.post(url, {"upheld": "1", "note": "经核实，研发人员数不实"})
+    assert Objection.objects.get(pk=objection.pk).status == Objection.Status.UPHELD
+    assert Application.objects.get(pk=filing.pk).state == S.REJECTED
+    response = client.post(url, {"upheld": "0", "note": "再次处理"}, follow=True)
+    assert "该异议已处理。" in messages_of(response)
+    assert Objection.objects.get(pk=objection.pk).status == Objection.Status.UPHELD
+
+
+@pytest.mark.parametrize("persona", ["district_official", "enterprise_user", "department_user"])
+def test_objection_decide_refused_outside_city(persona_client, batch, filing, enterprise_user, persona):
+    objection = Objection.objects.create(
+        application=filing, batch=batch, objector=enterprise_user, real_name="李四", contact="138", statement="不实"
+    )
+    response = persona_client(persona).post(
+        reverse("certification:objection_decide", args=[objection.pk]), {"upheld": "1", "note": "x"}
+    )
+    assert response.status_code == 404
+    assert Objection.objects.get(pk=objection.pk).status == Objection.Status.OPEN
+
+
+def test_register_button_skips_held_filing_and_lookup_shows_the_number(
+    client, city_official, enterprise, enterprise_user, today
+):
+    held = recommended(factories.EnterpriseFactory(managing_district=enterprise.managing_district, name="被异议企业"))
+    free = recommended(enterprise)
+    batch = notice_services.notice_batch_create(
+        actor=city_official, title="批次", start_date=START, application_ids=[held.pk, free.pk]
+    )
+    Objection.objects.create(
+        application=held, batch=batch, objector=enterprise_user, real_name="李四", contact="138", statement="不实"
+    )
+    client.force_login(city_official)
+    url = reverse("certification:batch_register_due", args=[batch.pk])
+    today(END)  # the window has not ended yet
+    response = client.post(url, follow=True)
+    assert "没有公示期满待登记的申报。" in messages_of(response)
+    assert not Registration.objects.exists()
+    today(AFTER)
+    response = client.post(url, follow=True)
+    assert "已登记入库1家企业（所有公示期满的批次）。" in messages_of(response)
+    registration = Registration.objects.get()
+    assert registration.application_id == free.pk
+    assert registration.number == "2026510703000001"
+    assert Application.objects.get(pk=held.pk).state == S.UNDER_NOTICE
+    assert registration.number in response.content.decode()  # the batch detail lists the number
+    client.logout()
+    found = client.get(reverse("certification:lookup"), {"q": enterprise.credit_code}).content.decode()
+    assert registration.number in found
+
+
+def test_calendar_overrides_add_and_delete(client, city_official):
+    client.force_login(city_official)
+    url = reverse("certification:calendar_overrides")
+    page = client.get(url).content.decode()
+    assert "11月或12月" in page
+    response = client.post(url, {"date": "2027-02-20", "kind": "working_day", "note": "2027年春节调休"})
+    assert response.status_code == 302
+    override = CalendarOverride.objects.get()
+    assert (override.date, override.kind, override.created_by) == (dt.date(2027, 2, 20), "working_day", city_official)
+    assert client.post(url, {"date": "2027-02-20", "kind": "holiday"}).status_code == 200  # duplicate date
+    assert CalendarOverride.objects.count() == 1
+    client.post(reverse("certification:calendar_override_delete", args=[override.pk]))
+    assert not CalendarOverride.objects.exists()
+
+
+def test_calendar_override_delete_refused_outside_city(client, district_official):
+    override = CalendarOverride.objects.create(date=dt.date(2027, 1, 1), kind=CalendarOverride.Kind.HOLIDAY)
+    client.force_login(district_official)
+    assert client.post(reverse("certification:calendar_override_delete", args=[override.pk])).status_code == 404
+    assert CalendarOverride.objects.filter(pk=override.pk).exists()
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_batch_detail_query_count_is_flat(client, city_official, district, django_assert_max_num_queries, count):
+    apps = [recommended(factories.EnterpriseFactory(managing_district=district)) for _ in range(count)]
+    batch = notice_services.notice_batch_create(
+        actor=city_official, title="批次", start_date=START, application_ids=[a.pk for a in apps]
+    )
+    for app in apps:
+        Objection.objects.create(
+            application=app, batch=batch, objector=city_official, real_name="王五", contact="1", statement="x"
+        )
+    client.force_login(city_official)
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("certification:batch_detail", args=[batch.pk]))
+    assert response.content.decode().count("提交处理结论") == count
