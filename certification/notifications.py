@@ -1,37 +1,51 @@
-"""Notifications to an enterprise about its filing: a plain e-mail (console backend by default).
+"""Notifications to an enterprise about its filing: a plain e-mail (console backend by default) and an
+in-portal message for each of the enterprise's users.
 
 Called through ``transaction.on_commit`` by the services, so nothing goes out for a rolled-back
-transition. The in-portal message list is left to a later change.
+transition.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from enterprises.models import EnterpriseMembership
+from smeportal.notifications import notify_users
 
 from .models import Application
 
 
+def filing_link(application: Application) -> str:
+    """The enterprise's page of the filing, when the filing pages exist; else no link."""
+    for kwargs in ({"pk": application.pk}, {"year": application.evaluation_year}):
+        try:
+            return reverse("certification:filing_detail", kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+    return ""
+
+
 def notify_enterprise(application_id: int, message: str) -> int:
-    """E-mail every user of the filing's enterprise; returns the number of messages sent."""
+    """E-mail every user of the filing's enterprise and leave each an in-portal message.
+
+    Returns the number of e-mails sent.
+    """
     application = Application.objects.select_related("enterprise").filter(pk=application_id).first()
     if application is None:
         return 0
-    recipients = sorted(
-        {
-            email
-            for email in EnterpriseMembership.objects.filter(enterprise_id=application.enterprise_id).values_list(
-                "user__email", flat=True
-            )
-            if email
-        }
+    members = list(
+        EnterpriseMembership.objects.filter(enterprise_id=application.enterprise_id).values_list(
+            "user_id", "user__email"
+        )
     )
-    if not recipients:
-        return 0
     subject = _("【科技型中小企业评价】{enterprise} {year}年度申报").format(
         enterprise=application.enterprise.name, year=application.evaluation_year
     )
+    notify_users([user_id for user_id, _email in members], f"{subject} {message}", filing_link(application))
+    recipients = sorted({email for _user_id, email in members if email})
+    if not recipients:
+        return 0
     return send_mail(subject, message, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True)

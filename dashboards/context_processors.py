@@ -5,20 +5,26 @@ from django.utils.translation import gettext_lazy as _
 
 from assistance.roles import member_department_id
 from enterprises.roles import is_city_official, member_enterprise_id, official_district_id
+from smeportal.notifications import unread_count
 
 PUBLIC = [
     (_("首页"), "home"),
     (_("自评计算器"), "certification:calculator"),
+    (_("公示名单"), "certification:notices"),
+    (_("入库查询"), "certification:lookup"),
 ]
 ENTERPRISE = [
     (_("企业信息"), "enterprises:profile"),
 ]
 DISTRICT_OFFICIAL = [
     (_("企业库"), "enterprises:list"),
+    (_("申报审核"), "certification:review_list"),
 ]
 CITY_OFFICIAL = [
     (_("企业库"), "enterprises:list"),
     (_("登记数据导入"), "enterprises:import"),
+    (_("申报审核"), "certification:review_list"),
+    (_("公示批次"), "certification:batch_list"),
 ]
 DEPARTMENT = []
 
@@ -60,6 +66,8 @@ def navigation(request):
     role = role_of(user)
     items = PUBLIC + ROLE_NAV.get(role, [])
     return {
+        # One query, signed-in users only (the navbar badge next to the user name).
+        "portal_unread_count": unread_count(user) if user.is_authenticated else 0,
         "portal_role": role,
         "portal_role_label": ROLE_LABELS[role],
         "portal_nav": [

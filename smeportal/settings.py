@@ -8,6 +8,7 @@ ALLOWED_HOSTS and DEBUG=0.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -151,7 +152,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Nightly at 01:30 (CELERY_TIMEZONE, Asia/Shanghai): register filings whose notice ended, expire old ones.
+    "certification-register-due": {
+        "task": "certification.register_due_filings",
+        "schedule": crontab(minute=30, hour=1),
+    },
+    "certification-expire": {"task": "certification.expire_registrations", "schedule": crontab(minute=45, hour=1)},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

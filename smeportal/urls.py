@@ -4,12 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from dashboards.views import home
+from smeportal.views import notifications
 
 admin.site.site_header = _("科技型中小企业服务平台管理后台")
 admin.site.site_title = _("科技型中小企业服务平台")
 
 urlpatterns = [
     path("", home, name="home"),
+    path("notifications/", notifications, name="notifications"),
     path("accounts/", include("enterprises.account_urls")),
     path("enterprises/", include("enterprises.urls")),
     path("certification/", include("certification.urls")),
