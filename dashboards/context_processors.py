@@ -15,6 +15,7 @@ PUBLIC = [
 ]
 ENTERPRISE = [
     (_("企业信息"), "enterprises:profile"),
+    (_("评价申报"), "certification:filing_list"),
 ]
 DISTRICT_OFFICIAL = [
     (_("企业库"), "enterprises:list"),
