@@ -245,10 +245,6 @@ def _import_upload_path(instance, filename: str) -> str:
     return f"assistance/imports/{uuid.uuid4().hex}.xlsx"
 
 
-def _import_report_path(instance, filename: str) -> str:
-    return f"assistance/imports/rejected/{uuid.uuid4().hex}.xlsx"
-
-
 class AgreementImport(models.Model):
     """One Excel upload of agreements by a department: validated first (Celery task), previewed, then committed."""
 
@@ -274,7 +270,7 @@ class AgreementImport(models.Model):
     # Rejected rows as shown in the preview: {"row": n, "values": [...], "reasons": [...]}.
     rejected_rows = models.JSONField(_("被拒绝的行"), default=list, blank=True)
     created_count = models.PositiveIntegerField(_("导入条数"), default=0)
-    rejected_report = models.FileField(_("拒绝行报告"), upload_to=_import_report_path, max_length=200, blank=True)
+    # The rejected-rows .xlsx report is written on demand from rejected_rows.
     error_message = models.TextField(_("错误信息"), blank=True)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

@@ -15,6 +15,7 @@ PUBLIC = [
 ]
 ENTERPRISE = [
     (_("企业信息"), "enterprises:profile"),
+    (_("帮扶协议"), "assistance:mine"),
     (_("评价申报"), "certification:filing_list"),
 ]
 DISTRICT_OFFICIAL = [
@@ -24,10 +25,15 @@ DISTRICT_OFFICIAL = [
 CITY_OFFICIAL = [
     (_("企业库"), "enterprises:list"),
     (_("登记数据导入"), "enterprises:import"),
+    (_("部门帮扶"), "assistance:overview"),
     (_("申报审核"), "certification:review_list"),
     (_("公示批次"), "certification:batch_list"),
 ]
-DEPARTMENT = []
+DEPARTMENT = [
+    (_("部门首页"), "assistance:home"),
+    (_("帮扶协议"), "assistance:agreement_list"),
+    (_("待帮扶新企业"), "assistance:without_assistance"),
+]
 
 
 def role_of(user) -> str:

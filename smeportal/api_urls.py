@@ -54,4 +54,5 @@ urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("enterprises/", include("enterprises.api_urls")),
     path("certification/", include("certification.api_urls")),
+    path("assistance/", include("assistance.api_urls")),
 ]

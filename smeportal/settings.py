@@ -180,6 +180,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No call to the public validator badge service: the page loads nothing from outside the portal.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     # Choice sets used by more than one field get one stable, meaningful name.
     "ENUM_NAME_OVERRIDES": {
         "FilingStateEnum": "certification.models.Application.State",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("enterprises.account_urls")),
     path("enterprises/", include("enterprises.urls")),
     path("certification/", include("certification.urls")),
+    path("assistance/", include("assistance.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("smeportal.api_urls")),

@@ -56,6 +56,7 @@ def row(anonymous, enterprise_user, other_enterprise_user, district_official, ot
 
 SIGNED_IN = row(LOGIN, OK, OK, OK, OK, OK, OK, OK)
 CITY_ONLY = row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK)
+FILING_ACTION_GET = row(API_DENIED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, API_DENIED, NOT_ALLOWED, NOT_ALLOWED)
 
 # (kwargs kind, outcomes for GET). Kinds: None (no kwargs), "enterprise", "registry_import", "reset_token".
 EXPECTED = {
@@ -85,6 +86,32 @@ EXPECTED = {
     "certification:calculator": (None, everyone(OK)),
     "certification:calculator_result": (None, everyone(NOT_ALLOWED)),
     "certification-evaluate": (None, everyone(NOT_ALLOWED)),
+    # Certification API (filings, notice batches, registrations). A POST-only action answers GET with
+    # 405 after the viewset's permission classes: anonymous and role-less callers get 401/403 first.
+    "certification-filing-list": (None, row(API_DENIED, OK, OK, OK, OK, API_DENIED, OK, OK)),
+    "certification-filing-detail": ("filing", row(API_DENIED, OK, NOT_FOUND, OK, NOT_FOUND, API_DENIED, OK, OK)),
+    **{
+        f"certification-filing-{name}": ("filing", FILING_ACTION_GET)
+        for name in (
+            "submit",
+            "resubmit",
+            "withdraw",
+            "return",
+            "require-on-site-check",
+            "record-on-site-check",
+            "recommend",
+            "reject",
+        )
+    },
+    "certification-notice-batch-list": (None, row(API_DENIED, OK, OK, OK, OK, OK, OK, OK)),
+    "certification-notice-batch-detail": ("notice_batch", row(API_DENIED, OK, OK, OK, OK, OK, OK, OK)),
+    "certification-notice-batch-register-due": (None, row(API_DENIED, *[NOT_ALLOWED] * 7)),
+    "certification-registration-list": (None, row(API_DENIED, OK, OK, OK, OK, API_DENIED, OK, OK)),
+    "certification-registration-detail": (
+        "registration",
+        row(API_DENIED, OK, NOT_FOUND, OK, NOT_FOUND, API_DENIED, OK, OK),
+    ),
+    "api-token": (None, everyone(NOT_ALLOWED)),  # POST username and password (tests/certification/test_filings_api.py)
     # API schema and docs are public
     "api-schema": (None, everyone(OK)),
     "api-docs": (None, everyone(OK)),
@@ -99,6 +126,16 @@ EXPECTED_POST = {
         row(LOGIN, NOT_FOUND, NOT_FOUND, "302 to detail", NOT_FOUND, NOT_FOUND, "302 to detail", "302 to detail"),
     ),
     "enterprises:import": (None, CITY_ONLY),  # the empty form is shown again with its errors
+    # Filings API on a draft with eligible figures: out of scope 404, wrong role 403 (the actions take JSON
+    # bodies; every action and persona is in tests/certification/test_filings_api.py).
+    "certification-filing-submit": (
+        "filing",
+        row(API_DENIED, OK, NOT_FOUND, API_DENIED, NOT_FOUND, API_DENIED, API_DENIED, API_DENIED),
+    ),
+    "certification-notice-batch-register-due": (
+        None,
+        row(API_DENIED, API_DENIED, API_DENIED, API_DENIED, API_DENIED, API_DENIED, OK, OK),
+    ),
 }
 
 
@@ -143,9 +180,45 @@ def registry_import(db, settings, tmp_path):
     return record
 
 
+@pytest.fixture
+def filing(enterprise):
+    from tests.factories import ApplicationFactory
+
+    return ApplicationFactory(enterprise=enterprise)
+
+
+@pytest.fixture
+def notice_batch(db):
+    import datetime as dt
+
+    from certification.models import NoticeBatch
+
+    return NoticeBatch.objects.create(title="公示", start_date=dt.date(2026, 6, 1), end_date=dt.date(2026, 6, 12))
+
+
+@pytest.fixture
+def registration(enterprise):
+    import datetime as dt
+
+    from certification.models import Application, Registration
+    from tests.factories import ApplicationFactory
+
+    application = ApplicationFactory(enterprise=enterprise, evaluation_year=2025, state=Application.State.REGISTERED)
+    return Registration.objects.create(
+        application=application,
+        enterprise=enterprise,
+        evaluation_year=2025,
+        number="2025510703000001",
+        valid_from=dt.date(2025, 7, 1),
+        valid_until=dt.date(2025, 12, 31),
+    )
+
+
 def kwargs_for(kind, request) -> dict:
     if kind is None:
         return {}
+    if kind in {"filing", "notice_batch", "registration"}:
+        return {"pk": request.getfixturevalue(kind).pk}
     if kind == "enterprise":
         return {"pk": request.getfixturevalue("enterprise").pk}
     if kind == "registry_import":

@@ -1,0 +1,8 @@
+from rest_framework.routers import SimpleRouter
+
+from .api import AgreementViewSet, ServiceRecordViewSet
+
+router = SimpleRouter()
+router.register("agreements", AgreementViewSet, basename="assistance-agreement")
+router.register("service-records", ServiceRecordViewSet, basename="assistance-service-record")
+urlpatterns = router.urls

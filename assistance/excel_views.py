@@ -1,0 +1,117 @@
+"""Excel pages of a department: template download, upload → preview → commit, rejected rows, export."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import excel
+from .forms import AgreementImportForm
+from .import_services import agreement_import_commit, agreement_import_start
+from .models import AgreementImport
+from .roles import member_department_id
+from .selectors import agreements_visible_to
+from .views import department_required
+
+PREVIEW_ROWS = 200
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=excel.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@department_required
+@require_GET
+def import_template(request):
+    buffer = io.BytesIO()
+    excel.write_template(buffer)
+    return _xlsx(buffer.getvalue(), "assistance-agreements-template.xlsx")
+
+
+def _own_import(request, pk: int) -> AgreementImport:
+    return get_object_or_404(
+        AgreementImport.objects.select_related("uploaded_by"), pk=pk, department_id=member_department_id(request.user)
+    )
+
+
+@department_required
+@require_http_methods(["GET", "POST"])
+def import_page(request):
+    department_id = member_department_id(request.user)
+    form = AgreementImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        record = agreement_import_start(actor=request.user, department_id=department_id, upload=upload)
+        return redirect(record)
+    recent = AgreementImport.objects.filter(department_id=department_id).select_related("uploaded_by")[:10]
+    return render(request, "assistance/import.html", {"form": form, "imports": recent})
+
+
+@department_required
+@require_GET
+def import_detail(request, pk: int):
+    record = _own_import(request, pk)
+    context = {
+        "record": record,
+        "finished": record.status not in {AgreementImport.Status.QUEUED, AgreementImport.Status.VALIDATING},
+        "valid_count": len(record.valid_rows),
+        "rejected_count": len(record.rejected_rows),
+        "valid_preview": record.valid_rows[:PREVIEW_ROWS],
+        "rejected_preview": record.rejected_rows[:PREVIEW_ROWS],
+        "headers": excel.HEADERS,
+    }
+    partial = request.headers.get("HX-Request")
+    template = "assistance/_import_status.html" if partial else "assistance/import_detail.html"
+    return render(request, template, context)
+
+
+@require_POST
+@department_required
+def import_commit(request, pk: int):
+    record = _own_import(request, pk)
+    if record.status != AgreementImport.Status.PREVIEW:
+        messages.warning(request, _("该文件不在待确认状态，未重复导入。"))
+        return redirect(record)
+    record = agreement_import_commit(actor=request.user, import_id=record.pk)
+    messages.success(request, _("已导入 %(count)s 条帮扶协议。") % {"count": record.created_count})
+    return redirect(record)
+
+
+@department_required
+@require_GET
+def import_rejected(request, pk: int):
+    record = _own_import(request, pk)
+    buffer = io.BytesIO()
+    excel.write_rejected_report(record.rejected_rows, buffer)
+    return _xlsx(buffer.getvalue(), f"assistance-import-{record.pk}-rejected.xlsx")
+
+
+@department_required
+@require_GET
+def export(request):
+    """The department's agreements (of ?year=, default all years) as .xlsx, written row by row."""
+    qs = (
+        agreements_visible_to(request.user)
+        .annotate(record_count=Count("service_records"))
+        .order_by("-year", "-signed_on", "-id")
+    )
+    year = request.GET.get("year", "")
+    if year.isdigit():
+        qs = qs.filter(year=int(year))
+    target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after streaming
+    excel.write_export(qs.iterator(chunk_size=2000), target)
+    target.seek(0)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    return FileResponse(
+        target, as_attachment=True, filename=f"assistance-agreements-{stamp}.xlsx", content_type=excel.XLSX_CONTENT_TYPE
+    )

@@ -1,0 +1,95 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.creditcode import is_valid_credit_code, normalize_credit_code
+from enterprises.models import District, IndustryCluster
+from smeportal.uploads import UploadValidator
+
+from .models import AssistanceAgreement, Measure, ServiceRecord
+from .selectors import enterprise_by_name_or_code
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+XLSX_ONLY = UploadValidator(kinds={"xlsx"})
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the matching fields of the form (or on the form)."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+class EnterpriseField(forms.CharField):
+    """A credit code (any case, spaces allowed) or an enterprise's exact name."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        code = normalize_credit_code(value)
+        if len(code) == 18 and not is_valid_credit_code(code) and code.isalnum() and code.isascii():
+            raise ValidationError(_("统一社会信用代码校验位错误，请核对。"), code="bad_credit_code")
+        enterprise = enterprise_by_name_or_code(value)
+        if enterprise is None:
+            raise ValidationError(
+                _("未找到该企业，请输入准确的企业名称或统一社会信用代码。"), code="enterprise_not_found"
+            )
+        return enterprise
+
+
+class AgreementForm(forms.Form):
+    enterprise = EnterpriseField(
+        label=_("企业"),
+        max_length=200,
+        help_text=_("输入统一社会信用代码或企业全称。"),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    year = forms.IntegerField(label=_("协议年度"), min_value=2000, max_value=2100)
+    signed_on = forms.DateField(label=_("签订日期"), widget=DATE_INPUT)
+    measures = forms.MultipleChoiceField(
+        label=_("帮扶措施"), choices=Measure.choices, widget=forms.CheckboxSelectMultiple
+    )
+    goals = forms.CharField(label=_("帮扶目标"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    responsible_officer = forms.CharField(label=_("责任人"), max_length=50)
+    status = forms.ChoiceField(label=_("状态"), choices=AssistanceAgreement.Status.choices)
+    document = forms.FileField(label=_("协议文本（PDF/JPG/PNG）"), required=False, validators=[UploadValidator()])
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year
+        if editing:
+            del self.fields["enterprise"]
+            del self.fields["year"]
+
+
+class ServiceRecordForm(forms.ModelForm):
+    class Meta:
+        model = ServiceRecord
+        fields = ["date", "kind", "issues_raised", "resolution", "resolved_on"]
+        widgets = {
+            "date": DATE_INPUT,
+            "resolved_on": DATE_INPUT,
+            "issues_raised": forms.Textarea(attrs={"rows": 3}),
+            "resolution": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class FeedbackForm(forms.Form):
+    feedback = forms.CharField(label=_("我的评价"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class WithoutAssistanceFilterForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, required=False)
+    district = forms.ModelChoiceField(
+        label=_("管理区县/功能区"), queryset=District.objects.all(), required=False, empty_label=_("全部")
+    )
+    cluster = forms.ModelChoiceField(
+        label=_("产业集群"), queryset=IndustryCluster.objects.all(), required=False, empty_label=_("全部")
+    )
+    industry_section = forms.CharField(label=_("行业门类"), max_length=1, required=False)
+
+
+class AgreementImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel 文件（.xlsx）"), validators=[XLSX_ONLY])

@@ -1,0 +1,320 @@
+"""Assistance pages: department home, agreements, service records, enterprises without assistance,
+the enterprise's own view with feedback, and the city overview. Thin: services write, selectors read."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from enterprises.permissions import role_required
+from enterprises.roles import is_city_official, is_official, member_enterprise_id
+from smeportal.pagination import paginate_without_count
+
+from . import services
+from .forms import AgreementForm, FeedbackForm, ServiceRecordForm, WithoutAssistanceFilterForm, add_service_errors
+from .models import AssistanceAgreement, Department, ServiceRecord
+from .roles import member_department_id
+from .selectors import (
+    agreements_visible_to,
+    agreements_with_records,
+    can_manage_department,
+    department_progress,
+    departments_progress,
+    enterprise_suggestions,
+    new_enterprises_without_assistance,
+    open_issues,
+)
+
+
+def has_department(user) -> bool:
+    return member_department_id(user) is not None
+
+
+def has_enterprise(user) -> bool:
+    return member_enterprise_id(user) is not None
+
+
+department_required = role_required(has_department)
+department_or_city_required = role_required(has_department, is_city_official)
+city_required = role_required(is_city_official)
+# Anyone with an agreement scope: department users, officials (district and city), enterprise users.
+scoped_required = role_required(has_department, is_official, has_enterprise)
+
+HOME_AGREEMENTS = 20
+
+
+def selected_year(request) -> int:
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        raise Http404 from None
+    if not 2000 <= year <= 2100:
+        raise Http404
+    return year
+
+
+def _department_page(request, department: Department):
+    year = selected_year(request)
+    agreements = (
+        agreements_visible_to(request.user)
+        .filter(department=department, year=year)
+        .annotate(record_count=Count("service_records"))
+        .order_by("-signed_on", "-id")[:HOME_AGREEMENTS]
+    )
+    context = {
+        "department": department,
+        "year": year,
+        "progress": department_progress(department, year),
+        "agreements": agreements,
+        "issues": open_issues(department, year)[:20],
+        "can_edit": can_manage_department(request.user, department.pk),
+    }
+    return render(request, "assistance/department_home.html", context)
+
+
+@department_required
+@require_GET
+def department_home(request):
+    department = get_object_or_404(Department, pk=member_department_id(request.user))
+    return _department_page(request, department)
+
+
+@city_required
+@require_GET
+def department_detail(request, pk: int):
+    return _department_page(request, get_object_or_404(Department, pk=pk))
+
+
+@city_required
+@require_GET
+def overview(request):
+    year = selected_year(request)
+    return render(request, "assistance/overview.html", {"year": year, "rows": departments_progress(year)})
+
+
+@role_required(has_department, is_official)
+@require_GET
+def agreement_list(request):
+    qs = agreements_visible_to(request.user).annotate(record_count=Count("service_records"))
+    year = request.GET.get("year", "")
+    if year.isdigit():
+        qs = qs.filter(year=int(year))
+    if request.GET.get("new") in {"true", "false"}:
+        qs = qs.filter(counts_as_new=request.GET["new"] == "true")
+    if (status := request.GET.get("status")) in AssistanceAgreement.Status.values:
+        qs = qs.filter(status=status)
+    if q := request.GET.get("q", "").strip():
+        qs = qs.filter(enterprise__name__contains=q)
+    page = paginate_without_count(qs.order_by("-year", "-signed_on", "-id"), request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "query": query.urlencode(),
+        "statuses": AssistanceAgreement.Status.choices,
+        "can_create": has_department(request.user),
+    }
+    return render(request, "assistance/agreement_list.html", context)
+
+
+def _agreement_values(form: AgreementForm) -> dict:
+    data = form.cleaned_data
+    return {
+        "signed_on": data["signed_on"],
+        "measures": data["measures"],
+        "goals": data["goals"],
+        "responsible_officer": data["responsible_officer"],
+        "status": data["status"],
+    }
+
+
+@department_required
+@require_http_methods(["GET", "POST"])
+def agreement_create(request):
+    form = AgreementForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agreement = services.agreement_create(
+                actor=request.user,
+                department_id=member_department_id(request.user),
+                enterprise_id=form.cleaned_data["enterprise"].pk,
+                year=form.cleaned_data["year"],
+                document=form.cleaned_data.get("document"),
+                **_agreement_values(form),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("帮扶协议已保存。"))
+            return redirect(agreement)
+    return render(request, "assistance/agreement_form.html", {"form": form, "agreement": None})
+
+
+def _managed_agreement(request, pk: int) -> AssistanceAgreement:
+    agreement = get_object_or_404(agreements_visible_to(request.user), pk=pk)
+    if not can_manage_department(request.user, agreement.department_id):
+        raise Http404
+    return agreement
+
+
+@department_or_city_required
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request, pk: int):
+    agreement = _managed_agreement(request, pk)
+    initial = {name: getattr(agreement, name) for name in services.AGREEMENT_FIELDS}
+    form = AgreementForm(request.POST or None, request.FILES or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_update(
+                actor=request.user,
+                agreement_id=agreement.pk,
+                document=form.cleaned_data.get("document"),
+                **_agreement_values(form),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("帮扶协议已更新。"))
+            return redirect(agreement)
+    return render(request, "assistance/agreement_form.html", {"form": form, "agreement": agreement})
+
+
+@require_POST
+@department_or_city_required
+def agreement_archive(request, pk: int):
+    agreement = _managed_agreement(request, pk)
+    try:
+        services.agreement_archive(actor=request.user, agreement_id=agreement.pk)
+    except ValidationError as error:
+        messages.warning(request, " ".join(error.messages))
+        return redirect(agreement)
+    messages.success(request, _("帮扶协议已归档。"))
+    return redirect("assistance:agreement_list")
+
+
+@scoped_required
+@require_GET
+def agreement_detail(request, pk: int):
+    agreement = get_object_or_404(agreements_with_records(agreements_visible_to(request.user)), pk=pk)
+    context = {
+        "agreement": agreement,
+        "records": agreement.service_records.all(),
+        "can_edit": can_manage_department(request.user, agreement.department_id),
+        "is_enterprise": member_enterprise_id(request.user) == agreement.enterprise_id,
+        "feedback_form": FeedbackForm(),
+    }
+    return render(request, "assistance/agreement_detail.html", context)
+
+
+@scoped_required
+@require_GET
+def agreement_document(request, pk: int):
+    agreement = get_object_or_404(agreements_visible_to(request.user), pk=pk)
+    if not agreement.document:
+        raise Http404
+    name = agreement.document.name.rsplit("/", 1)[-1]
+    return FileResponse(agreement.document.open("rb"), as_attachment=True, filename=f"agreement-{agreement.pk}-{name}")
+
+
+@department_or_city_required
+@require_http_methods(["GET", "POST"])
+def record_create(request, pk: int):
+    agreement = _managed_agreement(request, pk)
+    form = ServiceRecordForm(request.POST or None, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.service_record_create(actor=request.user, agreement_id=agreement.pk, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("服务记录已保存。"))
+            return redirect(agreement)
+    return render(request, "assistance/record_form.html", {"form": form, "agreement": agreement, "record": None})
+
+
+@department_or_city_required
+@require_http_methods(["GET", "POST"])
+def record_edit(request, pk: int):
+    record = get_object_or_404(
+        ServiceRecord.objects.select_related("agreement__enterprise"),
+        pk=pk,
+        agreement__in=agreements_visible_to(request.user).values("pk"),
+    )
+    agreement = record.agreement
+    if not can_manage_department(request.user, agreement.department_id):
+        raise Http404
+    form = ServiceRecordForm(request.POST or None, instance=ServiceRecord.objects.get(pk=record.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.service_record_update(actor=request.user, record_id=record.pk, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("服务记录已更新。"))
+            return redirect(agreement)
+    return render(request, "assistance/record_form.html", {"form": form, "agreement": agreement, "record": record})
+
+
+@require_POST
+@role_required(has_enterprise)
+def record_feedback(request, pk: int):
+    form = FeedbackForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("请填写评价内容。"))
+        record = services.service_record_feedback(
+            actor=request.user, record_id=pk, feedback=form.cleaned_data["feedback"]
+        )
+    except ServiceRecord.DoesNotExist:
+        raise Http404 from None
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.warning(request, " ".join(error.messages))
+        record = get_object_or_404(ServiceRecord, pk=pk, agreement__enterprise_id=member_enterprise_id(request.user))
+    else:
+        messages.success(request, _("感谢您的评价。"))
+    return redirect(record.agreement)
+
+
+@role_required(has_enterprise)
+@require_GET
+def my_agreements(request):
+    agreements = agreements_with_records(agreements_visible_to(request.user)).order_by("-year", "-signed_on")
+    return render(request, "assistance/my_agreements.html", {"agreements": agreements, "feedback_form": FeedbackForm()})
+
+
+@department_or_city_required
+@require_GET
+def without_assistance(request):
+    form = WithoutAssistanceFilterForm(request.GET or None)
+    year = timezone.localdate().year
+    filters = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        year = data["year"] or year
+        filters = {
+            "district_id": data["district"].pk if data["district"] else None,
+            "cluster_id": data["cluster"].pk if data["cluster"] else None,
+            "industry_section": data["industry_section"],
+        }
+    qs = new_enterprises_without_assistance(year, **filters)
+    page = paginate_without_count(qs, request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode(), "year": year}
+    return render(request, "assistance/without_assistance.html", context)
+
+
+@department_required
+@require_GET
+def enterprise_search(request):
+    """htmx suggestions for the enterprise field of the agreement form."""
+    suggestions = enterprise_suggestions(request.GET.get("enterprise", ""))
+    return render(request, "assistance/_enterprise_suggestions.html", {"suggestions": suggestions})
