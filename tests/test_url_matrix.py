@@ -31,6 +31,7 @@ HOME = "302 to home"
 NOT_FOUND = "404"
 NOT_ALLOWED = "405"
 API_DENIED = "401/403"
+REDIRECT = "302 (not to login)"
 
 SKIPPED_PREFIXES = ("admin/", "i18n/", "static/", "media/", "__debug__/")
 
@@ -57,6 +58,10 @@ def row(anonymous, enterprise_user, other_enterprise_user, district_official, ot
 SIGNED_IN = row(LOGIN, OK, OK, OK, OK, OK, OK, OK)
 CITY_ONLY = row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK)
 FILING_ACTION_GET = row(API_DENIED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, API_DENIED, NOT_ALLOWED, NOT_ALLOWED)
+
+DEPARTMENT_ONLY = row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND)
+AGREEMENT_READERS = row(LOGIN, OK, NOT_FOUND, OK, NOT_FOUND, OK, OK, OK)
+AGREEMENT_MANAGERS = row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)
 
 # (kwargs kind, outcomes for GET). Kinds: None (no kwargs), "enterprise", "registry_import", "reset_token".
 EXPECTED = {
@@ -112,6 +117,37 @@ EXPECTED = {
         row(API_DENIED, OK, NOT_FOUND, OK, NOT_FOUND, API_DENIED, OK, OK),
     ),
     "api-token": (None, everyone(NOT_ALLOWED)),  # POST username and password (tests/certification/test_filings_api.py)
+    # Assistance (pages). Kwargs: the kjj department's agreement with the 涪城区 enterprise (with a document),
+    # a service record under it, an upload of kjj in preview, or the kjj department.
+    "assistance:home": (None, DEPARTMENT_ONLY),
+    "assistance:overview": (None, CITY_ONLY),
+    "assistance:department_detail": ("department", CITY_ONLY),
+    "assistance:agreement_list": (None, row(LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, OK, OK, OK)),
+    "assistance:agreement_create": (None, DEPARTMENT_ONLY),
+    "assistance:enterprise_search": (None, DEPARTMENT_ONLY),
+    "assistance:agreement_detail": ("agreement", AGREEMENT_READERS),
+    "assistance:agreement_edit": ("agreement", AGREEMENT_MANAGERS),
+    "assistance:agreement_archive": ("agreement", everyone(NOT_ALLOWED)),
+    "assistance:agreement_document": ("agreement", AGREEMENT_READERS),
+    "assistance:record_create": ("agreement", AGREEMENT_MANAGERS),
+    "assistance:record_edit": ("service_record", AGREEMENT_MANAGERS),
+    "assistance:record_feedback": ("service_record", everyone(NOT_ALLOWED)),
+    "assistance:mine": (None, row(LOGIN, OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)),
+    "assistance:without_assistance": (None, AGREEMENT_MANAGERS),
+    "assistance:import_template": (None, DEPARTMENT_ONLY),
+    "assistance:import": (None, DEPARTMENT_ONLY),
+    "assistance:import_detail": ("agreement_import", DEPARTMENT_ONLY),
+    "assistance:import_commit": ("agreement_import", everyone(NOT_ALLOWED)),
+    "assistance:import_rejected": ("agreement_import", DEPARTMENT_ONLY),
+    "assistance:export": (None, DEPARTMENT_ONLY),
+    # Assistance (API)
+    "assistance-agreement-list": (None, row(API_DENIED, OK, OK, OK, OK, OK, OK, OK)),
+    "assistance-agreement-detail": ("agreement", row(API_DENIED, OK, NOT_FOUND, OK, NOT_FOUND, OK, OK, OK)),
+    "assistance-service-record-list": (None, row(API_DENIED, OK, OK, OK, OK, OK, OK, OK)),
+    "assistance-service-record-detail": (
+        "service_record",
+        row(API_DENIED, OK, NOT_FOUND, OK, NOT_FOUND, OK, OK, OK),
+    ),
     # API schema and docs are public
     "api-schema": (None, everyone(OK)),
     "api-docs": (None, everyone(OK)),
@@ -126,6 +162,21 @@ EXPECTED_POST = {
         row(LOGIN, NOT_FOUND, NOT_FOUND, "302 to detail", NOT_FOUND, NOT_FOUND, "302 to detail", "302 to detail"),
     ),
     "enterprises:import": (None, CITY_ONLY),  # the empty form is shown again with its errors
+    # Assistance: empty forms are shown again; archive, commit and (empty) feedback redirect with a message.
+    "assistance:agreement_create": (None, DEPARTMENT_ONLY),
+    "assistance:import": (None, DEPARTMENT_ONLY),
+    "assistance:agreement_archive": (
+        "agreement",
+        row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, REDIRECT, REDIRECT),
+    ),
+    "assistance:import_commit": (
+        "agreement_import",
+        row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, NOT_FOUND, NOT_FOUND),
+    ),
+    "assistance:record_feedback": (
+        "service_record",
+        row(LOGIN, REDIRECT, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    ),
     # Filings API on a draft with eligible figures: out of scope 404, wrong role 403 (the actions take JSON
     # bodies; every action and persona is in tests/certification/test_filings_api.py).
     "certification-filing-submit": (
@@ -214,9 +265,45 @@ def registration(enterprise):
     )
 
 
+@pytest.fixture
+def agreement(enterprise, department, settings, tmp_path):
+    from tests.factories import AssistanceAgreementFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    agreement = AssistanceAgreementFactory(department=department, enterprise=enterprise)
+    agreement.document.save("agreement.pdf", ContentFile(b"%PDF-1.4 not read here"))
+    return agreement
+
+
+@pytest.fixture
+def service_record(agreement):
+    from tests.factories import ServiceRecordFactory
+
+    return ServiceRecordFactory(agreement=agreement, issues_raised="融资难")
+
+
+@pytest.fixture
+def agreement_import(department, settings, tmp_path):
+    from assistance.models import AgreementImport
+
+    settings.MEDIA_ROOT = tmp_path
+    record = AgreementImport(
+        department=department,
+        original_name="协议.xlsx",
+        status=AgreementImport.Status.PREVIEW,
+        total_rows=1,
+        rejected_rows=[{"row": 2, "values": ["x"] * 8, "reasons": ["统一社会信用代码格式或校验位错误"]}],
+    )
+    record.file.save("upload.xlsx", ContentFile(b"not read here"), save=False)
+    record.save()
+    return record
+
+
 def kwargs_for(kind, request) -> dict:
     if kind is None:
         return {}
+    if kind in {"agreement", "service_record", "agreement_import", "department"}:
+        return {"pk": request.getfixturevalue(kind).pk}
     if kind in {"filing", "notice_batch", "registration"}:
         return {"pk": request.getfixturevalue(kind).pk}
     if kind == "enterprise":
@@ -240,6 +327,9 @@ def assert_outcome(response, expected, url, request):
     elif expected == "302 to detail":
         enterprise = request.getfixturevalue("enterprise")
         assert response.status_code == 302 and response["Location"] == enterprise.get_absolute_url(), where
+    elif expected == REDIRECT:
+        assert response.status_code == 302, where
+        assert not response["Location"].startswith(reverse("login")), where
     elif expected == NOT_FOUND:
         assert response.status_code == 404, where
     elif expected == NOT_ALLOWED:
