@@ -31,6 +31,7 @@ HOME = "302 to home"
 NOT_FOUND = "404"
 NOT_ALLOWED = "405"
 API_DENIED = "401/403"
+BACK = "302 back"  # redirect back to the page; a refused transition shows a message there
 REDIRECT = "302 (not to login)"
 
 SKIPPED_PREFIXES = ("admin/", "i18n/", "static/", "media/", "__debug__/")
@@ -148,6 +149,29 @@ EXPECTED = {
         "service_record",
         row(API_DENIED, OK, NOT_FOUND, OK, NOT_FOUND, OK, OK, OK),
     ),
+    # Officials' review, notice batches, public notice pages (certification/review_views.py, notice_views.py,
+    # public_views.py). "review_filing" is a 涪城区 filing under notice in a batch open today.
+    "certification:review_list": (None, row(LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK)),
+    "certification:review_detail": (
+        "review_filing",
+        row(LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK),
+    ),
+    **{
+        f"certification:review_{action}": ("review_filing", everyone(NOT_ALLOWED))
+        for action in ("return", "require_on_site", "record_on_site", "recommend", "reject")
+    },
+    "certification:batch_list": (None, CITY_ONLY),
+    "certification:batch_create": (None, CITY_ONLY),
+    "certification:batch_end_date": (None, CITY_ONLY),
+    "certification:batch_detail": ("review_batch", CITY_ONLY),
+    "certification:batch_register_due": ("review_batch", everyone(NOT_ALLOWED)),
+    "certification:objection_decide": ("review_objection", everyone(NOT_ALLOWED)),
+    "certification:calendar_overrides": (None, CITY_ONLY),
+    "certification:calendar_override_delete": ("calendar_override", everyone(NOT_ALLOWED)),
+    "certification:notices": (None, everyone(OK)),
+    "certification:objection_create": ("review_filing", SIGNED_IN),
+    "certification:lookup": (None, everyone(OK)),
+    "notifications": (None, SIGNED_IN),
     # API schema and docs are public
     "api-schema": (None, everyone(OK)),
     "api-docs": (None, everyone(OK)),
@@ -162,6 +186,21 @@ EXPECTED_POST = {
         row(LOGIN, NOT_FOUND, NOT_FOUND, "302 to detail", NOT_FOUND, NOT_FOUND, "302 to detail", "302 to detail"),
     ),
     "enterprises:import": (None, CITY_ONLY),  # the empty form is shown again with its errors
+    # Review actions on a filing under notice: scope first (404), then the form or the state refuses (back).
+    **{
+        f"certification:review_{action}": (
+            "review_filing",
+            row(LOGIN, NOT_FOUND, NOT_FOUND, BACK, NOT_FOUND, NOT_FOUND, BACK, BACK),
+        )
+        for action in ("return", "require_on_site", "record_on_site", "recommend", "reject")
+    },
+    "certification:batch_create": (None, CITY_ONLY),  # the form again with its errors
+    "certification:batch_register_due": ("review_batch", row(LOGIN, *[NOT_FOUND] * 5, BACK, BACK)),
+    "certification:objection_decide": ("review_objection", row(LOGIN, *[NOT_FOUND] * 5, BACK, BACK)),
+    "certification:calendar_overrides": (None, CITY_ONLY),
+    "certification:calendar_override_delete": ("calendar_override", row(LOGIN, *[NOT_FOUND] * 5, BACK, BACK)),
+    "certification:objection_create": ("review_filing", SIGNED_IN),  # the form again with its errors
+    "notifications": (None, row(LOGIN, *[BACK] * 7)),  # mark all read
     # Assistance: empty forms are shown again; archive, commit and (empty) feedback redirect with a message.
     "assistance:agreement_create": (None, DEPARTMENT_ONLY),
     "assistance:import": (None, DEPARTMENT_ONLY),
@@ -299,9 +338,61 @@ def agreement_import(department, settings, tmp_path):
     return record
 
 
+@pytest.fixture
+def review_filing(enterprise):
+    """A submitted 涪城区 filing under notice in a batch whose window is open today."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from certification.models import Application, NoticeBatch
+    from tests.factories import ApplicationFactory
+
+    today = timezone.localdate()
+    batch = NoticeBatch.objects.create(title="公示", start_date=today, end_date=today + dt.timedelta(days=20))
+    return ApplicationFactory(
+        enterprise=enterprise,
+        state=Application.State.UNDER_NOTICE,
+        submitted_on=dt.date(2026, 4, 20),
+        first_time_applicant=False,
+        evaluating_district=enterprise.managing_district,
+        notice_batch=batch,
+    )
+
+
+@pytest.fixture
+def review_batch(review_filing):
+    return review_filing.notice_batch
+
+
+@pytest.fixture
+def review_objection(review_filing, enterprise_user):
+    from certification.models import Objection
+
+    return Objection.objects.create(
+        application=review_filing,
+        batch=review_filing.notice_batch,
+        objector=enterprise_user,
+        real_name="李四",
+        contact="138",
+        statement="不实",
+    )
+
+
+@pytest.fixture
+def calendar_override(db):
+    import datetime as dt
+
+    from certification.models import CalendarOverride
+
+    return CalendarOverride.objects.create(date=dt.date(2027, 2, 20), kind=CalendarOverride.Kind.WORKING_DAY)
+
+
 def kwargs_for(kind, request) -> dict:
     if kind is None:
         return {}
+    if kind in {"review_filing", "review_batch", "review_objection", "calendar_override"}:
+        return {"pk": request.getfixturevalue(kind).pk}
     if kind in {"agreement", "service_record", "agreement_import", "department"}:
         return {"pk": request.getfixturevalue(kind).pk}
     if kind in {"filing", "notice_batch", "registration"}:
@@ -328,6 +419,9 @@ def assert_outcome(response, expected, url, request):
         enterprise = request.getfixturevalue("enterprise")
         assert response.status_code == 302 and response["Location"] == enterprise.get_absolute_url(), where
     elif expected == REDIRECT:
+        assert response.status_code == 302, where
+        assert not response["Location"].startswith(reverse("login")), where
+    elif expected == BACK:
         assert response.status_code == 302, where
         assert not response["Location"].startswith(reverse("login")), where
     elif expected == NOT_FOUND:
