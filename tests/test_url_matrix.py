@@ -58,6 +58,8 @@ def row(anonymous, enterprise_user, other_enterprise_user, district_official, ot
 
 SIGNED_IN = row(LOGIN, OK, OK, OK, OK, OK, OK, OK)
 CITY_ONLY = row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK)
+ENTERPRISE_ONLY = row(LOGIN, OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)
+OWN_ENTERPRISE_ONLY = row(LOGIN, OK, *[NOT_FOUND] * 6)
 FILING_ACTION_GET = row(API_DENIED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, API_DENIED, NOT_ALLOWED, NOT_ALLOWED)
 
 DEPARTMENT_ONLY = row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND)
@@ -172,6 +174,18 @@ EXPECTED = {
     "certification:objection_create": ("review_filing", SIGNED_IN),
     "certification:lookup": (None, everyone(OK)),
     "notifications": (None, SIGNED_IN),
+    # The enterprise's online filing (certification/filing_views.py): "filing" is the 涪城区 enterprise's draft,
+    # "filing_step" its finance step, "filing_attachment" a PDF attached to it.
+    "certification:filing_list": (None, ENTERPRISE_ONLY),
+    "certification:filing_start": (None, everyone(NOT_ALLOWED)),
+    "certification:filing_detail": ("filing", OWN_ENTERPRISE_ONLY),
+    "certification:filing_step": ("filing_step", OWN_ENTERPRISE_ONLY),
+    "certification:filing_score": ("filing_step", everyone(NOT_ALLOWED)),
+    "certification:filing_withdraw": ("filing", everyone(NOT_ALLOWED)),
+    "certification:attachment_download": (
+        "filing_attachment",
+        row(LOGIN, OK, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK),
+    ),
     # API schema and docs are public
     "api-schema": (None, everyone(OK)),
     "api-docs": (None, everyone(OK)),
@@ -186,6 +200,12 @@ EXPECTED_POST = {
         row(LOGIN, NOT_FOUND, NOT_FOUND, "302 to detail", NOT_FOUND, NOT_FOUND, "302 to detail", "302 to detail"),
     ),
     "enterprises:import": (None, CITY_ONLY),  # the empty form is shown again with its errors
+    # Filing: start (each enterprise user its own), save an empty step (back to the form or on), live score,
+    # withdraw (a draft may be withdrawn).
+    "certification:filing_start": (None, row(LOGIN, REDIRECT, REDIRECT, *[NOT_FOUND] * 5)),
+    "certification:filing_step": ("filing_step", row(LOGIN, REDIRECT, *[NOT_FOUND] * 6)),
+    "certification:filing_score": ("filing_step", OWN_ENTERPRISE_ONLY),
+    "certification:filing_withdraw": ("filing", row(LOGIN, BACK, *[NOT_FOUND] * 6)),
     # Review actions on a filing under notice: scope first (404), then the form or the state refuses (back).
     **{
         f"certification:review_{action}": (
@@ -275,6 +295,17 @@ def filing(enterprise):
     from tests.factories import ApplicationFactory
 
     return ApplicationFactory(enterprise=enterprise)
+
+
+@pytest.fixture
+def filing_attachment(filing, settings, tmp_path):
+    from certification.models import ApplicationAttachment
+
+    settings.MEDIA_ROOT = tmp_path
+    attachment = ApplicationAttachment(application=filing, kind="other", original_name="说明.pdf", size=14)
+    attachment.file.save("a.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
+    attachment.save()
+    return attachment
 
 
 @pytest.fixture
@@ -397,6 +428,10 @@ def kwargs_for(kind, request) -> dict:
         return {"pk": request.getfixturevalue(kind).pk}
     if kind in {"filing", "notice_batch", "registration"}:
         return {"pk": request.getfixturevalue(kind).pk}
+    if kind == "filing_step":
+        return {"pk": request.getfixturevalue("filing").pk, "step": "finance"}
+    if kind == "filing_attachment":
+        return {"pk": request.getfixturevalue("filing_attachment").pk}
     if kind == "enterprise":
         return {"pk": request.getfixturevalue("enterprise").pk}
     if kind == "registry_import":
