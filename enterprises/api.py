@@ -1,3 +1,5 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import permissions, viewsets
 from rest_framework.pagination import CursorPagination
 
@@ -21,6 +23,36 @@ class HasEnterpriseScope(permissions.BasePermission):
         return is_official(request.user) or member_enterprise_id(request.user) is not None
 
 
+DENIED = {
+    401: OpenApiResponse(OpenApiTypes.OBJECT, description="未登录"),
+    403: OpenApiResponse(OpenApiTypes.OBJECT, description="未登录或无企业查看范围（部门用户、无角色用户）"),
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        operation_id="enterprises_list",
+        summary="企业列表",
+        description="管理人员：本区县或全市；企业用户：本企业。按 ID 倒序，游标分页（不统计总数）。",
+        responses={
+            200: EnterpriseSerializer(many=True),
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="筛选条件有误"),
+            **DENIED,
+            404: OpenApiResponse(OpenApiTypes.OBJECT, description="分页游标无效"),
+        },
+        tags=["enterprises"],
+    ),
+    retrieve=extend_schema(
+        operation_id="enterprises_retrieve",
+        summary="企业详情",
+        responses={
+            200: EnterpriseSerializer,
+            **DENIED,
+            404: OpenApiResponse(OpenApiTypes.OBJECT, description="不存在或不在您的范围内"),
+        },
+        tags=["enterprises"],
+    ),
+)
 class EnterpriseViewSet(viewsets.ReadOnlyModelViewSet):
     """Enterprises in the caller's scope (officials: district or city; enterprise users: their own)."""
 
