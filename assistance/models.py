@@ -186,9 +186,14 @@ class AssistanceAgreement(TrackedModel):
                 fields=["department", "enterprise", "year"],
                 condition=Q(archived=False),
                 name="agreement_once_per_department_enterprise_year",
+                violation_error_message=_("本部门与该企业在该年度已签订帮扶协议，不能重复录入。"),
             ),
             models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="agreement_year_range"),
-            models.CheckConstraint(condition=Q(signed_on__year=F("year")), name="agreement_signed_within_year"),
+            models.CheckConstraint(
+                condition=Q(signed_on__year=F("year")),
+                name="agreement_signed_within_year",
+                violation_error_message=_("签订日期必须在协议年度内。"),
+            ),
         ]
         indexes = [models.Index(fields=["department", "year"]), models.Index(fields=["year", "counts_as_new"])]
 
@@ -230,6 +235,7 @@ class ServiceRecord(TrackedModel):
             models.CheckConstraint(
                 condition=Q(resolved_on__isnull=True) | Q(resolved_on__gte=F("date")),
                 name="service_record_resolved_after_date",
+                violation_error_message=_("解决日期不能早于服务日期。"),
             ),
         ]
 
