@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -165,14 +164,6 @@ def review_list(request):
     )
 
 
-def _attachment_url_name() -> str | None:
-    try:
-        reverse("certification:attachment_download", kwargs={"pk": 0})
-    except NoReverseMatch:
-        return None
-    return "certification:attachment_download"
-
-
 def _declared_rows(application: Application) -> list[dict]:
     rows = []
     for name in DECLARED_FIELDS:
@@ -216,12 +207,10 @@ def review_detail(request, pk: int):
         "comment_form": CommentForm(),
         "on_site_form": OnSiteRecordForm(initial={"checked_on": timezone.localdate(), "passed": "1"}),
         "reject_form": RejectForm(),
-        "attachment_url_name": _attachment_url_name(),
+        "ip_items": list(application.ip_items.all()),
+        "rd_projects": list(application.rd_projects.all()),
+        "attachments": list(application.attachments.all()),
     }
-    # The enterprise-facing filing pages add IP items and attachments; show them when the relations exist.
-    for relation in ("ip_items", "attachments"):
-        manager = getattr(application, relation, None)
-        context[relation] = list(manager.all()) if manager is not None and hasattr(manager, "all") else None
     return render(request, "certification/review/detail.html", context)
 
 

@@ -282,3 +282,30 @@ def test_actions_send_anonymous_to_login_and_refuse_get(client, district_officia
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     client.force_login(district_official)
     assert client.get(url).status_code == 405
+
+
+def test_detail_lists_ip_items_and_links_attachments(client, district_official, filing, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    from certification.models import ApplicationAttachment, IntellectualProperty
+
+    settings.MEDIA_ROOT = tmp_path
+    IntellectualProperty.objects.create(
+        application=filing, kind="software_copyright", number="2025SR000123", title="软件"
+    )
+    attachment = ApplicationAttachment(application=filing, kind="other", original_name="审计报告.pdf", size=8)
+    attachment.file.save("a.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    client.force_login(district_official)
+    body = client.get(reverse("certification:review_detail", args=[filing.pk])).content.decode()
+    assert "2025SR000123" in body and "II类" in body
+    assert reverse("certification:attachment_download", args=[attachment.pk]) in body
+
+
+def test_detail_query_count_is_flat(client, district_official, filing, django_assert_max_num_queries):
+    from certification.models import IntellectualProperty
+
+    for n in range(10):
+        IntellectualProperty.objects.create(application=filing, kind="utility_model", number=f"ZL{n}", title="x")
+    client.force_login(district_official)
+    with django_assert_max_num_queries(14):
+        client.get(reverse("certification:review_detail", args=[filing.pk]))

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -60,7 +61,7 @@ def test_decision_notifies_every_enterprise_user_and_shows_a_badge(
 
 
 def test_rolled_back_decision_notifies_nobody(submitted, district_official, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(Exception):  # noqa: B017, PT011
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
         services.application_return(application_id=submitted.pk, actor=district_official, comment="")
     assert not Notification.objects.exists()
 
