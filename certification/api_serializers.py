@@ -7,6 +7,9 @@ request (types, ranges, lengths). Every business rule stays in :mod:`certificati
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -28,6 +31,7 @@ COMMENT_MAX = 2000
 TITLE_MAX = 200
 BATCH_MAX_FILINGS = 1000
 ID_MAX = 2**63 - 1
+NOTICE_START_RANGE = (dt.date(MIN_EVALUATION_YEAR, 1, 1), dt.date(MAX_EVALUATION_YEAR, 12, 1))
 
 # --- Errors --------------------------------------------------------------------------------------
 
@@ -260,6 +264,16 @@ class NoticeBatchDetailSerializer(NoticeBatchSerializer):
 class NoticeBatchCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=TITLE_MAX, help_text=_("公示标题"))
     start_date = serializers.DateField(help_text=_("公示开始日期；截止日期按官方工作日历顺延10个工作日"))
+
+    def validate_start_date(self, value):
+        if not NOTICE_START_RANGE[0] <= value <= NOTICE_START_RANGE[1]:
+            raise serializers.ValidationError(
+                gettext("公示开始日期须在{start}至{end}之间。").format(
+                    start=NOTICE_START_RANGE[0], end=NOTICE_START_RANGE[1]
+                )
+            )
+        return value
+
     application_ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=ID_MAX),
         min_length=1,

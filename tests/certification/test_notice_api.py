@@ -119,12 +119,23 @@ def test_batch_end_date_is_ten_working_days_later(as_persona, recommended):
         ({"title": "", "start_date": "2026-06-01", "application_ids": [1]}, "title"),
         ({"title": "x", "start_date": "not a date", "application_ids": [1]}, "start_date"),
         ({"title": "x", "start_date": "2026-06-01", "application_ids": [0]}, "application_ids"),
+        ({"title": "x", "start_date": "9999-12-25", "application_ids": [1]}, "start_date"),
+        ({"title": "x", "start_date": "1999-12-31", "application_ids": [1]}, "start_date"),
     ],
 )
 def test_bad_batch_input_is_400(as_persona, db, payload, field):
     response = as_persona("city_official").post(BATCHES, payload, format="json")
     assert response.status_code == 400
     assert field in response.json()
+
+
+def test_batch_late_in_the_last_accepted_year_has_an_end_date(as_persona, recommended):
+    # No official calendar for that year: weekends only, never a crash.
+    response = as_persona("city_official").post(
+        BATCHES, {"title": "远期", "start_date": "2100-12-01", "application_ids": [recommended.pk]}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["end_date"] == "2100-12-14"
 
 
 def test_batch_of_unrecommended_filing_is_409_and_unknown_is_404(as_persona, enterprise):
