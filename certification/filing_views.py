@@ -31,6 +31,7 @@ from .forms import (
 )
 from .models import DECLARED_FIELDS, Application, ApplicationAttachment, ApplicationEvent
 from .selectors import applications_visible_to
+from .serializers import DIRECT_PATH_CHOICES
 
 State = Application.State
 # The step on which each returned-for-correction field comment is shown.
@@ -172,7 +173,7 @@ def _review_rows(application: Application) -> list[tuple[str, object]]:
         "compliance_violation",
     ]
     rows = [(_label(name), getattr(application, name)) for name in names]
-    labels = dict(STEP_FORMS["direct"].base_fields["direct_paths"].choices)
+    labels = dict(DIRECT_PATH_CHOICES)
     paths = "、".join(str(labels.get(p, p)) for p in application.direct_paths or []) or _("无")
     rows.append((_label("direct_paths"), paths))
     return rows
@@ -324,8 +325,16 @@ def filing_detail(request, pk: int):
     if application.state == State.RETURNED:
         returned = [event for event in events if event.to_state == State.RETURNED]
         comments = dict(returned[-1].field_comments or {}) if returned else {}
+    path_labels = dict(DIRECT_PATH_CHOICES)
     rows = [
-        {"name": name, "label": _label(name), "value": getattr(application, name), "comment": comments.get(name)}
+        {
+            "name": name,
+            "label": _label(name),
+            "value": [str(path_labels.get(p, p)) for p in application.direct_paths or []]
+            if name == "direct_paths"
+            else getattr(application, name),
+            "comment": comments.get(name),
+        }
         for name in DECLARED_FIELDS
     ]
     state = application.state

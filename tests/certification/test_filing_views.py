@@ -408,3 +408,21 @@ def test_ip_step_query_count_is_flat(client, enterprise_user, draft, django_asse
     client.get(step_url(draft, "ip"))
     with django_assert_max_num_queries(14):
         client.get(step_url(draft, "ip"))
+
+
+def test_list_query_count_is_flat(client, enterprise, enterprise_user, django_assert_max_num_queries):
+    for year in range(YEAR - 6, YEAR):
+        factories.ApplicationFactory(enterprise=enterprise, evaluation_year=year, state=S.EXPIRED)
+    client.force_login(enterprise_user)
+    client.get(reverse("certification:filing_list"))
+    with django_assert_max_num_queries(8):
+        page = client.get(reverse("certification:filing_list"))
+    assert page.text.count("已过期") == 6
+
+
+def test_admin_change_page_shows_the_detail_inlines(client, admin_user_persona, draft, attachment):
+    IntellectualProperty.objects.create(application=draft, kind="trademark", number="TM1", title="商标")
+    client.force_login(admin_user_persona)
+    page = client.get(reverse("admin:certification_application_change", args=[draft.pk]))
+    assert page.status_code == 200
+    assert "TM1" in page.text and "说明.pdf" in page.text
