@@ -55,14 +55,8 @@ def agreement_import_validate(*, import_id: int) -> None:
             rows = list(excel.read_rows(handle))
         total = len(rows) or 1
         _stage(import_id, progress=30, total_rows=len(rows))
-        codes, years = set(), set()
-        from enterprises.creditcode import normalize_credit_code
-
-        for _number, row in rows:
-            codes.add(normalize_credit_code(excel._text(row.get(excel.COL_CODE))))
-            year = excel._text(row.get(excel.COL_YEAR))
-            if year.isdigit():
-                years.add(int(year))
+        codes = set(excel.normalized_codes(rows)[0])
+        years = {int(y) for y in (excel.cell_text(row.get(excel.COL_YEAR)) for _n, row in rows) if y.isdigit()}
         result = excel.validate_rows(
             rows,
             _lookups(record.department_id, codes, years),
