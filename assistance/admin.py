@@ -1,4 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     AgreementImport,
@@ -31,6 +33,25 @@ class QuotaPolicyAdmin(admin.ModelAdmin):
 
     list_display = ["year", "new_enterprise_target", "new_window_years", "tech_share_target", "baseline_date", "closed"]
     readonly_fields = ["closed", "closed_at", "created_at", "updated_at", "created_by", "updated_by"]
+    actions = ["close_years"]
+
+    @admin.action(description=_("关闭所选年度（固定“计入新企业”标记）"))
+    def close_years(self, request, queryset):
+        from .services import policy_close_year
+
+        try:
+            for year in queryset.values_list("year", flat=True):
+                policy_close_year(actor=request.user, year=year)
+        except PermissionDenied as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            self.message_user(request, _("所选年度已关闭。"), messages.SUCCESS)
+
+    def get_readonly_fields(self, request, obj=None):
+        # The window of a closed year no longer changes anything; keep it as it was.
+        if obj is not None and obj.closed:
+            return [*self.readonly_fields, "year", "new_window_years", "new_enterprise_target"]
+        return self.readonly_fields
 
     def save_model(self, request, obj, form, change):
         if not change:

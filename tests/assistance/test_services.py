@@ -204,3 +204,12 @@ def test_policy_defaults():
     assert policy.pk is None
     assert policy.new_enterprise_target == Decimal("0.200") and policy.tech_share_target == Decimal("0.100")
     assert policy.new_window_years == 1
+
+
+def test_admin_action_closes_the_year(client, admin_user_persona):
+    policy = QuotaPolicy.objects.create(year=2026)
+    client.force_login(admin_user_persona)
+    response = client.post("/admin/assistance/quotapolicy/", {"action": "close_years", "_selected_action": [policy.pk]})
+    assert response.status_code == 302
+    policy.refresh_from_db()
+    assert policy.closed is True
