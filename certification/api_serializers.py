@@ -22,6 +22,7 @@ from .serializers import (
     MIN_EVALUATION_YEAR,
     MONEY_MAX_DIGITS,
     STAFF_MAX_DIGITS,
+    AmountField,
     EvaluationResultSerializer,
     GapSerializer,
     ReasonSerializer,
@@ -72,6 +73,9 @@ class FilingListSerializer(serializers.ModelSerializer):
 
 
 class FilingEventSerializer(serializers.ModelSerializer):
+    # Declared so the schema admits "" (the event that created the filing has no previous state);
+    # DRF drops allow_blank from read-only model fields.
+    from_state = serializers.ChoiceField(choices=Application.State.choices, allow_blank=True, read_only=True)
     actor = serializers.SerializerMethodField(help_text=_("操作人；系统任务为 null"))
     field_comments = serializers.DictField(child=serializers.CharField(), read_only=True)
 
@@ -158,15 +162,11 @@ class FilingDetailSerializer(serializers.ModelSerializer):
 
 
 def _staff(label):
-    return serializers.DecimalField(
-        max_digits=STAFF_MAX_DIGITS, decimal_places=2, min_value=0, allow_null=True, required=False, label=label
-    )
+    return AmountField(max_digits=STAFF_MAX_DIGITS, allow_null=True, required=False, label=label)
 
 
 def _money(label):
-    return serializers.DecimalField(
-        max_digits=MONEY_MAX_DIGITS, decimal_places=2, min_value=0, allow_null=True, required=False, label=label
-    )
+    return AmountField(max_digits=MONEY_MAX_DIGITS, allow_null=True, required=False, label=label)
 
 
 class FilingDraftSerializer(serializers.Serializer):
@@ -284,6 +284,12 @@ class NoticeBatchCreateSerializer(serializers.Serializer):
 
 
 class RegistrationSerializer(serializers.ModelSerializer):
+    revocation_grounds = serializers.ChoiceField(
+        choices=Registration.Grounds.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=_("撤销事由；未撤销为空字符串"),
+    )
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True)
 

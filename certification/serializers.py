@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
 from . import rules
@@ -21,16 +22,35 @@ DIRECT_PATH_CHOICES = [
 assert [code for code, _label in DIRECT_PATH_CHOICES] == list(rules.DIRECT_PATHS)
 
 
+class AmountField(serializers.DecimalField):
+    """A non-negative decimal, sent as a string (people, 万元)."""
+
+    def __init__(self, *, max_digits: int, decimal_places: int = 2, **kwargs):
+        super().__init__(max_digits=max_digits, decimal_places=decimal_places, min_value=0, **kwargs)
+
+
+class AmountFieldSchema(OpenApiSerializerFieldExtension):
+    """The schema's pattern admits exactly what the field accepts: digits, no sign, no empty string.
+
+    drf-spectacular's default decimal pattern lets "", "-" and negative numbers through, so API
+    fuzzers send them as valid data.
+    """
+
+    target_class = "certification.serializers.AmountField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        field = self.target
+        whole, places = field.max_digits - field.decimal_places, field.decimal_places
+        return {"type": "string", "format": "decimal", "pattern": rf"^\d{{1,{whole}}}(?:\.\d{{1,{places}}})?$"}
+
+
 def _staff(label, help_text):
-    return serializers.DecimalField(
-        max_digits=STAFF_MAX_DIGITS, decimal_places=2, min_value=0, label=label, help_text=help_text
-    )
+    return AmountField(max_digits=STAFF_MAX_DIGITS, label=label, help_text=help_text)
 
 
 def _money(label, help_text):
-    return serializers.DecimalField(
-        max_digits=MONEY_MAX_DIGITS, decimal_places=2, min_value=0, label=label, help_text=help_text
-    )
+    return AmountField(max_digits=MONEY_MAX_DIGITS, label=label, help_text=help_text)
 
 
 class EvaluationInputSerializer(serializers.Serializer):

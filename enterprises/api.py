@@ -1,12 +1,24 @@
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import permissions, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer, extend_schema_view
+from rest_framework import permissions, serializers, viewsets
 from rest_framework.pagination import CursorPagination
 
 from .filters import EnterpriseFilter
+from .models import Enterprise
 from .roles import is_official, member_enterprise_id
 from .selectors import enterprises_visible_to
 from .serializers import EnterpriseSerializer
+
+
+@extend_schema_serializer(component_name="Enterprise")
+class EnterpriseAPISerializer(EnterpriseSerializer):
+    """The same fields; the schema admits their empty values (DRF drops allow_null and allow_blank
+    from read-only model fields, so the generated schema refused a null cluster or a blank category)."""
+
+    cluster = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
+    founder_category = serializers.ChoiceField(
+        choices=Enterprise.FounderCategory.choices, allow_blank=True, read_only=True
+    )
 
 
 class NewestFirstCursorPagination(CursorPagination):
@@ -35,7 +47,7 @@ DENIED = {
         summary="企业列表",
         description="管理人员：本区县或全市；企业用户：本企业。按 ID 倒序，游标分页（不统计总数）。",
         responses={
-            200: EnterpriseSerializer(many=True),
+            200: EnterpriseAPISerializer(many=True),
             400: OpenApiResponse(OpenApiTypes.OBJECT, description="筛选条件有误"),
             **DENIED,
             404: OpenApiResponse(OpenApiTypes.OBJECT, description="分页游标无效"),
@@ -46,7 +58,7 @@ DENIED = {
         operation_id="enterprises_retrieve",
         summary="企业详情",
         responses={
-            200: EnterpriseSerializer,
+            200: EnterpriseAPISerializer,
             **DENIED,
             404: OpenApiResponse(OpenApiTypes.OBJECT, description="不存在或不在您的范围内"),
         },
@@ -56,7 +68,7 @@ DENIED = {
 class EnterpriseViewSet(viewsets.ReadOnlyModelViewSet):
     """Enterprises in the caller's scope (officials: district or city; enterprise users: their own)."""
 
-    serializer_class = EnterpriseSerializer
+    serializer_class = EnterpriseAPISerializer
     permission_classes = [permissions.IsAuthenticated, HasEnterpriseScope]
     filterset_class = EnterpriseFilter
     pagination_class = NewestFirstCursorPagination
