@@ -685,3 +685,93 @@ class RegistrationSequence(models.Model):
 
     def __str__(self):
         return f"{self.evaluation_year}{self.district_code}: {self.last_serial}"
+
+
+def _defence_path(instance, filename: str) -> str:
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    suffix = suffix if suffix in {"pdf", "jpg", "jpeg", "png"} else "bin"
+    return f"revocations/{uuid.uuid4().hex}.{suffix}"
+
+
+class Revocation(TrackedModel):
+    """The revocation procedure (撤销) of a registration, RULES.md §3: notice → the enterprise's written
+    defence (申辩) within a deadline → finding → public announcement. The services are in
+    :mod:`certification.revocation_services`."""
+
+    class State(models.TextChoices):
+        NOTICED = "noticed", _("已告知，待申辩")
+        DEFENDED = "defended", _("已申辩，待决定")
+        REVOKED = "revoked", _("已撤销")
+        DISMISSED = "dismissed", _("不予撤销")
+
+    OPEN_STATES = (State.NOTICED, State.DEFENDED)
+
+    registration = models.ForeignKey(
+        Registration, verbose_name=_("入库登记"), on_delete=models.PROTECT, related_name="revocations"
+    )
+    grounds = models.CharField(_("撤销事由"), max_length=24, choices=Registration.Grounds.choices)
+    reason = models.TextField(_("告知的事实和理由"))
+    noticed_at = models.DateTimeField(_("告知时间"))
+    defence_deadline = models.DateField(_("申辩截止日期"), help_text=_("告知次日起第10个工作日（含调休）。"))
+    defence = models.TextField(_("书面申辩"), blank=True)
+    defence_submitted_at = models.DateTimeField(_("申辩提交时间"), null=True, blank=True)
+    defence_attachment = models.FileField(_("申辩材料"), upload_to=_defence_path, max_length=200, blank=True)
+    defence_attachment_name = models.CharField(_("申辩材料原文件名"), max_length=200, blank=True)
+    defended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申辩人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.NOTICED, db_index=True)
+    finding = models.TextField(_("认定意见"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("决定人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    announced_at = models.DateTimeField(_("公告时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-noticed_at", "-id"]
+        verbose_name = _("撤销程序")
+        verbose_name_plural = _("撤销程序")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration"],
+                condition=Q(state__in=["noticed", "defended"]),
+                name="revocation_one_open_per_registration",
+                violation_error_message=_("该入库登记已有进行中的撤销程序。"),
+            ),
+            models.CheckConstraint(
+                condition=(Q(state__in=["noticed", "defended"]) & Q(decided_at__isnull=True))
+                | (Q(state__in=["revoked", "dismissed"]) & Q(decided_at__isnull=False)),
+                name="revocation_decided_when_closed",
+            ),
+            models.CheckConstraint(
+                condition=Q(announced_at__isnull=True) | Q(state="revoked"),
+                name="revocation_announced_only_when_revoked",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "announced_at"], name="revocation_state_announced")]
+
+    def __str__(self):
+        return f"{self.registration_id} · {self.get_state_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
+
+    def defence_open_on(self, day: dt.date) -> bool:
+        """Whether the enterprise may still submit its defence on ``day`` (the deadline day included)."""
+        return self.state == self.State.NOTICED and day <= self.defence_deadline
+
+    def decidable_on(self, day: dt.date) -> bool:
+        """A finding may be made once the defence is in, or once the deadline has passed without one."""
+        return self.state == self.State.DEFENDED or (self.state == self.State.NOTICED and day > self.defence_deadline)
