@@ -8,6 +8,7 @@ from .models import (
     IntellectualProperty,
     NoticeBatch,
     Objection,
+    PoolEstimate,
     RDProject,
     Registration,
     RegistrationSequence,
@@ -152,3 +153,31 @@ class RegistrationAdmin(admin.ModelAdmin):
 @admin.register(RegistrationSequence)
 class RegistrationSequenceAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["evaluation_year", "district_code", "last_serial"]
+
+
+@admin.register(PoolEstimate)
+class PoolEstimateAdmin(admin.ModelAdmin):
+    """Officials' quick estimates; the cached score is written by the service, so it is read-only here."""
+
+    list_display = ["enterprise", "evaluation_year", "total_score", "eligible", "distance", "computed_at"]
+    list_filter = ["eligible", "evaluation_year"]
+    search_fields = ["enterprise__name", "enterprise__credit_code"]
+    list_select_related = ["enterprise"]
+    raw_id_fields = ["enterprise"]
+    readonly_fields = [
+        "total_score",
+        "eligible",
+        "distance",
+        "computed_at",
+        "created_at",
+        "created_by",
+        "updated_at",
+        "updated_by",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Edits go through the pool page, which reruns the engine and refreshes the cached result.
+        return False
