@@ -38,6 +38,7 @@ from .models import (
     Objection,
     Registration,
     RegistrationSequence,
+    Revocation,
 )
 from .selectors import calendar_overrides_for
 from .services import (
@@ -308,12 +309,43 @@ def notice_batch_register_due(*, today: dt.date, actor=None) -> list[Registratio
 def registration_revoke(
     *, actor, registration_id: int, grounds: str, reason: str, revoked_at: dt.datetime | None = None
 ) -> Registration:
-    """Revoke a registration (city officials); the filing moves to revoked."""
+    """Revoke a registration in one step (city officials); the filing moves to revoked.
+
+    The full procedure with notice and defence is :mod:`certification.revocation_services`; while one
+    of its procedures is open for the registration, this one-step revocation is refused.
+    """
     registration = Registration.objects.select_for_update(of=("self",)).filter(pk=registration_id).first()
     if registration is None:
         raise Http404
     application = _lock(registration.application_id)
     _require_city(actor, application)
+    if registration.revocations.filter(state__in=Revocation.OPEN_STATES).exists():
+        raise TransitionError(_("该入库登记有进行中的撤销程序，请在该程序中作出决定。"))
+    return revoke_locked_registration(
+        registration=registration,
+        application=application,
+        actor=actor,
+        grounds=grounds,
+        reason=reason,
+        revoked_at=revoked_at,
+    )
+
+
+def revoke_locked_registration(
+    *,
+    registration: Registration,
+    application: Application,
+    actor,
+    grounds: str,
+    reason: str,
+    revoked_at: dt.datetime | None = None,
+) -> Registration:
+    """The revocation itself, shared by :func:`registration_revoke` and the revocation procedure.
+
+    The caller holds the transaction and the row locks on ``registration`` and ``application`` and has
+    checked the actor's role. Sets the registration's revocation fields, moves the filing to revoked
+    (one event) and notifies the enterprise after commit.
+    """
     if registration.revoked_at is not None or application.state not in (State.REGISTERED, State.EXPIRED):
         raise TransitionError(_("该入库登记已被撤销。"))
     if grounds not in Registration.Grounds.values:

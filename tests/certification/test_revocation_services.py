@@ -1,0 +1,406 @@
+"""The revocation procedure's services: notice → defence within the deadline → finding → announcement."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+
+from certification import notice_services, revocation_services, services
+from certification.models import Application, ApplicationEvent, CalendarOverride, Registration, Revocation
+from certification.revocation_services import defence_deadline_for, revocation_decide, revocation_defend
+from certification.services import TransitionError
+from smeportal.models import Notification
+from tests import factories
+
+S = Application.State
+R = Revocation.State
+G = Registration.Grounds
+NOTICE_DAY = dt.date(2026, 3, 2)  # a Monday in an ordinary fortnight
+DEADLINE = dt.date(2026, 3, 16)  # 3–6, 9–13, 16 March: the 10th working day after the notice day
+PDF = b"%PDF-1.4 defence evidence"
+
+
+def registered(enterprise, *, year):
+    application = factories.ApplicationFactory(
+        enterprise=enterprise,
+        evaluation_year=year,
+        state=S.REGISTERED,
+        submitted_on=dt.date(year, 4, 20),
+        first_time_applicant=False,
+        evaluating_district=enterprise.managing_district,
+    )
+    return Registration.objects.create(
+        application=application,
+        enterprise=enterprise,
+        evaluation_year=year,
+        number=f"{year}5107030{application.pk:05d}",
+        valid_from=dt.date(year, 7, 1),
+        valid_until=dt.date(year, 12, 31),
+    )
+
+
+@pytest.fixture
+def this_year():
+    return timezone.localdate().year
+
+
+@pytest.fixture
+def registration(enterprise, this_year):
+    """Registered for last year, so a revocation this year bans this year's filing (which does not exist yet)."""
+    return registered(enterprise, year=this_year - 1)
+
+
+def notice(registration, actor, *, grounds=G.CONDITIONS_NOT_MET, today=NOTICE_DAY):
+    return revocation_services.revocation_notice(
+        actor=actor, registration_id=registration.pk, grounds=grounds, reason="抽查发现科技人员不足", today=today
+    )
+
+
+@pytest.fixture
+def revocation(registration, city_official):
+    return notice(registration, city_official)
+
+
+def reload(obj):
+    return type(obj).objects.get(pk=obj.pk)
+
+
+# --- Deadline -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("noticed_on", "deadline"),
+    [
+        (NOTICE_DAY, DEADLINE),
+        (dt.date(2026, 3, 6), dt.date(2026, 3, 20)),  # a Friday: counting starts Monday 9 March
+        # National Day 2026 (1–7 Oct off, Saturday 10 Oct a make-up working day): 29, 30 Sep, 8–10, 12–16 Oct.
+        (dt.date(2026, 9, 28), dt.date(2026, 10, 16)),
+    ],
+)
+def test_deadline_is_tenth_working_day_after_the_notice(db, noticed_on, deadline):
+    assert defence_deadline_for(noticed_on) == deadline
+
+
+def test_deadline_follows_officials_overrides(db):
+    CalendarOverride.objects.create(date=dt.date(2026, 3, 10), kind=CalendarOverride.Kind.HOLIDAY)
+    assert defence_deadline_for(NOTICE_DAY) == dt.date(2026, 3, 17)
+
+
+def test_deadline_in_a_year_without_calendar_data(db):
+    assert defence_deadline_for(dt.date(2031, 3, 3)) == dt.date(2031, 3, 17)
+
+
+# --- The whole procedure --------------------------------------------------------------------------
+
+
+def test_notice_defence_finding_announcement(
+    registration, city_official, enterprise_user, this_year, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    enterprise_user.email = "boss@example.com"
+    enterprise_user.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        revocation = notice(registration, city_official)
+    assert (revocation.state, revocation.defence_deadline) == (R.NOTICED, DEADLINE)
+    assert mail.outbox[-1].to == ["boss@example.com"]
+    assert "2026-03-16" in mail.outbox[-1].body and registration.number in mail.outbox[-1].body
+    assert Notification.objects.filter(user=enterprise_user, message__contains="2026-03-16").exists()
+    assert not ApplicationEvent.objects.filter(application=registration.application).exists()  # no state change yet
+
+    revocation = revocation_defend(
+        actor=enterprise_user,
+        revocation_id=revocation.pk,
+        text="科技人员数已补充至12人，附社保缴纳证明。",
+        attachment=SimpleUploadedFile("社保证明.pdf", PDF, content_type="application/pdf"),
+        today=DEADLINE,  # the deadline day still accepts a defence
+    )
+    assert revocation.state == R.DEFENDED
+    assert revocation.defended_by == enterprise_user
+    assert revocation.defence_attachment_name == "社保证明.pdf"
+    with revocation.defence_attachment.open("rb") as handle:
+        assert handle.read() == PDF
+
+    with django_capture_on_commit_callbacks(execute=True):
+        revocation = revocation_decide(
+            actor=city_official, revocation_id=revocation.pk, revoke=True, finding="申辩理由不成立。", today=DEADLINE
+        )
+    assert revocation.state == R.REVOKED
+    assert revocation.decided_by == city_official
+    assert revocation.announced_at == revocation.decided_at is not None
+    registration = reload(registration)
+    assert registration.revoked_at == revocation.decided_at
+    assert (registration.revocation_grounds, registration.revocation_reason) == (
+        G.CONDITIONS_NOT_MET,
+        "申辩理由不成立。",
+    )
+    assert reload(registration.application).state == S.REVOKED
+    event = ApplicationEvent.objects.get(application=registration.application)
+    assert (event.from_state, event.to_state, event.actor) == (S.REGISTERED, S.REVOKED, city_official)
+    assert "已被撤销" in mail.outbox[-1].body
+
+    # Revoked this year: no filing this year; next year is allowed (not fraud).
+    with pytest.raises(TransitionError, match="当年不得再次申报"):
+        services.application_save_draft(actor=enterprise_user, evaluation_year=this_year, data={})
+    assert services.application_save_draft(actor=enterprise_user, evaluation_year=this_year + 1, data={})
+
+
+@pytest.mark.parametrize(("years_later", "allowed"), [(0, False), (1, False), (3, False), (4, True)])
+def test_fraud_bans_for_three_years(registration, city_official, enterprise_user, this_year, years_later, allowed):
+    revocation = notice(registration, city_official, grounds=G.FRAUD)
+    revocation_decide(
+        actor=city_official,
+        revocation_id=revocation.pk,
+        revoke=True,
+        finding="伪造凭证属实",
+        today=DEADLINE + dt.timedelta(days=1),
+    )
+    year = this_year + years_later
+    if allowed:
+        assert services.application_save_draft(actor=enterprise_user, evaluation_year=year, data={})
+    else:
+        with pytest.raises(TransitionError):
+            services.application_save_draft(actor=enterprise_user, evaluation_year=year, data={})
+
+
+def test_dismissal_keeps_the_registration_valid(
+    revocation, registration, city_official, enterprise_user, this_year, django_capture_on_commit_callbacks
+):
+    revocation_defend(actor=enterprise_user, revocation_id=revocation.pk, text="不存在该情形。", today=NOTICE_DAY)
+    with django_capture_on_commit_callbacks(execute=True):
+        revocation = revocation_decide(
+            actor=city_official, revocation_id=revocation.pk, revoke=False, finding="申辩成立。", today=NOTICE_DAY
+        )
+    assert revocation.state == R.DISMISSED
+    assert revocation.decided_at is not None and revocation.announced_at is None
+    registration = reload(registration)
+    assert registration.revoked_at is None and registration.revocation_grounds == ""
+    assert reload(registration.application).state == S.REGISTERED
+    assert not ApplicationEvent.objects.filter(application=registration.application).exists()
+    assert "不予撤销" in mail.outbox[-1].body
+    assert services.application_save_draft(actor=enterprise_user, evaluation_year=this_year, data={})
+    # A closed procedure does not block a new one.
+    assert notice(registration, city_official).state == R.NOTICED
+
+
+# --- Deadlines and states --------------------------------------------------------------------------
+
+
+def test_defence_after_the_deadline_is_refused(revocation, enterprise_user):
+    with pytest.raises(TransitionError, match="申辩期限已于2026-03-16届满"):
+        revocation_defend(
+            actor=enterprise_user, revocation_id=revocation.pk, text="迟到的申辩", today=DEADLINE + dt.timedelta(days=1)
+        )
+    assert reload(revocation).state == R.NOTICED
+
+
+def test_only_one_defence(revocation, enterprise_user):
+    revocation_defend(actor=enterprise_user, revocation_id=revocation.pk, text="第一次", today=NOTICE_DAY)
+    with pytest.raises(TransitionError):
+        revocation_defend(actor=enterprise_user, revocation_id=revocation.pk, text="第二次", today=NOTICE_DAY)
+    assert reload(revocation).defence == "第一次"
+
+
+def test_decision_before_defence_and_deadline_is_refused(revocation, registration, city_official):
+    for day in (NOTICE_DAY, DEADLINE):
+        with pytest.raises(TransitionError, match="届满前不能作出决定"):
+            revocation_decide(actor=city_official, revocation_id=revocation.pk, revoke=True, finding="x", today=day)
+    assert reload(revocation).state == R.NOTICED
+    assert reload(registration).revoked_at is None
+    # The day after the deadline, without a defence, the finding may be made.
+    revocation = revocation_decide(
+        actor=city_official,
+        revocation_id=revocation.pk,
+        revoke=True,
+        finding="逾期未申辩",
+        today=DEADLINE + dt.timedelta(days=1),
+    )
+    assert revocation.state == R.REVOKED
+
+
+def test_decided_procedure_cannot_be_decided_again(revocation, city_official):
+    after = DEADLINE + dt.timedelta(days=1)
+    revocation_decide(actor=city_official, revocation_id=revocation.pk, revoke=False, finding="不成立", today=after)
+    with pytest.raises(TransitionError, match="已作出决定"):
+        revocation_decide(actor=city_official, revocation_id=revocation.pk, revoke=True, finding="改判", today=after)
+    assert reload(revocation).state == R.DISMISSED
+
+
+def test_one_open_procedure_per_registration(revocation, registration, city_official):
+    with pytest.raises(TransitionError, match="进行中的撤销程序"):
+        notice(registration, city_official)
+    assert registration.revocations.count() == 1
+
+
+def test_database_allows_one_open_procedure_per_registration(revocation, registration):
+    for state in (R.NOTICED, R.DEFENDED):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Revocation.objects.create(
+                registration=registration,
+                grounds=G.FRAUD,
+                reason="重复",
+                noticed_at=timezone.now(),
+                defence_deadline=DEADLINE,
+                state=state,
+            )
+    closed = Revocation.objects.create(
+        registration=registration,
+        grounds=G.FRAUD,
+        reason="历史记录",
+        noticed_at=timezone.now(),
+        defence_deadline=DEADLINE,
+        state=R.DISMISSED,
+        decided_at=timezone.now(),
+    )
+    assert closed.pk
+
+
+def test_database_requires_a_decision_time_on_closed_procedures(registration):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Revocation.objects.create(
+            registration=registration,
+            grounds=G.FRAUD,
+            reason="x",
+            noticed_at=timezone.now(),
+            defence_deadline=DEADLINE,
+            state=R.REVOKED,
+        )
+
+
+def test_notice_on_a_revoked_registration_is_refused(registration, city_official):
+    notice_services.registration_revoke(
+        actor=city_official, registration_id=registration.pk, grounds=G.LISTED, reason="列入严重违法失信名单"
+    )
+    with pytest.raises(TransitionError):
+        notice(registration, city_official)
+    assert not registration.revocations.exists()
+
+
+def test_one_step_revoke_is_refused_while_a_procedure_is_open(revocation, registration, city_official):
+    with pytest.raises(TransitionError, match="进行中的撤销程序"):
+        notice_services.registration_revoke(
+            actor=city_official, registration_id=registration.pk, grounds=G.FRAUD, reason="x"
+        )
+    assert reload(registration).revoked_at is None
+
+
+def test_expired_registration_can_still_be_revoked(registration, city_official):
+    Application.objects.filter(pk=registration.application_id).update(state=S.EXPIRED)
+    revocation = notice(registration, city_official)
+    revocation_decide(
+        actor=city_official,
+        revocation_id=revocation.pk,
+        revoke=True,
+        finding="x",
+        today=DEADLINE + dt.timedelta(days=1),
+    )
+    event = ApplicationEvent.objects.get(application_id=registration.application_id)
+    assert (event.from_state, event.to_state) == (S.EXPIRED, S.REVOKED)
+
+
+# --- Input --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("grounds", "reason", "field"), [("bogus", "理由", "grounds"), (G.FRAUD, "  ", "reason")])
+def test_notice_needs_grounds_and_reason(registration, city_official, grounds, reason, field):
+    with pytest.raises(ValidationError) as error:
+        revocation_services.revocation_notice(
+            actor=city_official, registration_id=registration.pk, grounds=grounds, reason=reason
+        )
+    assert field in error.value.message_dict
+    assert not registration.revocations.exists()
+
+
+def test_defence_needs_text_and_a_real_document(revocation, enterprise_user):
+    with pytest.raises(ValidationError) as error:
+        revocation_defend(actor=enterprise_user, revocation_id=revocation.pk, text=" ", today=NOTICE_DAY)
+    assert "text" in error.value.message_dict
+    fake = SimpleUploadedFile("证明.pdf", b"MZ not a pdf at all", content_type="application/pdf")
+    with pytest.raises(ValidationError) as error:
+        revocation_defend(
+            actor=enterprise_user, revocation_id=revocation.pk, text="申辩", attachment=fake, today=NOTICE_DAY
+        )
+    assert "attachment" in error.value.message_dict
+    assert reload(revocation).state == R.NOTICED
+
+
+def test_decision_needs_a_finding(revocation, city_official, enterprise_user):
+    revocation_defend(actor=enterprise_user, revocation_id=revocation.pk, text="申辩", today=NOTICE_DAY)
+    with pytest.raises(ValidationError):
+        revocation_decide(actor=city_official, revocation_id=revocation.pk, revoke=True, finding="", today=NOTICE_DAY)
+    assert reload(revocation).state == R.DEFENDED
+
+
+def test_unknown_ids_answer_404(city_official, enterprise_user, db):
+    with pytest.raises(Http404):
+        revocation_services.revocation_notice(actor=city_official, registration_id=999999, grounds=G.FRAUD, reason="x")
+    with pytest.raises(Http404):
+        revocation_defend(actor=enterprise_user, revocation_id=999999, text="x")
+    with pytest.raises(Http404):
+        revocation_decide(actor=city_official, revocation_id=999999, revoke=True, finding="x")
+
+
+# --- Who may act ----------------------------------------------------------------------------------
+
+OUT_OF_SCOPE = Http404
+WRONG_ROLE = PermissionDenied
+
+
+@pytest.mark.parametrize(
+    ("persona", "error"),
+    [
+        ("district_official", WRONG_ROLE),
+        ("enterprise_user", WRONG_ROLE),
+        ("other_district_official", OUT_OF_SCOPE),
+        ("other_enterprise_user", OUT_OF_SCOPE),
+        ("department_user", OUT_OF_SCOPE),
+    ],
+)
+def test_notice_is_for_city_officials(request, registration, persona, error):
+    with pytest.raises(error):
+        notice(registration, request.getfixturevalue(persona))
+    assert not registration.revocations.exists()
+
+
+@pytest.mark.parametrize(
+    ("persona", "error"),
+    [
+        ("city_official", WRONG_ROLE),
+        ("district_official", WRONG_ROLE),
+        ("other_enterprise_user", OUT_OF_SCOPE),
+        ("other_district_official", OUT_OF_SCOPE),
+        ("department_user", OUT_OF_SCOPE),
+    ],
+)
+def test_defence_is_for_the_enterprise_itself(request, revocation, persona, error):
+    with pytest.raises(error):
+        revocation_defend(
+            actor=request.getfixturevalue(persona), revocation_id=revocation.pk, text="代为申辩", today=NOTICE_DAY
+        )
+    assert reload(revocation).state == R.NOTICED
+
+
+@pytest.mark.parametrize(
+    ("persona", "error"),
+    [
+        ("district_official", WRONG_ROLE),
+        ("enterprise_user", WRONG_ROLE),
+        ("other_district_official", OUT_OF_SCOPE),
+        ("other_enterprise_user", OUT_OF_SCOPE),
+    ],
+)
+def test_decision_is_for_city_officials(request, revocation, registration, persona, error):
+    with pytest.raises(error):
+        revocation_decide(
+            actor=request.getfixturevalue(persona),
+            revocation_id=revocation.pk,
+            revoke=True,
+            finding="x",
+            today=DEADLINE + dt.timedelta(days=1),
+        )
+    assert reload(revocation).state == R.NOTICED
+    assert reload(registration).revoked_at is None
