@@ -1,11 +1,16 @@
 from django.urls import path
 
-from . import filing_views, notice_views, public_views, review_views, views
+from . import filing_views, notice_views, pool_views, public_views, review_views, views
 
 app_name = "certification"
 urlpatterns = [
     path("calculator/", views.calculator, name="calculator"),
     path("calculator/result/", views.calculator_result, name="calculator_result"),
+    # Cultivation pool (培育库): district and city officials
+    path("pool/", pool_views.pool_list, name="pool"),
+    path("pool/<int:pk>/add/", pool_views.pool_add_view, name="pool_add"),
+    path("pool/<int:pk>/remove/", pool_views.pool_remove_view, name="pool_remove"),
+    path("pool/<int:pk>/estimate/", pool_views.pool_estimate, name="pool_estimate"),
     # The enterprise's online filing
     path("filings/", filing_views.filing_list, name="filing_list"),
     path("filings/start/", filing_views.filing_start, name="filing_start"),

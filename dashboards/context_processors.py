@@ -21,6 +21,7 @@ ENTERPRISE = [
 DISTRICT_OFFICIAL = [
     (_("企业库"), "enterprises:list"),
     (_("申报审核"), "certification:review_list"),
+    (_("培育库"), "certification:pool"),
 ]
 CITY_OFFICIAL = [
     (_("企业库"), "enterprises:list"),
@@ -28,6 +29,7 @@ CITY_OFFICIAL = [
     (_("部门帮扶"), "assistance:overview"),
     (_("申报审核"), "certification:review_list"),
     (_("公示批次"), "certification:batch_list"),
+    (_("培育库"), "certification:pool"),
 ]
 DEPARTMENT = [
     (_("部门首页"), "assistance:home"),

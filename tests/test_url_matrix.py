@@ -96,6 +96,14 @@ EXPECTED = {
     "certification:calculator": (None, everyone(OK)),
     "certification:calculator_result": (None, everyone(NOT_ALLOWED)),
     "certification-evaluate": (None, everyone(NOT_ALLOWED)),
+    # Cultivation pool (district and city officials; the enterprise belongs to 涪城区)
+    "certification:pool": (None, row(LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK)),
+    "certification:pool_add": ("enterprise", everyone(NOT_ALLOWED)),
+    "certification:pool_remove": ("enterprise", everyone(NOT_ALLOWED)),
+    "certification:pool_estimate": (
+        "enterprise",
+        row(LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK),
+    ),
     # Certification API (filings, notice batches, registrations). A POST-only action answers GET with
     # 405 after the viewset's permission classes: anonymous and role-less callers get 401/403 first.
     "certification-filing-list": (None, row(API_DENIED, OK, OK, OK, OK, API_DENIED, OK, OK)),
@@ -202,6 +210,19 @@ EXPECTED_POST = {
         row(LOGIN, NOT_FOUND, NOT_FOUND, "302 to detail", NOT_FOUND, NOT_FOUND, "302 to detail", "302 to detail"),
     ),
     "enterprises:import": (None, CITY_ONLY),  # the empty form is shown again with its errors
+    "certification:pool_add": (
+        "enterprise",
+        row(LOGIN, NOT_FOUND, NOT_FOUND, "302 to pool", NOT_FOUND, NOT_FOUND, "302 to pool", "302 to pool"),
+    ),
+    "certification:pool_remove": (
+        "enterprise",
+        row(LOGIN, NOT_FOUND, NOT_FOUND, "302 to pool", NOT_FOUND, NOT_FOUND, "302 to pool", "302 to pool"),
+    ),
+    # An empty estimate form is shown again with its errors.
+    "certification:pool_estimate": (
+        "enterprise",
+        row(LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK),
+    ),
     # Filing: start (each enterprise user its own), save an empty step (back to the form or on), live score,
     # withdraw (a draft may be withdrawn).
     "certification:filing_start": (None, row(LOGIN, REDIRECT, REDIRECT, *[NOT_FOUND] * 5)),
@@ -461,6 +482,8 @@ def assert_outcome(response, expected, url, request):
     elif expected == BACK:
         assert response.status_code == 302, where
         assert not response["Location"].startswith(reverse("login")), where
+    elif expected == "302 to pool":
+        assert response.status_code == 302 and response["Location"] == reverse("certification:pool"), where
     elif expected == NOT_FOUND:
         assert response.status_code == 404, where
     elif expected == NOT_ALLOWED:
