@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import filing_views, notice_views, pool_views, public_views, review_views, views
+from . import filing_views, notice_views, pool_views, public_views, review_views, revocation_views, views
 
 app_name = "certification"
 urlpatterns = [
@@ -40,4 +40,12 @@ urlpatterns = [
     path("notices/", public_views.notices, name="notices"),
     path("notices/<int:pk>/objection/", public_views.objection_create, name="objection_create"),
     path("lookup/", public_views.lookup, name="lookup"),
+    # Revocation procedure (撤销): officials, the enterprise's defence, the public announcements
+    path("revocations/", revocation_views.revocation_list, name="revocation_list"),
+    path("review/<int:pk>/revocation/new/", revocation_views.revocation_start, name="revocation_start"),
+    path("revocations/<int:pk>/", revocation_views.revocation_detail, name="revocation_detail"),
+    path("revocations/<int:pk>/decide/", revocation_views.revocation_decide, name="revocation_decide"),
+    path("revocations/<int:pk>/defence/", revocation_views.revocation_defend, name="revocation_defend"),
+    path("revocations/<int:pk>/attachment/", revocation_views.revocation_attachment, name="revocation_attachment"),
+    path("revocations/announcements/", revocation_views.revocations_public, name="revocations_public"),
 ]

@@ -12,6 +12,7 @@ PUBLIC = [
     (_("自评计算器"), "certification:calculator"),
     (_("公示名单"), "certification:notices"),
     (_("入库查询"), "certification:lookup"),
+    (_("撤销公告"), "certification:revocations_public"),
 ]
 ENTERPRISE = [
     (_("企业信息"), "enterprises:profile"),

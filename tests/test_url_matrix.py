@@ -37,7 +37,6 @@ REDIRECT = "302 (not to login)"
 SKIPPED_PREFIXES = ("admin/", "i18n/", "static/", "media/", "__debug__/")
 
 
-
 def everyone(outcome):
     return dict.fromkeys(PERSONAS, outcome)
 
@@ -183,6 +182,18 @@ EXPECTED = {
     "certification:notices": (None, everyone(OK)),
     "certification:objection_create": ("review_filing", SIGNED_IN),
     "certification:lookup": (None, everyone(OK)),
+    # Revocation procedure (certification/revocation_views.py): "revocation" is a defended procedure (with a
+    # PDF) on the 涪城区 enterprise's registration; district officials read their district's procedures only.
+    "certification:revocation_list": (None, CITY_ONLY),
+    "certification:revocation_start": ("revocation_filing", CITY_ONLY),
+    "certification:revocation_detail": (
+        "revocation",
+        row(LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK),
+    ),
+    "certification:revocation_decide": ("revocation", everyone(NOT_ALLOWED)),
+    "certification:revocation_defend": ("revocation", OWN_ENTERPRISE_ONLY),
+    "certification:revocation_attachment": ("revocation", row(LOGIN, OK, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK)),
+    "certification:revocations_public": (None, everyone(OK)),
     "notifications": (None, SIGNED_IN),
     # The enterprise's online filing (certification/filing_views.py): "filing" is the 涪城区 enterprise's draft,
     # "filing_step" its finance step, "filing_attachment" a PDF attached to it.
@@ -243,6 +254,10 @@ EXPECTED_POST = {
     "certification:calendar_overrides": (None, CITY_ONLY),
     "certification:calendar_override_delete": ("calendar_override", row(LOGIN, *[NOT_FOUND] * 5, BACK, BACK)),
     "certification:objection_create": ("review_filing", SIGNED_IN),  # the form again with its errors
+    # Revocation: empty forms are shown again (start, defence); an empty decision goes back with a message.
+    "certification:revocation_start": ("revocation_filing", CITY_ONLY),
+    "certification:revocation_decide": ("revocation", row(LOGIN, *[NOT_FOUND] * 5, BACK, BACK)),
+    "certification:revocation_defend": ("revocation", OWN_ENTERPRISE_ONLY),
     "notifications": (None, row(LOGIN, *[BACK] * 7)),  # mark all read
     # Assistance: empty forms are shown again; archive, commit and (empty) feedback redirect with a message.
     "assistance:agreement_create": (None, DEPARTMENT_ONLY),
@@ -442,6 +457,29 @@ def calendar_override(db):
     return CalendarOverride.objects.create(date=dt.date(2027, 2, 20), kind=CalendarOverride.Kind.WORKING_DAY)
 
 
+@pytest.fixture
+def revocation(registration, settings, tmp_path):
+    from django.utils import timezone
+
+    from certification.models import Revocation
+
+    settings.MEDIA_ROOT = tmp_path
+    revocation = Revocation(
+        registration=registration,
+        grounds="conditions_not_met",
+        reason="抽查发现科技人员不足",
+        noticed_at=timezone.now(),
+        defence_deadline=timezone.localdate(),
+        state=Revocation.State.DEFENDED,
+        defence="申辩",
+        defence_submitted_at=timezone.now(),
+        defence_attachment_name="证明.pdf",
+    )
+    revocation.defence_attachment.save("d.pdf", ContentFile(b"%PDF-1.4 defence"), save=False)
+    revocation.save()
+    return revocation
+
+
 def kwargs_for(kind, request) -> dict:
     if kind is None:
         return {}
@@ -451,6 +489,10 @@ def kwargs_for(kind, request) -> dict:
         return {"pk": request.getfixturevalue(kind).pk}
     if kind in {"filing", "notice_batch", "registration"}:
         return {"pk": request.getfixturevalue(kind).pk}
+    if kind == "revocation":
+        return {"pk": request.getfixturevalue("revocation").pk}
+    if kind == "revocation_filing":
+        return {"pk": request.getfixturevalue("registration").application_id}
     if kind == "filing_step":
         return {"pk": request.getfixturevalue("filing").pk, "step": "finance"}
     if kind == "filing_attachment":
