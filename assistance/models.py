@@ -291,3 +291,40 @@ class AgreementImport(models.Model):
 
     def get_absolute_url(self):
         return reverse("assistance:import_detail", args=[self.pk])
+
+
+class DepartmentShareSnapshot(models.Model):
+    """A department's new-enterprise share and task progress of one year as of a date (RULES.md §5).
+
+    Written by :func:`assistance.quota.department_share_compute` as one upsert per run.
+    """
+
+    department = models.ForeignKey(
+        Department, verbose_name=_("部门"), on_delete=models.CASCADE, related_name="share_snapshots"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    as_of = models.DateField(_("统计日期"))
+    agreements = models.PositiveIntegerField(_("帮扶协议数"), default=0)
+    new_agreements = models.PositiveIntegerField(_("新企业协议数"), default=0)
+    share = models.DecimalField(_("新企业占比"), max_digits=7, decimal_places=4, default=Decimal(0))
+    target = models.DecimalField(_("目标占比"), max_digits=5, decimal_places=4)
+    met = models.BooleanField(_("已达标"), default=False)
+    short_by = models.PositiveIntegerField(_("差额（家）"), default=0)
+    task = models.PositiveIntegerField(_("帮扶企业任务数"), default=0)
+    assisted_enterprises = models.PositiveIntegerField(_("已帮扶企业数"), default=0)
+    task_progress = models.DecimalField(_("任务完成率"), max_digits=7, decimal_places=4, default=Decimal(0))
+    computed_at = models.DateTimeField(_("计算时间"))
+
+    class Meta:
+        ordering = ["-as_of", "department"]
+        verbose_name = _("部门新企业占比快照")
+        verbose_name_plural = _("部门新企业占比快照")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "year", "as_of"], name="department_share_snapshot_once_per_day"
+            ),
+        ]
+        indexes = [models.Index(fields=["as_of", "year"], name="department_share_day_year")]
+
+    def __str__(self):
+        return f"{self.department} · {self.year} · {self.as_of}: {self.new_agreements}/{self.agreements}"

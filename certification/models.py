@@ -862,3 +862,47 @@ class PoolEstimate(TrackedModel):
             **{name: getattr(self, name) for name in DECLARED_FLAG_FIELDS},
             direct_paths=frozenset(self.direct_paths or ()),
         )
+
+
+class TechShareSnapshot(models.Model):
+    """The tech share (RULES.md §5) of one scope (a managing district, or the whole city) as of a date.
+
+    Written by :func:`certification.quota.tech_share_compute` as one upsert per run: one row per
+    scope and date, so a rerun updates the same rows (only ``computed_at`` changes when nothing else did).
+    """
+
+    CITY = "city"
+
+    scope_key = models.CharField(_("范围"), max_length=16, help_text=_("“city” 表示全市，否则为区县代码。"))
+    district = models.ForeignKey(
+        District, verbose_name=_("区县/功能区"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    as_of = models.DateField(_("统计日期"))
+    policy_year = models.PositiveSmallIntegerField(_("政策年度"))
+    newly_registered = models.PositiveIntegerField(_("新注册企业数"), default=0)
+    candidates = models.PositiveIntegerField(_("培育库企业数"), default=0)
+    filed = models.PositiveIntegerField(_("已申报企业数"), default=0)
+    recommended = models.PositiveIntegerField(_("已推荐企业数"), default=0)
+    registered = models.PositiveIntegerField(_("已入库企业数"), default=0)
+    share = models.DecimalField(_("科技型企业占比"), max_digits=7, decimal_places=4, default=Decimal(0))
+    target = models.DecimalField(_("目标占比"), max_digits=5, decimal_places=4)
+    met = models.BooleanField(_("已达标"), default=False)
+    short_by = models.PositiveIntegerField(_("差额（家）"), default=0)
+    breakdown = models.JSONField(_("构成"), default=dict, blank=True)
+    computed_at = models.DateTimeField(_("计算时间"))
+
+    class Meta:
+        ordering = ["-as_of", "scope_key"]
+        verbose_name = _("科技型企业占比快照")
+        verbose_name_plural = _("科技型企业占比快照")
+        constraints = [
+            models.UniqueConstraint(fields=["scope_key", "as_of"], name="tech_share_snapshot_once_per_scope_day"),
+        ]
+        indexes = [models.Index(fields=["as_of", "scope_key"], name="tech_share_snapshot_day_scope")]
+
+    def __str__(self):
+        return f"{self.scope_key} · {self.as_of}: {self.registered}/{self.newly_registered}"
+
+    @property
+    def is_city(self) -> bool:
+        return self.scope_key == self.CITY
