@@ -238,6 +238,8 @@ def _details_dict(application: Application) -> dict:
     """Components, quarters, evidence, IP items, R&D projects and the attachment list, for the snapshot."""
     data = {name: getattr(application, name) for name in (*FINANCE_COMPONENT_FIELDS, *EVIDENCE_FIELDS)}
     data["staff_quarters"] = list(application.staff_quarters or [])
+    if application.pk is None:  # not saved yet (bulk seeding): it has no items, projects or attachments
+        return {**data, "ip_items": [], "rd_projects": [], "attachments": []}
     data["ip_items"] = list(
         application.ip_items.order_by("id").values(
             "id",
@@ -323,7 +325,18 @@ def _evaluate_and_freeze(application: Application, today: dt.date) -> None:
             submitted_on__isnull=False,
         ).exists()
     )
-    application.snapshot = {
+    application.snapshot = application_snapshot(application, evaluation=evaluation, district=district, today=today)
+
+
+def application_snapshot(
+    application: Application, *, evaluation: rules.Evaluation, district: District, today: dt.date
+) -> dict:
+    """The data frozen at submission: declaration, engine result, district, enterprise, details.
+
+    ``first_time_applicant`` must already be set. Used by ``_evaluate_and_freeze`` and by the demo
+    seeding (dashboards.demo), which builds snapshots of unsaved filings in bulk.
+    """
+    return {
         "declaration": _declared_dict(application),
         "evaluation": _evaluation_dict(evaluation),
         "ruleset_year": rules.ruleset_for(application.evaluation_year).first_year,
