@@ -30,35 +30,92 @@ from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assistance.models import Department, DepartmentMembership
+from assistance.models import (
+    AssistanceAgreement,
+    Department,
+    DepartmentMembership,
+    DepartmentTarget,
+    Measure,
+    QuotaPolicy,
+    ServiceRecord,
+)
+from assistance.newness import is_new_enterprise
+from certification.models import (
+    DECLARED_NUMBER_FIELDS,
+    Application,
+    ApplicationEvent,
+    NoticeBatch,
+    Registration,
+    RegistrationSequence,
+)
+from certification.notice_services import (
+    NOTICE_WORKING_DAYS,
+    agency_code,
+    registration_flag,
+    registration_number,
+)
+from certification.notice_services import _valid_until as valid_until_for
+from certification.pool import is_restricted_industry
+from certification.selectors import calendar_overrides_for
+from certification.services import application_snapshot, evaluate_application
+from certification.workdays import is_working_day, nth_working_day
 from enterprises.creditcode import ALPHABET, with_check_character
 from enterprises.models import District, Enterprise, EnterpriseMembership, IndustryCluster, OfficialMembership
 
 from .demo_data import (
     ABNORMAL_SHARE,
+    AGREEMENT_RATE,
     CAPITAL_WEIGHTS,
     CAPITALS,
     CITY_CODE,
     CITY_NAME,
     CITY_NAME_PREFIX_WEIGHTS,
     CITY_NAME_PREFIXES,
+    CURRENT_YEAR_STATES,
+    DEPARTMENT_NEW_PREFERENCE,
+    DEPARTMENT_TARGET_FACTOR,
+    DEPARTMENT_TARGET_MAX,
+    DEPARTMENT_TARGET_MIN,
+    DEPARTMENT_WEIGHTS,
     DISHONEST_SHARE,
     DISTRICT_WEIGHTS,
     ENTERPRISE_TYPES,
+    FEEDBACK,
+    FILING_OPENS,
+    FILING_RATE,
+    FILING_RATE_POOL,
     FIRST_DAY,
     FLAGSHIP_DISTRICT_CODE,
     FOUNDER_CATEGORIES,
     GIVEN_CHARS,
+    HIGH_TECH_SHARE,
     INDUSTRIES,
+    INELIGIBLE_STATES,
     INTRODUCED_SHARE,
+    ISSUES,
     LOCAL_PREFIX_KINDS,
+    MEASURE_GOALS,
     MILITARY_PREFIXES,
+    ON_SITE_NOTES_FAILED,
+    ON_SITE_NOTES_PASSED,
+    OTHER_DEPARTMENT_WEIGHT,
+    OTHER_INDUSTRY_FACTOR,
     POOL_SHARE_OF_ELIGIBLE,
+    PREVIOUS_YEAR_STATES,
+    REFILE_AFTER_REGISTRATION,
+    REJECT_REASONS,
+    RESOLUTIONS,
     RESTRICTED_PREFIXES,
     RESTRICTED_SECTIONS,
+    RESUBMITTED_SHARE,
+    RETURN_COMMENTS,
     ROADS,
+    SERVICE_RECORDS_PER_AGREEMENT,
     STATUSES,
     SURNAMES,
+    TECH_INDUSTRY_FACTOR,
+    TECH_PREFIXES,
+    TECH_SECTIONS,
     TRADE_WORDS_1,
     TRADE_WORDS_2,
     ZONE_HOSTS,
@@ -459,10 +516,761 @@ def seed_users(ctx: SeedContext, *, scopes: tuple | None = None) -> tuple[int, l
     return len(missing), [DemoLogin(username, DEMO_PASSWORD, role) for username, role in plan]
 
 
+# --- Filings, notices, registrations and assistance (drawn after the enterprises) ------------------
+#
+# Every step below draws from its own stream per chunk (``rng_for(seed, "filings", k)``,
+# ``rng_for(seed, "assistance", k)``), always a full chunk before cutting, so the enterprises never
+# change and the filing of index i is the same whatever N is. Rows are inserted with one statement
+# per kind and chunk, skipping what exists (application: enterprise + year; agreement: department +
+# enterprise + year), so a rerun adds nothing and a larger N adds only the missing.
+
+FilingPath = list[tuple[str, str]]  # (from_state, to_state) steps of a filing's history
+S = Application.State
+
+
+@dataclass
+class ActivityContext:
+    """What the per-chunk steps share: years, districts, batches, serial counters, departments."""
+
+    base: SeedContext
+    enterprises: int
+    years: tuple[int, int]  # (previous, current) evaluation year
+    districts: dict[int, District]
+    agency: dict[int, str]  # district id -> 6-digit code of the registration number
+    registered_batch: dict[int, NoticeBatch | None]  # per year: the ended batch its registrations went through
+    notice_batch: NoticeBatch | None  # the current year's open batch
+    sequences: dict[tuple[int, str], int]  # (year, agency code) -> last serial used
+    window_years: dict[int, int]  # per year: QuotaPolicy.new_window_years
+    department_ids: np.ndarray
+    department_weights: np.ndarray
+    department_new_preference: np.ndarray
+    demo_user_id: int | None  # the demo enterprise user: creator of the demo draft
+
+    def last_day(self, year: int) -> dt.date:
+        """The last day of the year that can carry activity (today for the current year)."""
+        return min(self.base.today, dt.date(year, 12, 31))
+
+    def opening(self, year: int) -> dt.date:
+        return dt.date(year, *FILING_OPENS)
+
+
+def _at(day: dt.date, hour: int = 10) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def _insert_rows(model, objects: list) -> None:
+    """Insert the objects as they are (dates included, no auto_now) in one statement.
+
+    SQLite runs one prepared statement over all rows (Django would split it into 999-parameter
+    statements); PostgreSQL gets one multi-row VALUES list. The caller skipped existing keys.
+    """
+    if not objects:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    rows = [tuple(f.get_db_prep_save(getattr(o, f.attname), connection) for f in fields) for o in objects]
+    insert = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "  # noqa: S608
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.executemany(insert + row, rows)
+        else:
+            cursor.execute(insert + ", ".join([row] * len(rows)), [value for values in rows for value in values])
+
+
+def _working_days_back(day: dt.date, count: int, overrides) -> dt.date:
+    """The working day ``count`` working days before ``day`` (``day`` itself counting when working)."""
+    counted = 0
+    while True:
+        if is_working_day(day, overrides):
+            counted += 1
+            if counted == count:
+                return day
+        day -= dt.timedelta(days=1)
+
+
+def _next_working_day(day: dt.date, overrides) -> dt.date:
+    while not is_working_day(day, overrides):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def _notice_batches(ctx: SeedContext, years: tuple[int, int], counts: dict[str, int]):
+    """Per year one ended batch (its filings are registered); for the current year also an open one.
+
+    Found by title, so a rerun (even on another day) reuses the stored batches and their dates.
+    """
+    previous, current = years
+    overrides = calendar_overrides_for([previous, current, current + 1])
+    plans = {}
+    start = _next_working_day(dt.date(previous, 10, 15), overrides)
+    plans[(previous, "registered")] = (_("{year}年度科技型中小企业评价入库公示（第一批）").format(year=previous), start)
+    opening = dt.date(current, *FILING_OPENS)
+    span = max((ctx.today - opening).days, 0)
+    start = _next_working_day(opening + dt.timedelta(days=int(span * 0.55)), overrides)
+    if nth_working_day(start, NOTICE_WORKING_DAYS, overrides) < ctx.today:
+        plans[(current, "registered")] = (
+            _("{year}年度科技型中小企业评价入库公示（第一批）").format(year=current),
+            start,
+        )
+    start = _working_days_back(ctx.today, 3, overrides)  # today is the third working day of the window
+    plans[(current, "notice")] = (_("{year}年度科技型中小企业评价入库公示（第二批）").format(year=current), start)
+    titles = [title for title, _start in plans.values()]
+    existing = {batch.title: batch for batch in NoticeBatch.objects.filter(title__in=titles)}
+    missing = [
+        NoticeBatch(
+            title=title,
+            start_date=start,
+            end_date=nth_working_day(start, NOTICE_WORKING_DAYS, overrides),
+            published=True,
+            created_at=_at(start, 9),
+            updated_at=_at(start, 9),
+        )
+        for title, start in plans.values()
+        if title not in existing
+    ]
+    if missing:
+        NoticeBatch.objects.bulk_create(missing)
+        existing = {batch.title: batch for batch in NoticeBatch.objects.filter(title__in=titles)}
+    counts["notice_batches"] += len(missing)
+    batches = {key: existing[title] for key, (title, _start) in plans.items()}
+    return {year: batches.get((year, "registered")) for year in years}, batches[(current, "notice")]
+
+
+def _prepare_activity(ctx: SeedContext, *, enterprises: int, counts: dict[str, int]) -> ActivityContext:
+    """Quota policies, department targets and notice batches (idempotent), and the shared lookups."""
+    years = (ctx.today.year - 1, ctx.today.year)
+    existing_years = set(QuotaPolicy.objects.filter(year__in=years).values_list("year", flat=True))
+    policies = [QuotaPolicy(year=year) for year in years if year not in existing_years]
+    if policies:
+        QuotaPolicy.objects.bulk_create(policies, ignore_conflicts=True)
+    counts["quota_policies"] += len(policies)
+    window_years = {year: QuotaPolicy.for_year(year).new_window_years for year in years}
+
+    departments = list(Department.objects.order_by("sort_order", "code"))
+    weights = np.array([DEPARTMENT_WEIGHTS.get(d.code, OTHER_DEPARTMENT_WEIGHT) for d in departments])
+    weights = weights / weights.sum()
+    existing_targets = set(DepartmentTarget.objects.filter(year__in=years).values_list("department_id", "year"))
+    expected = enterprises * AGREEMENT_RATE * 0.92  # about 92% are operating
+    targets = [
+        DepartmentTarget(
+            department=department,
+            year=year,
+            enterprises_to_assist=int(
+                np.clip(
+                    round(expected * weight * DEPARTMENT_TARGET_FACTOR.get(department.code, 1.0)),
+                    DEPARTMENT_TARGET_MIN,
+                    DEPARTMENT_TARGET_MAX,
+                )
+            ),
+        )
+        for year in years
+        for department, weight in zip(departments, weights, strict=True)
+        if (department.pk, year) not in existing_targets
+    ]
+    if targets:
+        DepartmentTarget.objects.bulk_create(targets, ignore_conflicts=True)
+    counts["department_targets"] += len(targets)
+
+    registered_batch, notice_batch = _notice_batches(ctx, years, counts)
+    districts = {district.pk: district for district in District.objects.all()}
+    sequences = {
+        (row.evaluation_year, row.district_code): row.last_serial
+        for row in RegistrationSequence.objects.filter(evaluation_year__in=years)
+    }
+    return ActivityContext(
+        base=ctx,
+        enterprises=enterprises,
+        years=years,
+        districts=districts,
+        agency={pk: agency_code(district) for pk, district in districts.items()},
+        registered_batch=registered_batch,
+        notice_batch=notice_batch,
+        sequences=sequences,
+        window_years=window_years,
+        department_ids=np.array([d.pk for d in departments]),
+        department_weights=weights,
+        department_new_preference=np.array([DEPARTMENT_NEW_PREFERENCE.get(d.code, 1.0) for d in departments]),
+        demo_user_id=EnterpriseMembership.objects.filter(user__username="enterprise")
+        .values_list("user_id", flat=True)
+        .first(),
+    )
+
+
+def _draw_figures(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    """Raw draws for the declared figures of a full chunk (the same whatever the chunk holds)."""
+    return {
+        "staff": rng.lognormal(np.log(24), 0.85, n),
+        "share": rng.beta(2.0, 4.5, n),
+        "revenue_per_head": rng.lognormal(np.log(38), 0.75, n),
+        "cost_ratio": rng.uniform(0.72, 1.08, n),
+        "rd_ratio": rng.lognormal(np.log(0.045), 0.55, n),
+        "asset_ratio": rng.lognormal(np.log(1.1), 0.5, n),
+        "class1_tech": rng.poisson(0.8, n),
+        "class1_other": rng.poisson(0.4, n),
+        "class2_ip": rng.poisson(1.8, n),
+        "audited": rng.random(n) >= 0.03,
+        "high_tech": rng.random(n) < HIGH_TECH_SHARE,
+        "main_share": rng.uniform(0.85, 1.0, n),
+        "partial": rng.random(n) < 0.3,  # a draft with some figures still empty
+    }
+
+
+def _figures(d: dict[str, np.ndarray], tech: np.ndarray) -> dict[str, np.ndarray]:
+    """Declared figures (most pass the engine, some fail on the score or a cap); tech firms do more R&D."""
+    total = np.clip(np.round(d["staff"]), 3, 650)
+    share = np.clip(d["share"] + np.where(tech, 0.10, 0.0), 0.03, 0.95)
+    sales = np.round(total * d["revenue_per_head"], 2)
+    costs = np.round(sales * d["cost_ratio"], 2)
+    return {
+        "total_staff": total,
+        "tech_staff": np.minimum(np.floor(total * share), total),
+        "sales_revenue": sales,
+        "total_costs": costs,
+        "rd_expense": np.round(np.minimum(sales * d["rd_ratio"] * np.where(tech, 1.3, 1.0), costs), 2),
+        "total_assets": np.round(sales * d["asset_ratio"], 2),
+        "class1_ip": np.where(tech, d["class1_tech"], d["class1_other"]),
+    }
+
+
+def _needs_on_site_check(application: Application) -> bool:
+    """RULES.md §3: small staff, a very high tech share or a first-time applicant (as the review checks)."""
+    total, tech = application.total_staff, application.tech_staff
+    return bool(total <= 5 or (total >= 50 and tech * 10 >= total * 9) or application.first_time_applicant)
+
+
+def _path_for(state: str, *, on_site: bool, resubmitted: bool, on_site_failed: bool, submitted: bool) -> FilingPath:
+    """The (from, to) steps that lead a filing to ``state``, as the services write them."""
+    steps: FilingPath = [("", S.DRAFT)]
+    if state == S.DRAFT:
+        return steps
+    if state == S.WITHDRAWN and not submitted:
+        return [*steps, (S.DRAFT, S.WITHDRAWN)]
+    steps.append((S.DRAFT, S.SUBMITTED))
+    if state == S.SUBMITTED:
+        return steps
+    if state == S.RETURNED:
+        return [*steps, (S.SUBMITTED, S.RETURNED)]
+    if state == S.WITHDRAWN:
+        return [*steps, (S.SUBMITTED, S.WITHDRAWN)]
+    if resubmitted:
+        steps += [(S.SUBMITTED, S.RETURNED), (S.RETURNED, S.SUBMITTED)]
+    if state == S.ON_SITE_CHECK:
+        return [*steps, (S.SUBMITTED, S.ON_SITE_CHECK)]
+    if on_site or (state == S.REJECTED and on_site_failed):
+        steps += [(S.SUBMITTED, S.ON_SITE_CHECK), (S.ON_SITE_CHECK, S.ON_SITE_CHECK)]
+    last = steps[-1][1]
+    if state == S.REJECTED:
+        return [*steps, (last, S.REJECTED)]
+    steps.append((last, S.RECOMMENDED))
+    if state == S.RECOMMENDED:
+        return steps
+    steps.append((S.RECOMMENDED, S.UNDER_NOTICE))
+    if state == S.UNDER_NOTICE:
+        return steps
+    steps.append((S.UNDER_NOTICE, S.REGISTERED))
+    if state == S.EXPIRED:
+        steps.append((S.REGISTERED, S.EXPIRED))
+    return steps
+
+
+def _chunk_enterprises(act: ActivityContext, chunk: int, size: int) -> dict[str, np.ndarray]:
+    """The attributes the activity depends on, regenerated from the enterprise stream (no queries)."""
+    batch = generate_enterprise_chunk(act.base, chunk, size=size)
+    return {
+        "objects": batch,
+        "established": np.array([e.established_on for e in batch], dtype="datetime64[D]"),
+        "operating": np.array([e.status == Enterprise.Status.OPERATING for e in batch]),
+        "restricted": np.array([is_restricted_industry(e.industry_section, e.industry_code) for e in batch]),
+        "tech": np.array(
+            [e.industry_section in TECH_SECTIONS or e.industry_code.startswith(TECH_PREFIXES) for e in batch]
+        ),
+        "pool": np.array([e.in_cultivation_pool for e in batch]),
+        "violation": np.array([e.on_abnormal_list or e.seriously_dishonest for e in batch]),
+    }
+
+
+def _filings_for_chunk(act: ActivityContext, chunk: int, size: int, ents: dict) -> list[dict]:
+    """Unsaved filings (with their history plan) of the chunk's enterprises, for both years."""
+    rng = rng_for(act.base.seed, "filings", chunk)
+    n = CHUNK
+    plans: list[dict] = []
+    registered_last_year = np.zeros(size, dtype=bool)
+    filed_last_year = np.zeros(size, dtype=bool)
+    for year in act.years:
+        current = year == act.years[1]
+        figures = _draw_figures(rng, n)
+        draw = {
+            "select": rng.random(n),
+            "state": rng.random(n),
+            "ineligible_state": rng.random(n),
+            "resubmitted": rng.random(n) < RESUBMITTED_SHARE,
+            "on_site_failed": rng.random(n) < 0.4,
+            "submitted_on": rng.random(n),
+            "created_before": rng.integers(3, 30, n),
+            "comment": rng.integers(0, 1000, n),
+            **figures,
+        }
+        d = {key: values[:size] for key, values in draw.items()}
+        d |= _figures(d, ents["tech"])
+        last_day = act.last_day(year)
+        latest_established = np.datetime64(last_day - dt.timedelta(days=30))
+        candidate = ents["operating"] & ~ents["restricted"] & (ents["established"] <= latest_established)
+        rate = np.where(
+            ents["pool"],
+            FILING_RATE_POOL,
+            FILING_RATE * np.where(ents["tech"], TECH_INDUSTRY_FACTOR, OTHER_INDUSTRY_FACTOR),
+        )
+        if current:
+            rate = np.where(registered_last_year, REFILE_AFTER_REGISTRATION, rate)
+        selected = candidate & (d["select"] < rate)
+        if current and chunk == 0 and size:
+            selected[0] = True  # the demo enterprise user's company: a draft with figures filled
+        state_names = list(CURRENT_YEAR_STATES if current else PREVIOUS_YEAR_STATES)
+        state_weights = np.cumsum(list((CURRENT_YEAR_STATES if current else PREVIOUS_YEAR_STATES).values()))
+        state_weights /= state_weights[-1]
+        ineligible_names = list(INELIGIBLE_STATES)
+        ineligible_weights = np.cumsum(list(INELIGIBLE_STATES.values()))
+        ineligible_weights /= ineligible_weights[-1]
+        registered_batch = act.registered_batch[year]
+        for i in np.flatnonzero(selected):
+            enterprise = ents["objects"][i]
+            demo_draft = current and chunk == 0 and i == 0
+            application = Application(
+                enterprise=enterprise,
+                evaluation_year=year,
+                **{name: Decimal(f"{d[name][i]:.2f}") for name in DECLARED_NUMBER_FIELDS},
+                class1_ip=int(d["class1_ip"][i]),
+                class2_ip=int(d["class2_ip"][i]),
+                audited_tax_collection=bool(d["audited"][i]),
+                restricted_industry=False,
+                compliance_violation=bool(ents["violation"][i]),
+            )
+            if demo_draft:
+                application.total_staff, application.tech_staff = Decimal("28.00"), Decimal("6.00")
+                application.sales_revenue, application.total_costs = Decimal("1500.00"), Decimal("1400.00")
+                application.rd_expense, application.total_assets = Decimal("52.00"), Decimal("1800.00")
+                application.class1_ip, application.class2_ip = 0, 2
+            elif d["high_tech"][i]:
+                application.direct_paths = ["high_tech_certificate"]
+                application.high_tech_certificate_number = f"GR{year - 1}51{int(d['comment'][i]) * 997 % 1000000:06d}"
+                application.high_tech_certificate_valid_until = dt.date(year + 1, 12, 31)
+            main = (application.sales_revenue * Decimal(f"{d['main_share'][i]:.4f}")).quantize(Decimal("0.01"))
+            application.main_business_revenue = main
+            application.other_business_revenue = application.sales_revenue - main
+            # Costs split into the six components; the last takes the remainder so the totals agree.
+            costs = application.total_costs
+            parts = [(costs * Decimal(share)).quantize(Decimal("0.01")) for share in ("0.62", "0.05", "0.02", "0.08")]
+            application.main_business_cost, application.other_business_cost = parts[0], parts[1]
+            application.taxes_and_surcharges, application.selling_expenses = parts[2], parts[3]
+            application.financial_expenses = (costs * Decimal("0.01")).quantize(Decimal("0.01"))
+            application.administrative_expenses = costs - sum(parts) - application.financial_expenses
+            evaluation = evaluate_application(application, on=last_day)
+            if demo_draft:
+                state = S.DRAFT
+            elif evaluation.eligible:
+                state = state_names[int(np.searchsorted(state_weights, d["state"][i], side="right"))]
+            else:
+                state = ineligible_names[int(np.searchsorted(ineligible_weights, d["ineligible_state"][i], "right"))]
+            plan = _plan_dates(act, year, state, enterprise, float(d["submitted_on"][i]), registered_batch)
+            if plan is None:  # no room in the calendar for that path: it stays a draft
+                state, plan = S.DRAFT, _plan_dates(act, year, S.DRAFT, enterprise, 0.0, None)
+            if state == S.REGISTERED and plan["valid_until"] < act.base.today:
+                state = S.EXPIRED
+            submitted = state not in (S.DRAFT,) and not (state == S.WITHDRAWN and not evaluation.eligible)
+            if state == S.DRAFT and d["partial"][i] and not demo_draft:
+                application.rd_expense = application.total_assets = None
+            plans.append(
+                {
+                    "index": chunk * CHUNK + int(i),
+                    "position": int(i),
+                    "application": application,
+                    "state": state,
+                    "submitted": submitted,
+                    "dates": plan,
+                    "resubmitted": bool(d["resubmitted"][i]),
+                    "on_site_failed": bool(d["on_site_failed"][i]),
+                    "created_before": int(d["created_before"][i]),
+                    "comment": int(d["comment"][i]),
+                }
+            )
+            if not current:
+                filed_last_year[i] = submitted
+                registered_last_year[i] = state in (S.REGISTERED, S.EXPIRED)
+        if not current:
+            for plan in plans:
+                plan["first_time"] = True  # no filings are seeded before the previous year
+        else:
+            for plan in plans:
+                if plan["application"].evaluation_year == year:
+                    plan["first_time"] = not filed_last_year[plan["position"]]
+    return plans
+
+
+def _plan_dates(
+    act: ActivityContext, year: int, state: str, enterprise: Enterprise, u: float, batch: NoticeBatch | None
+) -> dict | None:
+    """Submission, notice and registration dates of a path; None when the calendar leaves no room."""
+    opening = max(act.opening(year), enterprise.established_on + dt.timedelta(days=1))
+    through_notice = state in (S.REGISTERED, S.UNDER_NOTICE)
+    if state == S.UNDER_NOTICE:
+        batch = act.notice_batch if year == act.years[1] else None
+    if through_notice and batch is None:
+        return None
+    latest = batch.start_date - dt.timedelta(days=20) if through_notice else act.last_day(year) - dt.timedelta(days=2)
+    if latest < opening:
+        if state != S.DRAFT:
+            return None
+        latest = opening = min(opening, act.last_day(year))  # a draft fits any calendar
+    submitted_on = opening + dt.timedelta(days=int(u * (latest - opening).days))
+    registered_on = batch.end_date + dt.timedelta(days=1) if state == S.REGISTERED else None
+    return {
+        "submitted_on": submitted_on,
+        "review_until": (batch.start_date - dt.timedelta(days=1)) if through_notice else act.last_day(year),
+        "batch": batch if through_notice else None,
+        "registered_on": registered_on,
+        "valid_until": valid_until_for(year),
+    }
+
+
+def _build_filing_rows(act: ActivityContext, plans: list[dict], user_id: int | None):
+    """Fill states, dates, snapshots and the events (unsaved; events still need the filing ids)."""
+    now = act.base.now
+    for plan in plans:
+        application: Application = plan["application"]
+        state, dates = plan["state"], plan["dates"]
+        enterprise = application.enterprise
+        application.state = state
+        application.created_at = _at(dates["submitted_on"] - dt.timedelta(days=plan["created_before"]))
+        application.created_at = max(application.created_at, _at(act.opening(application.evaluation_year), 9))
+        application.updated_at = now
+        application.created_by_id = application.updated_by_id = user_id if plan["index"] == 0 else None
+        on_site = False
+        if plan["submitted"]:
+            district = act.districts[enterprise.managing_district_id]
+            application.submitted_on = dates["submitted_on"]
+            application.first_time_applicant = plan["first_time"]
+            application.evaluating_district = district
+            on_site = _needs_on_site_check(application)
+        steps = _path_for(
+            state,
+            on_site=on_site,
+            resubmitted=plan["resubmitted"],
+            on_site_failed=plan["on_site_failed"],
+            submitted=plan["submitted"],
+        )
+        if plan["submitted"]:
+            # Frozen at the last submission (a resubmission comes two review steps after the first).
+            resubmitted = (S.RETURNED, S.SUBMITTED) in steps
+            frozen_on = min(dates["submitted_on"] + dt.timedelta(days=8 if resubmitted else 0), dates["review_until"])
+            evaluation = evaluate_application(application, on=frozen_on)
+            application.snapshot = application_snapshot(
+                application, evaluation=evaluation, district=district, today=frozen_on
+            )
+        if plan["submitted"] and ((S.ON_SITE_CHECK, S.ON_SITE_CHECK) in steps):
+            passed = state != S.REJECTED
+            notes = ON_SITE_NOTES_PASSED if passed else ON_SITE_NOTES_FAILED
+            application.on_site_checked_on = min(dates["submitted_on"] + dt.timedelta(days=12), dates["review_until"])
+            application.on_site_check_passed = passed
+            application.on_site_check_note = notes[plan["comment"] % len(notes)]
+        if state == S.REJECTED:
+            application.decision_reason = REJECT_REASONS[plan["comment"] % len(REJECT_REASONS)]
+        if dates["batch"] is not None:
+            application.notice_batch = dates["batch"]
+        plan["steps"] = steps
+
+
+def _events_for(plan: dict, application_id: int, registration_number: str | None) -> list[ApplicationEvent]:
+    application: Application = plan["application"]
+    dates = plan["dates"]
+    field, text = RETURN_COMMENTS[plan["comment"] % len(RETURN_COMMENTS)]
+    day = application.created_at.date()
+    events = []
+    for number, (from_state, to_state) in enumerate(plan["steps"]):
+        comment, field_comments = "", {}
+        if to_state == S.SUBMITTED and from_state == S.DRAFT:
+            day = dates["submitted_on"]
+        elif to_state == S.UNDER_NOTICE:
+            day, comment = dates["batch"].start_date, dates["batch"].title
+        elif to_state == S.REGISTERED:
+            day, comment = dates["registered_on"], registration_number or ""
+        elif to_state == S.EXPIRED:
+            day = dates["valid_until"] + dt.timedelta(days=1)
+        elif number:
+            day = min(day + dt.timedelta(days=4), dates["review_until"])
+            if to_state == S.RETURNED:
+                comment, field_comments = _("请按逐项意见修改后重新提交。"), {field: text}
+            elif to_state == S.ON_SITE_CHECK and from_state == S.ON_SITE_CHECK:
+                comment = application.on_site_check_note
+            elif to_state == S.REJECTED:
+                comment = application.decision_reason
+        events.append(
+            ApplicationEvent(
+                application_id=application_id,
+                actor_id=None,
+                from_state=from_state,
+                to_state=to_state,
+                comment=comment,
+                field_comments=field_comments,
+                created_at=_at(day, 9 + number % 8),
+            )
+        )
+    return events
+
+
+def _seed_filings_chunk(act: ActivityContext, plans: list[dict], ids: dict[str, int], counts: dict[str, int]) -> None:
+    """Insert the chunk's missing filings with their events and registrations; update the serials."""
+    plans = [p for p in plans if p["application"].enterprise.credit_code in ids]
+    for plan in plans:
+        enterprise = plan["application"].enterprise
+        enterprise.pk = ids[enterprise.credit_code]
+        plan["application"].enterprise = enterprise  # sets enterprise_id and keeps the cached object
+    existing = set(
+        Application.objects.filter(
+            enterprise_id__in={p["application"].enterprise_id for p in plans}, evaluation_year__in=act.years
+        ).values_list("enterprise_id", "evaluation_year")
+    )
+    plans = [p for p in plans if (p["application"].enterprise_id, p["application"].evaluation_year) not in existing]
+    if not plans:
+        return
+    _build_filing_rows(act, plans, act.demo_user_id)
+    _insert_rows(Application, [p["application"] for p in plans])
+    saved = {
+        (enterprise_id, year): pk
+        for pk, enterprise_id, year in Application.objects.filter(
+            enterprise_id__in={p["application"].enterprise_id for p in plans}, evaluation_year__in=act.years
+        ).values_list("id", "enterprise_id", "evaluation_year")
+    }
+    # Registrations: serials per (year, agency code) in order of submission, continuing the sequence.
+    registered = sorted(
+        (p for p in plans if p["state"] in (S.REGISTERED, S.EXPIRED)),
+        key=lambda p: (p["application"].evaluation_year, p["dates"]["submitted_on"], p["index"]),
+    )
+    registrations, numbers, touched = [], {}, set()
+    for plan in registered:
+        application = plan["application"]
+        year = application.evaluation_year
+        code = act.agency[application.evaluating_district.pk]
+        serial = act.sequences.get((year, code), 0) + 1
+        act.sequences[(year, code)] = serial
+        touched.add((year, code))
+        number = registration_number(
+            evaluation_year=year, code=code, flag=registration_flag(application), serial=serial
+        )
+        application_id = saved[(application.enterprise_id, year)]
+        numbers[application_id] = number
+        valid_until = plan["dates"]["valid_until"]
+        registrations.append(
+            Registration(
+                application_id=application_id,
+                enterprise_id=application.enterprise_id,
+                evaluation_year=year,
+                number=number,
+                valid_from=min(plan["dates"]["registered_on"], valid_until),
+                valid_until=valid_until,
+                created_at=_at(plan["dates"]["registered_on"], 2),
+                updated_at=_at(plan["dates"]["registered_on"], 2),
+            )
+        )
+    events = []
+    for plan in plans:
+        application_id = saved[(plan["application"].enterprise_id, plan["application"].evaluation_year)]
+        events += _events_for(plan, application_id, numbers.get(application_id))
+    _insert_rows(ApplicationEvent, events)
+    _insert_rows(Registration, registrations)
+    if touched:
+        RegistrationSequence.objects.bulk_create(
+            [
+                RegistrationSequence(evaluation_year=year, district_code=code, last_serial=act.sequences[(year, code)])
+                for year, code in sorted(touched)
+            ],
+            update_conflicts=True,
+            unique_fields=["evaluation_year", "district_code"],
+            update_fields=["last_serial"],
+        )
+    counts["filings"] += len(plans)
+    counts["application_events"] += len(events)
+    counts["registrations"] += len(registrations)
+
+
+def _agreements_for_chunk(act: ActivityContext, chunk: int, size: int, ents: dict) -> list[dict]:
+    """Unsaved agreements (with their service records) of the chunk's enterprises, for both years."""
+    rng = rng_for(act.base.seed, "assistance", chunk)
+    n, most = CHUNK, SERVICE_RECORDS_PER_AGREEMENT[1]
+    measures = np.array([code for code in Measure.values if code != Measure.OTHER], dtype=object)
+    kinds = ServiceRecord.Kind.values
+    plans = []
+    for year in act.years:
+        draw = {
+            "select": rng.random(n),
+            "department": rng.random(n),
+            "signed": rng.random(n),
+            "measure_count": rng.integers(1, 4, n),
+            "measure_order": rng.random((n, len(measures))).argsort(axis=1),
+            "other": rng.random(n) < 0.05,
+            "status": rng.random(n),
+            "surname": rng.integers(len(SURNAMES), size=n),
+            "given": rng.integers(len(GIVEN_CHARS), size=(n, 2)),
+            "records": rng.integers(SERVICE_RECORDS_PER_AGREEMENT[0], most + 1, n),
+            "record_day": np.sort(rng.random((n, most)), axis=1),
+            "record_kind": rng.integers(len(kinds), size=(n, most)),
+            "issue": rng.random((n, most)) < 0.55,
+            "issue_text": rng.integers(len(ISSUES), size=(n, most)),
+            "resolved": rng.random((n, most)) < 0.65,
+            "resolve_after": rng.integers(2, 40, (n, most)),
+            "resolution_text": rng.integers(len(RESOLUTIONS), size=(n, most)),
+            "feedback": rng.random((n, most)) < 0.4,
+            "feedback_text": rng.integers(len(FEEDBACK), size=(n, most)),
+        }
+        d = {key: values[:size] for key, values in draw.items()}
+        last = act.last_day(year)
+        candidate = ents["operating"] & (ents["established"] <= np.datetime64(last - dt.timedelta(days=10)))
+        for i in np.flatnonzero(candidate & (d["select"] < AGREEMENT_RATE)):
+            enterprise = ents["objects"][i]
+            new = is_new_enterprise(
+                established_on=enterprise.established_on,
+                introduced_on=enterprise.introduced_on,
+                origin=enterprise.origin,
+                agreement_year=year,
+                window_years=act.window_years[year],
+            )
+            weights = act.department_weights * (act.department_new_preference if new else 1.0)
+            pick = int(np.searchsorted(np.cumsum(weights) / weights.sum(), d["department"][i], side="right"))
+            first = max(dt.date(year, 1, 1), enterprise.established_on + dt.timedelta(days=1))
+            signed_on = first + dt.timedelta(days=int(d["signed"][i] * (last - first).days))
+            chosen = list(measures[d["measure_order"][i][: d["measure_count"][i]]])
+            if d["other"][i]:
+                chosen.append(Measure.OTHER.value)
+            u = d["status"][i]
+            Status = AssistanceAgreement.Status
+            if year == act.years[1]:
+                status = Status.ACTIVE if u < 0.85 else Status.COMPLETED if u < 0.95 else Status.TERMINATED
+            else:
+                status = Status.COMPLETED if u < 0.85 else Status.TERMINATED if u < 0.9 else Status.ACTIVE
+            agreement = AssistanceAgreement(
+                department_id=int(act.department_ids[min(pick, len(act.department_ids) - 1)]),
+                enterprise=enterprise,
+                year=year,
+                signed_on=signed_on,
+                measures=chosen,
+                goals="；".join(MEASURE_GOALS[code] for code in chosen),
+                responsible_officer=SURNAMES[d["surname"][i]] + "".join(GIVEN_CHARS[c] for c in d["given"][i]),
+                status=status,
+                counts_as_new=new,
+                created_at=_at(signed_on, 11),
+                updated_at=act.base.now,
+            )
+            records = []
+            span = (last - signed_on).days
+            for r in range(int(d["records"][i])):
+                day = signed_on + dt.timedelta(days=int(d["record_day"][i][r] * span))
+                issue = bool(d["issue"][i][r])
+                resolved_on = None
+                if issue and d["resolved"][i][r]:
+                    resolved_on = min(day + dt.timedelta(days=int(d["resolve_after"][i][r])), last)
+                feedback = bool(d["feedback"][i][r]) and (resolved_on is not None or not issue)
+                records.append(
+                    ServiceRecord(
+                        date=day,
+                        kind=kinds[d["record_kind"][i][r]],
+                        issues_raised=ISSUES[d["issue_text"][i][r]] if issue else "",
+                        resolution=RESOLUTIONS[d["resolution_text"][i][r]] if resolved_on else "",
+                        resolved_on=resolved_on,
+                        enterprise_feedback=FEEDBACK[d["feedback_text"][i][r]] if feedback else "",
+                        feedback_at=_at(resolved_on or day, 16) if feedback else None,
+                        created_at=_at(day, 17),
+                        updated_at=_at(resolved_on or day, 17),
+                    )
+                )
+            plans.append({"agreement": agreement, "records": records})
+    return plans
+
+
+def _agreement_key(agreement: AssistanceAgreement) -> tuple[int, int, int]:
+    return agreement.department_id, agreement.enterprise_id, agreement.year
+
+
+def _seed_agreements_chunk(act: ActivityContext, plans: list[dict], ids: dict[str, int], counts: dict) -> None:
+    """Insert the chunk's missing agreements (not archived) and the service records of the new ones."""
+    plans = [p for p in plans if p["agreement"].enterprise.credit_code in ids]
+    for plan in plans:
+        enterprise = plan["agreement"].enterprise
+        enterprise.pk = ids[enterprise.credit_code]
+        plan["agreement"].enterprise = enterprise
+    enterprise_ids = {p["agreement"].enterprise_id for p in plans}
+    if not enterprise_ids:
+        return
+    current = AssistanceAgreement.objects.filter(enterprise_id__in=enterprise_ids, year__in=act.years, archived=False)
+    existing = set(current.values_list("department_id", "enterprise_id", "year"))
+    plans = [p for p in plans if _agreement_key(p["agreement"]) not in existing]
+    if not plans:
+        return
+    _insert_rows(AssistanceAgreement, [p["agreement"] for p in plans])
+    saved = {
+        (department, enterprise, year): pk
+        for pk, department, enterprise, year in current.values_list("id", "department_id", "enterprise_id", "year")
+    }
+    records = []
+    for plan in plans:
+        for record in plan["records"]:
+            record.agreement_id = saved[_agreement_key(plan["agreement"])]
+            records.append(record)
+    _insert_rows(ServiceRecord, records)
+    counts["agreements"] += len(plans)
+    counts["service_records"] += len(records)
+
+
+ACTIVITY_KINDS = (
+    "quota_policies",
+    "department_targets",
+    "notice_batches",
+    "filings",
+    "application_events",
+    "registrations",
+    "agreements",
+    "service_records",
+)
+
+
+def seed_activity(ctx: SeedContext, *, enterprises: int, stdout: TextIO | None = None) -> dict[str, int]:
+    """Filings, notices, registrations, policies, targets, agreements and service records of the
+    enterprises 0 … enterprises-1; returns how many rows of each kind were created.
+
+    Per chunk: one transaction and a fixed number of queries (the enterprise ids, then per kind the
+    existing keys, one insert and the new ids); the serial counters are written with the registrations.
+    """
+    counts = dict.fromkeys(ACTIVITY_KINDS, 0)
+    with transaction.atomic():
+        act = _prepare_activity(ctx, enterprises=enterprises, counts=counts)
+    chunks = (enterprises + CHUNK - 1) // CHUNK
+    for chunk in range(chunks):
+        size = min(CHUNK, enterprises - chunk * CHUNK)
+        ents = _chunk_enterprises(act, chunk, size)
+        filings = _filings_for_chunk(act, chunk, size, ents)
+        agreements = _agreements_for_chunk(act, chunk, size, ents)
+        codes = {p["application"].enterprise.credit_code for p in filings}
+        codes |= {p["agreement"].enterprise.credit_code for p in agreements}
+        with transaction.atomic():
+            ids = dict(Enterprise.objects.filter(credit_code__in=codes).values_list("credit_code", "id"))
+            _seed_filings_chunk(act, filings, ids, counts)
+            _seed_agreements_chunk(act, agreements, ids, counts)
+        del ents, filings, agreements
+        if settings.DEBUG and not connection.force_debug_cursor:
+            reset_queries()
+        if stdout is not None and (chunk + 1) % 20 == 0:
+            done = (chunk + 1) * CHUNK
+            stdout.write(
+                _("已生成 {done} / {total} 家企业的申报与帮扶数据").format(done=done, total=enterprises) + "\n"
+            )
+    return counts
+
+
 def seed_demo(
     *, enterprises: int = DEFAULT_ENTERPRISES, seed: int = DEFAULT_SEED, stdout: TextIO | None = None
 ) -> SeedResult:
-    """Seed enterprises 0 … enterprises-1 and the demo users; idempotent for the same seed."""
+    """Seed enterprises 0 … enterprises-1, the demo users, then their filings, notices, registrations,
+    quota policies, department targets, agreements and service records; idempotent for the same seed."""
     if enterprises < 1:
         raise ValueError(_("企业数量至少为 1。"))
     if enterprises > _ORG_SPACE:
@@ -473,5 +1281,6 @@ def seed_demo(
     result = SeedResult(enterprises_requested=enterprises, seed=seed)
     result.created["enterprises"] = seed_enterprises(ctx, enterprises=enterprises, stdout=stdout)
     result.created["users"], result.logins = seed_users(ctx, scopes=scopes)
+    result.created.update(seed_activity(ctx, enterprises=enterprises, stdout=stdout))
     result.seconds = time.perf_counter() - started
     return result

@@ -152,3 +152,83 @@ ABNORMAL_SHARE = 0.025
 DISHONEST_SHARE = 0.004
 # Drawn among operating, compliant enterprises in unrestricted industries (about 2/3 of all): ~1.5% overall.
 POOL_SHARE_OF_ELIGIBLE = 0.023
+
+# --- Filings (评价申报) ------------------------------------------------------------------------
+# Chance that an operating enterprise in an unrestricted industry files in a year (before the
+# industry factor); cultivation-pool members file far more often; restricted industries never.
+FILING_RATE = 0.030
+FILING_RATE_POOL = 0.40
+TECH_INDUSTRY_FACTOR = 1.6  # sections I and M, and tech manufacturing classes
+OTHER_INDUSTRY_FACTOR = 0.55
+TECH_SECTIONS = {"I", "M"}
+TECH_PREFIXES = ("26", "27", "35", "37", "39", "40")
+REFILE_AFTER_REGISTRATION = 0.7  # registered last year: files again this year
+HIGH_TECH_SHARE = 0.04  # claims the high-tech-certificate direct path
+# The path of an eligible filing, by year (weights); ineligible ones stay drafts or are withdrawn.
+CURRENT_YEAR_STATES = {
+    "draft": 0.10,
+    "submitted": 0.13,
+    "returned": 0.06,
+    "on_site_check": 0.08,
+    "recommended": 0.10,
+    "under_notice": 0.08,
+    "registered": 0.33,
+    "rejected": 0.06,
+    "withdrawn": 0.06,
+}
+PREVIOUS_YEAR_STATES = {"draft": 0.04, "withdrawn": 0.06, "rejected": 0.10, "registered": 0.80}
+INELIGIBLE_STATES = {"draft": 0.75, "withdrawn": 0.25}
+RESUBMITTED_SHARE = 0.15  # of the filings past review: returned once, then resubmitted
+FILING_OPENS = (1, 10)  # (month, day) the filing season opens
+RETURN_COMMENTS = [
+    ("rd_expense", "研发费用归集口径与财务报表不一致，请补充研发费用辅助账。"),
+    ("tech_staff", "科技人员名单与社保缴纳记录不符，请核实后重新填报。"),
+    ("sales_revenue", "销售收入与纳税申报表不一致，请核对。"),
+    ("class2_ip", "部分知识产权证书未上传，请补充。"),
+]
+REJECT_REASONS = [
+    "现场核查发现研发活动与申报内容不符。",
+    "研发费用归集不符合规定，核减后综合评分不足60分。",
+    "知识产权与主要产品（服务）无关，核减后不满足评价条件。",
+]
+ON_SITE_NOTES_PASSED = ["现场核查：研发场地、人员与申报一致。", "现场核查：财务资料齐全，研发项目真实。"]
+ON_SITE_NOTES_FAILED = ["现场核查：未见实际研发场地和研发人员。"]
+
+# --- Assistance (帮扶) -----------------------------------------------------------------------
+AGREEMENT_RATE = 0.010  # of operating enterprises per year
+# Department weights (by code) and how strongly each prefers new enterprises: 市科技局 mostly assists
+# established firms (short of the 20% share), 市经信局 seeks out new ones (meets it).
+DEPARTMENT_WEIGHTS = {"kjj": 0.22, "jxj": 0.20, "scjgj": 0.10, "swj": 0.10, "czj": 0.06, "rsj": 0.10, "jrj": 0.08}
+DEPARTMENT_NEW_PREFERENCE = {"kjj": 0.15, "jxj": 4.0}
+OTHER_DEPARTMENT_WEIGHT = 0.14
+# Yearly task relative to the expected number of agreements (at least DEPARTMENT_TARGET_MIN).
+DEPARTMENT_TARGET_FACTOR = {"kjj": 1.3, "jxj": 0.9, "scjgj": 1.1, "swj": 1.0, "czj": 1.2, "rsj": 0.8, "jrj": 1.0}
+DEPARTMENT_TARGET_MIN = 20
+DEPARTMENT_TARGET_MAX = 200
+MEASURE_GOALS = {
+    "policy": "落实研发费用加计扣除等惠企政策，完成科技型中小企业评价入库",
+    "financing_guarantee_pool": "通过贷款风险补偿资金池获得信用贷款",
+    "financing_scitech_bank": "对接科技银行，解决流动资金需求",
+    "talent": "引进研发骨干，申报市级人才计划",
+    "technology_ip": "新增授权专利，开展产学研合作",
+    "matchmaking_large_enterprise": "进入龙头企业供应链，开展配套协作",
+    "premises": "解决生产研发场地",
+    "other": "协调解决企业生产经营中的其他困难",
+}
+ISSUES = [
+    "希望协调解决厂房用电增容问题",
+    "流动资金紧张，希望对接银行信用贷款",
+    "研发人员招聘困难，希望给予人才政策支持",
+    "不了解研发费用加计扣除申报流程",
+    "专利申请费用较高，希望了解资助政策",
+    "希望对接本地龙头企业采购需求",
+    "园区道路施工影响物流运输",
+]
+RESOLUTIONS = [
+    "已协调相关部门办理，问题已解决",
+    "已组织政策宣讲并上门辅导",
+    "已推荐至合作银行，贷款已发放",
+    "已对接龙头企业并组织供需见面会",
+]
+FEEDBACK = ["服务及时，问题已解决，非常满意", "政策讲解清楚，满意", "问题仍在协调中，希望加快进度", "基本满意"]
+SERVICE_RECORDS_PER_AGREEMENT = (1, 4)  # inclusive range

@@ -2,6 +2,8 @@
 
 import datetime as dt
 import io
+import itertools
+import re
 
 import pandas as pd
 import pytest
@@ -14,8 +16,28 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assistance.models import Department, DepartmentMembership
+from assistance.models import (
+    AssistanceAgreement,
+    Department,
+    DepartmentMembership,
+    DepartmentTarget,
+    QuotaPolicy,
+    ServiceRecord,
+    validate_measures,
+)
+from assistance.newness import is_new_enterprise, short_by
 from assistance.roles import member_department_id
+from certification.models import (
+    Application,
+    ApplicationEvent,
+    NoticeBatch,
+    Registration,
+    RegistrationSequence,
+)
+from certification.notice_services import NOTICE_WORKING_DAYS, agency_code, registration_flag, registration_number
+from certification.pool import is_restricted_industry
+from certification.services import evaluate_application
+from certification.workdays import nth_working_day
 from dashboards import demo
 from dashboards.demo import DEMO_PASSWORD, SeedContext, generate_enterprise_chunk, seed_demo
 from enterprises.creditcode import valid_credit_codes
@@ -52,7 +74,22 @@ def counts() -> dict[str, int]:
     }
 
 
+ACTIVITY_MODELS = [
+    ServiceRecord,
+    AssistanceAgreement,
+    DepartmentTarget,
+    QuotaPolicy,
+    ApplicationEvent,
+    Registration,
+    Application,
+    NoticeBatch,
+    RegistrationSequence,
+]
+
+
 def wipe():
+    for model in ACTIVITY_MODELS:
+        model.objects.all().delete()
     EnterpriseMembership.objects.all().delete()
     Enterprise.objects.all().delete()
     get_user_model().objects.all().delete()  # cascades to the official and department memberships
@@ -87,16 +124,16 @@ def test_an_index_has_the_same_enterprise_whatever_n(reference):
 
 def test_second_run_creates_nothing_and_a_larger_n_adds_only_the_missing(reference):
     first = seed_demo(enterprises=300)
-    assert first.created == {"enterprises": 300, "users": len(ROLES)}
+    assert first.created["enterprises"] == 300 and first.created["users"] == len(ROLES)
     before, rows = counts(), snapshot()
 
     again = seed_demo(enterprises=300)
-    assert again.created == {"enterprises": 0, "users": 0}
+    assert set(again.created.values()) == {0}
     assert counts() == before
     assert snapshot() == rows
 
     more = seed_demo(enterprises=450)
-    assert more.created == {"enterprises": 150, "users": 0}
+    assert more.created["enterprises"] == 150 and more.created["users"] == 0
     assert Enterprise.objects.count() == 450
     assert set(rows) <= set(snapshot())
 
@@ -227,11 +264,13 @@ def test_a_wrong_password_is_refused(reference, client):
 
 def test_query_count_does_not_grow_with_n(reference, django_assert_max_num_queries):
     measured = []
-    for n in (200, 2000):
+    for n in (300, 3000):
         wipe()
-        with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(20):
+        with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(60):
             result = seed_demo(enterprises=n)
         assert result.enterprises_created == n
+        assert result.created["filings"] > 0 and result.created["registrations"] > 0
+        assert result.created["agreements"] > 0 and result.created["service_records"] > 0
         measured.append(len(queries))
     assert measured[0] == measured[1]
 
@@ -247,6 +286,10 @@ def test_command_loads_reference_data_when_missing_and_prints_the_logins(db):
         assert f"| {username} " in text
     assert text.count(DEMO_PASSWORD) == len(ROLES)
     assert "市级管理人员" in text and "系统管理员" in text and "涪城区" in text
+    filings = Application.objects.count()
+    assert filings > 0
+    assert re.search(rf"评价申报\s+{filings}\n", text), text
+    assert re.search(rf"帮扶协议\s+{AssistanceAgreement.objects.count()}\n", text), text
 
 
 def test_refuses_nonsense(db, reference):
@@ -268,3 +311,235 @@ def test_refuses_reference_data_without_the_demo_scopes_before_writing(reference
         call_command("seed_demo", "--enterprises", "20", stdout=io.StringIO())
     assert not Enterprise.objects.exists()
     assert not get_user_model().objects.exists()
+
+
+# --- Filings, registrations, notices and assistance --------------------------------------------
+
+N = 2000
+
+
+def table_counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in [*ACTIVITY_MODELS, Enterprise]} | counts()
+
+
+@pytest.fixture
+def seeded(reference):
+    return seed_demo(enterprises=N)
+
+
+def years() -> tuple[int, int]:
+    today = timezone.localdate()
+    return today.year - 1, today.year
+
+
+def test_filings_in_expected_proportions_and_only_where_allowed(seeded):
+    frame = pd.DataFrame.from_records(
+        Application.objects.values(
+            "evaluation_year",
+            "state",
+            "enterprise__status",
+            "enterprise__industry_section",
+            "enterprise__industry_code",
+        )
+    )
+    per_year = frame["evaluation_year"].value_counts()
+    assert set(per_year.index) == set(years())
+    for year in years():
+        assert 0.02 * N < per_year[year] < 0.05 * N, per_year
+    assert (frame["enterprise__status"] == Enterprise.Status.OPERATING).all()
+    restricted = [
+        is_restricted_industry(section, code)
+        for section, code in frame[["enterprise__industry_section", "enterprise__industry_code"]].itertuples(
+            index=False
+        )
+    ]
+    assert not any(restricted)
+    states = set(frame["state"])
+    S = Application.State
+    assert {S.DRAFT, S.SUBMITTED, S.RETURNED, S.ON_SITE_CHECK, S.RECOMMENDED, S.UNDER_NOTICE, S.REGISTERED} <= states
+    assert {S.REJECTED, S.WITHDRAWN, S.EXPIRED} <= states
+    # The cultivation pool files far more often than the rest.
+    pool = Enterprise.objects.filter(in_cultivation_pool=True)
+    pool_rate = Application.objects.filter(enterprise__in=pool).count() / pool.count()
+    rest_rate = Application.objects.exclude(enterprise__in=pool).count() / (N - pool.count())
+    assert pool_rate > 5 * rest_rate
+    assert seeded.created["filings"] == len(frame)
+    assert seeded.created["registrations"] == Registration.objects.count()
+    assert Registration.objects.count() == Application.objects.filter(state__in=[S.REGISTERED, S.EXPIRED]).count()
+
+
+def test_a_realistic_spread_of_results_and_only_eligible_filings_were_submitted(seeded):
+    eligible, total = 0, 0
+    for application in Application.objects.select_related("enterprise"):
+        if application.missing_fields():
+            assert application.state == Application.State.DRAFT
+            continue
+        result = evaluate_application(application, on=timezone.localdate())
+        total += 1
+        eligible += result.eligible
+        if application.submitted_on is not None:
+            assert result.eligible, application.pk
+    assert 0.6 < eligible / total < 0.92
+
+
+def test_every_registration_has_a_valid_unique_number_in_line_with_the_sequence(seeded):
+    registrations = list(
+        Registration.objects.select_related("application__enterprise", "application__evaluating_district")
+    )
+    assert registrations
+    numbers = [r.number for r in registrations]
+    assert len(set(numbers)) == len(numbers)
+    serials: dict[tuple[int, str], list[int]] = {}
+    for registration in registrations:
+        application = registration.application
+        code = agency_code(application.evaluating_district)
+        serial = int(registration.number[-5:])
+        assert registration.number == registration_number(
+            evaluation_year=application.evaluation_year, code=code, flag=registration_flag(application), serial=serial
+        )
+        assert registration.enterprise_id == application.enterprise_id
+        assert registration.evaluation_year == application.evaluation_year
+        assert registration.valid_from <= registration.valid_until
+        assert registration.valid_from <= timezone.localdate()
+        expired = registration.valid_until < timezone.localdate()
+        assert application.state == (Application.State.EXPIRED if expired else Application.State.REGISTERED)
+        serials.setdefault((application.evaluation_year, code), []).append(serial)
+    sequences = {(s.evaluation_year, s.district_code): s.last_serial for s in RegistrationSequence.objects.all()}
+    assert set(sequences) == set(serials)
+    for key, used in serials.items():
+        assert sorted(used) == list(range(1, len(used) + 1))
+        assert sequences[key] == len(used)
+
+
+def test_snapshots_agree_with_the_engine(seeded):
+    submitted = Application.objects.exclude(submitted_on=None).select_related("enterprise", "evaluating_district")
+    assert submitted.count() > 50
+    for application in submitted.order_by("id")[::5]:
+        snapshot = application.snapshot
+        frozen_on = dt.date.fromisoformat(snapshot["frozen_on"])
+        result = evaluate_application(application, on=frozen_on)
+        assert snapshot["evaluation"]["eligible"] is result.eligible is True
+        assert snapshot["evaluation"]["total_score"] == result.total_score
+        assert snapshot["evaluation"]["path"] == result.path
+        assert snapshot["declaration"]["rd_expense"] == str(application.rd_expense)
+        assert snapshot["enterprise"]["credit_code"] == application.enterprise.credit_code
+        assert application.evaluating_district_id == application.enterprise.managing_district_id
+        assert snapshot["evaluating_district"]["code"] == application.evaluating_district.code
+        assert application.submitted_on <= frozen_on <= timezone.localdate()
+    assert not Application.objects.filter(submitted_on=None).exclude(snapshot={}).exists()
+
+
+def test_every_filing_has_a_consistent_history(seeded):
+    events: dict[int, list[tuple[str, str]]] = {}
+    for application_id, from_state, to_state in ApplicationEvent.objects.order_by("created_at", "id").values_list(
+        "application_id", "from_state", "to_state"
+    ):
+        events.setdefault(application_id, []).append((from_state, to_state))
+    for application_id, state in Application.objects.values_list("id", "state"):
+        steps = events[application_id]
+        assert steps[0] == ("", Application.State.DRAFT)
+        assert steps[-1][1] == state
+        assert all(previous[1] == step[0] for previous, step in itertools.pairwise(steps))
+    S = Application.State
+    # A filing reaches notice only after an on-site check when the review requires one.
+    for application in Application.objects.filter(state=S.UNDER_NOTICE, first_time_applicant=True):
+        assert application.on_site_check_passed is True
+        assert (S.ON_SITE_CHECK, S.RECOMMENDED) in events[application.pk]
+    assert Application.objects.filter(state=S.REJECTED).exclude(decision_reason="").count() == (
+        Application.objects.filter(state=S.REJECTED).count()
+    )
+
+
+def test_notice_batches_cover_the_filings_under_notice_with_a_ten_working_day_window(seeded):
+    today = timezone.localdate()
+    under_notice = Application.objects.filter(state=Application.State.UNDER_NOTICE)
+    assert under_notice.exists()
+    batches = NoticeBatch.objects.filter(applications__in=under_notice).distinct()
+    assert batches.count() == 1
+    batch = batches.get()
+    assert batch.is_open_on(today)
+    for notice in NoticeBatch.objects.all():
+        assert notice.end_date == nth_working_day(notice.start_date, NOTICE_WORKING_DAYS)
+    registered = Application.objects.filter(state__in=[Application.State.REGISTERED, Application.State.EXPIRED])
+    assert not registered.filter(notice_batch=None).exists()
+    assert not registered.filter(notice_batch__end_date__gte=today).exists()
+    assert NoticeBatch.objects.count() == 3
+
+
+def test_agreements_counts_as_new_and_the_two_demo_departments(seeded):
+    agreements = list(AssistanceAgreement.objects.select_related("enterprise", "department"))
+    assert 0.006 * 2 * N < len(agreements) < 0.014 * 2 * N
+    assert {a.year for a in agreements} == set(years())
+    for agreement in agreements:
+        e = agreement.enterprise
+        assert agreement.counts_as_new == is_new_enterprise(
+            established_on=e.established_on,
+            introduced_on=e.introduced_on,
+            origin=e.origin,
+            agreement_year=agreement.year,
+            window_years=QuotaPolicy.for_year(agreement.year).new_window_years,
+        )
+        validate_measures(agreement.measures)
+        assert agreement.signed_on.year == agreement.year
+        assert e.established_on <= agreement.signed_on <= timezone.localdate()
+    assert len({a.department_id for a in agreements}) >= 6
+    for year in years():
+        for code, short in (("kjj", True), ("jxj", False)):
+            mine = [a for a in agreements if a.year == year and a.department.code == code]
+            new = sum(a.counts_as_new for a in mine)
+            assert mine, (code, year)
+            assert (
+                short_by(agreements=len(mine), new=new, target=QuotaPolicy.for_year(year).new_enterprise_target) > 0
+            ) is short
+    records = ServiceRecord.objects.all()
+    assert not AssistanceAgreement.objects.filter(service_records=None).exists()
+    assert records.exclude(issues_raised="").filter(resolved_on=None).exists()  # open issues
+    assert records.exclude(resolved_on=None).exists()
+    assert records.exclude(enterprise_feedback="").exists()
+    assert not records.filter(date__gt=timezone.localdate()).exists()
+
+
+def test_policies_and_targets_for_both_years(seeded):
+    assert set(QuotaPolicy.objects.values_list("year", flat=True)) == set(years())
+    targets = DepartmentTarget.objects.all()
+    assert targets.count() == 2 * Department.objects.count()
+    assert all(20 <= t.enterprises_to_assist <= 200 for t in targets)
+
+
+def test_the_demo_enterprise_user_has_a_draft_with_a_live_score(seeded):
+    user = get_user_model().objects.get(username="enterprise")
+    draft = Application.objects.get(enterprise_id=member_enterprise_id(user), evaluation_year=years()[1])
+    assert draft.state == Application.State.DRAFT
+    assert draft.created_by == user
+    assert not draft.missing_fields()
+    assert evaluate_application(draft, on=timezone.localdate()).total_score > 0
+
+
+def test_a_second_run_adds_nothing_anywhere_and_a_larger_n_only_the_missing(seeded):
+    before = table_counts()
+    rows = list(Application.objects.order_by("id").values_list("enterprise__credit_code", "evaluation_year", "state"))
+    again = seed_demo(enterprises=N)
+    assert set(again.created.values()) == {0}
+    assert table_counts() == before
+
+    more = seed_demo(enterprises=N + 700)
+    assert more.created["filings"] > 0 and more.created["agreements"] > 0
+    assert (
+        list(
+            Application.objects.order_by("id").values_list("enterprise__credit_code", "evaluation_year", "state")[
+                : len(rows)
+            ]
+        )
+        == rows
+    )
+    numbers = list(Registration.objects.values_list("number", flat=True))
+    assert len(numbers) == len(set(numbers))
+
+
+def test_filings_do_not_depend_on_n(reference):
+    seed_demo(enterprises=300)
+    small = set(Application.objects.values_list("enterprise__credit_code", "evaluation_year", "state", "rd_expense"))
+    wipe()
+    seed_demo(enterprises=1200)
+    large = set(Application.objects.values_list("enterprise__credit_code", "evaluation_year", "state", "rd_expense"))
+    assert small and small < large

@@ -17,7 +17,10 @@ def _pad(text: str, width: int) -> str:
 
 
 class Command(BaseCommand):
-    help = "Seed deterministic demo data: enterprises across the city and one login per role (idempotent)."
+    help = (
+        "Seed deterministic demo data: enterprises across the city, their filings, notices, registrations and "
+        "assistance agreements, and one login per role (idempotent)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--enterprises", type=int, default=DEFAULT_ENTERPRISES, help="number of enterprises")
@@ -44,6 +47,21 @@ class Command(BaseCommand):
                 )
             )
         )
+        labels = {
+            "enterprises": _("企业"),
+            "users": _("用户"),
+            "quota_policies": _("年度指标政策"),
+            "department_targets": _("部门年度帮扶任务"),
+            "notice_batches": _("公示批次"),
+            "filings": _("评价申报"),
+            "application_events": _("申报流转记录"),
+            "registrations": _("入库登记"),
+            "agreements": _("帮扶协议"),
+            "service_records": _("服务记录"),
+        }
+        self.stdout.write(_("本次新增："))
+        for kind, count in result.created.items():
+            self.stdout.write(f"  {_pad(str(labels.get(kind, kind)), 18)}{count:>10,}")
         header = (_("用户名"), _("密码"), _("角色"))
         rows = [header] + [(login.username, login.password, login.role) for login in result.logins]
         widths = [max(_width(row[i]) for row in rows) for i in range(3)]
