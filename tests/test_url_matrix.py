@@ -128,6 +128,11 @@ EXPECTED = {
         "registration",
         row(API_DENIED, OK, NOT_FOUND, OK, NOT_FOUND, API_DENIED, OK, OK),
     ),
+    "certification-revocation-list": (None, row(API_DENIED, OK, OK, OK, OK, API_DENIED, OK, OK)),
+    "certification-revocation-detail": (
+        "revocation",
+        row(API_DENIED, OK, NOT_FOUND, OK, NOT_FOUND, API_DENIED, OK, OK),
+    ),
     "api-token": (None, everyone(NOT_ALLOWED)),  # POST username and password (tests/certification/test_filings_api.py)
     # Assistance (pages). Kwargs: the kjj department's agreement with the 涪城区 enterprise (with a document),
     # a service record under it, an upload of kjj in preview, or the kjj department.
