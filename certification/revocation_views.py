@@ -177,7 +177,7 @@ def revocation_detail(request, pk: int):
             "city": city,
             "today": today,
             "can_decide": city and revocation.decidable_on(today),
-            "decision_form": DecisionForm(initial={"revoke": "1"}),
+            "decision_form": DecisionForm(),
         },
     )
 
