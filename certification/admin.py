@@ -12,6 +12,7 @@ from .models import (
     RDProject,
     Registration,
     RegistrationSequence,
+    TechShareSnapshot,
 )
 
 
@@ -180,4 +181,20 @@ class PoolEstimateAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         # Edits go through the pool page, which reruns the engine and refreshes the cached result.
+        return False
+
+
+@admin.register(TechShareSnapshot)
+class TechShareSnapshotAdmin(admin.ModelAdmin):
+    """Written by the quota job (certification.quota); read-only here."""
+
+    list_display = ["as_of", "scope_key", "newly_registered", "registered", "share", "target", "met", "short_by"]
+    list_filter = ["met", "as_of", "policy_year"]
+    search_fields = ["scope_key"]
+    date_hierarchy = "as_of"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -1,0 +1,172 @@
+"""The tech-share quota job: numbers on a hand-built data set, a flat query count, idempotent reruns."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from assistance.models import QuotaPolicy
+from certification.models import TechShareSnapshot
+from certification.quota import short_by, tech_share_compute
+from certification.tasks import compute_tech_share
+from tests.dashboards import quota_data
+from tests.dashboards.quota_data import DAY
+
+FIELDS = ("newly_registered", "candidates", "filed", "recommended", "registered", "share", "target", "met", "short_by")
+QUERIES = 7  # policy, districts, grouped counts, 3 breakdowns, upsert
+
+
+def numbers(scope_key, day=DAY):
+    snap = TechShareSnapshot.objects.get(scope_key=scope_key, as_of=day)
+    return {field: getattr(snap, field) for field in FIELDS}
+
+
+@pytest.fixture
+def data(district, other_district):
+    return quota_data.tech_share_data(district, other_district)
+
+
+@pytest.mark.parametrize(
+    ("new", "registered", "target", "expected"),
+    [(20, 1, "0.1", 1), (20, 2, "0.1", 0), (10, 1, "0.1", 0), (11, 1, "0.1", 1), (0, 0, "0.1", 0), (30, 5, "0.1", 0)],
+)
+def test_short_by_rounds_the_required_number_up(new, registered, target, expected):
+    assert short_by(new=new, registered=registered, target=Decimal(target)) == expected
+
+
+def test_numbers_per_district_and_city(data):
+    assert tech_share_compute(day=DAY, year=2026) == 4  # three districts and the city
+    assert numbers("510703") == {
+        "newly_registered": 20,  # not the one before the baseline nor the one after the day
+        "candidates": 3,
+        "filed": 4,  # registered, revoked, submitted, under notice; not draft, withdrawn or last year's
+        "recommended": 3,
+        "registered": 1,  # not revoked, not expired, not established before the baseline
+        "share": Decimal("0.0500"),
+        "target": Decimal("0.1000"),
+        "met": False,
+        "short_by": 1,
+    }
+    assert numbers("510704") == {
+        "newly_registered": 10,
+        "candidates": 0,
+        "filed": 1,
+        "recommended": 1,
+        "registered": 1,
+        "share": Decimal("0.1000"),
+        "target": Decimal("0.1000"),
+        "met": True,
+        "short_by": 0,
+    }
+    empty = numbers("510705")
+    assert empty["newly_registered"] == empty["registered"] == 0
+    assert (empty["share"], empty["met"], empty["short_by"]) == (Decimal(0), True, 0)
+    city = numbers("city")
+    assert city == {
+        "newly_registered": 30,
+        "candidates": 3,
+        "filed": 5,
+        "recommended": 4,
+        "registered": 2,
+        "share": Decimal("0.0667"),
+        "target": Decimal("0.1000"),
+        "met": False,
+        "short_by": 1,
+    }
+    city_row = TechShareSnapshot.objects.get(scope_key="city")
+    assert city_row.district is None and city_row.policy_year == 2026
+    assert TechShareSnapshot.objects.get(scope_key="510703").district.name == "涪城区"
+
+
+def test_breakdown_of_the_registered_new_enterprises(data):
+    tech_share_compute(day=DAY)
+    assert TechShareSnapshot.objects.get(scope_key="510704").breakdown == {
+        "origin": {"introduced": 1},
+        "founder_category": {"graduate": 1},
+        "cluster": {"电子信息": 1},
+    }
+    assert TechShareSnapshot.objects.get(scope_key="510703").breakdown == {
+        "origin": {"new": 1},
+        "founder_category": {"": 1},
+        "cluster": {"": 1},
+    }
+    assert TechShareSnapshot.objects.get(scope_key="city").breakdown == {
+        "origin": {"introduced": 1, "new": 1},
+        "founder_category": {"": 1, "graduate": 1},
+        "cluster": {"": 1, "电子信息": 1},
+    }
+    assert TechShareSnapshot.objects.get(scope_key="510705").breakdown == {
+        "origin": {},
+        "founder_category": {},
+        "cluster": {},
+    }
+
+
+def test_registration_counts_on_the_days_it_was_valid(data):
+    before_revocation = dt.date(2026, 9, 30)  # a1 revoked on 2026-10-01 still counted that day
+    tech_share_compute(day=before_revocation, year=2026)
+    assert numbers("510703", before_revocation)["registered"] == 2
+    last_day_of_expired = dt.date(2026, 5, 31)  # a2 valid until 2026-05-31 inclusive; a0, a1 only from 06-01
+    tech_share_compute(day=last_day_of_expired, year=2026)
+    assert numbers("510703", last_day_of_expired)["registered"] == 1
+    tech_share_compute(day=dt.date(2026, 6, 1), year=2026)
+    assert numbers("510703", dt.date(2026, 6, 1))["registered"] == 2
+    before_filing = dt.date(2026, 3, 31)  # the 2026 filings were submitted on 2026-04-01
+    tech_share_compute(day=before_filing, year=2026)
+    assert numbers("510703", before_filing)["filed"] == 0
+
+
+def test_target_and_baseline_come_from_the_policy(data):
+    QuotaPolicy.objects.filter(year=2026).update(tech_share_target=Decimal("0.050"), baseline_date=dt.date(2024, 1, 1))
+    tech_share_compute(day=DAY)
+    row = numbers("510703")
+    assert row["newly_registered"] == 21 and row["registered"] == 2  # the 2024 enterprise is now new
+    assert (row["target"], row["met"], row["short_by"]) == (Decimal("0.0500"), True, 0)
+
+
+def test_without_a_policy_the_defaults_apply(district):
+    quota_data.enterprises(district, 3, established_on=dt.date(2026, 2, 1))
+    quota_data.enterprises(district, 2, established_on=dt.date(2025, 12, 31))  # before 1 January of the year
+    tech_share_compute(day=DAY)
+    row = numbers("510703")
+    assert row["newly_registered"] == 3 and row["target"] == Decimal("0.1000") and row["short_by"] == 1
+
+
+def test_rerun_writes_the_same_rows(data):
+    tech_share_compute(day=DAY)
+    first = {s.scope_key: (s.pk, *(getattr(s, f) for f in FIELDS), s.breakdown) for s in TechShareSnapshot.objects.all()}
+    first_computed = TechShareSnapshot.objects.get(scope_key="city").computed_at
+    tech_share_compute(day=DAY)
+    second = {s.scope_key: (s.pk, *(getattr(s, f) for f in FIELDS), s.breakdown) for s in TechShareSnapshot.objects.all()}
+    assert second == first and TechShareSnapshot.objects.count() == 4
+    assert TechShareSnapshot.objects.get(scope_key="city").computed_at >= first_computed
+
+
+def test_a_changed_registry_updates_the_days_rows(data, district):
+    tech_share_compute(day=DAY)
+    quota_data.enterprises(district, 5)
+    tech_share_compute(day=DAY)
+    assert TechShareSnapshot.objects.count() == 4
+    assert numbers("510703")["newly_registered"] == 25 and numbers("510703")["short_by"] == 2
+
+
+def test_query_count_does_not_grow_with_the_registry(district, other_district, django_assert_num_queries):
+    quota_data.policy()
+    for index in range(10):
+        quota_data.registration(
+            quota_data.enterprises(district if index % 2 else other_district, 1)[0],
+            valid_from=dt.date(2026, 6, 1),
+            valid_until=dt.date(2029, 5, 31),
+        )
+    with django_assert_num_queries(QUERIES):
+        tech_share_compute(day=DAY)
+    quota_data.enterprises(district, 150, in_cultivation_pool=True)
+    quota_data.enterprises(other_district, 140)
+    with django_assert_num_queries(QUERIES):
+        tech_share_compute(day=DAY)
+    assert numbers("city")["newly_registered"] == 300
+
+
+def test_task_takes_an_iso_date(data):
+    assert compute_tech_share.delay("2026-11-20", 2026).get() == 4
+    assert numbers("510703")["short_by"] == 1
