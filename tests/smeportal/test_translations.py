@@ -94,6 +94,8 @@ def test_english_translations_keep_every_placeholder_and_contain_no_chinese():
         for text in translations(entry):
             if placeholders(text, entry.flags) != expected:
                 wrong_placeholders.append((entry.msgid, text))
+            if "python-format" in entry.flags and "%" in PERCENT_PLACEHOLDER.sub("", text.replace("%%", "")):
+                wrong_placeholders.append((entry.msgid, text))  # a literal % must be written %%
             if CJK.search(text.replace("“", "").replace("”", "")):
                 still_chinese.append((entry.msgid, text))
     assert not wrong_placeholders
@@ -110,6 +112,8 @@ def test_placeholder_check_catches_a_mistake():
         "took {seconds:.1f} s", ["python-brace-format"]
     )
     assert placeholders("进度（%）", []) == Counter()
+    assert placeholders("目标 %(target)s%%", flags) == placeholders("target %(target)s%", flags)
+    assert "%" in PERCENT_PLACEHOLDER.sub("", "target %(target)s%".replace("%%", ""))
 
 
 # --- the catalogs are current ------------------------------------------------------------------
