@@ -228,6 +228,20 @@ def _strings(values) -> np.ndarray:
 
 def generate_enterprise_chunk(ctx: SeedContext, chunk: int, *, size: int = CHUNK) -> list[Enterprise]:
     """Unsaved enterprises for indices chunk*CHUNK … chunk*CHUNK+size-1 (the same data whatever size is)."""
+    columns = enterprise_columns(ctx, chunk, size=size)
+    constant = {"confirmed": True, "created_at": ctx.now, "updated_at": ctx.now}
+    keys = list(columns)
+    return [
+        Enterprise(**dict(zip(keys, values, strict=True)), **constant) for values in zip(*columns.values(), strict=True)
+    ]
+
+
+def enterprise_columns(ctx: SeedContext, chunk: int, *, size: int = CHUNK, check: bool = True) -> dict[str, list]:
+    """The attributes of the chunk's enterprises as columns (Enterprise attribute -> one value per row).
+
+    With ``check=False`` the credit codes lack their check character (key ``credit_code_base``):
+    computing it is the slow part, and a later step needs it for a few rows only.
+    """
     rng = rng_for(ctx.seed, "enterprises", chunk)
     n = CHUNK  # always draw a full chunk, then cut: the data of index i never depends on N
     draw = {
@@ -346,7 +360,7 @@ def generate_enterprise_chunk(ctx: SeedContext, chunk: int, *, size: int = CHUNK
 
     organisation = org_codes(ctx.seed, indices)
     columns = {  # Enterprise attribute -> one value per row
-        "credit_code": [with_check_character(f"91{a}{o}") for a, o in zip(area, organisation, strict=True)],
+        "credit_code": ("91" + area + _strings(organisation)).tolist(),
         "name": names.tolist(),
         "legal_representative": representatives.tolist(),
         "established_on": established.tolist(),
@@ -369,11 +383,11 @@ def generate_enterprise_chunk(ctx: SeedContext, chunk: int, *, size: int = CHUNK
         "seriously_dishonest": dishonest.tolist(),
         "in_cultivation_pool": pool.tolist(),
     }
-    constant = {"confirmed": True, "created_at": ctx.now, "updated_at": ctx.now}
-    keys = list(columns)
-    return [
-        Enterprise(**dict(zip(keys, values, strict=True)), **constant) for values in zip(*columns.values(), strict=True)
-    ]
+    if check:
+        columns["credit_code"] = [with_check_character(base) for base in columns["credit_code"]]
+    else:
+        columns["credit_code_base"] = columns.pop("credit_code")
+    return columns
 
 
 def _authority(district_name: str, kind: str) -> str:
@@ -777,18 +791,35 @@ def _path_for(state: str, *, on_site: bool, resubmitted: bool, on_site_failed: b
 
 def _chunk_enterprises(act: ActivityContext, chunk: int, size: int) -> dict[str, np.ndarray]:
     """The attributes the activity depends on, regenerated from the enterprise stream (no queries)."""
-    batch = generate_enterprise_chunk(act.base, chunk, size=size)
+    columns = enterprise_columns(act.base, chunk, size=size, check=False)
+    sections, codes = columns["industry_section"], columns["industry_code"]
     return {
-        "objects": batch,
-        "established": np.array([e.established_on for e in batch], dtype="datetime64[D]"),
-        "operating": np.array([e.status == Enterprise.Status.OPERATING for e in batch]),
-        "restricted": np.array([is_restricted_industry(e.industry_section, e.industry_code) for e in batch]),
+        "objects": _LazyEnterprises(columns),
+        "established": np.array(columns["established_on"], dtype="datetime64[D]"),
+        "operating": np.array(columns["status"], dtype=object) == Enterprise.Status.OPERATING.value,
+        "restricted": np.array([is_restricted_industry(s, c) for s, c in zip(sections, codes, strict=True)]),
         "tech": np.array(
-            [e.industry_section in TECH_SECTIONS or e.industry_code.startswith(TECH_PREFIXES) for e in batch]
+            [s in TECH_SECTIONS or c.startswith(TECH_PREFIXES) for s, c in zip(sections, codes, strict=True)]
         ),
-        "pool": np.array([e.in_cultivation_pool for e in batch]),
-        "violation": np.array([e.on_abnormal_list or e.seriously_dishonest for e in batch]),
+        "pool": np.array(columns["in_cultivation_pool"]),
+        "violation": np.array(columns["on_abnormal_list"]) | np.array(columns["seriously_dishonest"]),
     }
+
+
+class _LazyEnterprises:
+    """Unsaved Enterprise objects built only for the rows that are used (a few percent of a chunk)."""
+
+    def __init__(self, columns: dict[str, list]):
+        self.columns = columns
+        self.built: dict[int, Enterprise] = {}
+
+    def __getitem__(self, index) -> Enterprise:
+        index = int(index)
+        if index not in self.built:
+            values = {key: values[index] for key, values in self.columns.items()}
+            values["credit_code"] = with_check_character(values.pop("credit_code_base"))
+            self.built[index] = Enterprise(**values)
+        return self.built[index]
 
 
 def _filings_for_chunk(act: ActivityContext, chunk: int, size: int, ents: dict) -> list[dict]:
