@@ -243,7 +243,7 @@ def score(declaration: Declaration, ruleset: RuleSet | None = None) -> Scores:
 
 # --- Evaluation ---------------------------------------------------------------------------------
 
-ARTICLE_6 = "《科技型中小企业评价办法》第六条"
+ARTICLE_6 = _("《科技型中小企业评价办法》第六条")
 
 
 def _fmt(value: Decimal) -> str:
