@@ -20,11 +20,13 @@ ENTERPRISE = [
     (_("评价申报"), "certification:filing_list"),
 ]
 DISTRICT_OFFICIAL = [
+    (_("区县看板"), "dashboards:district"),
     (_("企业库"), "enterprises:list"),
     (_("申报审核"), "certification:review_list"),
     (_("培育库"), "certification:pool"),
 ]
 CITY_OFFICIAL = [
+    (_("全市看板"), "dashboards:city"),
     (_("企业库"), "enterprises:list"),
     (_("登记数据导入"), "enterprises:import"),
     (_("部门帮扶"), "assistance:overview"),

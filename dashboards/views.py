@@ -1,6 +1,260 @@
-from django.shortcuts import render
+"""The landing page and the city and district dashboards (read-only views over the quota snapshots).
+
+The dashboards read precomputed snapshots only (``dashboards.selectors``), so each page runs the
+same small number of queries whatever the size of the registry. Every chart's data is rendered as
+a table under it and exports to .xlsx (``dashboards.exports``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+
+from django import forms
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from enterprises.models import District
+from enterprises.permissions import role_required
+from enterprises.roles import is_city_official, is_official, official_district_id
+
+from . import exports, selectors
 
 
 def home(request):
     """The landing page; the navigation adapts to the visitor's role."""
     return render(request, "home.html")
+
+
+# --- Filters and scope ------------------------------------------------------------------------
+
+
+class PeriodForm(forms.Form):
+    year = forms.IntegerField(label=gettext_lazy("政策年度"), required=False, min_value=2000, max_value=2100)
+    date = forms.DateField(
+        label=gettext_lazy("统计日期（不晚于）"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+def _period(request) -> tuple[PeriodForm, selectors.Selection]:
+    form = PeriodForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    return form, selectors.select_period(data.get("year"), data.get("date"))
+
+
+def _district_for(request, code: str | None) -> District:
+    """The district a dashboard shows: any for city officials (default: the first), only their own for
+    district officials (another district's code answers 404)."""
+    user = request.user
+    if is_city_official(user):
+        if code:
+            return get_object_or_404(District, code=code)
+        district = District.objects.order_by("sort_order", "code").first()
+        if district is None:
+            raise Http404
+        return district
+    district_id = official_district_id(user)
+    if district_id is None:
+        raise Http404
+    district = get_object_or_404(District, pk=district_id)
+    if code and code != district.code:
+        raise Http404
+    return district
+
+
+def _recompute_url(user) -> str | None:
+    if not is_city_official(user):
+        return None
+    try:
+        return reverse("dashboards:recompute")
+    except NoReverseMatch:
+        return None
+
+
+def _float(value):
+    return None if value is None else float(value)
+
+
+def chart_data(*, target, league=None, trend=None, funnel=None, breakdown=None) -> dict:
+    """The charts' data, made from the very rows of the tables shown under them."""
+    data: dict = {"target": _float(target)}
+    if league is not None:
+        ranked = [row for row in league.rows if row[0] != ""]
+        data["league"] = {
+            "names": [row[2] for row in ranked],
+            "shares": [_float(row[9]) for row in ranked],
+            "met": [row[11] == exports._yes_no(True) for row in ranked],
+        }
+    if trend is not None:
+        data["trend"] = {
+            "dates": [row[0].isoformat() for row in trend.rows],
+            "series": [
+                {"name": header.removesuffix("（%）"), "data": [_float(row[i]) for row in trend.rows]}
+                for i, header in enumerate(trend.headers[1:], start=1)
+            ],
+        }
+    if funnel is not None:
+        data["funnel"] = [{"name": row[0], "value": row[1]} for row in funnel.rows]
+    if breakdown is not None:
+        kinds: dict[str, list] = {}
+        for kind, label, n in breakdown.rows:
+            kinds.setdefault(kind, []).append({"name": label, "value": n})
+        data["breakdown"] = [{"title": kind, "items": items} for kind, items in kinds.items()]
+    return data
+
+
+def _query_without(request, *names) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+# --- Pages ------------------------------------------------------------------------------------
+
+
+@require_GET
+@role_required(is_city_official)
+def city_dashboard(request):
+    form, period = _period(request)
+    overview = selectors.city_overview(period.as_of)
+    trend = selectors.district_trend(None, until=period.as_of, year=period.year) if period.as_of else None
+    departments = selectors.department_table(period.year, period.as_of)
+    tables = {}
+    if period.as_of:
+        tables = {
+            "league": exports.league_table(overview),
+            "trend": exports.trend_table(trend),
+            "funnel": exports.funnel_table(overview.city),
+            "breakdown": exports.breakdown_table(overview.city),
+            "departments": exports.department_rows_table(departments),
+        }
+    target = overview.city.target_percent if overview.city else None
+    context = {
+        "form": form,
+        "period": period,
+        "overview": overview,
+        "headline": overview.city,
+        "departments": departments,
+        "tables": tables,
+        "chart_data": chart_data(
+            target=target,
+            league=tables.get("league"),
+            trend=tables.get("trend"),
+            funnel=tables.get("funnel"),
+            breakdown=tables.get("breakdown"),
+        ),
+        "recompute_url": _recompute_url(request.user),
+        "export_query": _export_query(period),
+    }
+    return render(request, "dashboards/city.html", context)
+
+
+@require_GET
+@role_required(is_official)
+def district_dashboard(request, code: str | None = None):
+    district = _district_for(request, code or request.GET.get("district"))
+    form, period = _period(request)
+    overview = selectors.city_overview(period.as_of)
+    row = overview.row_for(district.code)
+    trend = (
+        selectors.district_trend([district.code, selectors.CITY], until=period.as_of, year=period.year)
+        if period.as_of
+        else None
+    )
+    tables = {}
+    if period.as_of:
+        tables = {
+            "trend": exports.trend_table(trend),
+            "funnel": exports.funnel_table(row),
+            "breakdown": exports.breakdown_table(row),
+        }
+    waiting_count, waiting = selectors.filings_waiting(request.user, district)
+    city = is_city_official(request.user)
+    context = {
+        "form": form,
+        "period": period,
+        "district": district,
+        "districts": District.objects.order_by("sort_order", "code") if city else None,
+        "city": city,
+        "overview": overview,
+        "headline": row,
+        "district_count": len(overview.districts),
+        "tables": tables,
+        "chart_data": chart_data(
+            target=row.target_percent if row else None,
+            trend=tables.get("trend"),
+            funnel=tables.get("funnel"),
+            breakdown=tables.get("breakdown"),
+        ),
+        "waiting_count": waiting_count,
+        "waiting": waiting,
+        "candidates": selectors.closest_candidates(request.user, district),
+        "recompute_url": _recompute_url(request.user),
+        "export_query": _export_query(period, district=district.code),
+    }
+    return render(request, "dashboards/district.html", context)
+
+
+def _export_query(period: selectors.Selection, **extra) -> str:
+    from urllib.parse import urlencode
+
+    params = {}
+    if period.year is not None:
+        params["year"] = period.year
+    if period.as_of is not None:
+        params["date"] = period.as_of.isoformat()
+    params.update(extra)
+    return urlencode(params)
+
+
+# --- Exports ----------------------------------------------------------------------------------
+
+CITY_TABLES = {"league", "departments"}
+
+
+@require_GET
+@role_required(is_official)
+def export(request, table: str):
+    """One dashboard table as .xlsx. City officials: every table, the city or ``?district=<code>``;
+    district officials: their district's trend, funnel and breakdown only."""
+    if table not in exports.TABLES:
+        raise Http404
+    city = is_city_official(request.user)
+    code = request.GET.get("district") or None
+    if table in CITY_TABLES and not city:
+        raise Http404
+    district = _district_for(request, code) if (code or not city) else None
+    _form, period = _period(request)
+    overview = selectors.city_overview(period.as_of) if table in {"league", "funnel", "breakdown"} else None
+    if table == "league":
+        result = exports.league_table(overview)
+    elif table == "departments":
+        result = exports.department_rows_table(selectors.department_table(period.year, period.as_of))
+    elif table == "trend":
+        scopes = [district.code, selectors.CITY] if district else None
+        trend = (
+            selectors.district_trend(scopes, until=period.as_of, year=period.year)
+            if period.as_of
+            else selectors.Trend(dates=[], series=[])
+        )
+        result = exports.trend_table(trend)
+    else:
+        row = overview.row_for(district.code) if district else overview.city
+        result = exports.funnel_table(row) if table == "funnel" else exports.breakdown_table(row)
+    target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after streaming
+    exports.write_xlsx([result], target)
+    target.seek(0)
+    scope = district.code if district else "city"
+    stamp = (period.as_of or dt.date.today()).strftime("%Y%m%d")
+    return FileResponse(
+        target,
+        as_attachment=True,
+        filename=f"dashboard-{table}-{scope}-{stamp}.xlsx",
+        content_type=exports.XLSX_CONTENT_TYPE,
+    )

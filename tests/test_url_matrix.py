@@ -200,6 +200,12 @@ EXPECTED = {
     "certification:revocation_attachment": ("revocation", row(LOGIN, OK, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK)),
     "certification:revocations_public": (None, everyone(OK)),
     "notifications": (None, SIGNED_IN),
+    # Dashboards (dashboards/views.py): the city's for city officials; a district's for its officials (their own
+    # without a code; "district_code" is 涪城区) and for city officials; exports of "export_funnel" (the funnel table).
+    "dashboards:city": (None, CITY_ONLY),
+    "dashboards:district": (None, row(LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK)),
+    "dashboards:district_code": ("district_code", row(LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK)),
+    "dashboards:export": ("export_funnel", row(LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK)),
     # The enterprise's online filing (certification/filing_views.py): "filing" is the 涪城区 enterprise's draft,
     # "filing_step" its finance step, "filing_attachment" a PDF attached to it.
     "certification:filing_list": (None, ENTERPRISE_ONLY),
@@ -494,6 +500,10 @@ def kwargs_for(kind, request) -> dict:
         return {"pk": request.getfixturevalue(kind).pk}
     if kind in {"filing", "notice_batch", "registration"}:
         return {"pk": request.getfixturevalue(kind).pk}
+    if kind == "district_code":
+        return {"code": request.getfixturevalue("enterprise").managing_district.code}
+    if kind == "export_funnel":
+        return {"table": "funnel"}
     if kind == "revocation":
         return {"pk": request.getfixturevalue("revocation").pk}
     if kind == "revocation_filing":

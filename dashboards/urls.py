@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dashboards"
+
+urlpatterns = [
+    path("city/", views.city_dashboard, name="city"),
+    path("district/", views.district_dashboard, name="district"),
+    path("district/<str:code>/", views.district_dashboard, name="district_code"),
+    path("export/<slug:table>/", views.export, name="export"),
+]
