@@ -132,13 +132,16 @@ def test_without_a_policy_the_defaults_apply(district):
     assert row["newly_registered"] == 3 and row["target"] == Decimal("0.1000") and row["short_by"] == 1
 
 
+def rows():
+    return {s.scope_key: (s.pk, *(getattr(s, f) for f in FIELDS), s.breakdown) for s in TechShareSnapshot.objects.all()}
+
+
 def test_rerun_writes_the_same_rows(data):
     tech_share_compute(day=DAY)
-    first = {s.scope_key: (s.pk, *(getattr(s, f) for f in FIELDS), s.breakdown) for s in TechShareSnapshot.objects.all()}
+    first = rows()
     first_computed = TechShareSnapshot.objects.get(scope_key="city").computed_at
     tech_share_compute(day=DAY)
-    second = {s.scope_key: (s.pk, *(getattr(s, f) for f in FIELDS), s.breakdown) for s in TechShareSnapshot.objects.all()}
-    assert second == first and TechShareSnapshot.objects.count() == 4
+    assert rows() == first and TechShareSnapshot.objects.count() == 4
     assert TechShareSnapshot.objects.get(scope_key="city").computed_at >= first_computed
 
 

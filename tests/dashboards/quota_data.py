@@ -31,12 +31,14 @@ S = Application.State
 
 
 def policy() -> QuotaPolicy:
-    return QuotaPolicy.objects.create(
+    return QuotaPolicy.objects.update_or_create(
         year=YEAR,
-        baseline_date=dt.date(2025, 1, 1),
-        tech_share_target=Decimal("0.100"),
-        new_enterprise_target=Decimal("0.200"),
-    )
+        defaults={
+            "baseline_date": dt.date(2025, 1, 1),
+            "tech_share_target": Decimal("0.100"),
+            "new_enterprise_target": Decimal("0.200"),
+        },
+    )[0]
 
 
 def enterprises(district, count: int, *, established_on=dt.date(2025, 6, 1), **fields) -> list[Enterprise]:
@@ -80,9 +82,7 @@ def tech_share_data(district, other_district):
     registration(a[0], **valid)
     revoked_on = dt.datetime(2026, 10, 1, 10, tzinfo=dt.UTC)
     registration(a[1], state=S.REVOKED, revoked_at=revoked_on, **valid)
-    registration(
-        a[2], state=S.EXPIRED, year=2025, valid_from=dt.date(2025, 6, 1), valid_until=dt.date(2026, 5, 31)
-    )
+    registration(a[2], state=S.EXPIRED, year=2025, valid_from=dt.date(2025, 6, 1), valid_until=dt.date(2026, 5, 31))
     filing(a[3], S.SUBMITTED)
     filing(a[4], S.DRAFT)
     filing(a[5], S.WITHDRAWN)
@@ -108,7 +108,7 @@ def department_share_data(department, other_department):
     policy()
     DepartmentTarget.objects.create(department=department, year=YEAR, enterprises_to_assist=20)
     district = factories.DistrictFactory(code="510703", name="涪城区")
-    pool = enterprises(district, 25)
+    pool = enterprises(district, 25, established_on=dt.date(2020, 1, 1))  # before the tech-share baseline
     agreements = [
         factories.AssistanceAgreementFactory.build(department=department, enterprise=e, counts_as_new=i < 2)
         for i, e in enumerate(pool[:10])
