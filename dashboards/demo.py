@@ -559,6 +559,8 @@ class ActivityContext:
     department_weights: np.ndarray
     department_new_preference: np.ndarray
     demo_user_id: int | None  # the demo enterprise user: creator of the demo draft
+    reviewer_ids: dict[int, int]  # district id -> the demo official reviewing it (涪城区, 高新区)
+    city_user_id: int | None  # the demo city official: puts filings under notice
 
     def last_day(self, year: int) -> dt.date:
         """The last day of the year that can carry activity (today for the current year)."""
@@ -689,6 +691,14 @@ def _prepare_activity(ctx: SeedContext, *, enterprises: int, counts: dict[str, i
 
     registered_batch, notice_batch = _notice_batches(ctx, years, counts)
     districts = {district.pk: district for district in District.objects.all()}
+    # The demo logins act in the histories they would have written (the others are anonymous).
+    users = dict(
+        get_user_model()
+        .objects.filter(username__in=["enterprise", "fucheng", "gaoxin", "city"])
+        .values_list("username", "id")
+    )
+    names = {FLAGSHIP_DISTRICT_CODE: "fucheng", "ZGX": "gaoxin"}
+    reviewers = {pk: names[d.code] for pk, d in districts.items() if d.code in names}
     sequences = {
         (row.evaluation_year, row.district_code): row.last_serial
         for row in RegistrationSequence.objects.filter(evaluation_year__in=years)
@@ -706,9 +716,9 @@ def _prepare_activity(ctx: SeedContext, *, enterprises: int, counts: dict[str, i
         department_ids=np.array([d.pk for d in departments]),
         department_weights=weights,
         department_new_preference=np.array([DEPARTMENT_NEW_PREFERENCE.get(d.code, 1.0) for d in departments]),
-        demo_user_id=EnterpriseMembership.objects.filter(user__username="enterprise")
-        .values_list("user_id", flat=True)
-        .first(),
+        demo_user_id=users.get("enterprise"),
+        reviewer_ids={pk: users[name] for pk, name in reviewers.items() if name in users},
+        city_user_id=users.get("city"),
     )
 
 
@@ -1012,7 +1022,23 @@ def _build_filing_rows(act: ActivityContext, plans: list[dict], user_id: int | N
         plan["steps"] = steps
 
 
-def _events_for(plan: dict, application_id: int, registration_number: str | None) -> list[ApplicationEvent]:
+ENTERPRISE_STEPS = frozenset({S.DRAFT, S.SUBMITTED, S.WITHDRAWN})
+
+
+def _actor(act: ActivityContext, plan: dict, to_state: str) -> int | None:
+    """Who wrote the step: the enterprise's user, the district reviewer, the city; None for the scheduled jobs."""
+    if to_state in ENTERPRISE_STEPS:
+        return act.demo_user_id if plan["index"] == 0 else None
+    if to_state == S.UNDER_NOTICE:
+        return act.city_user_id
+    if to_state in (S.REGISTERED, S.EXPIRED):
+        return None
+    return act.reviewer_ids.get(plan["application"].enterprise.managing_district_id)
+
+
+def _events_for(
+    act: ActivityContext, plan: dict, application_id: int, registration_number: str | None
+) -> list[ApplicationEvent]:
     application: Application = plan["application"]
     dates = plan["dates"]
     field, text = RETURN_COMMENTS[plan["comment"] % len(RETURN_COMMENTS)]
@@ -1039,7 +1065,7 @@ def _events_for(plan: dict, application_id: int, registration_number: str | None
         events.append(
             ApplicationEvent(
                 application_id=application_id,
-                actor_id=None,
+                actor_id=_actor(act, plan, to_state),
                 from_state=from_state,
                 to_state=to_state,
                 comment=comment,
@@ -1107,7 +1133,7 @@ def _seed_filings_chunk(act: ActivityContext, plans: list[dict], ids: dict[str, 
     events = []
     for plan in plans:
         application_id = saved[(plan["application"].enterprise_id, plan["application"].evaluation_year)]
-        events += _events_for(plan, application_id, numbers.get(application_id))
+        events += _events_for(act, plan, application_id, numbers.get(application_id))
     _insert_rows(ApplicationEvent, events)
     _insert_rows(Registration, registrations)
     if touched:

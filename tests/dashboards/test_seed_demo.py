@@ -512,7 +512,19 @@ def test_the_demo_enterprise_user_has_a_draft_with_a_live_score(seeded):
     assert draft.state == Application.State.DRAFT
     assert draft.created_by == user
     assert not draft.missing_fields()
-    assert evaluate_application(draft, on=timezone.localdate()).total_score > 0
+    result = evaluate_application(draft, on=timezone.localdate())
+    assert result.total_score > 0
+    assert draft.events.get().actor == user
+
+
+def test_the_demo_enterprise_user_sees_the_draft_and_its_live_score(seeded, client):
+    user = get_user_model().objects.get(username="enterprise")
+    client.force_login(user)
+    draft = Application.objects.get(created_by=user)
+    response = client.get(reverse("certification:filing_step", args=[draft.pk, "basic"]))
+    assert response.status_code == 200
+    assert 'data-testid="score-missing"' not in response.content.decode()
+    assert client.get(reverse("certification:filing_detail", args=[draft.pk])).status_code == 200
 
 
 def test_a_second_run_adds_nothing_anywhere_and_a_larger_n_only_the_missing(seeded):
