@@ -16,7 +16,7 @@
       var league = data.league;
       return {
         tooltip: { trigger: "axis", valueFormatter: function (v) { return v + "%"; } },
-        grid: { left: 40, right: 20, top: 20, bottom: 70 },
+        grid: { left: 40, right: 45, top: 20, bottom: 70 },
         xAxis: { type: "category", data: league.names, axisLabel: { rotate: 40, interval: 0 } },
         yAxis: { type: "value", axisLabel: { formatter: "{value}%" } },
         series: [{
@@ -37,13 +37,16 @@
       return {
         tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : v + "%"; } },
         legend: { type: "scroll", bottom: 0 },
-        grid: { left: 40, right: 20, top: 20, bottom: 60 },
+        grid: { left: 40, right: 45, top: 20, bottom: 60 },
         xAxis: { type: "category", data: data.trend.dates },
         yAxis: { type: "value", axisLabel: { formatter: "{value}%" } },
         series: data.trend.series.map(function (series, i) {
           var line = { type: "line", name: series.name, data: series.data, connectNulls: true, showSymbol: series.data.length < 40 };
           if (i === 0 && data.target !== null) {
-            line.markLine = { symbol: "none", lineStyle: { type: "dashed" }, data: [{ yAxis: data.target }] };
+            line.markLine = {
+              symbol: "none", lineStyle: { type: "dashed", color: "#0d6efd" },
+              label: { formatter: data.target + "%" }, data: [{ yAxis: data.target }],
+            };
           }
           return line;
         }),
