@@ -26,13 +26,18 @@ def message(page: Page, text: str) -> None:
 
 
 def screenshots(page: Page, name: str) -> None:
-    """The page at desktop and phone size, into test-artifacts/screenshots/ (kept by CI)."""
+    """The page at desktop and phone size, into test-artifacts/screenshots/ (kept by CI).
+
+    On the phone the page must also fit the width (no horizontal scrolling of the whole page).
+    """
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     size = page.viewport_size
     page.set_viewport_size(DESKTOP)
     page.screenshot(path=str(SCREENSHOTS / f"{name}-desktop.png"), full_page=True)
     page.set_viewport_size(PHONE)
     page.screenshot(path=str(SCREENSHOTS / f"{name}-phone.png"), full_page=True)
+    overflow = horizontal_overflow(page)
+    assert overflow <= OVERFLOW_TOLERANCE, f"{name}: the page is {overflow}px wider than the phone"
     if size:
         page.set_viewport_size(size)
 

@@ -9,12 +9,14 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from assistance.models import AssistanceAgreement
 from certification import notice_services, services
 from certification.models import Application, Registration
+from enterprises.models import District
 from tests import factories
 
 from .helpers import OVERFLOW_TOLERANCE, PHONE, horizontal_overflow, login, message, screenshots
@@ -23,6 +25,12 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 CREDIT_CODE = factories.credit_code_for(424242)
 COMPANY = "绵阳星河软件科技有限公司"
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Mianyang's districts, zones, clusters and city departments (the dashboards list them all)."""
+    call_command("load_reference_data", verbosity=0)
 
 
 @pytest.fixture
@@ -276,7 +284,9 @@ def test_city_official_notices_and_registers_public_lookup_finds_the_number(
 # --- 4. Department assistance -------------------------------------------------------------------
 
 
-def test_department_logs_an_agreement_with_a_new_enterprise_and_the_share_follows(new_page, fucheng):
+def test_department_logs_an_agreement_with_a_new_enterprise_and_the_share_follows(
+    new_page, reference_data, fucheng, city_official
+):
     department = factories.DepartmentFactory(code="kjj", name="市科技局")
     factories.DepartmentMembershipFactory(department=department, user__username="kjj_user")
     year = this_year()
@@ -285,11 +295,12 @@ def test_department_logs_an_agreement_with_a_new_enterprise_and_the_share_follow
             department=department,
             year=year,
             counts_as_new=False,
+            signed_on=dt.date(year, 1, 1),
             enterprise__managing_district=fucheng,
             enterprise__established_on=dt.date(2012, 5, 1),
         )
     newcomer = factories.EnterpriseFactory(
-        name="绵阳新芽智能科技有限公司", managing_district=fucheng, established_on=dt.date(year, 2, 10)
+        name="绵阳新芽智能科技有限公司", managing_district=fucheng, established_on=dt.date(year, 1, 1)
     )
 
     page = new_page()
@@ -303,7 +314,7 @@ def test_department_logs_an_agreement_with_a_new_enterprise_and_the_share_follow
     expect(page.locator("#enterprise-suggestions")).to_contain_text("绵阳新芽智能科技有限公司")
     page.fill("#id_enterprise", newcomer.credit_code)
     expect(page.locator("#id_year")).to_have_value(str(year))
-    page.fill("#id_signed_on", dt.date(year, 3, 20).isoformat())
+    page.fill("#id_signed_on", timezone.localdate().isoformat())
     page.get_by_label("政策辅导").check()
     page.get_by_label("人才引育").check()
     page.fill("#id_goals", "年内完成科技型中小企业评价入库。")
@@ -320,6 +331,33 @@ def test_department_logs_an_agreement_with_a_new_enterprise_and_the_share_follow
     expect(page.locator("[data-progress=status]")).to_have_text("已达标")
     expect(page.locator("main")).to_contain_text("绵阳新芽智能科技有限公司")
     screenshots(page, "4-department-share")
+
+    # The city official recomputes the snapshots; the city dashboard draws its charts and fills its tables.
+    city = new_page()
+    login(city, "city_official")
+    city.goto("/dashboards/city/")
+    expect(city.get_by_test_id("empty-state")).to_be_visible()
+    city.get_by_test_id("recompute").click()
+    expect(city.locator("[data-status=done]")).to_be_visible()
+    city.get_by_role("link", name="查看全市看板").click()
+    for kind in ("league", "trend", "funnel"):  # ECharts draws SVG into each container
+        chart = city.locator(f".dashboard-chart[data-chart={kind}]")
+        expect(chart.locator("svg").first).to_be_visible()
+        box = chart.bounding_box()
+        assert box and box["width"] > 200 and box["height"] > 200, (kind, box)
+    expect(city.locator(".dashboard-chart[data-chart=league] svg path").first).to_be_attached()
+    league = city.get_by_test_id("table-league")
+    expect(league.get_by_test_id("league-row")).to_have_count(District.objects.count())
+    expect(league.get_by_test_id("league-row").filter(has_text="涪城区")).to_have_count(1)
+    funnel = city.get_by_test_id("table-funnel").locator("tbody tr").first
+    expect(funnel.locator("th")).to_have_text("新注册企业")
+    expect(funnel.locator("td").first).to_have_text("1")  # the newcomer, established this year
+    kjj = city.get_by_test_id("table-departments").get_by_test_id("department-row").filter(has_text="市科技局")
+    expect(kjj.locator("td").nth(0)).to_have_text("5")
+    expect(kjj.locator("td").nth(1)).to_have_text("1")
+    expect(kjj.locator("td").nth(2)).to_contain_text("20")
+    expect(kjj.locator("td").nth(3)).to_have_text("达标")
+    screenshots(city, "4-city-dashboard")
 
 
 # --- 5. The same pages on a phone -------------------------------------------------------------------
