@@ -1,4 +1,5 @@
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import permissions, viewsets
 
 from enterprises.api import NewestFirstCursorPagination
@@ -16,6 +17,19 @@ SCOPE_NOTE = (
 )
 
 
+# The refusals the views really answer (found by schemathesis: they were missing from the schema).
+DENIED = {
+    401: OpenApiResponse(OpenApiTypes.OBJECT, description="未登录"),
+    403: OpenApiResponse(OpenApiTypes.OBJECT, description="未登录或无帮扶查看范围（无角色用户）"),
+}
+LIST_ERRORS = {
+    400: OpenApiResponse(OpenApiTypes.OBJECT, description="筛选条件有误"),
+    **DENIED,
+    404: OpenApiResponse(OpenApiTypes.OBJECT, description="分页游标无效"),
+}
+DETAIL_ERRORS = {**DENIED, 404: OpenApiResponse(OpenApiTypes.OBJECT, description="不存在或不在您的范围内")}
+
+
 class HasAssistanceScope(permissions.BasePermission):
     def has_permission(self, request, view):
         user = request.user
@@ -23,8 +37,16 @@ class HasAssistanceScope(permissions.BasePermission):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List assistance agreements", description=SCOPE_NOTE),
-    retrieve=extend_schema(summary="One assistance agreement", description=SCOPE_NOTE),
+    list=extend_schema(
+        summary="List assistance agreements",
+        description=SCOPE_NOTE,
+        responses={200: AgreementSerializer(many=True), **LIST_ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="One assistance agreement",
+        description=SCOPE_NOTE,
+        responses={200: AgreementSerializer, **DETAIL_ERRORS},
+    ),
 )
 class AgreementViewSet(viewsets.ReadOnlyModelViewSet):
     """Assistance agreements (帮扶协议) in the caller's scope; archived agreements are left out."""
@@ -39,8 +61,16 @@ class AgreementViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List service records", description=SCOPE_NOTE),
-    retrieve=extend_schema(summary="One service record", description=SCOPE_NOTE),
+    list=extend_schema(
+        summary="List service records",
+        description=SCOPE_NOTE,
+        responses={200: ServiceRecordSerializer(many=True), **LIST_ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="One service record",
+        description=SCOPE_NOTE,
+        responses={200: ServiceRecordSerializer, **DETAIL_ERRORS},
+    ),
 )
 class ServiceRecordViewSet(viewsets.ReadOnlyModelViewSet):
     """Service records (visits, meetings, calls) under the agreements in the caller's scope."""

@@ -1,14 +1,24 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from certification.api_filters import ID_MAX, IntegerFilter
 from enterprises.models import District
 
 from .models import AssistanceAgreement, ServiceRecord
 
 
+# Whole, bounded numbers: a huge or fractional id answered 500 (OverflowError; found by schemathesis).
+def _id_filter(field_name, label):
+    return IntegerFilter(field_name=field_name, label=label, min_value=1, max_value=ID_MAX)
+
+
+def _year_filter(field_name="year"):
+    return IntegerFilter(field_name=field_name, label=_("年度"), min_value=1900, max_value=9999)
+
+
 class AgreementFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(label=_("年度"))
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("企业 ID"))
+    year = _year_filter()
+    enterprise = _id_filter("enterprise_id", _("企业 ID"))
     credit_code = django_filters.CharFilter(field_name="enterprise__credit_code", label=_("统一社会信用代码"))
     district = django_filters.ModelChoiceFilter(
         field_name="enterprise__managing_district", queryset=District.objects.all(), label=_("管理区县/功能区")
@@ -22,9 +32,9 @@ class AgreementFilter(django_filters.FilterSet):
 
 
 class ServiceRecordFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="agreement__year", label=_("年度"))
-    agreement = django_filters.NumberFilter(field_name="agreement_id", label=_("帮扶协议 ID"))
-    enterprise = django_filters.NumberFilter(field_name="agreement__enterprise_id", label=_("企业 ID"))
+    year = _year_filter("agreement__year")
+    agreement = _id_filter("agreement_id", _("帮扶协议 ID"))
+    enterprise = _id_filter("agreement__enterprise_id", _("企业 ID"))
     district = django_filters.ModelChoiceFilter(
         field_name="agreement__enterprise__managing_district", queryset=District.objects.all(),
         label=_("管理区县/功能区"),

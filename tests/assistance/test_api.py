@@ -97,3 +97,34 @@ def test_in_openapi_schema(client):
     assert "/api/v1/assistance/agreements/" in schema["paths"]
     params = {p["name"] for p in schema["paths"]["/api/v1/assistance/agreements/"]["get"]["parameters"]}
     assert {"year", "enterprise", "district", "counts_as_new", "status"} <= params
+
+
+# --- Regressions found by fuzzing with schemathesis (tests/api/test_schema_fuzz.py) ------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"agreement": "-2.3853493969020067e+106"},
+        {"agreement": str(2**70)},
+        {"enterprise": "1.5"},
+        {"year": "99999999999999999999999"},
+    ],
+)
+def test_out_of_range_numeric_filters_answer_400(persona_client, data, query):
+    client = persona_client("city_official")
+    for name in (AGREEMENTS, RECORDS):
+        if "agreement" in query and name == AGREEMENTS:
+            continue
+        response = client.get(reverse(name), query)
+        assert response.status_code == 400, (name, query, response.content)
+        assert set(response.json()) == set(query)
+
+
+def test_schema_documents_the_refusals(client):
+    schema = client.get(reverse("api-schema"), {"format": "json"}).json()
+    for path in ("/api/v1/assistance/agreements/", "/api/v1/assistance/service-records/"):
+        operation = schema["paths"][path]["get"]
+        assert {"200", "400", "401", "403", "404"} <= set(operation["responses"]), path
+        detail = schema["paths"][path + "{id}/"]["get"]
+        assert {"200", "401", "403", "404"} <= set(detail["responses"]), path
