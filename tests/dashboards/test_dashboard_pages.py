@@ -316,3 +316,13 @@ def test_selectors_read_snapshots_in_one_query_each(league, django_assert_num_qu
         assert selectors.department_table(2026, D2) == []
     assert selectors.latest_as_of(2030) is None
     assert selectors.city_overview(None).districts == []
+
+
+def test_navigation_links_the_dashboards(persona_client, city_official, district_official):
+    city_nav = persona_client("city_official").get(reverse("home")).context["portal_nav"]
+    assert {"label": "全市看板", "url": CITY_URL, "active": False} in [
+        {**item, "label": str(item["label"])} for item in city_nav
+    ]
+    district_nav = persona_client("district_official").get(reverse("home")).context["portal_nav"]
+    labels = [str(item["label"]) for item in district_nav]
+    assert "区县看板" in labels and "全市看板" not in labels
