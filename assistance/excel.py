@@ -14,6 +14,8 @@ import xlsxwriter
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from smeportal.excel import safe_cell
+
 from . import newness
 from .models import AssistanceAgreement, Measure
 
@@ -28,7 +30,6 @@ COL_STATUS = "状态"
 HEADERS = (COL_CODE, COL_NAME, COL_YEAR, COL_SIGNED, COL_MEASURES, COL_GOALS, COL_OFFICER, COL_STATUS)
 REQUIRED_HEADERS = (COL_CODE, COL_YEAR, COL_SIGNED, COL_MEASURES, COL_OFFICER)
 MEASURE_SEPARATORS = re.compile(r"[、,，;；/\s]+")
-FORMULA_START = ("=", "+", "-", "@")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -36,11 +37,7 @@ class AgreementFileError(Exception):
     """The file as a whole cannot be read (not an .xlsx, missing headers)."""
 
 
-def neutralise(value):
-    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+neutralise = safe_cell  # the portal's one rule (smeportal.excel)
 
 
 def _write_rows(sheet, rows: Iterable[Iterable], start: int = 0) -> int:

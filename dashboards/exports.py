@@ -16,10 +16,11 @@ from decimal import Decimal
 import xlsxwriter
 from django.utils.translation import gettext as _
 
+from smeportal.excel import safe_cell
+
 from .selectors import FUNNEL_STEPS, Overview, ScopeRow, Trend, breakdown_labels, breakdown_rows, percent
 
 TABLES = ("league", "departments", "trend", "funnel", "breakdown")
-FORMULA_START = ("=", "+", "-", "@")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -31,11 +32,7 @@ class Table:
     rows: list[list]
 
 
-def neutralise(value):
-    """Text starting with = + - @ is prefixed with an apostrophe so no spreadsheet runs it as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+neutralise = safe_cell  # the portal's one rule (smeportal.excel)
 
 
 def _yes_no(value: bool) -> str:

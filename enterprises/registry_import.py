@@ -21,6 +21,8 @@ import pandas as pd
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from smeportal.excel import safe_cell
+
 from .creditcode import normalize_credit_codes, valid_credit_codes
 
 COL_SERIAL = "序号"
@@ -408,7 +410,13 @@ def write_error_report(result: RegistryParseResult, target: str | os.PathLike | 
     headers = [ROW_NUMBER, *result.columns, REASON_CODES, REASON_MESSAGES]
     rejected = result.rejected.reindex(columns=headers)
     workbook = xlsxwriter.Workbook(
-        target, {"constant_memory": True, "default_date_format": "yyyy-mm-dd", "strings_to_numbers": False}
+        target,
+        {
+            "constant_memory": True,
+            "default_date_format": "yyyy-mm-dd",
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+        },
     )
     try:
         sheet = workbook.add_worksheet(_("未导入的行"))
@@ -416,10 +424,12 @@ def write_error_report(result: RegistryParseResult, target: str | os.PathLike | 
         sheet.set_column(0, 0, 8)
         sheet.set_column(1, len(headers) - 1, 18)
         sheet.freeze_panes(1, 0)
-        sheet.write_row(0, 0, headers, bold)
+        # The rows (and any extra headers) are what the uploader typed: text that a spreadsheet would
+        # run as a formula stays text.
+        sheet.write_row(0, 0, [safe_cell(h) for h in headers], bold)
         values = rejected.astype(object).where(rejected.notna(), None)
         for offset, row in enumerate(values.itertuples(index=False, name=None), start=1):
-            sheet.write_row(offset, 0, row)
+            sheet.write_row(offset, 0, [safe_cell(v) for v in row])
     finally:
         workbook.close()
     return len(rejected)
