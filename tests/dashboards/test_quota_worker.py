@@ -1,0 +1,144 @@
+"""The quota jobs under real conditions: a real Celery worker against Redis, and two runs at once on PostgreSQL."""
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from celery import Celery
+from django.db import connection
+
+from assistance.models import DepartmentShareSnapshot
+from assistance.quota import department_share_compute
+from certification.models import TechShareSnapshot
+from certification.quota import tech_share_compute
+from dashboards.alerts import quota_alerts_send
+from dashboards.models import QuotaAlert, QuotaRun
+from smeportal.models import Notification
+from tests.dashboards import quota_data
+from tests.dashboards.quota_data import DAY, YEAR
+
+ROOT = Path(__file__).resolve().parents[2]
+CELERY = str(Path(sys.executable).with_name("celery"))
+BROKER = "redis://127.0.0.1:6379/13"
+FIELDS = ("newly_registered", "candidates", "filed", "recommended", "registered", "share", "met", "short_by")
+
+
+def _test_database_url() -> str:
+    """The URL of the test database this process uses, for the worker subprocess."""
+    s = connection.settings_dict
+    auth = quote(s["USER"] or "")
+    if s["PASSWORD"]:
+        auth += ":" + quote(s["PASSWORD"])
+    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+def _wait_for(condition, worker, log, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and worker.poll() is None:
+        if condition():
+            return
+        time.sleep(0.5)
+    log.seek(0)
+    pytest.fail(f"the worker did not finish in {timeout}s; log:\n{log.read()}")
+
+
+@pytest.fixture
+def data(district, other_district, department, other_department):
+    quota_data.tech_share_data(district, other_district)
+    quota_data.department_share_data(department, other_department)
+
+
+@pytest.mark.needs_redis
+def test_real_worker_writes_the_snapshots(transactional_db, require_postgres, data, tmp_path):
+    client = Celery("quota-test", broker=BROKER, backend=None)
+    client.control.purge()
+    env = {
+        **os.environ,
+        "DATABASE_URL": _test_database_url(),
+        "CELERY_BROKER_URL": BROKER,
+        "CELERY_RESULT_BACKEND": BROKER,
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+    }
+    log = open(tmp_path / "worker.log", "w+")  # noqa: SIM115 - closed below
+    worker = subprocess.Popen(
+        [CELERY, "-A", "smeportal", "worker", "--pool=solo", "--loglevel=INFO", "--hostname=quotatest@%h"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=log,
+    )
+    try:
+        client.signature("certification.compute_tech_share", args=[DAY.isoformat(), YEAR]).apply_async()
+        _wait_for(lambda: TechShareSnapshot.objects.filter(as_of=DAY).count() == 4, worker, log)
+        fucheng = TechShareSnapshot.objects.get(scope_key="510703", as_of=DAY)
+        assert (fucheng.newly_registered, fucheng.registered, fucheng.short_by, fucheng.met) == (20, 1, 1, False)
+        city = TechShareSnapshot.objects.get(scope_key="city", as_of=DAY)
+        assert (city.newly_registered, city.registered, str(city.share)) == (30, 2, "0.0667")
+
+        run = QuotaRun.objects.create(as_of=DAY, year=YEAR)
+        client.signature("dashboards.recompute_quotas", args=[run.pk]).apply_async()
+        _wait_for(lambda: QuotaRun.objects.get(pk=run.pk).status == QuotaRun.Status.DONE, worker, log)
+        run.refresh_from_db()
+        assert run.progress == 100 and run.finished_at is not None
+        assert DepartmentShareSnapshot.objects.filter(as_of=DAY, year=YEAR, short_by=1).count() == 1
+        assert QuotaAlert.objects.count() == 3
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        log.close()
+
+
+def _run_together(functions):
+    barrier = threading.Barrier(len(functions))
+    results = [None] * len(functions)
+
+    def run(index, function):
+        try:
+            barrier.wait(timeout=10)
+            results[index] = function()
+        except Exception as exc:
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, f)) for i, f in enumerate(functions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def _rows():
+    return {s.scope_key: tuple(getattr(s, f) for f in FIELDS) for s in TechShareSnapshot.objects.all()}
+
+
+def test_two_runs_at_once_give_the_same_rows(transactional_db, require_postgres, data):
+    tech_share_compute(day=DAY)
+    expected = _rows()
+    TechShareSnapshot.objects.all().delete()
+
+    results = _run_together([lambda: tech_share_compute(day=DAY)] * 2)
+    assert results == [4, 4]
+    assert _rows() == expected and TechShareSnapshot.objects.count() == 4
+
+    results = _run_together([lambda: department_share_compute(year=YEAR, day=DAY)] * 2)
+    assert results == [2, 2]
+    assert DepartmentShareSnapshot.objects.count() == 2
+
+
+def test_two_alert_runs_at_once_notify_once(
+    transactional_db, require_postgres, data, district_official, city_official, other_department_user
+):
+    tech_share_compute(day=DAY)
+    department_share_compute(year=YEAR, day=DAY)
+    results = _run_together([lambda: quota_alerts_send(day=DAY, year=YEAR)] * 3)
+    assert sum(results) == 3, results  # each alert inserted by exactly one of the runs
+    for user in (district_official, city_official, other_department_user):
+        assert Notification.objects.filter(user=user).count() == 1
+    assert QuotaAlert.objects.count() == 3
