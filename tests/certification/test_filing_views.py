@@ -304,6 +304,15 @@ def test_detail_shows_the_timeline_with_actor_states_and_comments(client, enterp
     assert enterprise_user.username in timeline
 
 
+def test_detail_shows_events_written_by_scheduled_jobs_as_system(client, enterprise_user, draft):
+    # The nightly registration and expiry jobs write events without an actor.
+    ApplicationEvent.objects.create(application=draft, actor=None, from_state=S.DRAFT, to_state=S.DRAFT)
+    client.force_login(enterprise_user)
+    page = client.get(reverse("certification:filing_detail", kwargs={"pk": draft.pk}))
+    assert page.status_code == 200
+    assert "系统" in page.text.split('data-testid="timeline"')[1]
+
+
 # --- Downloads and refusals ---------------------------------------------------------------------------
 
 
