@@ -54,7 +54,7 @@ def department(dept, as_of, *, year=2026, agreements=10, new=2, task=20, assiste
         new_agreements=new,
         share=share,
         target=Decimal("0.2000"),
-        met=new >= needed,
+        met=agreements > 0 and new >= needed,  # as the job: no agreements is not "met"
         short_by=max(0, needed - new),
         task=task,
         assisted_enterprises=assisted,

@@ -133,6 +133,14 @@ def test_city_dashboard_department_table(persona_client, city_official, league, 
     assert html.count('<tr class="table-danger" data-testid="department-row"') == 1
 
 
+def test_department_without_agreements_is_not_shown_as_short(persona_client, city_official, league, department):
+    snap.department(department, D2, agreements=0, new=0, task=20, assisted=0)
+    html = persona_client("city_official").get(CITY_URL).content.decode()
+    row = html.split('data-testid="department-row"')[1]
+    assert "尚无协议" in row and "差 0 家" not in row
+    assert '<tr class="table-secondary" data-testid="department-row"' in html
+
+
 def test_chart_data_matches_the_tables(persona_client, city_official, league):
     response = persona_client("city_official").get(CITY_URL)
     data = chart_json(response.content.decode())
