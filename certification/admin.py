@@ -12,6 +12,7 @@ from .models import (
     RDProject,
     Registration,
     RegistrationSequence,
+    Revocation,
     TechShareSnapshot,
 )
 
@@ -198,3 +199,13 @@ class TechShareSnapshotAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Revocation)
+class RevocationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Revocations move only through the procedure's services (notice, defence, finding)."""
+
+    list_display = ["registration", "grounds", "state", "noticed_at", "defence_deadline", "decided_at"]
+    list_filter = ["state", "grounds"]
+    search_fields = ["registration__number", "registration__enterprise__name", "registration__enterprise__credit_code"]
+    list_select_related = ["registration__enterprise"]

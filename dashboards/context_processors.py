@@ -32,6 +32,7 @@ CITY_OFFICIAL = [
     (_("部门帮扶"), "assistance:overview"),
     (_("申报审核"), "certification:review_list"),
     (_("公示批次"), "certification:batch_list"),
+    (_("撤销程序"), "certification:revocation_list"),
     (_("培育库"), "certification:pool"),
 ]
 DEPARTMENT = [
@@ -76,13 +77,20 @@ def navigation(request):
     if user is None:
         return {}
     role = role_of(user)
-    items = PUBLIC + ROLE_NAV.get(role, [])
+
+    def entries(pairs):
+        return [
+            {"label": label, "url": reverse(name), "active": request.path == reverse(name)} for label, name in pairs
+        ]
+
+    public, own = entries(PUBLIC), entries(ROLE_NAV.get(role, []))
     return {
         # One query, signed-in users only (the navbar badge next to the user name).
         "portal_unread_count": unread_count(user) if user.is_authenticated else 0,
         "portal_role": role,
         "portal_role_label": ROLE_LABELS[role],
-        "portal_nav": [
-            {"label": label, "url": reverse(name), "active": request.path == reverse(name)} for label, name in items
-        ],
+        "portal_nav": public + own,
+        # The navbar shows a role's own pages first and folds the public services into one menu.
+        "portal_role_nav": own,
+        "portal_public_nav": public[1:],
     }
