@@ -74,6 +74,13 @@ INSTITUTION_LEVEL_CHOICES = [
 ]
 
 
+def money_field(label) -> models.DecimalField:
+    """An optional amount in 万元 with two decimals, never negative (drafts may leave it empty)."""
+    return models.DecimalField(
+        label, max_digits=MONEY_DIGITS, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
+    )
+
+
 class Application(TrackedModel):
     """One enterprise's filing for one evaluation year. Figures may be empty while it is a draft."""
 
@@ -103,28 +110,10 @@ class Application(TrackedModel):
     tech_staff = models.DecimalField(
         _("科技人员数（人）"), max_digits=STAFF_DIGITS, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
     )
-    sales_revenue = models.DecimalField(
-        _("销售收入（万元）"), max_digits=MONEY_DIGITS, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
-    )
-    total_costs = models.DecimalField(
-        _("成本费用支出总额（万元）"),
-        max_digits=MONEY_DIGITS,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=NOT_NEGATIVE,
-    )
-    rd_expense = models.DecimalField(
-        _("研发费用总额（万元）"),
-        max_digits=MONEY_DIGITS,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=NOT_NEGATIVE,
-    )
-    total_assets = models.DecimalField(
-        _("资产总额（万元）"), max_digits=MONEY_DIGITS, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
-    )
+    sales_revenue = money_field(_("销售收入（万元）"))
+    total_costs = money_field(_("成本费用支出总额（万元）"))
+    rd_expense = money_field(_("研发费用总额（万元）"))
+    total_assets = money_field(_("资产总额（万元）"))
     class1_ip = models.PositiveIntegerField(_("I类知识产权（项）"), default=0)
     class2_ip = models.PositiveIntegerField(_("II类知识产权（项）"), default=0)
     resident_enterprise = models.BooleanField(_("在中国境内（不含港澳台）注册的居民企业"), default=True)
@@ -136,55 +125,14 @@ class Application(TrackedModel):
     direct_paths = models.JSONField(_("直接确认条件"), default=list, blank=True)
 
     # Finance components (万元); when given, the service computes sales_revenue and total_costs from them.
-    main_business_revenue = models.DecimalField(
-        _("主营业务收入（万元）"),
-        max_digits=MONEY_DIGITS,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=NOT_NEGATIVE,
-    )
-    other_business_revenue = models.DecimalField(
-        _("其他业务收入（万元）"),
-        max_digits=MONEY_DIGITS,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=NOT_NEGATIVE,
-    )
-    main_business_cost = models.DecimalField(
-        _("主营业务成本（万元）"),
-        max_digits=MONEY_DIGITS,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=NOT_NEGATIVE,
-    )
-    other_business_cost = models.DecimalField(
-        _("其他业务成本（万元）"),
-        max_digits=MONEY_DIGITS,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=NOT_NEGATIVE,
-    )
-    taxes_and_surcharges = models.DecimalField(
-        _("税金及附加（万元）"),
-        max_digits=MONEY_DIGITS,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=NOT_NEGATIVE,
-    )
-    selling_expenses = models.DecimalField(
-        _("销售费用（万元）"), max_digits=MONEY_DIGITS, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
-    )
-    administrative_expenses = models.DecimalField(
-        _("管理费用（万元）"), max_digits=MONEY_DIGITS, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
-    )
-    financial_expenses = models.DecimalField(
-        _("财务费用（万元）"), max_digits=MONEY_DIGITS, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
-    )
+    main_business_revenue = money_field(_("主营业务收入（万元）"))
+    other_business_revenue = money_field(_("其他业务收入（万元）"))
+    main_business_cost = money_field(_("主营业务成本（万元）"))
+    other_business_cost = money_field(_("其他业务成本（万元）"))
+    taxes_and_surcharges = money_field(_("税金及附加（万元）"))
+    selling_expenses = money_field(_("销售费用（万元）"))
+    administrative_expenses = money_field(_("管理费用（万元）"))
+    financial_expenses = money_field(_("财务费用（万元）"))
     # Four quarters of {total_start, total_end, tech_start, tech_end}; when complete, the service computes
     # total_staff and tech_staff as annual quarterly averages (RULES.md §2). Empty: averages entered directly.
     staff_quarters = models.JSONField(_("分季度职工人数"), default=list, blank=True, encoder=DjangoJSONEncoder)
@@ -460,17 +408,8 @@ class RDProject(models.Model):
     name = models.CharField(_("项目名称"), max_length=200)
     started_on = models.DateField(_("开始日期"), null=True, blank=True)
     ended_on = models.DateField(_("结束日期"), null=True, blank=True)
-    budget = models.DecimalField(
-        _("项目预算（万元）"), max_digits=MONEY_DIGITS, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
-    )
-    expense_last_year = models.DecimalField(
-        _("上年度研发支出（万元）"),
-        max_digits=MONEY_DIGITS,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=NOT_NEGATIVE,
-    )
+    budget = money_field(_("项目预算（万元）"))
+    expense_last_year = money_field(_("上年度研发支出（万元）"))
 
     class Meta:
         ordering = ["id"]
