@@ -1,0 +1,160 @@
+"""Both quota jobs against one hand-written SQL statement computing the same numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.conf import settings
+from django.db import connection
+
+from assistance.models import DepartmentShareSnapshot, QuotaPolicy
+from assistance.quota import department_share_compute
+from certification.models import TechShareSnapshot
+from certification.quota import FILED_STATES, RECOMMENDED_STATES, baseline_of, tech_share_compute
+
+from .timing import Row, clock, median, sec
+
+# One statement: the tech-share counts per managing district, the new tech SMEs' breakdowns per
+# district, and every department's agreements, new agreements, assisted enterprises and task.
+QUOTA_SQL = """
+WITH base AS (
+    SELECT
+        e.managing_district_id AS district,
+        e.in_cultivation_pool AS pool,
+        COALESCE(e.origin, '') AS origin,
+        COALESCE(e.founder_category, '') AS founder_category,
+        COALESCE(c.name, '') AS cluster,
+        EXISTS (
+            SELECT 1 FROM certification_application a
+            WHERE a.enterprise_id = e.id AND a.evaluation_year = %(policy_year)s
+              AND a.state = ANY(%(filed_states)s) AND a.submitted_on <= %(day)s
+        ) AS filed,
+        EXISTS (
+            SELECT 1 FROM certification_application a
+            WHERE a.enterprise_id = e.id AND a.evaluation_year = %(policy_year)s
+              AND a.state = ANY(%(recommended_states)s)
+        ) AS recommended,
+        EXISTS (
+            SELECT 1 FROM certification_registration r
+            WHERE r.enterprise_id = e.id AND r.valid_from <= %(day)s AND r.valid_until >= %(day)s
+              AND (r.revoked_at IS NULL OR (r.revoked_at AT TIME ZONE %(tz)s)::date > %(day)s)
+        ) AS registered
+    FROM enterprises_enterprise e
+    LEFT JOIN enterprises_industrycluster c ON c.id = e.cluster_id
+    WHERE e.established_on >= %(baseline)s AND e.established_on <= %(day)s
+      AND e.managing_district_id IS NOT NULL
+),
+this_year AS (
+    SELECT g.department_id, g.enterprise_id, g.counts_as_new
+    FROM assistance_assistanceagreement g
+    WHERE g.year = %(year)s AND NOT g.archived
+)
+SELECT 'tech' AS kind, district AS scope, '' AS label,
+       count(*), count(*) FILTER (WHERE pool), count(*) FILTER (WHERE filed),
+       count(*) FILTER (WHERE recommended), count(*) FILTER (WHERE registered)
+FROM base GROUP BY district
+UNION ALL
+SELECT 'origin', district, origin, count(*), 0, 0, 0, 0 FROM base WHERE registered GROUP BY district, origin
+UNION ALL
+SELECT 'founder_category', district, founder_category, count(*), 0, 0, 0, 0
+FROM base WHERE registered GROUP BY district, founder_category
+UNION ALL
+SELECT 'cluster', district, cluster, count(*), 0, 0, 0, 0 FROM base WHERE registered GROUP BY district, cluster
+UNION ALL
+SELECT 'department', d.id, '',
+       (SELECT count(*) FROM this_year y WHERE y.department_id = d.id),
+       (SELECT count(*) FROM this_year y WHERE y.department_id = d.id AND y.counts_as_new),
+       (SELECT count(DISTINCT y.enterprise_id) FROM this_year y WHERE y.department_id = d.id),
+       COALESCE((SELECT t.enterprises_to_assist FROM assistance_departmenttarget t
+                 WHERE t.department_id = d.id AND t.year = %(year)s LIMIT 1), 0),
+       0
+FROM assistance_department d
+"""
+
+TECH_FIELDS = ("newly_registered", "candidates", "filed", "recommended", "registered")
+
+
+def sql_numbers(day: dt.date) -> dict:
+    """The jobs' numbers from the single statement: {"tech": {district_id: counts, …}, "departments": {…}}."""
+    policy = QuotaPolicy.for_year(day.year)
+    params = {
+        "policy_year": policy.year,
+        "year": day.year,
+        "day": day,
+        "baseline": baseline_of(policy),
+        "filed_states": list(FILED_STATES),
+        "recommended_states": [str(state) for state in RECOMMENDED_STATES],
+        "tz": settings.TIME_ZONE,
+    }
+    tech: dict[int, dict] = {}
+    breakdown: dict[int, dict[str, dict[str, int]]] = defaultdict(
+        lambda: {"origin": {}, "founder_category": {}, "cluster": {}}
+    )
+    departments: dict[int, dict] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(QUOTA_SQL, params)
+        for kind, scope, label, n1, n2, n3, n4, n5 in cursor.fetchall():
+            if kind == "tech":
+                tech[scope] = dict(zip(TECH_FIELDS, (n1, n2, n3, n4, n5), strict=True))
+            elif kind == "department":
+                departments[scope] = {"agreements": n1, "new_agreements": n2, "assisted_enterprises": n3, "task": n4}
+            else:
+                breakdown[scope][kind][label] = n1
+    for scope, counts in tech.items():
+        counts["breakdown"] = {name: dict(sorted(values.items())) for name, values in breakdown[scope].items()}
+    return {"tech": tech, "departments": departments}
+
+
+def job_numbers(day: dt.date) -> dict:
+    """The same numbers as the jobs stored them (districts with no new enterprise left out, as in the SQL)."""
+    tech = {}
+    for snap in TechShareSnapshot.objects.filter(as_of=day, district__isnull=False):
+        if snap.newly_registered:
+            tech[snap.district_id] = {field: getattr(snap, field) for field in TECH_FIELDS}
+            tech[snap.district_id]["breakdown"] = snap.breakdown
+    departments = {
+        snap.department_id: {
+            "agreements": snap.agreements,
+            "new_agreements": snap.new_agreements,
+            "assisted_enterprises": snap.assisted_enterprises,
+            "task": snap.task,
+        }
+        for snap in DepartmentShareSnapshot.objects.filter(year=day.year, as_of=day)
+    }
+    return {"tech": tech, "departments": departments}
+
+
+def run_jobs(day: dt.date) -> None:
+    tech_share_compute(day=day)
+    department_share_compute(year=day.year, day=day)
+
+
+def measure(day: dt.date, repeat: int) -> tuple[list[Row], str]:
+    """Warm both once, then alternate job and SQL ``repeat`` times; compare medians and the numbers."""
+    run_jobs(day)
+    sql_numbers(day)
+    jobs, sqls = [], []
+    for _ in range(repeat):
+        jobs.append(clock(lambda: run_jobs(day))[0])
+        sqls.append(clock(lambda: sql_numbers(day))[0])
+    by_sql, by_job = sql_numbers(day), job_numbers(day)
+    agree = by_sql == by_job
+    note = f"numbers agree: {agree} ({len(by_job['tech'])} districts, {len(by_job['departments'])} departments"
+    if agree:
+        registered = sum(row["registered"] for row in by_job["tech"].values())
+        newly = sum(row["newly_registered"] for row in by_job["tech"].values())
+        note += f"; city: {registered} registered of {newly} newly registered)"
+    else:
+        note += ")\n  job: " + repr(by_job)[:2000] + "\n  sql: " + repr(by_sql)[:2000]
+    ratio = median(jobs) / median(sqls)
+    row = Row(
+        what=f"quota jobs (tech share + department share), median of {repeat}",
+        value=sec(median(jobs)),
+        baseline="one hand-written SQL statement",
+        baseline_value=sec(median(sqls)),
+        ratio=ratio,
+        target="<= 1.5x",
+        met=ratio <= 1.5 and agree,
+    )
+    return [row], note
