@@ -1,12 +1,6 @@
 """The quota jobs under real conditions: a real Celery worker against Redis, and two runs at once on PostgreSQL."""
 
-import os
-import subprocess
-import sys
 import threading
-import time
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from celery import Celery
@@ -21,30 +15,10 @@ from dashboards.models import QuotaAlert, QuotaRun
 from smeportal.models import Notification
 from tests.dashboards import quota_data
 from tests.dashboards.quota_data import DAY, YEAR
+from tests.dashboards.worker import Worker
 
-ROOT = Path(__file__).resolve().parents[2]
-CELERY = str(Path(sys.executable).with_name("celery"))
 BROKER = "redis://127.0.0.1:6379/13"
 FIELDS = ("newly_registered", "candidates", "filed", "recommended", "registered", "share", "met", "short_by")
-
-
-def _test_database_url() -> str:
-    """The URL of the test database this process uses, for the worker subprocess."""
-    s = connection.settings_dict
-    auth = quote(s["USER"] or "")
-    if s["PASSWORD"]:
-        auth += ":" + quote(s["PASSWORD"])
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
-def _wait_for(condition, worker, log, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and worker.poll() is None:
-        if condition():
-            return
-        time.sleep(0.5)
-    log.seek(0)
-    pytest.fail(f"the worker did not finish in {timeout}s; log:\n{log.read()}")
 
 
 @pytest.fixture
@@ -57,24 +31,10 @@ def data(district, other_district, department, other_department):
 def test_real_worker_writes_the_snapshots(transactional_db, require_postgres, data, tmp_path):
     client = Celery("quota-test", broker=BROKER, backend=None)
     client.control.purge()
-    env = {
-        **os.environ,
-        "DATABASE_URL": _test_database_url(),
-        "CELERY_BROKER_URL": BROKER,
-        "CELERY_RESULT_BACKEND": BROKER,
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-    }
-    log = open(tmp_path / "worker.log", "w+")  # noqa: SIM115 - closed below
-    worker = subprocess.Popen(
-        [CELERY, "-A", "smeportal", "worker", "--pool=solo", "--loglevel=INFO", "--hostname=quotatest@%h"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=log,
-    )
+    worker = Worker(broker=BROKER, log_path=tmp_path / "worker.log")
     try:
         client.signature("certification.compute_tech_share", args=[DAY.isoformat(), YEAR]).apply_async()
-        _wait_for(lambda: TechShareSnapshot.objects.filter(as_of=DAY).count() == 4, worker, log)
+        worker.wait_for(lambda: TechShareSnapshot.objects.filter(as_of=DAY).count() == 4)
         fucheng = TechShareSnapshot.objects.get(scope_key="510703", as_of=DAY)
         assert (fucheng.newly_registered, fucheng.registered, fucheng.short_by, fucheng.met) == (20, 1, 1, False)
         city = TechShareSnapshot.objects.get(scope_key="city", as_of=DAY)
@@ -82,15 +42,13 @@ def test_real_worker_writes_the_snapshots(transactional_db, require_postgres, da
 
         run = QuotaRun.objects.create(as_of=DAY, year=YEAR)
         client.signature("dashboards.recompute_quotas", args=[run.pk]).apply_async()
-        _wait_for(lambda: QuotaRun.objects.get(pk=run.pk).status == QuotaRun.Status.DONE, worker, log)
+        worker.wait_for(lambda: QuotaRun.objects.get(pk=run.pk).status == QuotaRun.Status.DONE)
         run.refresh_from_db()
         assert run.progress == 100 and run.finished_at is not None
         assert DepartmentShareSnapshot.objects.filter(as_of=DAY, year=YEAR, short_by=1).count() == 1
         assert QuotaAlert.objects.count() == 3
     finally:
-        worker.terminate()
-        worker.wait(timeout=30)
-        log.close()
+        worker.stop()
 
 
 def _run_together(functions):
