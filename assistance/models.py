@@ -1,4 +1,3 @@
-import os
 import uuid
 from decimal import Decimal
 
@@ -10,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from smeportal.models import TrackedModel
-from smeportal.uploads import UploadValidator
+from smeportal.uploads import UploadValidator, random_stored_name
 
 
 class Department(models.Model):
@@ -140,9 +139,7 @@ def validate_measures(value):
 
 
 def _agreement_document_path(instance, filename: str) -> str:
-    suffix = os.path.splitext(filename)[1].lower()
-    suffix = suffix if suffix in {".pdf", ".jpg", ".jpeg", ".png"} else ""
-    return f"assistance/agreements/{uuid.uuid4().hex}{suffix}"
+    return f"assistance/agreements/{random_stored_name(filename, fallback_suffix='')}"
 
 
 class AssistanceAgreement(TrackedModel):

@@ -7,7 +7,6 @@ data and the constraints the database can enforce on its own.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -21,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import District, Enterprise
 from smeportal.models import TrackedModel
+from smeportal.uploads import random_stored_name
 
 from . import rules
 
@@ -437,9 +437,7 @@ class RDProject(models.Model):
 
 
 def _attachment_path(instance, filename: str) -> str:
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    suffix = suffix if suffix in {"pdf", "jpg", "jpeg", "png"} else "bin"
-    return f"applications/{instance.application_id}/{uuid.uuid4().hex}.{suffix}"
+    return f"applications/{instance.application_id}/{random_stored_name(filename)}"
 
 
 class ApplicationAttachment(models.Model):
@@ -522,9 +520,7 @@ class CalendarOverride(TrackedModel):
 
 
 def _evidence_path(instance, filename: str) -> str:
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    suffix = suffix if suffix in {"pdf", "jpg", "jpeg", "png"} else "bin"
-    return f"objections/{uuid.uuid4().hex}.{suffix}"
+    return f"objections/{random_stored_name(filename)}"
 
 
 class Objection(TrackedModel):
@@ -627,9 +623,7 @@ class RegistrationSequence(models.Model):
 
 
 def _defence_path(instance, filename: str) -> str:
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    suffix = suffix if suffix in {"pdf", "jpg", "jpeg", "png"} else "bin"
-    return f"revocations/{uuid.uuid4().hex}.{suffix}"
+    return f"revocations/{random_stored_name(filename)}"
 
 
 class Revocation(TrackedModel):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,6 +15,14 @@ from django.utils.translation import gettext_lazy as _
 SNIFF_BYTES = 8192
 KIND_LABELS = {"pdf": "PDF", "jpg": "JPG", "png": "PNG", "xlsx": "Excel (.xlsx)"}
 DOCUMENT_KINDS = frozenset({"pdf", "jpg", "png"})
+DOCUMENT_SUFFIXES = frozenset({"pdf", "jpg", "jpeg", "png"})
+
+
+def random_stored_name(filename: str, *, fallback_suffix: str = "bin") -> str:
+    """A random name to store an upload under, keeping only a known document extension of the given name."""
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    suffix = suffix if suffix in DOCUMENT_SUFFIXES else fallback_suffix
+    return f"{uuid.uuid4().hex}.{suffix}" if suffix else uuid.uuid4().hex
 
 
 def detected_kind(upload) -> str | None:

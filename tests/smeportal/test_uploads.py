@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from smeportal.uploads import DOCUMENT_KINDS, UploadValidator, check_upload, detected_kind
+from smeportal.uploads import DOCUMENT_KINDS, UploadValidator, check_upload, detected_kind, random_stored_name
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -51,3 +51,14 @@ def test_validator_accepts_the_kinds_it_names():
     with pytest.raises(ValidationError):
         validator(SimpleUploadedFile("sheet.xlsx", PDF))
     assert UploadValidator() == UploadValidator(kinds=DOCUMENT_KINDS)
+
+
+@pytest.mark.parametrize(
+    ("filename", "fallback", "suffix"),
+    [("合同.PDF", "bin", ".pdf"), ("photo.jpeg", "bin", ".jpeg"), ("evil.html", "bin", ".bin"), ("noext", "", "")],
+)
+def test_stored_names_are_random_and_keep_only_document_extensions(filename, fallback, suffix):
+    first, second = random_stored_name(filename, fallback_suffix=fallback), random_stored_name(filename)
+    assert first != second
+    assert first.endswith(suffix) if suffix else "." not in first
+    assert len(first) == 32 + len(suffix)
