@@ -1,38 +1,14 @@
 """Row locking under real concurrency (PostgreSQL): two officials act on the same filing at once."""
 
 import datetime as dt
-import threading
-
-from django.db import connection
 
 from certification import notice_services, services
 from certification.models import Application, ApplicationEvent, Registration
 from certification.services import TransitionError
 from tests import factories
+from tests.concurrency import run_together
 
 S = Application.State
-
-
-def _run_together(functions):
-    """Start the callables at the same moment in threads; return each one's result or exception."""
-    barrier = threading.Barrier(len(functions))
-    results = [None] * len(functions)
-
-    def run(index, function):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = function()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, f)) for i, f in enumerate(functions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def test_two_officials_recommend_at_once_exactly_one_wins(
@@ -41,11 +17,12 @@ def test_two_officials_recommend_at_once_exactly_one_wins(
     app = factories.ApplicationFactory(
         enterprise=enterprise, state=S.SUBMITTED, submitted_on=dt.date(2026, 4, 20), first_time_applicant=False
     )
-    results = _run_together(
+    results = run_together(
         [
             lambda: services.application_recommend(application_id=app.pk, actor=district_official),
             lambda: services.application_recommend(application_id=app.pk, actor=city_official),
-        ]
+        ],
+        timeout=30,
     )
     winners = [r for r in results if isinstance(r, Application)]
     losers = [r for r in results if isinstance(r, TransitionError)]
@@ -72,7 +49,7 @@ def test_two_registration_runs_at_once_number_each_filing_once(
         actor=city_official, title="公示", start_date=start, application_ids=[a.pk for a in apps]
     )
     after = dt.date(2026, 10, 16)
-    results = _run_together([lambda: notice_services.notice_batch_register_due(today=after)] * 2)
+    results = run_together([lambda: notice_services.notice_batch_register_due(today=after)] * 2, timeout=30)
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sorted(len(r) for r in results) == [0, 3]
     assert sorted(Registration.objects.values_list("number", flat=True)) == [

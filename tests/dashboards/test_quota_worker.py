@@ -1,10 +1,7 @@
 """The quota jobs under real conditions: a real Celery worker against Redis, and two runs at once on PostgreSQL."""
 
-import threading
-
 import pytest
 from celery import Celery
-from django.db import connection
 
 from assistance.models import DepartmentShareSnapshot
 from assistance.quota import department_share_compute
@@ -13,6 +10,7 @@ from certification.quota import tech_share_compute
 from dashboards.alerts import quota_alerts_send
 from dashboards.models import QuotaAlert, QuotaRun
 from smeportal.models import Notification
+from tests.concurrency import run_together
 from tests.dashboards import quota_data
 from tests.dashboards.quota_data import DAY, YEAR
 from tests.dashboards.worker import Worker
@@ -51,27 +49,6 @@ def test_real_worker_writes_the_snapshots(transactional_db, require_postgres, da
         worker.stop()
 
 
-def _run_together(functions):
-    barrier = threading.Barrier(len(functions))
-    results = [None] * len(functions)
-
-    def run(index, function):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = function()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, f)) for i, f in enumerate(functions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 def _rows():
     return {s.scope_key: tuple(getattr(s, f) for f in FIELDS) for s in TechShareSnapshot.objects.all()}
 
@@ -81,11 +58,11 @@ def test_two_runs_at_once_give_the_same_rows(transactional_db, require_postgres,
     expected = _rows()
     TechShareSnapshot.objects.all().delete()
 
-    results = _run_together([lambda: tech_share_compute(day=DAY)] * 2)
+    results = run_together([lambda: tech_share_compute(day=DAY)] * 2)
     assert results == [4, 4]
     assert _rows() == expected and TechShareSnapshot.objects.count() == 4
 
-    results = _run_together([lambda: department_share_compute(year=YEAR, day=DAY)] * 2)
+    results = run_together([lambda: department_share_compute(year=YEAR, day=DAY)] * 2)
     assert results == [2, 2]
     assert DepartmentShareSnapshot.objects.count() == 2
 
@@ -95,7 +72,7 @@ def test_two_alert_runs_at_once_notify_once(
 ):
     tech_share_compute(day=DAY)
     department_share_compute(year=YEAR, day=DAY)
-    results = _run_together([lambda: quota_alerts_send(day=DAY, year=YEAR)] * 3)
+    results = run_together([lambda: quota_alerts_send(day=DAY, year=YEAR)] * 3)
     assert sum(results) == 3, results  # each alert inserted by exactly one of the runs
     for user in (district_official, city_official, other_department_user):
         assert Notification.objects.filter(user=user).count() == 1
