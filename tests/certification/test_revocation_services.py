@@ -16,6 +16,7 @@ from certification.revocation_services import defence_deadline_for, revocation_d
 from certification.services import TransitionError
 from smeportal.models import Notification
 from tests import factories
+from tests.concurrency import run_together
 
 S = Application.State
 R = Revocation.State
@@ -412,11 +413,9 @@ def test_decision_is_for_city_officials(request, revocation, registration, perso
 def test_two_officials_notice_at_once_exactly_one_procedure(
     transactional_db, require_postgres, enterprise, city_official, admin_user_persona, this_year
 ):
-    from tests.certification.test_workflow_concurrency import _run_together
-
     registration = registered(enterprise, year=this_year - 1)
-    results = _run_together(
-        [lambda: notice(registration, city_official), lambda: notice(registration, admin_user_persona)]
+    results = run_together(
+        [lambda: notice(registration, city_official), lambda: notice(registration, admin_user_persona)], timeout=30
     )
     assert sorted(type(r).__name__ for r in results) == ["Revocation", "TransitionError"], results
     assert registration.revocations.count() == 1
@@ -425,19 +424,18 @@ def test_two_officials_notice_at_once_exactly_one_procedure(
 def test_defence_and_decision_at_once_leave_a_consistent_state(
     transactional_db, require_postgres, enterprise, city_official, enterprise_user, this_year
 ):
-    from tests.certification.test_workflow_concurrency import _run_together
-
     registration = registered(enterprise, year=this_year - 1)
     revocation = notice(registration, city_official)
     after = DEADLINE + dt.timedelta(days=1)
-    results = _run_together(
+    results = run_together(
         [
             # On the deadline day the defence is in time; the decision the day after needs no defence.
             lambda: revocation_defend(actor=enterprise_user, revocation_id=revocation.pk, text="申辩", today=DEADLINE),
             lambda: revocation_decide(
                 actor=city_official, revocation_id=revocation.pk, revoke=True, finding="逾期", today=after
             ),
-        ]
+        ],
+        timeout=30,
     )
     assert isinstance(results[1], Revocation), results  # no deadlock: the decision always goes through
     revocation = reload(revocation)
