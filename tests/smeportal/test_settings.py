@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 PRINT_SETTINGS = (
@@ -68,3 +69,21 @@ def test_check_deploy_is_clean_for_production(extra):
     result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], _clean_env(**{**PRODUCTION, **extra}))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_postgres_connections_run_without_jit(require_postgres):
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
+@pytest.mark.parametrize(("value", "options"), [(None, "-c jit=off"), ("1", None)])
+def test_postgres_jit_is_off_unless_asked_for(value, options):
+    code = (
+        "import django; django.setup(); from django.conf import settings as s;"
+        "print(repr(s.DATABASES['default'].get('OPTIONS', {}).get('options')))"
+    )
+    extra = {"POSTGRES_JIT": value} if value else {}
+    result = _run(code, _clean_env(**PRODUCTION, **extra))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == repr(options)
