@@ -81,6 +81,11 @@ def money_field(label) -> models.DecimalField:
     )
 
 
+# Filings waiting for the district's review (Application.State.SUBMITTED and ON_SITE_CHECK); plain values
+# because the partial index in Application.Meta needs them before the class exists.
+REVIEW_WAITING_STATES = ("submitted", "on_site_check")
+
+
 class Application(TrackedModel):
     """One enterprise's filing for one evaluation year. Figures may be empty while it is a draft."""
 
@@ -212,7 +217,15 @@ class Application(TrackedModel):
                 name="application_evaluation_year_range",
             ),
         ]
-        indexes = [models.Index(fields=["state", "evaluation_year"])]
+        indexes = [
+            models.Index(fields=["state", "evaluation_year"]),
+            # The districts' work queue, oldest first: a few thousand of all filings, read on every dashboard.
+            models.Index(
+                fields=["submitted_on", "id"],
+                condition=Q(state__in=REVIEW_WAITING_STATES),
+                name="application_waiting_review",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.enterprise} · {self.evaluation_year}"
@@ -762,6 +775,11 @@ class PoolEstimate(TrackedModel):
         verbose_name = _("培育库估算")
         verbose_name_plural = _("培育库估算")
         constraints = [
+            # The pool sorts by the distance alone (certification.pool_selectors), which relies on this.
+            models.CheckConstraint(
+                condition=Q(eligible=True, distance=0) | Q(eligible=False, distance__gte=1),
+                name="pool_estimate_distance_zero_iff_eligible",
+            ),
             models.CheckConstraint(
                 condition=Q(tech_staff__lte=models.F("total_staff")),
                 name="pool_estimate_tech_staff_within_total",
@@ -822,6 +840,12 @@ class TechShareSnapshot(models.Model):
     met = models.BooleanField(_("已达标"), default=False)
     short_by = models.PositiveIntegerField(_("差额（家）"), default=0)
     breakdown = models.JSONField(_("构成"), default=dict, blank=True)
+    closest_candidates = models.JSONField(
+        _("最接近评价条件的培育库企业"),
+        default=list,
+        blank=True,
+        help_text=_("计算时该区县培育库中最接近评价条件的企业（全市范围为空）。"),
+    )
     computed_at = models.DateTimeField(_("计算时间"))
 
     class Meta:

@@ -23,9 +23,10 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Greatest
+from django.db.models.functions import Cast, Coalesce, Greatest, RowNumber
 
 from enterprises.creditcode import normalize_credit_code
 from enterprises.models import Enterprise
@@ -36,6 +37,9 @@ from .models import Application
 
 SOURCES = (pool.SOURCE_FILING, pool.SOURCE_ESTIMATE, pool.SOURCE_NONE)
 SEARCH_LIMIT = 10
+# Distance 0 is exactly "eligible" (for estimates a database constraint says so), so sorting by the
+# distance puts the eligible first, then the closest, and candidates without data last.
+CLOSENESS_ORDER = (F("pool_distance").asc(nulls_last=True), F("name").asc(), F("pk").asc())
 
 
 def restricted_industry_q(prefix: str = "") -> Q:
@@ -61,19 +65,19 @@ def _annotate_closeness(qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
     latest = _latest_filing()
     # Every rule set so far passes at 60; a rule set with another pass score needs a Case per year here.
     (pass_score,) = {ruleset.pass_score for ruleset in rules.RULESETS.values()}
-    has_filing = Q(pool_filing_id__isnull=False)
+    filing_score = Cast(KT("snapshot__evaluation__total_score"), IntegerField())
+    # A JSON key lookup (not a cast of the key's text), which reads JSON true alike on SQLite and PostgreSQL.
+    filing_distance = Case(
+        When(snapshot__evaluation__eligible=True, then=Value(0)),
+        default=Greatest(Value(pass_score) - Coalesce(filing_score, Value(0)), Value(1)),
+    )
+    # The list is sorted by the distance alone, so the database runs one subquery per candidate to sort
+    # them; the other filing figures are read for the rows shown only. A filing's distance is never null.
+    has_filing = Q(pool_filing_distance__isnull=False)
     has_estimate = Q(pool_estimate__isnull=False)
     return qs.annotate(
-        pool_filing_id=Subquery(latest.values("pk")[:1]),
-        pool_filing_score=Subquery(
-            latest.annotate(v=Cast(KT("snapshot__evaluation__total_score"), IntegerField())).values("v")[:1]
-        ),
-        # A JSON key lookup (not a cast of the key's text), which reads JSON true alike on SQLite and PostgreSQL.
-        pool_filing_eligible=Subquery(
-            latest.annotate(
-                v=Case(When(snapshot__evaluation__eligible=True, then=Value(True)), default=Value(False))
-            ).values("v")[:1]
-        ),
+        pool_filing_distance=Subquery(latest.annotate(v=filing_distance).values("v")[:1]),
+        pool_filing_score=Subquery(latest.annotate(v=filing_score).values("v")[:1]),
         pool_filing_declaration=Subquery(latest.values("snapshot__declaration")[:1]),
     ).annotate(
         pool_source=Case(
@@ -89,18 +93,12 @@ def _annotate_closeness(qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
             output_field=IntegerField(),
         ),
         pool_eligible=Case(
-            When(has_filing, then=F("pool_filing_eligible")),
+            When(has_filing, then=Q(pool_filing_distance=0)),
             When(has_estimate, then=F("pool_estimate__eligible")),
             default=None,
             output_field=BooleanField(),
         ),
-        pool_distance=Case(
-            When(has_filing & Q(pool_filing_eligible=True), then=Value(0)),
-            When(has_filing, then=Greatest(Value(pass_score) - F("pool_filing_score"), Value(1))),
-            When(has_estimate, then=F("pool_estimate__distance")),
-            default=None,
-            output_field=IntegerField(),
-        ),
+        pool_distance=Coalesce(F("pool_filing_distance"), F("pool_estimate__distance"), output_field=IntegerField()),
     )
 
 
@@ -132,7 +130,30 @@ def pool_candidates(user, filters: Mapping | None = None) -> QuerySet[Enterprise
         qs = qs.filter(restricted_industry_q())
     elif filters.get("restricted") is False:
         qs = qs.exclude(restricted_industry_q())
-    return qs.order_by(F("pool_eligible").desc(nulls_last=True), F("pool_distance").asc(nulls_last=True), "name", "pk")
+    return qs.order_by(*CLOSENESS_ORDER)
+
+
+def closest_by_district(limit: int) -> dict[int, list[dict]]:
+    """Every managing district's ``limit`` pool candidates closest to eligibility (one query, no scoping).
+
+    For the quota job, which stores them with the district's snapshot: each candidate as
+    ``{"id", "name", "source", "score", "eligible", "distance"}``, closest first.
+    """
+    ranked = (
+        _annotate_closeness(Enterprise.objects.filter(in_cultivation_pool=True))
+        .annotate(rank=Window(RowNumber(), partition_by=F("managing_district_id"), order_by=CLOSENESS_ORDER))
+        .filter(rank__lte=limit)
+        .order_by("managing_district_id", "rank")
+        .values_list(
+            "managing_district_id", "pk", "name", "pool_source", "pool_score", "pool_eligible", "pool_distance"
+        )
+    )
+    closest: dict[int, list[dict]] = {}
+    for district_id, pk, name, source, score, eligible, distance in ranked:
+        closest.setdefault(district_id, []).append(
+            {"id": pk, "name": name, "source": source, "score": score, "eligible": eligible, "distance": distance}
+        )
+    return closest
 
 
 def _search(qs: QuerySet[Enterprise], text: str | None) -> QuerySet[Enterprise]:

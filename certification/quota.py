@@ -5,9 +5,12 @@ before the day, how many are in the cultivation pool, have a submitted filing of
 were recommended (or got further), and hold a registration valid on the day. The share is
 registered ÷ newly registered against the year's target.
 
+Each district's snapshot also keeps the pool candidates closest to eligibility at the time of the
+run, which the district dashboard lists (the live, filterable list is the pool page).
+
 The job runs a fixed number of queries whatever the size of the registry (policy, districts, one
-grouped count, three grouped breakdowns, one upsert): aggregation happens in the database and no
-Python loop runs over enterprises. The upsert makes a rerun write the same rows.
+grouped count, three grouped breakdowns, one ranked pool query, one upsert): aggregation happens in
+the database and no Python loop runs over enterprises. The upsert makes a rerun write the same rows.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from assistance.models import QuotaPolicy
 from enterprises.models import District, Enterprise
 
 from .models import Application, Registration, TechShareSnapshot
+from .pool_selectors import closest_by_district
 
 FOUR_PLACES = Decimal("0.0001")
 
@@ -48,8 +52,10 @@ UPDATE_FIELDS = [
     "met",
     "short_by",
     "breakdown",
+    "closest_candidates",
     "computed_at",
 ]
+CLOSEST_CANDIDATES = 10
 
 
 def baseline_of(policy: QuotaPolicy) -> dt.date:
@@ -119,6 +125,8 @@ def tech_share_compute(*, day: dt.date, year: int | None = None) -> int:
             key = row[field] if row[field] is not None else ""
             breakdowns[row["managing_district"]][name][str(key)] = row["n"]
 
+    closest = closest_by_district(CLOSEST_CANDIDATES)
+
     now = timezone.now()
     empty = dict.fromkeys(COUNTED_FIELDS, 0)
     snapshots = []
@@ -132,7 +140,9 @@ def tech_share_compute(*, day: dt.date, year: int | None = None) -> int:
         for name, values in breakdown.items():
             for key, n in values.items():
                 city_breakdown[name][key] = city_breakdown[name].get(key, 0) + n
-        snapshots.append(_snapshot(district.code, district, day, policy.year, target, counts, breakdown, now))
+        snapshot = _snapshot(district.code, district, day, policy.year, target, counts, breakdown, now)
+        snapshot.closest_candidates = closest.get(district.pk, [])
+        snapshots.append(snapshot)
     snapshots.append(
         _snapshot(TechShareSnapshot.CITY, None, day, policy.year, target, city_counts, city_breakdown, now)
     )

@@ -17,13 +17,11 @@ from django.db.models import Max, Q, Subquery
 from django.utils.translation import gettext as _
 
 from assistance.models import DepartmentShareSnapshot
-from certification.models import Application, TechShareSnapshot
-from certification.pool_selectors import pool_candidates
+from certification.models import REVIEW_WAITING_STATES, Application, TechShareSnapshot
 from certification.selectors import applications_visible_to
 from enterprises.models import Enterprise
 
 CITY = TechShareSnapshot.CITY
-WAITING_STATES = (Application.State.SUBMITTED, Application.State.ON_SITE_CHECK)
 WORK_LIST_LIMIT = 10
 FUNNEL_STEPS = ("newly_registered", "candidates", "filed", "recommended", "registered")
 BREAKDOWN_KINDS = ("origin", "founder_category", "cluster")
@@ -311,13 +309,8 @@ def department_table(year: int | None, as_of: dt.date | None) -> list[Department
 def filings_waiting(user, district) -> tuple[int, list[Application]]:
     """The count and the 10 oldest filings of the district waiting for the district's review (two queries)."""
     qs = applications_visible_to(user).filter(
-        enterprise__managing_district=district, state__in=WAITING_STATES, submitted_on__isnull=False
+        enterprise__managing_district=district, state__in=REVIEW_WAITING_STATES, submitted_on__isnull=False
     )
     count = qs.count()
     first = list(qs.order_by("submitted_on", "pk")[:WORK_LIST_LIMIT]) if count else []
     return count, first
-
-
-def closest_candidates(user, district) -> list[Enterprise]:
-    """The 10 candidates of the district's cultivation pool closest to eligibility (one query)."""
-    return list(pool_candidates(user, {"district": district})[:WORK_LIST_LIMIT])

@@ -194,7 +194,7 @@ def district_dashboard(request, code: str | None = None):
         ),
         "waiting_count": waiting_count,
         "waiting": waiting,
-        "candidates": selectors.closest_candidates(request.user, district),
+        "candidates": row.closest_candidates if row else [],
         "recompute_url": _recompute_url(request.user),
         "export_query": _export_query(period, district=district.code),
     }

@@ -132,7 +132,7 @@ class Enterprise(TrackedModel):
     status = models.CharField(_("登记状态"), max_length=16, choices=Status.choices, default=Status.OPERATING)
     on_abnormal_list = models.BooleanField(_("列入经营异常名录"), default=False)
     seriously_dishonest = models.BooleanField(_("列入严重失信名单"), default=False)
-    in_cultivation_pool = models.BooleanField(_("入选培育库"), default=False, db_index=True)
+    in_cultivation_pool = models.BooleanField(_("入选培育库"), default=False)
     # Self-registered enterprises not (yet) in the regulator's registry wait for the district to confirm.
     confirmed = models.BooleanField(_("已确认"), default=True)
 
@@ -156,6 +156,10 @@ class Enterprise(TrackedModel):
         indexes = [
             models.Index(fields=["managing_district", "established_on"]),
             models.Index(fields=["origin", "established_on"]),
+            # The pool is a few thousand of a million enterprises: read per district, never scanned in full.
+            models.Index(
+                fields=["managing_district"], condition=Q(in_cultivation_pool=True), name="enterprise_pool_by_district"
+            ),
         ]
 
     def __str__(self):

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from certification import pool, pool_services
 from certification.models import Application, PoolEstimate
-from certification.pool_selectors import pool_addable, pool_candidates, restricted_industry_q
+from certification.pool_selectors import closest_by_district, pool_addable, pool_candidates, restricted_industry_q
 from enterprises.models import Enterprise
 from tests import factories
 
@@ -189,6 +189,32 @@ def test_candidates_are_ordered_by_closeness_in_the_database(district_official, 
     ]
     # The order is the SQL's, not a Python sort: it survives slicing.
     assert list(qs[2:4]) == ranked[2:4]
+
+
+def shown(candidate: dict) -> tuple:
+    return tuple(candidate[key] for key in ("id", "name", "source", "score", "eligible", "distance"))
+
+
+@pytest.mark.django_db
+def test_closest_by_district_is_the_head_of_each_districts_pool_list(
+    ranked, district, other_district, district_official, city_official
+):
+    for n, score in enumerate((58, 30, 58, 45, 59, 10)):  # two ties at 58: by name
+        filing(in_pool(district, f"G{n} 申报未达标"), score=score, eligible=False)
+    theirs = in_pool(other_district, "游仙企业")
+    estimate(theirs, city_official)
+    in_pool(other_district, "游仙无数据")
+    factories.EnterpriseFactory(managing_district=other_district, name="不在库")
+
+    closest = closest_by_district(10)
+
+    assert set(closest) == {district.pk, other_district.pk}
+    for place in (district, other_district):
+        head = pool_candidates(city_official, {"district": place})[:10]
+        expected = [(e.pk, e.name, e.pool_source, e.pool_score, e.pool_eligible, e.pool_distance) for e in head]
+        assert [shown(c) for c in closest[place.pk]] == expected
+    assert len(closest[district.pk]) == 10 and ranked[-1].pk not in {c["id"] for c in closest[district.pk]}
+    assert [shown(c)[2:] for c in closest[other_district.pk]] == [("estimate", 76, True, 0), ("none", None, None, None)]
 
 
 @pytest.mark.django_db

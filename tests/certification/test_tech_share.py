@@ -7,13 +7,14 @@ import pytest
 
 from assistance.models import QuotaPolicy
 from certification.models import TechShareSnapshot
-from certification.quota import short_by, tech_share_compute
+from certification.pool_selectors import closest_by_district
+from certification.quota import CLOSEST_CANDIDATES, short_by, tech_share_compute
 from certification.tasks import compute_tech_share
 from tests.dashboards import quota_data
 from tests.dashboards.quota_data import DAY
 
 FIELDS = ("newly_registered", "candidates", "filed", "recommended", "registered", "share", "target", "met", "short_by")
-QUERIES = 7  # policy, districts, grouped counts, 3 breakdowns, upsert
+QUERIES = 8  # policy, districts, grouped counts, 3 breakdowns, ranked pool, upsert
 
 
 def numbers(scope_key, day=DAY):
@@ -151,6 +152,15 @@ def test_a_changed_registry_updates_the_days_rows(data, district):
     tech_share_compute(day=DAY)
     assert TechShareSnapshot.objects.count() == 4
     assert numbers("510703")["newly_registered"] == 25 and numbers("510703")["short_by"] == 2
+
+
+def test_district_snapshots_keep_their_closest_pool_candidates(data, district, other_district):
+    tech_share_compute(day=DAY, year=2026)
+    closest = closest_by_district(CLOSEST_CANDIDATES)
+    assert closest[district.pk]  # the data set's pool
+    for place in (district, other_district):
+        assert TechShareSnapshot.objects.get(scope_key=place.code).closest_candidates == closest.get(place.pk, [])
+    assert TechShareSnapshot.objects.get(scope_key="city").closest_candidates == []
 
 
 def test_query_count_does_not_grow_with_the_registry(district, other_district, django_assert_num_queries):

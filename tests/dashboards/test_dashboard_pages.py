@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from certification.models import Application
+from certification.models import Application, TechShareSnapshot
+from certification.pool_selectors import closest_by_district
 from dashboards import selectors
 from enterprises.models import Enterprise
 from tests import factories
@@ -262,6 +263,9 @@ def test_district_work_lists(persona_client, district_official, district, other_
     theirs = factories.EnterpriseFactory(managing_district=other_district)
     factories.ApplicationFactory(enterprise=theirs, state=S.SUBMITTED, submitted_on=dt.date(2026, 3, 1))
     Enterprise.objects.filter(pk__in=[e.pk for e in mine[:3]] + [theirs.pk]).update(in_cultivation_pool=True)
+    # The quota job stores each district's closest candidates with its snapshot; the page lists them.
+    closest = closest_by_district(10)
+    TechShareSnapshot.objects.filter(scope_key=district.code, as_of=D2).update(closest_candidates=closest[district.pk])
 
     response = persona_client("district_official").get(DISTRICT_URL)
     html = response.content.decode()
@@ -269,8 +273,10 @@ def test_district_work_lists(persona_client, district_official, district, other_
     waiting = response.context["waiting"]
     assert [f.enterprise_id for f in waiting] == [e.pk for e in mine[:10]]  # the oldest first
     assert html.count('data-testid="waiting-row"') == 10
-    assert {e.pk for e in response.context["candidates"]} == {e.pk for e in mine[:3]}
+    assert [c["id"] for c in response.context["candidates"]] == [c["id"] for c in closest[district.pk]]
+    assert {c["id"] for c in response.context["candidates"]} == {e.pk for e in mine[:3]}
     assert html.count('data-testid="candidate-row"') == 3
+    assert reverse("enterprises:detail", args=[mine[0].pk]) in html
 
 
 # --- Query counts -------------------------------------------------------------------------------
