@@ -12,6 +12,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from smeportal.bulk import copy_insert
+
 from . import registry_import
 from .creditcode import is_valid_credit_code, normalize_credit_code
 from .models import District, Enterprise, EnterpriseMembership, IndustryCluster, RegistryImport
@@ -213,6 +215,21 @@ def _registry_records(frame: pd.DataFrame) -> list[dict]:
     return records
 
 
+def _registry_create(fresh: pd.DataFrame, actor) -> None:
+    if connection.vendor == "postgresql":
+        # COPY: on 100,000 new rows, bulk_create's per-value conversion cost more than the inserts.
+        actor_id = actor.pk if actor is not None else None
+        copy_insert(
+            Enterprise,
+            fresh[["credit_code", *REGISTRY_FIELDS]].assign(created_by_id=actor_id, updated_by_id=actor_id),
+        )
+        return
+    Enterprise.objects.bulk_create(
+        [Enterprise(**record, created_by=actor, updated_by=actor) for record in _registry_records(fresh)],
+        batch_size=REGISTRY_WRITE_BATCH,
+    )
+
+
 @transaction.atomic
 def registry_import_apply(*, rows, actor=None) -> dict:
     """Write validated registry rows in one transaction, keyed by credit code.
@@ -257,10 +274,7 @@ def registry_import_apply(*, rows, actor=None) -> dict:
 
         fresh = merged.loc[is_new]
         if not fresh.empty:
-            Enterprise.objects.bulk_create(
-                [Enterprise(**record, created_by=actor, updated_by=actor) for record in _registry_records(fresh)],
-                batch_size=REGISTRY_WRITE_BATCH,
-            )
+            _registry_create(fresh, actor)
             for name, number in fresh["district_name"].value_counts().items():
                 created_by_district[name] = created_by_district.get(name, 0) + int(number)
 

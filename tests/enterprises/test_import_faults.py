@@ -20,6 +20,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from enterprises import registry_import as ri
+from enterprises import services
 from enterprises.models import Enterprise
 from tests.factories import EnterpriseFactory, credit_code_for
 
@@ -206,17 +207,16 @@ def test_constraint_violation_at_write_time_leaves_nothing_half_written(referenc
     poisoned = credit_code_for(7_000)
     path = write_workbook(tmp_path / "r.xlsx", (registry_values(n) for n in range(1, 12_001)))
 
-    original = Enterprise.objects.bulk_create
+    original = services._registry_create
     calls = []
 
-    def bulk_create_with_a_bad_row(objs, *args, **kwargs):
-        objs = list(objs)
-        calls.append(len(objs))
-        if any(obj.credit_code == poisoned for obj in objs):
+    def create_with_a_bad_row(fresh, actor):
+        calls.append(len(fresh))
+        if poisoned in set(fresh["credit_code"]):
             raise IntegrityError('duplicate key value violates unique constraint "enterprise_credit_code"')
-        return original(objs, *args, **kwargs)
+        return original(fresh, actor)
 
-    monkeypatch.setattr(Enterprise.objects, "bulk_create", bulk_create_with_a_bad_row)
+    monkeypatch.setattr(services, "_registry_create", create_with_a_bad_row)
     with pytest.raises(IntegrityError):
         call_command("import_registry", str(path), "--json", stdout=io.StringIO())
 

@@ -16,6 +16,7 @@ from django.db.models import F
 from django.urls import reverse
 
 from enterprises import registry_import as ri
+from enterprises import services
 from enterprises.models import District, Enterprise, RegistryImport
 from enterprises.services import registry_import_apply, registry_import_parse
 from enterprises.tasks import registry_import_run
@@ -243,15 +244,29 @@ def test_apply_query_count_does_not_grow_with_rows(reference, tmp_path, django_a
         assert registry_import_apply(rows=large)["unchanged"] == 500
 
 
+def test_copy_writes_exactly_what_bulk_create_would(reference, require_postgres):
+    """PostgreSQL loads new rows with COPY; SQLite with bulk_create from ``_registry_records``. On the
+    dirty sample both must give the same values."""
+    parsed = registry_import_parse(source=SAMPLE, filename=SAMPLE.name)
+    registry_import_apply(rows=parsed)
+    expected = {
+        record["credit_code"]: record for record in services._registry_records(parsed.valid.assign(confirmed=True))
+    }
+    written = {row["credit_code"]: row for row in Enterprise.objects.values("credit_code", *services.REGISTRY_FIELDS)}
+    assert written == expected
+    assert len(written) == EXPECTED["created"]
+    assert {None} < {row["cluster_id"] for row in written.values()}  # with and without a cluster
+
+
 def test_apply_is_one_transaction(reference, tmp_path, monkeypatch):
     parsed = _parsed(tmp_path, 30, "r.xlsx")
-    original = Enterprise.objects.bulk_create
+    original = services._registry_create
 
-    def failing_bulk_create(*args, **kwargs):
-        original(*args, **kwargs)
+    def create_then_fail(*args):
+        original(*args)
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(Enterprise.objects, "bulk_create", failing_bulk_create)
+    monkeypatch.setattr(services, "_registry_create", create_then_fail)
     with pytest.raises(RuntimeError):
         registry_import_apply(rows=parsed)
     assert Enterprise.objects.count() == 0
