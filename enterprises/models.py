@@ -89,7 +89,9 @@ class Enterprise(TrackedModel):
         MOVED_OUT = "moved_out", _("迁出")
 
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
-    name = models.CharField(_("企业名称"), max_length=200, db_index=True)
+    # Not indexed: searches look for a part of the name (a btree cannot serve them), and the two btrees
+    # PostgreSQL would keep for it were the most expensive part of loading the registry.
+    name = models.CharField(_("企业名称"), max_length=200)
     legal_representative = models.CharField(_("法定代表人"), max_length=100, blank=True)
     established_on = models.DateField(_("成立日期"), db_index=True)
     registered_capital = models.DecimalField(
@@ -122,6 +124,7 @@ class Enterprise(TrackedModel):
         verbose_name=_("管理区县/功能区"),
         on_delete=models.PROTECT,
         related_name="managed_enterprises",
+        db_index=False,  # the (managing_district, established_on) index serves lookups by district
     )
     origin = models.CharField(_("来源"), max_length=12, choices=Origin.choices, default=Origin.NEW)
     introduced_on = models.DateField(_("引进日期"), null=True, blank=True)
