@@ -9,7 +9,7 @@ Each district's snapshot also keeps the pool candidates closest to eligibility a
 run, which the district dashboard lists (the live, filterable list is the pool page).
 
 The job runs a fixed number of queries whatever the size of the registry (policy, districts, one
-grouped count, three grouped breakdowns, one ranked pool query, one upsert): aggregation happens in
+grouped count, one ranked pool query, one upsert): aggregation happens in
 the database and no Python loop runs over enterprises. The upsert makes a rerun write the same rows.
 """
 
@@ -103,11 +103,13 @@ def tech_share_compute(*, day: dt.date, year: int | None = None) -> int:
     recommended = Exists(
         Application.objects.filter(enterprise=OuterRef("pk"), evaluation_year=policy.year, state__in=RECOMMENDED_STATES)
     )
-    base = new_enterprises(day=day, policy=policy)
-    grouped = {
-        row["managing_district"]: row
-        for row in base.order_by()
-        .values("managing_district")
+    # One grouped count per (district, origin, founder category, cluster): the district totals and the
+    # breakdowns of the new tech SMEs are sums over these groups (at most districts × 3 × 9 × clusters
+    # rows), so the subqueries run once per enterprise instead of once per figure.
+    groups = (
+        new_enterprises(day=day, policy=policy)
+        .order_by()
+        .values("managing_district", *BREAKDOWNS.values())
         .annotate(
             newly_registered=Count("pk"),
             candidates=Count("pk", filter=Q(in_cultivation_pool=True)),
@@ -115,26 +117,27 @@ def tech_share_compute(*, day: dt.date, year: int | None = None) -> int:
             recommended=Count("pk", filter=recommended),
             registered=Count("pk", filter=registered),
         )
-    }
-
-    # The new tech SMEs (registered on the day) by origin, founder category and industry cluster.
+    )
+    grouped: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTED_FIELDS, 0))
     breakdowns: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: {name: {} for name in BREAKDOWNS})
-    registered_new = base.filter(registered).order_by()
-    for name, field in BREAKDOWNS.items():
-        for row in registered_new.values("managing_district", field).annotate(n=Count("pk")):
-            key = row[field] if row[field] is not None else ""
-            breakdowns[row["managing_district"]][name][str(key)] = row["n"]
+    for group in groups:
+        totals = grouped[group["managing_district"]]
+        for field in COUNTED_FIELDS:
+            totals[field] += group[field]
+        if group["registered"]:
+            breakdown = breakdowns[group["managing_district"]]
+            for name, field in BREAKDOWNS.items():
+                key = str(group[field]) if group[field] is not None else ""
+                breakdown[name][key] = breakdown[name].get(key, 0) + group["registered"]
 
     closest = closest_by_district(CLOSEST_CANDIDATES)
 
     now = timezone.now()
-    empty = dict.fromkeys(COUNTED_FIELDS, 0)
     snapshots = []
-    city_counts = dict(empty)
+    city_counts = dict.fromkeys(COUNTED_FIELDS, 0)
     city_breakdown: dict[str, dict[str, int]] = {name: {} for name in BREAKDOWNS}
     for district in districts:
-        counts = {field: grouped.get(district.pk, empty)[field] for field in COUNTED_FIELDS}
-        breakdown = breakdowns[district.pk] if district.pk in breakdowns else {name: {} for name in BREAKDOWNS}
+        counts, breakdown = grouped[district.pk], breakdowns[district.pk]  # zeros and {} without new ones
         for field in COUNTED_FIELDS:
             city_counts[field] += counts[field]
         for name, values in breakdown.items():

@@ -14,7 +14,7 @@ from tests.dashboards import quota_data
 from tests.dashboards.quota_data import DAY
 
 FIELDS = ("newly_registered", "candidates", "filed", "recommended", "registered", "share", "target", "met", "short_by")
-QUERIES = 8  # policy, districts, grouped counts, 3 breakdowns, ranked pool, upsert
+QUERIES = 5  # policy, districts, grouped counts, ranked pool, upsert
 
 
 def numbers(scope_key, day=DAY):
