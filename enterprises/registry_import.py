@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -228,14 +228,33 @@ def read_registry_file(source: str | os.PathLike | IO[bytes], *, filename: str |
 # --- column-wise normalisation ------------------------------------------------------------------
 
 
+def on_distinct(values: pd.Series, transform: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``transform`` (element-wise) applied once per distinct value, spread back to every row.
+
+    Most registry columns repeat a few values (type, authority, district, industry, status), and
+    pandas' string methods are a Python call per element.
+    """
+    # Equal values of different types (6510 and 6510.0, 1 and True) print differently: keep them apart.
+    by_value = pd.factorize(values, use_na_sentinel=True)[0].astype(np.int64)
+    by_type = pd.factorize(values.map(type, na_action=None))[0]
+    key = by_value * (by_type.max(initial=0) + 1) + by_type
+    _, first, codes = np.unique(key, return_index=True, return_inverse=True)
+    done = transform(pd.Series(values.to_numpy(dtype=object)[first], dtype=object))
+    return pd.Series(done.to_numpy().take(codes.reshape(-1)), index=values.index)
+
+
 def clean_text(values: pd.Series, max_length: int | None = None, *, code: bool = False) -> pd.Series:
     """Strip, full-width to half-width; missing → ''. Codes read as floats lose a trailing '.0'."""
-    text = values.astype("string").str.normalize("NFKC").str.strip().fillna("")
-    if code:
-        text = text.str.replace(r"^(\d+)\.0$", r"\1", regex=True)
-    if max_length is not None:
-        text = text.str.slice(0, max_length)
-    return text.astype(object)
+
+    def clean(distinct: pd.Series) -> pd.Series:
+        text = distinct.astype("string").str.normalize("NFKC").str.strip().fillna("")
+        if code:
+            text = text.str.replace(r"^(\d+)\.0$", r"\1", regex=True)
+        if max_length is not None:
+            text = text.str.slice(0, max_length)
+        return text.astype(object)
+
+    return on_distinct(values, clean)
 
 
 _DATE_PATTERN = (
@@ -251,6 +270,12 @@ def parse_dates(values: pd.Series) -> pd.Series:
 
     Returns datetime64 values (NaT where missing or unparseable, e.g. 2024-02-30).
     """
+    if pd.api.types.is_datetime64_any_dtype(values):  # a column of Excel date cells: no text to read
+        return pd.Series(values.dt.normalize().to_numpy(dtype="datetime64[ns]"), index=values.index)
+    return on_distinct(values, _parse_date_text)
+
+
+def _parse_date_text(values: pd.Series) -> pd.Series:
     text = values.astype("string").str.normalize("NFKC").str.strip()
     text = text.str.replace(r"^(\d{8})\.0$", r"\1", regex=True)
     parts = text.str.extract(_DATE_PATTERN)
@@ -271,13 +296,17 @@ def parse_capital(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
     Missing values are allowed (amount NaN, not unreadable).
     """
-    text = values.astype("string").str.normalize("NFKC").str.strip()
-    text = text.str.replace(r"[,\s]", "", regex=True).str.replace(r"(万元|万|元)$", "", regex=True)
-    text = text.str.replace(r"^(人民币|RMB|CNY)", "", regex=True)
+    text = on_distinct(values, _capital_text)
     present = text.fillna("") != ""
     amount = pd.to_numeric(text.where(present), errors="coerce").astype("float64")
     unreadable = present & amount.isna()
     return amount.round(2), unreadable.fillna(False).astype(bool)
+
+
+def _capital_text(values: pd.Series) -> pd.Series:
+    text = values.astype("string").str.normalize("NFKC").str.strip()
+    text = text.str.replace(r"[,\s]", "", regex=True).str.replace(r"(万元|万|元)$", "", regex=True)
+    return text.str.replace(r"^(人民币|RMB|CNY)", "", regex=True).astype(object)
 
 
 def parse_status(values: pd.Series) -> pd.Series:

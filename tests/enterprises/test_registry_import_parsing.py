@@ -5,6 +5,8 @@ import io
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from enterprises import registry_import as ri
 from tests.factories import credit_code_for
@@ -44,63 +46,100 @@ def frame(*rows):
     return data
 
 
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        (dt.datetime(2024, 3, 5), dt.date(2024, 3, 5)),
-        (pd.Timestamp("2024-03-05 00:00:00"), dt.date(2024, 3, 5)),
-        (dt.date(2024, 3, 5), dt.date(2024, 3, 5)),
-        ("2024-03-05", dt.date(2024, 3, 5)),
-        ("2024-03-05 00:00:00", dt.date(2024, 3, 5)),
-        ("2024/3/5", dt.date(2024, 3, 5)),
-        ("2024/03/05", dt.date(2024, 3, 5)),
-        ("2024年3月5日", dt.date(2024, 3, 5)),
-        ("２０２４年３月５日", dt.date(2024, 3, 5)),
-        (" 2024.3.5 ", dt.date(2024, 3, 5)),
-        ("20240305", dt.date(2024, 3, 5)),
-        (20240305, dt.date(2024, 3, 5)),
-        (45356, dt.date(2024, 3, 5)),  # Excel serial day number
-        (45356.0, dt.date(2024, 3, 5)),
-        ("2024-02-29", dt.date(2024, 2, 29)),
-        ("2023-02-29", None),
-        ("2024-13-01", None),
-        ("20241301", None),
-        ("0000-00-00", None),
-        ("不详", None),
-        ("", None),
-        (None, None),
-        (float("nan"), None),
-    ],
-)
+DATE_CASES = [
+    (dt.datetime(2024, 3, 5), dt.date(2024, 3, 5)),
+    (pd.Timestamp("2024-03-05 00:00:00"), dt.date(2024, 3, 5)),
+    (dt.date(2024, 3, 5), dt.date(2024, 3, 5)),
+    ("2024-03-05", dt.date(2024, 3, 5)),
+    ("2024-03-05 00:00:00", dt.date(2024, 3, 5)),
+    ("2024/3/5", dt.date(2024, 3, 5)),
+    ("2024/03/05", dt.date(2024, 3, 5)),
+    ("2024年3月5日", dt.date(2024, 3, 5)),
+    ("２０２４年３月５日", dt.date(2024, 3, 5)),
+    (" 2024.3.5 ", dt.date(2024, 3, 5)),
+    ("20240305", dt.date(2024, 3, 5)),
+    (20240305, dt.date(2024, 3, 5)),
+    (45356, dt.date(2024, 3, 5)),  # Excel serial day number
+    (45356.0, dt.date(2024, 3, 5)),
+    ("2024-02-29", dt.date(2024, 2, 29)),
+    ("2023-02-29", None),
+    ("2024-13-01", None),
+    ("20241301", None),
+    ("0000-00-00", None),
+    ("不详", None),
+    ("", None),
+    (None, None),
+    (float("nan"), None),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), DATE_CASES)
 def test_parse_dates(raw, expected):
     parsed = ri.parse_dates(pd.Series([raw], dtype=object)).iloc[0]
     assert (None if pd.isna(parsed) else parsed.date()) == expected
 
 
-@pytest.mark.parametrize(
-    ("raw", "amount", "unreadable"),
-    [
-        (500, 500.0, False),
-        (1000.5, 1000.5, False),
-        ("1,000.5", 1000.5, False),
-        ("3,000.0", 3000.0, False),
-        ("500万元", 500.0, False),
-        ("4500.0万元", 4500.0, False),
-        ("500 万", 500.0, False),
-        ("１，０００万元", 1000.0, False),
-        ("12.346", 12.35, False),
-        ("-100", -100.0, False),
-        ("0", 0.0, False),
-        ("", None, False),
-        (None, None, False),
-        ("五百万", None, True),
-        ("abc", None, True),
-    ],
-)
+CAPITAL_CASES = [
+    (500, 500.0, False),
+    (1000.5, 1000.5, False),
+    ("1,000.5", 1000.5, False),
+    ("3,000.0", 3000.0, False),
+    ("500万元", 500.0, False),
+    ("4500.0万元", 4500.0, False),
+    ("500 万", 500.0, False),
+    ("１，０００万元", 1000.0, False),
+    ("12.346", 12.35, False),
+    ("-100", -100.0, False),
+    ("0", 0.0, False),
+    ("", None, False),
+    (None, None, False),
+    ("五百万", None, True),
+    ("abc", None, True),
+]
+
+
+@pytest.mark.parametrize(("raw", "amount", "unreadable"), CAPITAL_CASES)
 def test_parse_capital(raw, amount, unreadable):
     parsed, bad = ri.parse_capital(pd.Series([raw], dtype=object))
     assert (None if pd.isna(parsed.iloc[0]) else parsed.iloc[0]) == amount
     assert bool(bad.iloc[0]) is unreadable
+
+
+def test_a_column_of_excel_date_cells_keeps_the_day_only():
+    cells = pd.Series(pd.to_datetime(["2024-03-05 13:45:10", None, "2025-12-31 23:59:59"]))
+    parsed = ri.parse_dates(cells)
+    assert [None if pd.isna(day) else day.date() for day in parsed] == [
+        dt.date(2024, 3, 5),
+        None,
+        dt.date(2025, 12, 31),
+    ]
+
+
+TEXT_CASES = [" 绵阳 ", "ＡＢＣ１２３", "", None, float("nan"), 6510, 6510.0, "6510.0", True, 1, "软件开发"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=100), min_size=1, max_size=60))
+def test_column_wise_parsing_equals_parsing_each_cell_alone(picks):
+    """The parsers work once per distinct value and spread the results back: the column's answer
+    must be each cell's own answer, in order, with repeats and missing values."""
+    dates = [DATE_CASES[i % len(DATE_CASES)][0] for i in picks]
+    capitals = [CAPITAL_CASES[i % len(CAPITAL_CASES)][0] for i in picks]
+    texts = [TEXT_CASES[i % len(TEXT_CASES)] for i in picks]
+
+    def alone(parse, cells):
+        return [parse(pd.Series([cell], dtype=object)).iloc[0] for cell in cells]
+
+    def same(left, right):
+        return [None if pd.isna(v) else v for v in left] == [None if pd.isna(v) else v for v in right]
+
+    assert same(ri.parse_dates(pd.Series(dates, dtype=object)), alone(ri.parse_dates, dates))
+    amounts, unreadable = ri.parse_capital(pd.Series(capitals, dtype=object))
+    assert same(amounts, alone(lambda c: ri.parse_capital(c)[0], capitals))
+    assert list(unreadable) == alone(lambda c: ri.parse_capital(c)[1], capitals)
+    for length, code in ((None, False), (None, True), (3, False)):
+        column = ri.clean_text(pd.Series(texts, dtype=object), length, code=code)
+        assert list(column) == alone(lambda c, n=length, code=code: ri.clean_text(c, n, code=code), texts)
 
 
 @pytest.mark.parametrize(
