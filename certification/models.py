@@ -222,6 +222,7 @@ class Application(TrackedModel):
             # The districts' work queue, oldest first: a few thousand of all filings, read on every dashboard.
             models.Index(
                 fields=["submitted_on", "id"],
+                include=["enterprise"],
                 condition=Q(state__in=REVIEW_WAITING_STATES),
                 name="application_waiting_review",
             ),
