@@ -34,6 +34,7 @@ from smeportal.uploads import check_upload
 from .models import (
     Application,
     ApplicationEvent,
+    CalendarOverride,
     NoticeBatch,
     Objection,
     Registration,
@@ -188,6 +189,33 @@ def objection_decide(*, actor, objection_id: int, upheld: bool, note: str) -> Ob
         _move(application, actor, State.REJECTED, comment=reason, update_fields=["decision_reason"])
         _notify(application.pk, reason)
     return objection
+
+
+# --- Official calendar --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def calendar_override_add(*, actor, date: dt.date, kind: str, note: str = "") -> CalendarOverride:
+    """A city official declares ``date`` a holiday or a working day (one override per date).
+
+    Notice windows that already ended are not moved; the next batch counts with the new calendar.
+    """
+    _require_city(actor)
+    override = CalendarOverride(date=date, kind=kind, note=note, created_by=actor, updated_by=actor)
+    override.full_clean()
+    override.save()
+    return override
+
+
+@transaction.atomic
+def calendar_override_delete(*, actor, override_id: int) -> CalendarOverride:
+    """A city official removes an override; 404 when it is gone already."""
+    _require_city(actor)
+    override = CalendarOverride.objects.select_for_update().filter(pk=override_id).first()
+    if override is None:
+        raise Http404
+    override.delete()
+    return override
 
 
 # --- Registration -------------------------------------------------------------------------------

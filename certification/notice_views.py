@@ -229,9 +229,7 @@ def batch_register_due(request, pk: int):
 def calendar_overrides(request):
     form = CalendarOverrideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        override = form.save(commit=False)
-        override.created_by = override.updated_by = request.user
-        override.save()
+        override = notice_services.calendar_override_add(actor=request.user, **form.cleaned_data)
         messages.success(request, _("已添加{date}的日历调整。").format(date=override.date))
         return redirect("certification:calendar_overrides")
     since = dt.date(timezone.localdate().year - 1, 1, 1)
@@ -242,7 +240,6 @@ def calendar_overrides(request):
 @require_POST
 @city_official_required
 def calendar_override_delete(request, pk: int):
-    override = get_object_or_404(CalendarOverride, pk=pk)
-    override.delete()
+    override = notice_services.calendar_override_delete(actor=request.user, override_id=pk)
     messages.success(request, _("已删除{date}的日历调整。").format(date=override.date))
     return redirect("certification:calendar_overrides")

@@ -75,6 +75,35 @@ def test_officials_overrides_move_the_end(filing, city_official, kind, day, end)
     assert batch.end_date == end
 
 
+def test_calendar_override_services(city_official):
+    override = notice_services.calendar_override_add(
+        actor=city_official, date=dt.date(2027, 2, 20), kind=CalendarOverride.Kind.WORKING_DAY, note="春节调休"
+    )
+    assert (override.created_by, override.updated_by, override.note) == (city_official, city_official, "春节调休")
+    with pytest.raises(ValidationError):  # one override per date
+        notice_services.calendar_override_add(
+            actor=city_official, date=override.date, kind=CalendarOverride.Kind.HOLIDAY
+        )
+    with pytest.raises(ValidationError):
+        notice_services.calendar_override_add(actor=city_official, date=dt.date(2027, 2, 21), kind="weekend")
+    override_id = override.pk
+    assert notice_services.calendar_override_delete(actor=city_official, override_id=override_id).date == override.date
+    assert not CalendarOverride.objects.exists()
+    with pytest.raises(Http404):
+        notice_services.calendar_override_delete(actor=city_official, override_id=override_id)
+
+
+@pytest.mark.parametrize("persona", ["district_official", "enterprise_user", "department_user"])
+def test_only_city_officials_change_the_calendar(request, persona):
+    actor = request.getfixturevalue(persona)
+    existing = CalendarOverride.objects.create(date=dt.date(2027, 1, 1), kind=CalendarOverride.Kind.HOLIDAY)
+    with pytest.raises(PermissionDenied):
+        notice_services.calendar_override_add(actor=actor, date=dt.date(2027, 1, 2), kind=CalendarOverride.Kind.HOLIDAY)
+    with pytest.raises(PermissionDenied):
+        notice_services.calendar_override_delete(actor=actor, override_id=existing.pk)
+    assert list(CalendarOverride.objects.values_list("pk", flat=True)) == [existing.pk]
+
+
 def test_year_without_calendar_data_does_not_crash(enterprise, city_official):
     app = recommended(enterprise, year=2030)
     batch = notice_services.notice_batch_create(
