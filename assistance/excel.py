@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from smeportal.excel import safe_cell
+from smeportal.text import join_list
 
 from . import newness
 from .models import AssistanceAgreement, Measure
@@ -77,7 +78,7 @@ def write_template(target: IO[bytes]) -> None:
     notes_row = len(Measure.choices) + 2
     legend.write_string(notes_row, 0, _("帮扶措施可填代码或名称，多项用顿号、逗号或分号分隔。"))
     legend.write_string(notes_row + 1, 0, _("签订日期须在协议年度内，格式 YYYY-MM-DD。"))
-    states = "、".join(map(str, AssistanceAgreement.Status.labels))
+    states = join_list(AssistanceAgreement.Status.labels)
     legend.write_string(notes_row + 2, 0, _("状态可填：%(states)s，留空为执行中。") % {"states": states})
     legend.set_column(0, 1, 34)
     book.close()
@@ -285,7 +286,7 @@ def write_export(agreements: Iterable, target) -> None:
                 a.enterprise.managing_district.name,
                 a.year,
                 a.signed_on.isoformat(),
-                "、".join(str(labels.get(code, code)) for code in a.measures or ()),
+                join_list(labels.get(code, code) for code in a.measures or ()),
                 a.goals,
                 a.responsible_officer,
                 str(status_labels.get(a.status, a.status)),

@@ -22,6 +22,7 @@ from enterprises.models import District
 from enterprises.permissions import official_required
 from enterprises.roles import is_city_official
 from smeportal.pagination import paginate_without_count
+from smeportal.text import join_clauses, join_list
 
 from . import services
 from .models import DECLARED_FIELDS, Application, Registration
@@ -169,7 +170,7 @@ def _declared_rows(application: Application) -> list[dict]:
     for name in DECLARED_FIELDS:
         value = getattr(application, name)
         if name == "direct_paths":
-            value = "、".join(value or []) or "—"
+            value = join_list(value or []) or "—"
         elif isinstance(value, bool):
             value = _("是") if value else _("否")
         rows.append({"name": name, "label": field_label(name), "value": "—" if value is None else value})
@@ -218,8 +219,10 @@ def review_detail(request, pk: int):
 
 
 def _form_errors(form: forms.Form) -> str:
-    return "；".join(
-        f"{form.fields[name].label}：{'、'.join(errors)}" if name in form.fields else "、".join(errors)
+    return join_clauses(
+        _("%(label)s：%(errors)s") % {"label": form.fields[name].label, "errors": join_list(errors)}
+        if name in form.fields
+        else join_list(errors)
         for name, errors in form.errors.items()
     )
 

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from enterprises.models import District
 from enterprises.roles import is_city_official, member_enterprise_id, official_district_id
+from smeportal.text import join_list
 
 from . import rules
 from .models import (
@@ -305,7 +306,7 @@ def _evaluate_and_freeze(application: Application, today: dt.date) -> None:
     """Run the engine on the declared data; refuse when not eligible; freeze the snapshot."""
     missing = application.missing_fields()
     if missing:
-        labels = "、".join(str(Application._meta.get_field(name).verbose_name) for name in missing)
+        labels = join_list(Application._meta.get_field(name).verbose_name for name in missing)
         raise TransitionError(_("以下申报数据尚未填写：{fields}。").format(fields=labels))
     evaluation = evaluate_application(application, on=today)
     if not evaluation.eligible:
@@ -553,7 +554,7 @@ def application_recommend(
     if reasons and not checked:
         raise TransitionError(
             _("该申报须先完成现场核查方可推荐（{reasons}）。").format(
-                reasons="、".join(str(ON_SITE_LABELS[r]) for r in reasons)
+                reasons=join_list(ON_SITE_LABELS[r] for r in reasons)
             )
         )
     if application.state == State.ON_SITE_CHECK and not checked:

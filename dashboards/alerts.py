@@ -23,6 +23,7 @@ from assistance.models import DepartmentMembership, DepartmentShareSnapshot
 from certification.models import TechShareSnapshot
 from enterprises.models import OfficialMembership
 from smeportal.models import Notification
+from smeportal.text import join_list
 
 from .models import QuotaAlert
 
@@ -157,7 +158,7 @@ def quota_alerts_send(*, day: dt.date, year: int) -> int:
             ) % {
                 "day": day.isoformat(),
                 "districts": len(districts),
-                "names": "、".join(snap.district.name for snap in districts) or "—",
+                "names": join_list(snap.district.name for snap in districts) or "—",
                 "departments": len(departments),
             }
             add(officials.get(None, []), _("指标达标情况汇总"), message, _link("dashboards:city"))

@@ -11,6 +11,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+from .text import join_list
+
 # filetype needs at most this many leading bytes to recognise a format.
 SNIFF_BYTES = 8192
 KIND_LABELS = {"pdf": "PDF", "jpg": "JPG", "png": "PNG", "xlsx": "Excel (.xlsx)"}
@@ -43,7 +45,7 @@ def check_upload(upload, *, kinds: frozenset[str] = DOCUMENT_KINDS, max_bytes: i
         )
     kind = detected_kind(upload)
     if kind not in kinds:
-        allowed = "、".join(KIND_LABELS.get(k, k.upper()) for k in sorted(kinds))
+        allowed = join_list(KIND_LABELS.get(k, k.upper()) for k in sorted(kinds))
         raise ValidationError(
             _("文件内容不是允许的类型（只接受 %(allowed)s）。"), code="bad_type", params={"allowed": allowed}
         )
