@@ -18,9 +18,19 @@ from django.utils.translation import gettext as _
 
 from smeportal.excel import safe_cell
 
-from .selectors import FUNNEL_STEPS, Overview, ScopeRow, Trend, breakdown_labels, breakdown_rows, percent
+from .selectors import (
+    FUNNEL_STEPS,
+    Overview,
+    ScopeRow,
+    Trend,
+    breakdown_labels,
+    breakdown_rows,
+    candidate_rows,
+    percent,
+)
 
-TABLES = ("league", "departments", "trend", "funnel", "breakdown")
+TABLES = ("league", "departments", "trend", "funnel", "breakdown", "waiting", "candidates")
+DISTRICT_TABLES = {"waiting", "candidates"}  # a district's work lists: no city-wide version
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -155,6 +165,20 @@ def breakdown_table(row: ScopeRow | None) -> Table:
     grouped = breakdown_rows(row.snapshot if row is not None else None)
     rows = [[labels[kind], label, n] for kind, items in grouped.items() for _code, label, n in items]
     return Table("breakdown", _("新增科技型中小企业构成"), headers, rows)
+
+
+def waiting_table(filings: list[tuple]) -> Table:
+    headers = [_("企业名称"), _("统一社会信用代码"), _("评价年度"), _("状态"), _("提交日期")]
+    return Table("waiting", _("待审核申报"), headers, [list(filing) for filing in filings])
+
+
+def candidates_table(row: ScopeRow | None) -> Table:
+    headers = [_("序号"), _("企业名称"), _("得分"), _("评价结果"), _("数据来源")]
+    rows = [
+        [n, c["name"], c.get("score"), c["result"], c["source_label"]]
+        for n, c in enumerate(candidate_rows(row.snapshot if row is not None else None), start=1)
+    ]
+    return Table("candidates", _("最接近评价条件的培育库企业"), headers, rows)
 
 
 def _cell(value):

@@ -13,10 +13,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Max, Q, Subquery
+from django.db.models import Max, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from assistance.models import DepartmentShareSnapshot
+from certification import pool
 from certification.models import REVIEW_WAITING_STATES, Application, TechShareSnapshot
 from certification.selectors import applications_visible_to
 from enterprises.models import Enterprise
@@ -306,11 +308,44 @@ def department_table(year: int | None, as_of: dt.date | None) -> list[Department
 # --- The district dashboard's work lists ------------------------------------------------------
 
 
+def candidate_rows(snapshot: TechShareSnapshot | None) -> list[dict]:
+    """The district's closest pool candidates as the tech-share job stored them, each with its data
+    source and its result (eligible, points short, no data) as text and as a badge colour."""
+    sources = {pool.SOURCE_FILING: _("申报数据"), pool.SOURCE_ESTIMATE: _("估算数据"), pool.SOURCE_NONE: _("暂无数据")}
+    rows = []
+    for candidate in (snapshot.closest_candidates if snapshot is not None else None) or []:
+        if candidate["eligible"]:
+            kind, result = "success", _("符合条件")
+        elif candidate["source"] == pool.SOURCE_NONE:
+            kind, result = "secondary", _("暂无数据")
+        else:  # a filing or an estimate always has a distance (certification.pool_selectors)
+            n = candidate["distance"]
+            kind, result = "warning", ngettext("差 %(n)s 分", "差 %(n)s 分", n) % {"n": n}
+        rows.append({**candidate, "source_label": sources[candidate["source"]], "result": result, "result_kind": kind})
+    return rows
+
+
+def filings_waiting_all(user, district) -> list[tuple]:
+    """Every filing of the district waiting for its review, oldest first, for the export (one query):
+    (enterprise, credit code, evaluation year, state label, submitted on)."""
+    states = dict(Application.State.choices)
+    rows = _waiting(user, district).values_list(
+        "enterprise__name", "enterprise__credit_code", "evaluation_year", "state", "submitted_on"
+    )
+    return [(name, code, year, str(states[state]), day) for name, code, year, state, day in rows]
+
+
 def filings_waiting(user, district) -> tuple[int, list[Application]]:
     """The count and the 10 oldest filings of the district waiting for the district's review (two queries)."""
-    qs = applications_visible_to(user).filter(
-        enterprise__managing_district=district, state__in=REVIEW_WAITING_STATES, submitted_on__isnull=False
-    )
+    qs = _waiting(user, district)
     count = qs.count()
-    first = list(qs.order_by("submitted_on", "pk")[:WORK_LIST_LIMIT]) if count else []
+    first = list(qs[:WORK_LIST_LIMIT]) if count else []
     return count, first
+
+
+def _waiting(user, district) -> QuerySet[Application]:
+    return (
+        applications_visible_to(user)
+        .filter(enterprise__managing_district=district, state__in=REVIEW_WAITING_STATES, submitted_on__isnull=False)
+        .order_by("submitted_on", "pk")
+    )

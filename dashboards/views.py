@@ -194,7 +194,7 @@ def district_dashboard(request, code: str | None = None):
         ),
         "waiting_count": waiting_count,
         "waiting": waiting,
-        "candidates": row.closest_candidates if row else [],
+        "candidates": selectors.candidate_rows(row.snapshot if row else None),
         "recompute_url": _recompute_url(request.user),
         "export_query": _export_query(period, district=district.code),
     }
@@ -222,17 +222,24 @@ CITY_TABLES = {"league", "departments"}
 @role_required(is_official)
 def export(request, table: str):
     """One dashboard table as .xlsx. City officials: every table, the city or ``?district=<code>``;
-    district officials: their district's trend, funnel and breakdown only."""
+    district officials: their district's tables only. The work lists (waiting filings, closest
+    candidates) are a district's: without ``?district`` the first district, as on the page."""
     if table not in exports.TABLES:
         raise Http404
     city = is_city_official(request.user)
     code = request.GET.get("district") or None
     if table in CITY_TABLES and not city:
         raise Http404
-    district = _district_for(request, code) if (code or not city) else None
+    district = _district_for(request, code) if (code or not city or table in exports.DISTRICT_TABLES) else None
     _form, period = _period(request)
-    overview = selectors.city_overview(period.as_of) if table in {"league", "funnel", "breakdown"} else None
-    if table == "league":
+    overview = (
+        selectors.city_overview(period.as_of) if table in {"league", "funnel", "breakdown", "candidates"} else None
+    )
+    if table == "waiting":
+        result = exports.waiting_table(selectors.filings_waiting_all(request.user, district))
+    elif table == "candidates":
+        result = exports.candidates_table(overview.row_for(district.code))
+    elif table == "league":
         result = exports.league_table(overview)
     elif table == "departments":
         result = exports.department_rows_table(selectors.department_table(period.year, period.as_of))

@@ -277,6 +277,9 @@ def test_district_work_lists(persona_client, district_official, district, other_
     assert {c["id"] for c in response.context["candidates"]} == {e.pk for e in mine[:3]}
     assert html.count('data-testid="candidate-row"') == 3
     assert reverse("enterprises:detail", args=[mine[0].pk]) in html
+    # The factory's filings carry no evaluation in their snapshot: a score of 0, 60 points short.
+    assert html.count('<span class="badge text-bg-warning">差 60 分</span>') == 3
+    assert 'data-testid="export-candidates"' in html and 'data-testid="export-waiting"' in html
 
 
 # --- Query counts -------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from certification.models import Application, TechShareSnapshot
 from dashboards.exports import neutralise
 from tests import factories
 from tests.dashboards import snapshots as snap
@@ -135,6 +136,48 @@ def test_district_official_exports_own_district_only(persona_client, district_of
     assert client.get(export_url("funnel", district="510704")).status_code == 404
     assert client.get(export_url("league")).status_code == 404
     assert client.get(export_url("departments")).status_code == 404
+
+
+CANDIDATES = [
+    {"id": 1, "name": "=甲科技", "source": "filing", "score": 76, "eligible": True, "distance": 0},
+    {"id": 2, "name": "乙科技", "source": "estimate", "score": 56, "eligible": False, "distance": 4},
+    {"id": 3, "name": "丙科技", "source": "none", "score": None, "eligible": None, "distance": None},
+]
+
+
+def test_work_list_exports(persona_client, district_official, city_official, district, other_district, data):
+    S = Application.State
+    mine = factories.EnterpriseFactory.create_batch(12, managing_district=district)
+    for n, enterprise in enumerate(mine):  # more than the page's ten
+        factories.ApplicationFactory(
+            enterprise=enterprise,
+            state=S.ON_SITE_CHECK if n % 2 else S.SUBMITTED,
+            submitted_on=dt.date(2026, 4, 12) - dt.timedelta(days=n),
+            first_time_applicant=False,
+        )
+    theirs = factories.EnterpriseFactory(managing_district=other_district)
+    factories.ApplicationFactory(enterprise=theirs, state=S.SUBMITTED, submitted_on=dt.date(2026, 3, 1))
+    TechShareSnapshot.objects.filter(scope_key=district.code, as_of=D2).update(closest_candidates=CANDIDATES)
+    client = persona_client("district_official")
+
+    waiting = workbook_rows(client.get(export_url("waiting")))
+    assert waiting[0] == ("企业名称", "统一社会信用代码", "评价年度", "状态", "提交日期")
+    assert [row[1] for row in waiting[1:]] == [e.credit_code for e in reversed(mine)]  # all twelve, oldest first
+    assert waiting[1][2:] == (2026, "现场核查", "2026-04-01")
+
+    candidates = workbook_rows(client.get(export_url("candidates")))
+    assert candidates == [
+        ("序号", "企业名称", "得分", "评价结果", "数据来源"),
+        (1, "'=甲科技", 76, "符合条件", "申报数据"),
+        (2, "乙科技", 56, "差 4 分", "估算数据"),
+        (3, "丙科技", None, "暂无数据", "暂无数据"),
+    ]
+    assert client.get(export_url("waiting", district=other_district.code)).status_code == 404
+    assert client.get(export_url("candidates", district=other_district.code)).status_code == 404
+
+    city = persona_client("city_official")
+    theirs_rows = workbook_rows(city.get(export_url("waiting", district=other_district.code)))
+    assert [row[1] for row in theirs_rows[1:]] == [theirs.credit_code]
 
 
 @pytest.mark.parametrize("persona", ["enterprise_user", "department_user"])
