@@ -12,7 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smeportal.bulk import copy_insert
+from smeportal.bulk import copy_insert, copy_update
 
 from . import registry_import
 from .creditcode import is_valid_credit_code, normalize_credit_code
@@ -230,6 +230,23 @@ def _registry_create(fresh: pd.DataFrame, actor) -> None:
     )
 
 
+def _registry_update(changed: pd.DataFrame, fields: list[str], actor, now) -> None:
+    """Write the changed ``fields`` of known enterprises (``changed`` holds their ids in ``id_old``)."""
+    ids = changed["id_old"].astype("int64")
+    if connection.vendor == "postgresql":
+        copy_update(
+            Enterprise,
+            changed.assign(pk=ids, updated_by_id=actor.pk if actor is not None else None, updated_at=now.isoformat()),
+            [*fields, "updated_by", "updated_at"],
+        )
+        return
+    objects = [
+        Enterprise(id=pk, **record, updated_by=actor, updated_at=now)
+        for pk, record in zip(ids.tolist(), _registry_records(changed), strict=True)
+    ]
+    Enterprise.objects.bulk_update(objects, [*fields, "updated_by", "updated_at"], batch_size=REGISTRY_WRITE_BATCH)
+
+
 @transaction.atomic
 def registry_import_apply(*, rows, actor=None) -> dict:
     """Write validated registry rows in one transaction, keyed by credit code.
@@ -288,15 +305,7 @@ def registry_import_apply(*, rows, actor=None) -> dict:
         if not to_update.empty:
             keep_cluster = to_update["cluster_id"].isna()
             to_update.loc[keep_cluster, "cluster_id"] = to_update.loc[keep_cluster, "cluster_id_old"]
-            ids = to_update["id_old"].astype("int64").tolist()
-            objects = [
-                Enterprise(id=pk, **record, updated_by=actor, updated_at=now)
-                for pk, record in zip(ids, _registry_records(to_update), strict=True)
-            ]
-            fields = [f for f in REGISTRY_FIELDS if changed[f].any()]
-            Enterprise.objects.bulk_update(
-                objects, [*fields, "updated_by", "updated_at"], batch_size=REGISTRY_WRITE_BATCH
-            )
+            _registry_update(to_update, [f for f in REGISTRY_FIELDS if changed[f].any()], actor, now)
         counts["created"] += len(fresh)
         counts["updated"] += len(to_update)
         counts["unchanged"] += int((~row_changed).sum())

@@ -258,6 +258,28 @@ def test_copy_writes_exactly_what_bulk_create_would(reference, require_postgres)
     assert {None} < {row["cluster_id"] for row in written.values()}  # with and without a cluster
 
 
+def test_copy_updates_exactly_what_bulk_update_would(reference, require_postgres, city_official):
+    """PostgreSQL writes changed rows with COPY + UPDATE … FROM; SQLite with bulk_update from
+    ``_registry_records``. Changed text, dates, amounts (to and from empty) and districts all land."""
+    parsed = registry_import_parse(source=SAMPLE, filename=SAMPLE.name)
+    registry_import_apply(rows=parsed)
+    valid = parsed.valid
+    every_third = valid.index % 3 == 0
+    valid.loc[every_third, "name"] = valid.loc[every_third, "name"] + "（更名）"
+    valid.loc[every_third, "established_on"] = pd.Timestamp("2020-02-29")
+    valid.loc[valid.index % 5 == 0, "registered_capital"] = float("nan")
+    valid.loc[valid.index % 7 == 0, "registered_capital"] = 1234.565
+    valid.loc[valid.index % 11 == 0, "managing_district_id"] = District.objects.get(name="高新区").pk
+
+    counts = registry_import_apply(rows=parsed, actor=city_official)
+
+    assert counts["updated"] > len(valid) // 3 and counts["created"] == 0
+    expected = {record["credit_code"]: record for record in services._registry_records(valid.assign(confirmed=True))}
+    written = {row["credit_code"]: row for row in Enterprise.objects.values("credit_code", *services.REGISTRY_FIELDS)}
+    assert written == expected
+    assert Enterprise.objects.filter(updated_by=city_official).count() == counts["updated"]
+
+
 def test_apply_is_one_transaction(reference, tmp_path, monkeypatch):
     parsed = _parsed(tmp_path, 30, "r.xlsx")
     original = services._registry_create

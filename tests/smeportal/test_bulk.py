@@ -1,23 +1,25 @@
-"""COPY loading: defaults, NULLs, number formats and database errors as Django's."""
+"""COPY loading and updating: defaults, NULLs, number formats and database errors as Django's."""
 
 import datetime as dt
 from decimal import Decimal
 
 import pandas as pd
 import pytest
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from enterprises.models import Enterprise
-from smeportal.bulk import copy_insert
+from smeportal.bulk import copy_insert, copy_update
 from tests import factories
 from tests.factories import credit_code_for
 
 
-def test_copy_insert_refuses_other_databases(db, monkeypatch):
+def test_copy_refuses_other_databases(db, monkeypatch):
     monkeypatch.setattr(connection, "vendor", "sqlite")
     with pytest.raises(NotImplementedError):
         copy_insert(Enterprise, pd.DataFrame({"credit_code": [credit_code_for(1)]}))
+    with pytest.raises(NotImplementedError):
+        copy_update(Enterprise, pd.DataFrame({"pk": [1], "name": ["x"]}), ["name"])
 
 
 def test_copy_insert_writes_values_defaults_and_nulls(require_postgres):
@@ -74,3 +76,45 @@ def test_copy_insert_needs_a_value_for_required_fields(require_postgres):
             pd.DataFrame({"credit_code": [credit_code_for(3)], "name": ["缺区县"], "established_on": ["2024-01-01"]}),
         )
     assert not Enterprise.objects.exists()
+
+
+def test_copy_update_sets_the_named_fields_of_the_given_rows(require_postgres):
+    first, second, other = factories.EnterpriseFactory.create_batch(3, registered_capital=Decimal("5"))
+    district = factories.DistrictFactory()
+    frame = pd.DataFrame(
+        {
+            "pk": [first.pk, second.pk],
+            "name": ["新名称", "另一个"],
+            "registered_capital": [12.345678, float("nan")],
+            "registered_district_id": [float(district.pk), float("nan")],
+            "legal_representative": [None, "李四"],
+        }
+    )
+    fields = ["name", "registered_capital", "registered_district"]
+
+    with transaction.atomic():  # twice in one transaction: the staging table is dropped after each
+        assert copy_update(Enterprise, frame, fields) == 2
+        assert copy_update(Enterprise, frame.iloc[1:], fields) == 1
+    assert copy_update(Enterprise, frame.iloc[0:0], fields) == 0
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.name, first.registered_capital, first.registered_district_id) == (
+        "新名称",
+        Decimal("12.35"),
+        district.pk,
+    )
+    assert (second.name, second.registered_capital, second.registered_district_id) == ("另一个", None, None)
+    assert first.legal_representative != "" and second.legal_representative != "李四"  # not a named field
+    other_before = other.name
+    other.refresh_from_db()
+    assert (other.name, other.registered_capital) == (other_before, Decimal("5"))
+
+
+def test_copy_update_raises_djangos_integrity_error(require_postgres):
+    enterprise = factories.EnterpriseFactory(registered_capital=Decimal("5"))
+    frame = pd.DataFrame({"pk": [enterprise.pk], "registered_capital": [-1.0]})
+    with pytest.raises(IntegrityError):
+        copy_update(Enterprise, frame, ["registered_capital"])
+    enterprise.refresh_from_db()
+    assert enterprise.registered_capital == Decimal("5")
