@@ -28,9 +28,9 @@ from django.db.models import (
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, Greatest, RowNumber
 
-from enterprises.creditcode import normalize_credit_code
 from enterprises.models import Enterprise
 from enterprises.roles import is_city_official, official_district_id
+from enterprises.selectors import search_enterprises
 
 from . import pool, rules
 from .models import Application
@@ -119,7 +119,7 @@ def pool_candidates(user, filters: Mapping | None = None) -> QuerySet[Enterprise
         qs = qs.filter(managing_district_id=district_id)
     else:
         return qs.none()
-    qs = _annotate_closeness(_search(qs, filters.get("q")))
+    qs = _annotate_closeness(search_enterprises(qs, filters.get("q")))
     if filters.get("source") in SOURCES:
         qs = qs.filter(pool_source=filters["source"])
     if filters.get("eligible") is True:
@@ -156,16 +156,6 @@ def closest_by_district(limit: int) -> dict[int, list[dict]]:
     return closest
 
 
-def _search(qs: QuerySet[Enterprise], text: str | None) -> QuerySet[Enterprise]:
-    text = (text or "").strip()
-    if not text:
-        return qs
-    code = normalize_credit_code(text)
-    if len(code) == 18:
-        return qs.filter(credit_code=code)
-    return qs.filter(Q(name__contains=text) | Q(credit_code__startswith=code))
-
-
 def pool_addable(user, text: str | None) -> list[Enterprise]:
     """Operating enterprises in the user's scope, not yet in the pool, matching a name or credit code."""
     if not (text or "").strip():
@@ -177,4 +167,4 @@ def pool_addable(user, text: str | None) -> list[Enterprise]:
     else:
         return []
     qs = qs.filter(in_cultivation_pool=False, status=Enterprise.Status.OPERATING).select_related("managing_district")
-    return list(_search(qs, text).order_by("name", "pk")[:SEARCH_LIMIT])
+    return list(search_enterprises(qs, text).order_by("name", "pk")[:SEARCH_LIMIT])

@@ -1,10 +1,9 @@
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .creditcode import normalize_credit_code
 from .models import District, Enterprise, IndustryCluster
+from .selectors import search_enterprises
 
 ANY = _("全部")
 
@@ -42,10 +41,4 @@ class EnterpriseFilter(django_filters.FilterSet):
         ]
 
     def filter_search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        code = normalize_credit_code(value)
-        if len(code) == 18:
-            return queryset.filter(credit_code=code)
-        return queryset.filter(Q(name__contains=value) | Q(credit_code__startswith=code))
+        return search_enterprises(queryset, value)

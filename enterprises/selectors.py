@@ -1,5 +1,6 @@
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from .creditcode import normalize_credit_code
 from .models import Enterprise
 from .roles import is_city_official, member_enterprise_id, official_district_id
 
@@ -14,3 +15,15 @@ def enterprises_visible_to(user) -> QuerySet[Enterprise]:
     if (enterprise_id := member_enterprise_id(user)) is not None:
         return qs.filter(pk=enterprise_id)
     return qs.none()
+
+
+def search_enterprises(qs: QuerySet[Enterprise], text: str | None) -> QuerySet[Enterprise]:
+    """Enterprises whose name contains ``text`` or whose credit code starts with it (normalised); a
+    whole credit code matches that enterprise only. Blank text: ``qs`` unchanged."""
+    text = (text or "").strip()
+    if not text:
+        return qs
+    code = normalize_credit_code(text)
+    if len(code) == 18:
+        return qs.filter(credit_code=code)
+    return qs.filter(Q(name__contains=text) | Q(credit_code__startswith=code))
