@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import tracemalloc
-from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import xlsxwriter
 
+from dashboards.exports import Table, write_xlsx
 from enterprises import registry_import as ri
 from enterprises.creditcode import ALPHABET, with_check_character
 from enterprises.models import Enterprise
 from enterprises.services import registry_import_apply, registry_import_parse
-from smeportal.excel import safe_cell
 
 from .timing import Row, clock, sec
 
@@ -129,31 +128,10 @@ def measure_import(workdir: Path) -> tuple[list[Row], str]:
 # --- export -------------------------------------------------------------------------------------------
 
 
-def _project_cell(value):
-    """As the portal's writers do (dashboards.exports): numbers as floats, dates as ISO text, text made safe."""
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return safe_cell(value)
-
-
 def project_writer(path: Path, rows) -> None:
-    """The portal's streaming writer approach: XlsxWriter constant memory, every cell through safe_cell."""
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False})
-    sheet = book.add_worksheet("企业")
-    bold = book.add_format({"bold": True})
-    sheet.write_row(0, 0, [safe_cell(h) for h in EXPORT_FIELDS], bold)
-    for number, values in enumerate(rows, start=1):
-        for col, value in enumerate(values):
-            value = _project_cell(value)
-            if value is None or value == "":
-                continue
-            if isinstance(value, str):
-                sheet.write_string(number, col, value)
-            else:
-                sheet.write(number, col, value)
-    book.close()
+    """The portal's own streaming writer (``dashboards.exports.write_xlsx``: XlsxWriter in constant
+    memory, every cell through safe_cell), one sheet of ``rows``."""
+    write_xlsx([Table("enterprises", "企业", list(EXPORT_FIELDS), rows)], str(path))
 
 
 def export_queryset():

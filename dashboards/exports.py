@@ -39,7 +39,7 @@ class Table:
     key: str
     title: str
     headers: list[str]
-    rows: list[list]
+    rows: Iterable[list]  # a list for the pages; any iterable for write_xlsx, which streams it
 
 
 neutralise = safe_cell  # the portal's one rule (smeportal.excel)
