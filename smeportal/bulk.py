@@ -16,18 +16,6 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 TEXT_FIELDS = (models.CharField, models.TextField)
-INTEGER_TYPES = {
-    "AutoField",
-    "BigAutoField",
-    "BigIntegerField",
-    "ForeignKey",
-    "IntegerField",
-    "OneToOneField",
-    "PositiveBigIntegerField",
-    "PositiveIntegerField",
-    "PositiveSmallIntegerField",
-    "SmallIntegerField",
-}
 
 
 def _as_column(field: models.Field, values: pd.Series) -> pd.Series:
@@ -38,7 +26,8 @@ def _as_column(field: models.Field, values: pd.Series) -> pd.Series:
     if isinstance(field, models.DecimalField):
         places = field.decimal_places
         return values.astype(object).map(lambda value: None if pd.isna(value) else f"{value:.{places}f}")
-    if field.get_internal_type() in INTEGER_TYPES:
+    # Every integer field type subclasses IntegerField; a foreign key's column has its target's type.
+    if isinstance(getattr(field, "target_field", field), models.IntegerField):
         return values.astype("Int64")
     return values
 
