@@ -7,6 +7,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from assistance.models import Department, DepartmentMembership
+from certification.models import Application, Registration
 from enterprises.creditcode import ALPHABET, with_check_character
 from enterprises.models import District, Enterprise, EnterpriseMembership, OfficialMembership
 
@@ -137,3 +138,24 @@ class IndustryClusterFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"cluster{n}")
     name = factory.Sequence(lambda n: f"测试产业集群{n}")
+
+
+def registered_filing(enterprise, *, year: int = 2025, serial: int | None = None) -> Registration:
+    """A registered filing of ``year`` and its registration, valid 1 July – 31 December; the
+    number's serial is ``serial``, or the filing's id."""
+    application = ApplicationFactory(
+        enterprise=enterprise,
+        evaluation_year=year,
+        state=Application.State.REGISTERED,
+        submitted_on=dt.date(year, 4, 20),
+        first_time_applicant=False,
+        evaluating_district=enterprise.managing_district,
+    )
+    return Registration.objects.create(
+        application=application,
+        enterprise=enterprise,
+        evaluation_year=year,
+        number=f"{year}5107030{serial if serial is not None else application.pk:05d}",
+        valid_from=dt.date(year, 7, 1),
+        valid_until=dt.date(year, 12, 31),
+    )

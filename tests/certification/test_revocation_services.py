@@ -26,25 +26,6 @@ DEADLINE = dt.date(2026, 3, 16)  # 3–6, 9–13, 16 March: the 10th working day
 PDF = b"%PDF-1.4 defence evidence"
 
 
-def registered(enterprise, *, year):
-    application = factories.ApplicationFactory(
-        enterprise=enterprise,
-        evaluation_year=year,
-        state=S.REGISTERED,
-        submitted_on=dt.date(year, 4, 20),
-        first_time_applicant=False,
-        evaluating_district=enterprise.managing_district,
-    )
-    return Registration.objects.create(
-        application=application,
-        enterprise=enterprise,
-        evaluation_year=year,
-        number=f"{year}5107030{application.pk:05d}",
-        valid_from=dt.date(year, 7, 1),
-        valid_until=dt.date(year, 12, 31),
-    )
-
-
 @pytest.fixture
 def this_year():
     return timezone.localdate().year
@@ -53,7 +34,7 @@ def this_year():
 @pytest.fixture
 def registration(enterprise, this_year):
     """Registered for last year, so a revocation this year bans this year's filing (which does not exist yet)."""
-    return registered(enterprise, year=this_year - 1)
+    return factories.registered_filing(enterprise, year=this_year - 1)
 
 
 def notice(registration, actor, *, grounds=G.CONDITIONS_NOT_MET, today=NOTICE_DAY):
@@ -413,7 +394,7 @@ def test_decision_is_for_city_officials(request, revocation, registration, perso
 def test_two_officials_notice_at_once_exactly_one_procedure(
     transactional_db, require_postgres, enterprise, city_official, admin_user_persona, this_year
 ):
-    registration = registered(enterprise, year=this_year - 1)
+    registration = factories.registered_filing(enterprise, year=this_year - 1)
     results = run_together(
         [lambda: notice(registration, city_official), lambda: notice(registration, admin_user_persona)], timeout=30
     )
@@ -424,7 +405,7 @@ def test_two_officials_notice_at_once_exactly_one_procedure(
 def test_defence_and_decision_at_once_leave_a_consistent_state(
     transactional_db, require_postgres, enterprise, city_official, enterprise_user, this_year
 ):
-    registration = registered(enterprise, year=this_year - 1)
+    registration = factories.registered_filing(enterprise, year=this_year - 1)
     revocation = notice(registration, city_official)
     after = DEADLINE + dt.timedelta(days=1)
     results = run_together(

@@ -23,25 +23,6 @@ G = Registration.Grounds
 PDF = b"%PDF-1.4 defence evidence"
 
 
-def registered(enterprise, *, year=2025, serial=1):
-    application = factories.ApplicationFactory(
-        enterprise=enterprise,
-        evaluation_year=year,
-        state=S.REGISTERED,
-        submitted_on=dt.date(year, 4, 20),
-        first_time_applicant=False,
-        evaluating_district=enterprise.managing_district,
-    )
-    return Registration.objects.create(
-        application=application,
-        enterprise=enterprise,
-        evaluation_year=year,
-        number=f"{year}5107030{serial:05d}",
-        valid_from=dt.date(year, 7, 1),
-        valid_until=dt.date(year, 12, 31),
-    )
-
-
 def open_revocation(registration, *, deadline=None, state=R.NOTICED, **fields):
     today = timezone.localdate()
     return Revocation.objects.create(
@@ -64,7 +45,7 @@ def announced(registration, *, grounds=G.FRAUD):
 
 @pytest.fixture
 def registration(enterprise):
-    return registered(enterprise)
+    return factories.registered_filing(enterprise, serial=1)
 
 
 @pytest.fixture
@@ -340,7 +321,7 @@ def test_announcements_nav_item_for_everyone(client):
 def _seed(count, district):
     for n in range(count):
         enterprise = factories.EnterpriseFactory(managing_district=district)
-        registration = registered(enterprise, serial=1000 + n)
+        registration = factories.registered_filing(enterprise, serial=1000 + n)
         if n % 2:
             announced(registration)
         else:
@@ -382,7 +363,7 @@ def test_filing_detail_with_procedures_has_a_fixed_query_count(
 
 
 def test_list_filters_and_search(client, city_official, enterprise, other_enterprise, registration):
-    other = registered(other_enterprise, serial=2)
+    other = factories.registered_filing(other_enterprise, serial=2)
     open_revocation(registration)
     announced(other)
     client.force_login(city_official)
@@ -396,7 +377,7 @@ def test_list_filters_and_search(client, city_official, enterprise, other_enterp
 
 
 def test_announcements_search(client, enterprise, other_enterprise, registration):
-    other = registered(other_enterprise, serial=2)
+    other = factories.registered_filing(other_enterprise, serial=2)
     announced(registration)
     announced(other)
     page = client.get(reverse("certification:revocations_public"), {"q": enterprise.credit_code})
