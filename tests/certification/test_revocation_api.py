@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from certification.models import Revocation
 from tests import factories
-from tests.certification.test_revocation_views import announced, open_revocation, registered
+from tests.certification.test_revocation_views import announced, open_revocation
 
 R = Revocation.State
 LIST = "/api/v1/certification/revocations/"
@@ -13,8 +13,8 @@ LIST = "/api/v1/certification/revocations/"
 
 @pytest.fixture
 def procedures(enterprise, other_enterprise):
-    mine = open_revocation(registered(enterprise, serial=1))
-    theirs = announced(registered(other_enterprise, serial=2))
+    mine = open_revocation(factories.registered_filing(enterprise, serial=1))
+    theirs = announced(factories.registered_filing(other_enterprise, serial=2))
     return mine, theirs
 
 
@@ -84,7 +84,8 @@ def test_writes_are_not_offered(persona_client, procedures):
 @pytest.mark.parametrize("count", [3, 30])
 def test_list_query_count_is_flat(persona_client, district, django_assert_max_num_queries, count):
     for n in range(count):
-        open_revocation(registered(factories.EnterpriseFactory(managing_district=district), serial=100 + n))
+        enterprise = factories.EnterpriseFactory(managing_district=district)
+        open_revocation(factories.registered_filing(enterprise, serial=100 + n))
     client = persona_client("city_official")
     client.get(LIST)
     with django_assert_max_num_queries(4):
