@@ -27,7 +27,7 @@ from smeportal.text import join_clauses, join_list
 from . import services
 from .models import DECLARED_FIELDS, Application, Registration
 from .selectors import applications_visible_to
-from .services import ON_SITE_LABELS, TransitionError
+from .services import ON_SITE_LABELS, UNDER_REVIEW, TransitionError
 
 State = Application.State
 
@@ -47,7 +47,6 @@ COMMENTABLE_FIELDS = tuple(
     )
     if name in DECLARED_FIELDS  # the service accepts comments on declared items only
 )
-UNDER_REVIEW = (State.SUBMITTED, State.ON_SITE_CHECK)
 PER_PAGE = 30
 
 

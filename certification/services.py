@@ -42,6 +42,7 @@ from .models import (
     EVIDENCE_FIELDS,
     FINANCE_COMPONENT_FIELDS,
     QUARTER_KEYS,
+    REVIEW_WAITING_STATES,
     Application,
     ApplicationEvent,
     Registration,
@@ -53,7 +54,7 @@ State = Application.State
 FRAUD_BAN_YEARS = 3
 REVOCATION_LOOKBACK_YEARS = 3  # on-site check when a registration was revoked within this many years
 EDITABLE_STATES = (State.DRAFT, State.RETURNED)
-UNDER_REVIEW = (State.SUBMITTED, State.ON_SITE_CHECK)
+UNDER_REVIEW = REVIEW_WAITING_STATES  # submitted or under on-site check: the district's review queue
 DRAFT_FIELDS = (*DECLARED_FIELDS, *FINANCE_COMPONENT_FIELDS, "staff_quarters", *EVIDENCE_FIELDS)
 
 # On-site check reasons (RULES.md §3).

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from certification import services
-from certification.models import Application, ApplicationEvent, Registration
+from certification.models import REVIEW_WAITING_STATES, Application, ApplicationEvent, Registration
 from certification.services import TransitionError
 from tests import factories
 
@@ -468,3 +468,8 @@ def test_admin_shows_events_read_only(client, admin_user_persona, submitted):
     assert client.get("/admin/certification/applicationevent/add/").status_code == 403
     assert client.post(f"/admin/certification/applicationevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
     assert ApplicationEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_review_queue_states_are_the_filing_states_they_name():
+    """REVIEW_WAITING_STATES are plain values (a model index needs them): they must stay the State's."""
+    assert REVIEW_WAITING_STATES == (Application.State.SUBMITTED, Application.State.ON_SITE_CHECK)
