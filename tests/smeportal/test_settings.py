@@ -71,6 +71,14 @@ def test_check_deploy_is_clean_for_production(extra):
     assert "no issues" in result.stdout
 
 
+def test_embedded_default_passes_the_database_checks_without_warnings():
+    """The checks `migrate` and `runserver` print on the embedded SQLite default stay silent."""
+    env = _clean_env(DATABASE_URL="sqlite:///:memory:")
+    result = _run(["manage.py", "check", "--database", "default", "--fail-level", "WARNING"], env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
 def test_postgres_connections_run_without_jit(require_postgres):
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
