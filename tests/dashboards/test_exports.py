@@ -5,6 +5,8 @@ import io
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from certification.models import Application, TechShareSnapshot
@@ -178,6 +180,22 @@ def test_work_list_exports(persona_client, district_official, city_official, dis
     city = persona_client("city_official")
     theirs_rows = workbook_rows(city.get(export_url("waiting", district=other_district.code)))
     assert [row[1] for row in theirs_rows[1:]] == [theirs.credit_code]
+
+
+def test_work_list_exports_run_a_fixed_number_of_queries(persona_client, district_official, district, data):
+    client = persona_client("district_official")
+
+    def queries(table) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(export_url(table)).status_code == 200
+        return len(captured)
+
+    counts = []
+    for n in (3, 30):
+        for enterprise in factories.EnterpriseFactory.create_batch(n, managing_district=district):
+            factories.ApplicationFactory(enterprise=enterprise, state=Application.State.SUBMITTED, submitted_on=D1)
+        counts.append((queries("waiting"), queries("candidates")))
+    assert counts[0] == counts[1] and max(counts[0]) <= 10
 
 
 @pytest.mark.parametrize("persona", ["enterprise_user", "department_user"])
