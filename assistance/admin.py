@@ -7,7 +7,6 @@ from .models import (
     AssistanceAgreement,
     Department,
     DepartmentMembership,
-    DepartmentShareSnapshot,
     DepartmentTarget,
     QuotaPolicy,
     ServiceRecord,
@@ -108,22 +107,6 @@ class AgreementImportAdmin(admin.ModelAdmin):
     list_display = ["department", "original_name", "status", "created_count", "created_at"]
     list_filter = ["status"]
     exclude = ["valid_rows", "rejected_rows"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(DepartmentShareSnapshot)
-class DepartmentShareSnapshotAdmin(admin.ModelAdmin):
-    """Written by the quota job (assistance.quota); read-only here."""
-
-    list_display = ["as_of", "year", "department", "agreements", "new_agreements", "share", "met", "short_by"]
-    list_filter = ["met", "year", "department"]
-    list_select_related = ["department"]
-    date_hierarchy = "as_of"
 
     def has_add_permission(self, request):
         return False

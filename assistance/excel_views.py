@@ -40,7 +40,7 @@ def import_template(request):
 
 def _own_import(request, pk: int) -> AgreementImport:
     return get_object_or_404(
-        AgreementImport.objects.select_related("uploaded_by"), pk=pk, department_id=member_department_id(request.user)
+        AgreementImport.objects.select_related("requested_by"), pk=pk, department_id=member_department_id(request.user)
     )
 
 
@@ -53,7 +53,7 @@ def import_page(request):
         upload = form.cleaned_data["file"]
         record = agreement_import_start(actor=request.user, department_id=department_id, upload=upload)
         return redirect(record)
-    recent = AgreementImport.objects.filter(department_id=department_id).select_related("uploaded_by")[:10]
+    recent = AgreementImport.objects.filter(department_id=department_id).select_related("requested_by")[:10]
     return render(request, "assistance/import.html", {"form": form, "imports": recent})
 
 
@@ -63,7 +63,6 @@ def import_detail(request, pk: int):
     record = _own_import(request, pk)
     context = {
         "record": record,
-        "finished": record.status not in {AgreementImport.Status.QUEUED, AgreementImport.Status.VALIDATING},
         "valid_count": len(record.valid_rows),
         "rejected_count": len(record.rejected_rows),
         "valid_preview": record.valid_rows[:PREVIEW_ROWS],

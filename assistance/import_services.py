@@ -7,6 +7,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
@@ -40,48 +41,50 @@ def _window_years() -> callable:
     return lambda year: windows.get(year, default)
 
 
-def _stage(import_id: int, **values) -> None:
-    AgreementImport.objects.filter(pk=import_id).update(**values)
-
-
 def agreement_import_validate(*, import_id: int) -> None:
     """Read and check every row of an upload; store valid and rejected rows for the preview. Safe to rerun."""
     record = AgreementImport.objects.get(pk=import_id)
     if record.status in {AgreementImport.Status.PREVIEW, AgreementImport.Status.COMMITTED}:
         return
-    _stage(import_id, status=AgreementImport.Status.VALIDATING, progress=5, error_message="")
+    AgreementImport.report(
+        import_id, status=AgreementImport.Status.VALIDATING, progress=5, error="", started_at=timezone.now()
+    )
     try:
         with record.file.open("rb") as handle:
             rows = list(excel.read_rows(handle))
         total = len(rows) or 1
-        _stage(import_id, progress=30, total_rows=len(rows))
+        AgreementImport.report(import_id, progress=30, total_rows=len(rows))
         codes = set(excel.normalized_codes(rows)[0])
         years = {int(y) for y in (excel.cell_text(row.get(excel.COL_YEAR)) for _n, row in rows) if y.isdigit()}
         result = excel.validate_rows(
             rows,
             _lookups(record.department_id, codes, years),
             window_years_for=_window_years(),
-            progress=lambda done: _stage(import_id, progress=30 + int(65 * done / total)),
+            progress=lambda done: AgreementImport.report(import_id, progress=30 + int(65 * done / total)),
         )
     except excel.AgreementFileError as exc:
-        _stage(import_id, status=AgreementImport.Status.FAILED, progress=100, error_message=str(exc))
+        AgreementImport.report(
+            import_id, status=AgreementImport.Status.FAILED, progress=100, error=str(exc), finished_at=timezone.now()
+        )
         return
     except Exception:
         logger.exception("agreement import %s failed", import_id)
-        _stage(
+        AgreementImport.report(
             import_id,
             status=AgreementImport.Status.FAILED,
             progress=100,
-            error_message=_("校验时发生内部错误，数据未写入。请联系管理员。"),
+            error=_("校验时发生内部错误，数据未写入。请联系管理员。"),
+            finished_at=timezone.now(),
         )
         return
-    _stage(
+    AgreementImport.report(
         import_id,
         status=AgreementImport.Status.PREVIEW,
         progress=100,
         total_rows=result.total,
         valid_rows=result.valid,
         rejected_rows=result.rejected,
+        finished_at=timezone.now(),
     )
 
 
@@ -126,7 +129,8 @@ def agreement_import_commit(*, actor, import_id: int) -> AgreementImport:
     record.created_count = len(to_create)
     record.rejected_rows = sorted(record.rejected_rows + late_rejects, key=lambda item: item["row"])
     record.status = AgreementImport.Status.COMMITTED
-    record.save(update_fields=["created_count", "rejected_rows", "status", "updated_at"])
+    record.finished_at = timezone.now()
+    record.save(update_fields=["created_count", "rejected_rows", "status", "finished_at", "updated_at"])
     return record
 
 
@@ -140,7 +144,7 @@ def agreement_import_start(*, actor, department_id: int, upload) -> AgreementImp
         raise PermissionDenied
     with transaction.atomic():
         record = AgreementImport.objects.create(
-            department_id=department_id, file=upload, original_name=upload.name[:255], uploaded_by=actor
+            department_id=department_id, file=upload, original_name=upload.name[:255], requested_by=actor
         )
         transaction.on_commit(partial(agreement_import_run.delay, record.pk))
     return record

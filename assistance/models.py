@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from smeportal.models import TrackedModel
+from smeportal.models import BackgroundJob, TrackedModel
 from smeportal.uploads import UploadValidator, random_stored_name
 
 
@@ -248,8 +248,12 @@ def _import_upload_path(instance, filename: str) -> str:
     return f"assistance/imports/{uuid.uuid4().hex}.xlsx"
 
 
-class AgreementImport(models.Model):
-    """One Excel upload of agreements by a department: validated first (Celery task), previewed, then committed."""
+class AgreementImport(BackgroundJob):
+    """One Excel upload of agreements by a department: validated first (Celery task), previewed, then committed.
+
+    Its statuses extend the job's: validation runs, then the rows wait in preview for the department
+    to confirm; committing writes them.
+    """
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("排队中")
@@ -258,28 +262,20 @@ class AgreementImport(models.Model):
         COMMITTED = "committed", _("已导入")
         FAILED = "failed", _("失败")
 
+    FINISHED_STATUSES = frozenset({Status.PREVIEW, Status.COMMITTED, Status.FAILED})
+
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.QUEUED)
     department = models.ForeignKey(Department, verbose_name=_("部门"), on_delete=models.PROTECT, related_name="+")
     file = models.FileField(_("上传文件"), upload_to=_import_upload_path, max_length=200)
     original_name = models.CharField(_("原文件名"), max_length=255, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )  # fmt: skip
-    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.QUEUED)
-    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
     total_rows = models.PositiveIntegerField(_("总行数"), default=0)
     # Valid rows as field values (enterprise id, dates as ISO strings), committed on confirmation.
     valid_rows = models.JSONField(_("有效行"), default=list, blank=True)
     # Rejected rows as shown in the preview: {"row": n, "values": [...], "reasons": [...]}.
     rejected_rows = models.JSONField(_("被拒绝的行"), default=list, blank=True)
     created_count = models.PositiveIntegerField(_("导入条数"), default=0)
-    # The rejected-rows .xlsx report is written on demand from rejected_rows.
-    error_message = models.TextField(_("错误信息"), blank=True)
-    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("帮扶协议导入")
         verbose_name_plural = _("帮扶协议导入")
 
@@ -288,40 +284,3 @@ class AgreementImport(models.Model):
 
     def get_absolute_url(self):
         return reverse("assistance:import_detail", args=[self.pk])
-
-
-class DepartmentShareSnapshot(models.Model):
-    """A department's new-enterprise share and task progress of one year as of a date (RULES.md §5).
-
-    Written by :func:`assistance.quota.department_share_compute` as one upsert per run.
-    """
-
-    department = models.ForeignKey(
-        Department, verbose_name=_("部门"), on_delete=models.CASCADE, related_name="share_snapshots"
-    )
-    year = models.PositiveSmallIntegerField(_("年度"))
-    as_of = models.DateField(_("统计日期"))
-    agreements = models.PositiveIntegerField(_("帮扶协议数"), default=0)
-    new_agreements = models.PositiveIntegerField(_("新企业协议数"), default=0)
-    share = models.DecimalField(_("新企业占比"), max_digits=7, decimal_places=4, default=Decimal(0))
-    target = models.DecimalField(_("目标占比"), max_digits=5, decimal_places=4)
-    met = models.BooleanField(_("已达标"), default=False)
-    short_by = models.PositiveIntegerField(_("差额（家）"), default=0)
-    task = models.PositiveIntegerField(_("帮扶企业任务数"), default=0)
-    assisted_enterprises = models.PositiveIntegerField(_("已帮扶企业数"), default=0)
-    task_progress = models.DecimalField(_("任务完成率"), max_digits=7, decimal_places=4, default=Decimal(0))
-    computed_at = models.DateTimeField(_("计算时间"))
-
-    class Meta:
-        ordering = ["-as_of", "department"]
-        verbose_name = _("部门新企业占比快照")
-        verbose_name_plural = _("部门新企业占比快照")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["department", "year", "as_of"], name="department_share_snapshot_once_per_day"
-            ),
-        ]
-        indexes = [models.Index(fields=["as_of", "year"], name="department_share_day_year")]
-
-    def __str__(self):
-        return f"{self.department} · {self.year} · {self.as_of}: {self.new_agreements}/{self.agreements}"

@@ -65,7 +65,7 @@ def machine_line() -> str:
 def prepare(enterprises: int, seed: int) -> float:
     from django.core.management import call_command
 
-    from dashboards.demo import seed_demo
+    from demo.seeding import seed_demo
     from enterprises.models import District
 
     call_command("migrate", verbosity=0)

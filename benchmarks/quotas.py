@@ -8,17 +8,17 @@ from collections import defaultdict
 from django.conf import settings
 from django.db import connection
 
-from assistance.models import DepartmentShareSnapshot, QuotaPolicy
-from assistance.quota import department_share_compute
-from certification.models import TechShareSnapshot
-from certification.quota import (
+from assistance.models import QuotaPolicy
+from certification.rules import RULESETS
+from quotas.department_share import department_share_compute
+from quotas.models import DepartmentShareSnapshot, TechShareSnapshot
+from quotas.tech_share import (
     CLOSEST_CANDIDATES,
     FILED_STATES,
     RECOMMENDED_STATES,
     baseline_of,
     tech_share_compute,
 )
-from certification.rules import RULESETS
 
 from .timing import Row, clock, median, sec
 

@@ -13,7 +13,6 @@ from .models import (
     Registration,
     RegistrationSequence,
     Revocation,
-    TechShareSnapshot,
 )
 
 
@@ -182,22 +181,6 @@ class PoolEstimateAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         # Edits go through the pool page, which reruns the engine and refreshes the cached result.
-        return False
-
-
-@admin.register(TechShareSnapshot)
-class TechShareSnapshotAdmin(admin.ModelAdmin):
-    """Written by the quota job (certification.quota); read-only here."""
-
-    list_display = ["as_of", "scope_key", "newly_registered", "registered", "share", "target", "met", "short_by"]
-    list_filter = ["met", "as_of", "policy_year"]
-    search_fields = ["scope_key"]
-    date_hierarchy = "as_of"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
         return False
 
 

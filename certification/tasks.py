@@ -6,14 +6,11 @@ Both call idempotent services with today's date in the portal's time zone, so a 
 
 from __future__ import annotations
 
-import datetime as dt
-
 from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
 from . import notice_services
-from .quota import tech_share_compute
 
 TASK_OPTIONS = {
     "acks_late": True,
@@ -36,9 +33,3 @@ def register_due_filings() -> int:
 def expire_registrations() -> int:
     """Move registrations past their validity to expired; returns how many."""
     return notice_services.registration_expire_due(today=timezone.localdate())
-
-
-@shared_task(name="certification.compute_tech_share", **TASK_OPTIONS)
-def compute_tech_share(day_iso: str, year: int | None = None) -> int:
-    """Upsert the tech-share snapshots of every district and the city as of the day; returns the rows."""
-    return tech_share_compute(day=dt.date.fromisoformat(day_iso), year=year)

@@ -17,11 +17,11 @@ from django.db.models import Max, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from assistance.models import DepartmentShareSnapshot
 from certification import pool
-from certification.models import REVIEW_WAITING_STATES, Application, TechShareSnapshot
+from certification.models import REVIEW_WAITING_STATES, Application
 from certification.selectors import applications_visible_to
 from enterprises.models import Enterprise
+from quotas.models import DepartmentShareSnapshot, TechShareSnapshot
 
 CITY = TechShareSnapshot.CITY
 WORK_LIST_LIMIT = 10

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import quota_views, views
+from . import views
 
 app_name = "dashboards"
 
@@ -9,6 +9,4 @@ urlpatterns = [
     path("district/", views.district_dashboard, name="district"),
     path("district/<str:code>/", views.district_dashboard, name="district_code"),
     path("export/<slug:table>/", views.export, name="export"),
-    path("recompute/", quota_views.recompute, name="recompute"),
-    path("runs/<int:pk>/", quota_views.quota_run, name="quota_run"),
 ]

@@ -71,7 +71,7 @@ def _recompute_url(user) -> str | None:
     if not is_city_official(user):
         return None
     try:
-        return reverse("dashboards:recompute")
+        return reverse("quotas:recompute")
     except NoReverseMatch:
         return None
 

@@ -53,8 +53,8 @@ class OfficialMembershipAdmin(admin.ModelAdmin):
 
 @admin.register(RegistryImport)
 class RegistryImportAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "original_name", "uploaded_by", "status", "progress", "finished_at"]
+    list_display = ["created_at", "original_name", "requested_by", "status", "progress", "finished_at"]
     list_filter = ["status"]
-    search_fields = ["original_name", "uploaded_by__username"]
-    raw_id_fields = ["uploaded_by"]
+    search_fields = ["original_name", "requested_by__username"]
+    raw_id_fields = ["requested_by"]
     readonly_fields = ["created_at", "started_at", "finished_at", "updated_at", "counts", "progress", "stage"]

@@ -26,11 +26,11 @@ def registry_import_page(request):
         upload = form.cleaned_data["file"]
         with transaction.atomic():
             record = RegistryImport.objects.create(
-                file=upload, original_name=upload.name[:255], uploaded_by=request.user
+                file=upload, original_name=upload.name[:255], requested_by=request.user
             )
             transaction.on_commit(partial(registry_import_run.delay, record.pk))
         return redirect(record)
-    recent = RegistryImport.objects.select_related("uploaded_by")[:RECENT_IMPORTS]
+    recent = RegistryImport.objects.select_related("requested_by")[:RECENT_IMPORTS]
     return render(request, "enterprises/import.html", {"form": form, "imports": recent})
 
 
@@ -47,7 +47,7 @@ def _summary(record: RegistryImport) -> dict:
 @city_official_required
 @require_http_methods(["GET"])
 def registry_import_detail(request, pk: int):
-    record = get_object_or_404(RegistryImport.objects.select_related("uploaded_by"), pk=pk)
+    record = get_object_or_404(RegistryImport.objects.select_related("requested_by"), pk=pk)
     context = {"record": record, **_summary(record)}
     if request.headers.get("HX-Request"):
         return render(request, "enterprises/import_progress.html", context)

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from smeportal.models import TrackedModel
+from smeportal.models import BackgroundJob, TrackedModel
 
 from .creditcode import CREDIT_CODE_PATTERN
 
@@ -229,50 +229,20 @@ def _registry_report_path(instance, filename: str) -> str:
     return f"registry_imports/errors/{uuid.uuid4().hex}.xlsx"
 
 
-class RegistryImport(models.Model):
+class RegistryImport(BackgroundJob):
     """One upload of the market regulator's registry export by a city official, run as a Celery task."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("排队中")
-        RUNNING = "running", _("进行中")
-        DONE = "done", _("已完成")
-        FAILED = "failed", _("失败")
 
     file = models.FileField(_("上传文件"), upload_to=_registry_upload_path, max_length=200)
     original_name = models.CharField(_("原文件名"), max_length=255, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("上传人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED)
-    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
-    stage = models.CharField(_("当前阶段"), max_length=100, blank=True)
     counts = models.JSONField(_("导入结果"), default=dict, blank=True)
     error_report = models.FileField(_("错误报告"), upload_to=_registry_report_path, max_length=200, blank=True)
-    error_message = models.TextField(_("错误信息"), blank=True)
-    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("登记数据导入")
         verbose_name_plural = _("登记数据导入")
-        constraints = [
-            models.CheckConstraint(condition=Q(progress__lte=100), name="registry_import_progress_max_100"),
-        ]
 
     def __str__(self):
         return f"{self.original_name or self.file.name} ({self.get_status_display()})"
 
     def get_absolute_url(self):
         return reverse("enterprises:import_detail", args=[self.pk])
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in {self.Status.DONE, self.Status.FAILED}

@@ -313,39 +313,35 @@ def registry_import_apply(*, rows, actor=None) -> dict:
     return counts
 
 
-def _registry_import_stage(import_id: int, **values) -> None:
-    RegistryImport.objects.filter(pk=import_id).update(updated_at=timezone.now(), **values)
-
-
 def registry_import_process(*, import_id: int) -> dict:
     """Run an uploaded registry import in stages (the Celery task's body). Safe to run twice.
 
     Progress is committed stage by stage so the web page can show it; the database writes and the
     record's counts are one transaction, so a redelivered task never applies a file twice.
     """
-    record = RegistryImport.objects.select_related("uploaded_by").get(pk=import_id)
+    record = RegistryImport.objects.select_related("requested_by").get(pk=import_id)
     if record.status == RegistryImport.Status.DONE:
         return record.counts
     status = RegistryImport.Status
-    _registry_import_stage(
+    RegistryImport.report(
         import_id,
         status=status.RUNNING,
         progress=5,
         stage=_("正在读取文件"),
         started_at=timezone.now(),
-        error_message="",
+        error="",
     )
     try:
         with record.file.open("rb") as handle:
             frame = registry_import.read_registry_file(handle, filename=record.original_name or record.file.name)
-        _registry_import_stage(import_id, progress=25, stage=_("正在校验数据"))
+        RegistryImport.report(import_id, progress=25, stage=_("正在校验数据"))
         result = registry_import.validate_registry(frame, registry_import_lookups(), today=timezone.localdate())
-        _registry_import_stage(import_id, progress=50, stage=_("正在写入数据库"))
+        RegistryImport.report(import_id, progress=50, stage=_("正在写入数据库"))
         with transaction.atomic():
             locked = RegistryImport.objects.select_for_update().get(pk=import_id)
-            counts = locked.counts or registry_import_apply(rows=result, actor=record.uploaded_by)
-            RegistryImport.objects.filter(pk=import_id).update(counts=counts, progress=80, updated_at=timezone.now())
-        _registry_import_stage(import_id, progress=85, stage=_("正在生成错误报告"))
+            counts = locked.counts or registry_import_apply(rows=result, actor=record.requested_by)
+            RegistryImport.report(import_id, counts=counts, progress=80)
+        RegistryImport.report(import_id, progress=85, stage=_("正在生成错误报告"))
         report_name = ""
         if result.rejected_count:
             with tempfile.TemporaryFile() as buffer:
@@ -355,7 +351,7 @@ def registry_import_process(*, import_id: int) -> dict:
                     RegistryImport._meta.get_field("error_report").generate_filename(record, "errors.xlsx"),
                     File(buffer),
                 )
-        _registry_import_stage(
+        RegistryImport.report(
             import_id,
             status=status.DONE,
             progress=100,
@@ -369,7 +365,7 @@ def registry_import_process(*, import_id: int) -> dict:
     except Exception:
         logger.exception("registry import %s failed", import_id)
         message = _("导入时发生内部错误，数据未写入或已全部回滚。请联系管理员。")
-    _registry_import_stage(
-        import_id, status=status.FAILED, stage=_("导入失败"), error_message=message, finished_at=timezone.now()
+    RegistryImport.report(
+        import_id, status=status.FAILED, stage=_("导入失败"), error=message, finished_at=timezone.now()
     )
     return {}

@@ -1,7 +1,9 @@
-"""Abstract base models shared by the domain apps."""
+"""Base models shared by the domain apps (who changed a row; a long job's progress) and the
+in-portal notifications."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -29,6 +31,56 @@ class TrackedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class BackgroundJob(models.Model):
+    """A long piece of work run by a Celery task (an import, a quota run): who asked for it, its
+    status, stage and progress for the progress page, and the error when it failed.
+
+    The task reports through :meth:`report`, an UPDATE by primary key, so the page that polls the
+    row sees each step at once and a step never overwrites fields it does not name.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("进行中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    FINISHED_STATUSES = frozenset({Status.DONE, Status.FAILED})
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    stage = models.CharField(_("当前阶段"), max_length=100, blank=True)
+    error = models.TextField(_("错误信息"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="%(app_label)s_%(class)s_progress_max"),
+        ]
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED_STATUSES
+
+    @classmethod
+    def report(cls, pk: int, **fields) -> None:
+        """Write one step of the job (status, progress, stage, error, counts, …) to its row."""
+        cls.objects.filter(pk=pk).update(updated_at=timezone.now(), **fields)
 
 
 class Notification(models.Model):

@@ -41,7 +41,9 @@ INSTALLED_APPS = [
     "enterprises",
     "certification",
     "assistance",
+    "quotas",
     "dashboards",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -168,7 +170,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "certification-expire": {"task": "certification.expire_registrations", "schedule": crontab(minute=45, hour=1)},
     # Nightly at 02:15, after the registrations above: both quota snapshots and the alerts (issue 5).
-    "quotas-nightly": {"task": "dashboards.recompute_quotas_nightly", "schedule": crontab(minute=15, hour=2)},
+    "quotas-nightly": {"task": "quotas.recompute_quotas_nightly", "schedule": crontab(minute=15, hour=2)},
 }
 
 REST_FRAMEWORK = {

@@ -16,6 +16,7 @@ urlpatterns = [
     path("enterprises/", include("enterprises.urls")),
     path("certification/", include("certification.urls")),
     path("assistance/", include("assistance.urls")),
+    path("quotas/", include("quotas.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -207,8 +207,8 @@ EXPECTED = {
     "dashboards:district_code": ("district_code", row(LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK)),
     "dashboards:export": ("export_funnel", row(LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK)),
     # "Recompute now" (dashboards/quota_views.py): POST only; "quota_run" is a queued run, its progress page.
-    "dashboards:recompute": (None, everyone(NOT_ALLOWED)),
-    "dashboards:quota_run": ("quota_run", CITY_ONLY),
+    "quotas:recompute": (None, everyone(NOT_ALLOWED)),
+    "quotas:run": ("quota_run", CITY_ONLY),
     # The enterprise's online filing (certification/filing_views.py): "filing" is the 涪城区 enterprise's draft,
     # "filing_step" its finance step, "filing_attachment" a PDF attached to it.
     "certification:filing_list": (None, ENTERPRISE_ONLY),
@@ -299,7 +299,7 @@ EXPECTED_POST = {
         row(API_DENIED, API_DENIED, API_DENIED, API_DENIED, API_DENIED, API_DENIED, OK, OK),
     ),
     # Recompute now: a new run, then its progress page (the task starts on commit).
-    "dashboards:recompute": (None, row(LOGIN, *[NOT_FOUND] * 5, REDIRECT, REDIRECT)),
+    "quotas:recompute": (None, row(LOGIN, *[NOT_FOUND] * 5, REDIRECT, REDIRECT)),
 }
 
 
@@ -510,7 +510,7 @@ def kwargs_for(kind, request) -> dict:
     if kind == "export_funnel":
         return {"table": "funnel"}
     if kind == "quota_run":
-        from dashboards.models import QuotaRun
+        from quotas.models import QuotaRun
 
         return {"pk": QuotaRun.objects.create(as_of="2026-11-20", year=2026).pk}
     if kind == "revocation":

@@ -141,7 +141,7 @@ def test_upload_refuses_files_that_are_not_xlsx_or_lack_headers(client, upload, 
     assert response.status_code == 200 and not AgreementImport.objects.exists()
     upload(xlsx([["x"]], headers=["错误的列"]))
     record = AgreementImport.objects.get()
-    assert record.status == AgreementImport.Status.FAILED and "缺少列" in record.error_message
+    assert record.status == AgreementImport.Status.FAILED and "缺少列" in record.error
 
 
 def test_other_department_cannot_see_or_commit_an_upload(client, upload, department_user, other_department_user):

@@ -7,8 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from assistance.models import DepartmentShareSnapshot
-from certification.models import TechShareSnapshot
+from quotas.models import DepartmentShareSnapshot, TechShareSnapshot
 from tests import factories
 
 TARGET = Decimal("0.1000")

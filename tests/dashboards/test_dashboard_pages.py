@@ -10,10 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from certification.models import Application, TechShareSnapshot
+from certification.models import Application
 from certification.pool_selectors import closest_by_district
 from dashboards import selectors
 from enterprises.models import Enterprise
+from quotas.models import TechShareSnapshot
 from tests import factories
 from tests.dashboards import snapshots as snap
 
@@ -183,15 +184,15 @@ def test_chart_data_matches_the_tables(persona_client, city_official, league):
 def test_empty_state_with_recompute_for_city_officials(persona_client, city_official, district_official):
     html = persona_client("city_official").get(CITY_URL).content.decode()
     assert 'data-testid="empty-state"' in html
-    assert f'action="{reverse("dashboards:recompute")}"' in html
+    assert f'action="{reverse("quotas:recompute")}"' in html
     assert "dashboard-data" not in html
 
 
 def test_empty_state_without_recompute_for_district_officials(persona_client, district_official):
     response = persona_client("district_official").get(DISTRICT_URL)
     html = response.content.decode()
-    assert 'data-testid="empty-state"' in html and "dashboards:recompute" not in html
-    assert reverse("dashboards:recompute") not in html
+    assert 'data-testid="empty-state"' in html and "quotas:recompute" not in html
+    assert reverse("quotas:recompute") not in html
 
 
 # --- District dashboard -------------------------------------------------------------------------

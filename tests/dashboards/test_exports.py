@@ -9,8 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from certification.models import Application, TechShareSnapshot
+from certification.models import Application
 from dashboards.exports import neutralise
+from quotas.models import TechShareSnapshot
 from tests import factories
 from tests.dashboards import snapshots as snap
 

@@ -318,7 +318,7 @@ def test_city_official_uploads_sees_progress_summary_and_downloads_report(
     record.refresh_from_db()
     assert record.status == RegistryImport.Status.DONE
     assert record.progress == 100
-    assert record.uploaded_by == city_official
+    assert record.requested_by == city_official
     assert record.counts == EXPECTED
     assert Enterprise.objects.count() == EXPECTED["created"]
     assert Enterprise.objects.filter(created_by=city_official).count() == EXPECTED["created"]
@@ -368,7 +368,7 @@ def test_file_that_fails_in_the_task_is_marked_failed(
         upload(client, "r.xlsx", content)
     record = RegistryImport.objects.get()
     assert record.status == RegistryImport.Status.FAILED
-    assert "统一社会信用代码" in record.error_message
+    assert "统一社会信用代码" in record.error
     assert Enterprise.objects.count() == 0
     assert "统一社会信用代码" in client.get(record.get_absolute_url()).content.decode()
 

@@ -17,18 +17,16 @@ import pytest
 import redis
 from celery import Celery
 
-from assistance.models import DepartmentShareSnapshot
-from certification.models import TechShareSnapshot
-from dashboards.models import QuotaAlert, QuotaRun
-from tests.dashboards import quota_data
-from tests.dashboards.quota_data import DAY, YEAR
-from tests.dashboards.worker import Worker, worker_database_url
+from quotas.models import DepartmentShareSnapshot, QuotaAlert, QuotaRun, TechShareSnapshot
+from tests.quotas import quota_data
+from tests.quotas.quota_data import DAY, YEAR
+from tests.quotas.worker import Worker, worker_database_url
 
 BROKER = "redis://127.0.0.1:6379/12"
 VISIBILITY_TIMEOUT = 3
 WORKER_A = "smeportal-killed-worker-a"
 WORKER_B = "smeportal-killed-worker-b"
-TASK = "dashboards.recompute_quotas"
+TASK = "quotas.recompute_quotas"
 FIELDS = ("newly_registered", "candidates", "filed", "recommended", "registered", "share", "met", "short_by")
 # quota_data's data set: (new, in the pool, filed, recommended, registered, share, met, short by).
 EXPECTED = {

@@ -5,12 +5,13 @@ from decimal import Decimal
 
 import pytest
 
-from assistance.models import AssistanceAgreement, Department, DepartmentShareSnapshot
-from assistance.quota import department_share_compute
-from assistance.tasks import compute_department_share
+from assistance.models import AssistanceAgreement, Department
+from quotas.department_share import department_share_compute
+from quotas.models import DepartmentShareSnapshot
+from quotas.tasks import compute_department_share
 from tests import factories
-from tests.dashboards import quota_data
-from tests.dashboards.quota_data import DAY, YEAR
+from tests.quotas import quota_data
+from tests.quotas.quota_data import DAY, YEAR
 
 FIELDS = (
     "agreements",

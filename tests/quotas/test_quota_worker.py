@@ -3,17 +3,15 @@
 import pytest
 from celery import Celery
 
-from assistance.models import DepartmentShareSnapshot
-from assistance.quota import department_share_compute
-from certification.models import TechShareSnapshot
-from certification.quota import tech_share_compute
-from dashboards.alerts import quota_alerts_send
-from dashboards.models import QuotaAlert, QuotaRun
+from quotas.alerts import quota_alerts_send
+from quotas.department_share import department_share_compute
+from quotas.models import DepartmentShareSnapshot, QuotaAlert, QuotaRun, TechShareSnapshot
+from quotas.tech_share import tech_share_compute
 from smeportal.models import Notification
 from tests.concurrency import run_together
-from tests.dashboards import quota_data
-from tests.dashboards.quota_data import DAY, YEAR
-from tests.dashboards.worker import Worker
+from tests.quotas import quota_data
+from tests.quotas.quota_data import DAY, YEAR
+from tests.quotas.worker import Worker
 
 BROKER = "redis://127.0.0.1:6379/13"
 FIELDS = ("newly_registered", "candidates", "filed", "recommended", "registered", "share", "met", "short_by")
@@ -31,7 +29,7 @@ def test_real_worker_writes_the_snapshots(transactional_db, require_postgres, da
     client.control.purge()
     worker = Worker(broker=BROKER, log_path=tmp_path / "worker.log")
     try:
-        client.signature("certification.compute_tech_share", args=[DAY.isoformat(), YEAR]).apply_async()
+        client.signature("quotas.compute_tech_share", args=[DAY.isoformat(), YEAR]).apply_async()
         worker.wait_for(lambda: TechShareSnapshot.objects.filter(as_of=DAY).count() == 4)
         fucheng = TechShareSnapshot.objects.get(scope_key="510703", as_of=DAY)
         assert (fucheng.newly_registered, fucheng.registered, fucheng.short_by, fucheng.met) == (20, 1, 1, False)
@@ -39,7 +37,7 @@ def test_real_worker_writes_the_snapshots(transactional_db, require_postgres, da
         assert (city.newly_registered, city.registered, str(city.share)) == (30, 2, "0.0667")
 
         run = QuotaRun.objects.create(as_of=DAY, year=YEAR)
-        client.signature("dashboards.recompute_quotas", args=[run.pk]).apply_async()
+        client.signature("quotas.recompute_quotas", args=[run.pk]).apply_async()
         worker.wait_for(lambda: QuotaRun.objects.get(pk=run.pk).status == QuotaRun.Status.DONE)
         run.refresh_from_db()
         assert run.progress == 100 and run.finished_at is not None

@@ -6,12 +6,12 @@ from decimal import Decimal
 import pytest
 
 from assistance.models import QuotaPolicy
-from certification.models import TechShareSnapshot
 from certification.pool_selectors import closest_by_district
-from certification.quota import CLOSEST_CANDIDATES, short_by, tech_share_compute
-from certification.tasks import compute_tech_share
-from tests.dashboards import quota_data
-from tests.dashboards.quota_data import DAY
+from quotas.models import TechShareSnapshot
+from quotas.tasks import compute_tech_share
+from quotas.tech_share import CLOSEST_CANDIDATES, short_by, tech_share_compute
+from tests.quotas import quota_data
+from tests.quotas.quota_data import DAY
 
 FIELDS = ("newly_registered", "candidates", "filed", "recommended", "registered", "share", "target", "met", "short_by")
 QUERIES = 5  # policy, districts, grouped counts, ranked pool, upsert

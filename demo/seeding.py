@@ -62,7 +62,7 @@ from certification.workdays import is_working_day, nth_working_day
 from enterprises.creditcode import ALPHABET, with_check_character
 from enterprises.models import District, Enterprise, EnterpriseMembership, IndustryCluster, OfficialMembership
 
-from .demo_data import (
+from .data import (
     ABNORMAL_SHARE,
     AGREEMENT_RATE,
     CAPITAL_WEIGHTS,

@@ -24,10 +24,11 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from assistance.models import QuotaPolicy
+from certification.models import Application, Registration
+from certification.pool_selectors import closest_by_district
 from enterprises.models import District, Enterprise
 
-from .models import Application, Registration, TechShareSnapshot
-from .pool_selectors import closest_by_district
+from .models import TechShareSnapshot
 
 FOUR_PLACES = Decimal("0.0001")
 

@@ -1,4 +1,4 @@
-"""Celery tasks of the quota runs: both quota jobs, then the alerts, with progress on a QuotaRun.
+"""Celery tasks of the quotas: each job alone, and a quota run (both jobs, then the alerts) with progress.
 
 Safe to run twice: the jobs upsert their snapshots, the alerts are inserted once per period, and a
 run that is already done is not redone (a run that failed or was cut off is run again).
@@ -6,16 +6,17 @@ run that is already done is not redone (a run that failed or was cut off is run 
 
 from __future__ import annotations
 
+import datetime as dt
+
 from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assistance.quota import department_share_compute
-from certification.quota import tech_share_compute
-
 from .alerts import quota_alerts_send
+from .department_share import department_share_compute
 from .models import QuotaRun
+from .tech_share import tech_share_compute
 
 TASK_OPTIONS = {
     "acks_late": True,
@@ -28,24 +29,27 @@ TASK_OPTIONS = {
 }
 
 
-def _step(run_id: int, **fields) -> None:
-    QuotaRun.objects.filter(pk=run_id).update(**fields)
-
-
 def quota_run_process(*, run_id: int) -> dict:
     """Run both quota jobs and the alerts for the run's date and year, reporting progress on the run."""
     run = QuotaRun.objects.filter(pk=run_id).first()
     if run is None or run.status == QuotaRun.Status.DONE:
         return {"skipped": True}
     try:
-        _step(run_id, status=QuotaRun.Status.RUNNING, progress=0, stage=_("计算科技型企业占比"), error="")
+        QuotaRun.report(
+            run_id,
+            status=QuotaRun.Status.RUNNING,
+            progress=0,
+            stage=_("计算科技型企业占比"),
+            error="",
+            started_at=timezone.now(),
+        )
         districts = tech_share_compute(day=run.as_of, year=run.year)
-        _step(run_id, progress=50, stage=_("计算部门新企业帮扶占比"))
+        QuotaRun.report(run_id, progress=50, stage=_("计算部门新企业帮扶占比"))
         departments = department_share_compute(year=run.year, day=run.as_of)
-        _step(run_id, progress=90, stage=_("发送未达标提醒"))
+        QuotaRun.report(run_id, progress=90, stage=_("发送未达标提醒"))
         alerts = quota_alerts_send(day=run.as_of, year=run.year)
     except Exception as error:
-        _step(
+        QuotaRun.report(
             run_id,
             status=QuotaRun.Status.FAILED,
             stage=_("计算失败"),
@@ -53,19 +57,31 @@ def quota_run_process(*, run_id: int) -> dict:
             finished_at=timezone.now(),
         )
         raise
-    _step(run_id, status=QuotaRun.Status.DONE, progress=100, stage=_("已完成"), finished_at=timezone.now())
+    QuotaRun.report(run_id, status=QuotaRun.Status.DONE, progress=100, stage=_("已完成"), finished_at=timezone.now())
     return {"tech_share_rows": districts, "department_rows": departments, "alerts": alerts}
 
 
-@shared_task(name="dashboards.recompute_quotas", **TASK_OPTIONS)
+@shared_task(name="quotas.recompute_quotas", **TASK_OPTIONS)
 def recompute_quotas(run_id: int) -> dict:
     """Recompute both quotas and send the alerts for one QuotaRun (the "recompute now" button)."""
     return quota_run_process(run_id=run_id)
 
 
-@shared_task(name="dashboards.recompute_quotas_nightly", **TASK_OPTIONS)
+@shared_task(name="quotas.recompute_quotas_nightly", **TASK_OPTIONS)
 def recompute_quotas_nightly() -> dict:
     """The nightly run (CELERY_BEAT_SCHEDULE "quotas-nightly"): today's snapshots of this year's policy."""
     today = timezone.localdate()
     run = QuotaRun.objects.create(as_of=today, year=today.year, stage=_("排队中"))
     return quota_run_process(run_id=run.pk)
+
+
+@shared_task(name="quotas.compute_tech_share", **TASK_OPTIONS)
+def compute_tech_share(day_iso: str, year: int | None = None) -> int:
+    """Upsert the tech-share snapshots of every district and the city as of the day; returns the rows."""
+    return tech_share_compute(day=dt.date.fromisoformat(day_iso), year=year)
+
+
+@shared_task(name="quotas.compute_department_share", **TASK_OPTIONS)
+def compute_department_share(year: int, day_iso: str) -> int:
+    """Upsert every department's new-enterprise share snapshot of the year as of the day; returns the rows."""
+    return department_share_compute(year=int(year), day=dt.date.fromisoformat(day_iso))

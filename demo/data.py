@@ -1,4 +1,4 @@
-"""Data tables for the demo city (names, industries, weights); generation lives in dashboards.demo."""
+"""Data tables for the demo city (names, industries, weights); generation lives in demo.seeding."""
 
 import datetime as dt
 

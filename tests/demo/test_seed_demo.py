@@ -38,8 +38,8 @@ from certification.notice_services import NOTICE_WORKING_DAYS, agency_code, regi
 from certification.pool import is_restricted_industry
 from certification.services import evaluate_application
 from certification.workdays import nth_working_day
-from dashboards import demo
-from dashboards.demo import DEMO_PASSWORD, SeedContext, generate_enterprise_chunk, seed_demo
+from demo import seeding as demo
+from demo.seeding import DEMO_PASSWORD, SeedContext, generate_enterprise_chunk, seed_demo
 from enterprises.creditcode import valid_credit_codes
 from enterprises.models import District, Enterprise, EnterpriseMembership, IndustryCluster, OfficialMembership
 from enterprises.roles import is_city_official, is_official, member_enterprise_id, official_district_id

@@ -6,13 +6,11 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
-from assistance.models import DepartmentShareSnapshot
-from certification.models import TechShareSnapshot
-from dashboards import tasks
-from dashboards.models import QuotaRun
+from quotas import tasks
+from quotas.models import DepartmentShareSnapshot, QuotaRun, TechShareSnapshot
 from smeportal.models import Notification
-from tests.dashboards import quota_data
-from tests.dashboards.quota_data import DAY, YEAR
+from tests.quotas import quota_data
+from tests.quotas.quota_data import DAY, YEAR
 
 
 @pytest.fixture
@@ -24,13 +22,13 @@ def data(district, other_district, department, other_department):
 def test_a_run_computes_both_quotas_and_reports_progress(data):
     run = QuotaRun.objects.create(as_of=DAY, year=YEAR)
     seen = []
-    original = tasks._step
+    original = QuotaRun.report
 
     def spy(run_id, **fields):
         seen.append(fields.get("progress"))
         original(run_id, **fields)
 
-    with mock.patch.object(tasks, "_step", spy):
+    with mock.patch.object(QuotaRun, "report", spy):
         result = tasks.recompute_quotas.delay(run.pk).get()
     assert seen == [0, 50, 90, 100]
     run.refresh_from_db()
@@ -70,15 +68,15 @@ def test_nightly_task_runs_for_today(data, city_official, settings):
     assert (run.as_of, run.year, run.status, run.requested_by) == (DAY, YEAR, QuotaRun.Status.DONE, None)
     assert result["tech_share_rows"] == 4
     assert Notification.objects.filter(user=city_official).count() == 1
-    assert settings.CELERY_BEAT_SCHEDULE["quotas-nightly"]["task"] == "dashboards.recompute_quotas_nightly"
+    assert settings.CELERY_BEAT_SCHEDULE["quotas-nightly"]["task"] == "quotas.recompute_quotas_nightly"
 
 
 def test_city_official_recomputes_and_watches_progress(client, city_official, data, django_capture_on_commit_callbacks):
     client.force_login(city_official)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = client.post(reverse("dashboards:recompute"), {"as_of": "2026-11-20", "year": "2026"})
+        response = client.post(reverse("quotas:recompute"), {"as_of": "2026-11-20", "year": "2026"})
     run = QuotaRun.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("dashboards:quota_run", args=[run.pk])
+    assert response.status_code == 302 and response["Location"] == reverse("quotas:run", args=[run.pk])
     assert len(callbacks) == 1
     run.refresh_from_db()
     assert (run.requested_by, run.as_of, run.status) == (city_official, DAY, QuotaRun.Status.DONE)
@@ -90,17 +88,17 @@ def test_city_official_recomputes_and_watches_progress(client, city_official, da
 def test_progress_polls_until_done(client, city_official):
     run = QuotaRun.objects.create(as_of=DAY, year=YEAR, status=QuotaRun.Status.RUNNING, progress=50, stage="部门")
     client.force_login(city_official)
-    page = client.get(reverse("dashboards:quota_run", args=[run.pk])).content.decode()
+    page = client.get(reverse("quotas:run", args=[run.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in page and 'aria-valuenow="50"' in page and "<html" in page
-    partial = client.get(reverse("dashboards:quota_run", args=[run.pk]), headers={"HX-Request": "true"})
+    partial = client.get(reverse("quotas:run", args=[run.pk]), headers={"HX-Request": "true"})
     assert partial.status_code == 200 and "<html" not in partial.content.decode()
     assert 'hx-trigger="every 1s"' in partial.content.decode()
 
 
 def test_recompute_defaults_to_today(client, city_official):
     client.force_login(city_official)
-    with mock.patch("dashboards.quota_views.timezone.localdate", return_value=dt.date(2027, 1, 5)):
-        client.post(reverse("dashboards:recompute"))
+    with mock.patch("quotas.views.timezone.localdate", return_value=dt.date(2027, 1, 5)):
+        client.post(reverse("quotas:recompute"))
     run = QuotaRun.objects.get()
     assert (run.as_of, run.year, run.status) == (dt.date(2027, 1, 5), 2027, QuotaRun.Status.QUEUED)
 
@@ -111,16 +109,16 @@ def test_recompute_defaults_to_today(client, city_official):
 def test_others_get_404(persona_client, persona, city_official):
     run = QuotaRun.objects.create(as_of=DAY, year=YEAR)
     client = persona_client(persona)
-    assert client.post(reverse("dashboards:recompute")).status_code == 404
-    assert client.get(reverse("dashboards:quota_run", args=[run.pk])).status_code == 404
+    assert client.post(reverse("quotas:recompute")).status_code == 404
+    assert client.get(reverse("quotas:run", args=[run.pk])).status_code == 404
     assert QuotaRun.objects.count() == 1
 
 
 def test_anonymous_goes_to_login(client, db):
     run = QuotaRun.objects.create(as_of=DAY, year=YEAR)
     for response in (
-        client.post(reverse("dashboards:recompute")),
-        client.get(reverse("dashboards:quota_run", args=[run.pk])),
+        client.post(reverse("quotas:recompute")),
+        client.get(reverse("quotas:run", args=[run.pk])),
     ):
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
-    assert client.get(reverse("dashboards:recompute")).status_code == 405
+    assert client.get(reverse("quotas:recompute")).status_code == 405

@@ -16,8 +16,10 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from . import newness
-from .models import Department, DepartmentShareSnapshot, DepartmentTarget, QuotaPolicy
+from assistance import newness
+from assistance.models import Department, DepartmentTarget, QuotaPolicy
+
+from .models import DepartmentShareSnapshot
 
 FOUR_PLACES = Decimal("0.0001")
 UPDATE_FIELDS = [

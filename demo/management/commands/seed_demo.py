@@ -4,7 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from dashboards.demo import DEFAULT_ENTERPRISES, DEFAULT_SEED, seed_demo
+from demo.seeding import DEFAULT_ENTERPRISES, DEFAULT_SEED, seed_demo
 from enterprises.models import District
 
 

@@ -19,9 +19,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assistance.models import DepartmentMembership, DepartmentShareSnapshot
-from certification.models import TechShareSnapshot
+from assistance.models import DepartmentMembership
 from enterprises.models import OfficialMembership
+from quotas.models import DepartmentShareSnapshot, TechShareSnapshot
 from smeportal.models import Notification
 from smeportal.text import join_list
 

@@ -41,7 +41,7 @@ def recompute(request):
     with transaction.atomic():
         run = QuotaRun.objects.create(as_of=as_of, year=year, requested_by=request.user, stage=_("排队中"))
         transaction.on_commit(partial(recompute_quotas.delay, run.pk))
-    return redirect("dashboards:quota_run", pk=run.pk)
+    return redirect("quotas:run", pk=run.pk)
 
 
 @require_GET
@@ -49,5 +49,5 @@ def recompute(request):
 def quota_run(request, pk: int):
     run = get_object_or_404(QuotaRun.objects.select_related("requested_by"), pk=pk)
     if request.headers.get("HX-Request"):
-        return render(request, "dashboards/quota_run_progress.html", {"run": run})
-    return render(request, "dashboards/quota_run.html", {"run": run})
+        return render(request, "quotas/_run_progress.html", {"run": run})
+    return render(request, "quotas/run.html", {"run": run})

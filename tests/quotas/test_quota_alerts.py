@@ -5,14 +5,14 @@ import datetime as dt
 import pytest
 from django.core import mail
 
-from assistance.quota import department_share_compute
-from certification.quota import tech_share_compute
-from dashboards.alerts import quota_alerts_send
-from dashboards.models import QuotaAlert, QuotaRun
-from dashboards.tasks import quota_run_process
+from quotas.alerts import quota_alerts_send
+from quotas.department_share import department_share_compute
+from quotas.models import QuotaAlert, QuotaRun
+from quotas.tasks import quota_run_process
+from quotas.tech_share import tech_share_compute
 from smeportal.models import Notification
-from tests.dashboards import quota_data
-from tests.dashboards.quota_data import DAY, YEAR
+from tests.quotas import quota_data
+from tests.quotas.quota_data import DAY, YEAR
 
 
 @pytest.fixture

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "quotas"
+
+urlpatterns = [
+    path("recompute/", views.recompute, name="recompute"),
+    path("runs/<int:pk>/", views.quota_run, name="run"),
+]
