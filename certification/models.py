@@ -729,7 +729,7 @@ class PoolEstimate(TrackedModel):
 
     The engine's result is cached (total_score, eligible, distance) so the pool list sorts in the
     database; :func:`certification.pool_services.pool_estimate_save` keeps it in step with the
-    figures. The distance is :func:`certification.pool.distance_of` (0 when eligible).
+    figures. The distance is :func:`certification.closeness.distance_of` (0 when eligible).
     """
 
     enterprise = models.OneToOneField(

@@ -41,6 +41,7 @@ from .models import (
     RegistrationSequence,
     Revocation,
 )
+from .rules.workdays import nth_working_day
 from .selectors import calendar_overrides_for
 from .services import (
     State,
@@ -51,7 +52,6 @@ from .services import (
     _require_city,
     _today,
 )
-from .workdays import nth_working_day
 
 NOTICE_WORKING_DAYS = 10
 SERIAL_DIGITS = 5  # RULES.md gives no width for the serial; five digits leave room for 99,999 a year

@@ -22,9 +22,9 @@ from smeportal.pagination import paginate_without_count
 
 from . import notice_services
 from .models import Application, CalendarOverride, NoticeBatch, Objection
+from .rules.workdays import nth_working_day
 from .selectors import calendar_overrides_for
 from .services import TransitionError
-from .workdays import nth_working_day
 
 State = Application.State
 city_official_required = role_required(is_city_official)

@@ -10,17 +10,17 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import District
 
-from . import pool
 from .models import DECLARED_FIELDS, PoolEstimate
+from .rules import closeness, industry
 from .serializers import DIRECT_PATH_CHOICES, MAX_EVALUATION_YEAR, MIN_EVALUATION_YEAR
 
 ANY = _("全部")
 YES_NO = [("", ANY), ("true", _("是")), ("false", _("否"))]
 SOURCE_CHOICES = [
     ("", ANY),
-    (pool.SOURCE_FILING, _("申报数据")),
-    (pool.SOURCE_ESTIMATE, _("估算数据")),
-    (pool.SOURCE_NONE, _("暂无数据")),
+    (closeness.SOURCE_FILING, _("申报数据")),
+    (closeness.SOURCE_ESTIMATE, _("估算数据")),
+    (closeness.SOURCE_NONE, _("暂无数据")),
 ]
 
 
@@ -77,7 +77,9 @@ class PoolEstimateForm(forms.Form):
             "evaluation_year": timezone.localdate().year,
             "resident_enterprise": True,
             "audited_tax_collection": True,
-            "restricted_industry": pool.is_restricted_industry(enterprise.industry_section, enterprise.industry_code),
+            "restricted_industry": industry.is_restricted_industry(
+                enterprise.industry_section, enterprise.industry_code
+            ),
             "compliance_violation": False,
             "class1_ip": 0,
             "class2_ip": 0,

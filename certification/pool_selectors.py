@@ -3,7 +3,7 @@
 Each candidate's source is its latest submitted filing (not withdrawn; by evaluation year, then
 submission date), else the officials' quick estimate (:class:`PoolEstimate`), else no data. The
 filing's score and eligibility come from its frozen snapshot; its distance follows
-:func:`certification.pool.distance_of`: 0 when eligible, else the points short of the pass score
+:func:`certification.closeness.distance_of`: 0 when eligible, else the points short of the pass score
 (at least 1). A submission is only accepted when eligible, so a filing source is normally 0.
 """
 
@@ -32,10 +32,11 @@ from enterprises.models import Enterprise
 from enterprises.roles import is_city_official, official_district_id
 from enterprises.selectors import search_enterprises
 
-from . import pool, rules
+from . import rules
 from .models import Application
+from .rules import closeness, industry
 
-SOURCES = (pool.SOURCE_FILING, pool.SOURCE_ESTIMATE, pool.SOURCE_NONE)
+SOURCES = (closeness.SOURCE_FILING, closeness.SOURCE_ESTIMATE, closeness.SOURCE_NONE)
 SEARCH_LIMIT = 10
 # Distance 0 is exactly "eligible" (for estimates a database constraint says so), so sorting by the
 # distance puts the eligible first, then the closest, and candidates without data last.
@@ -43,9 +44,9 @@ CLOSENESS_ORDER = (F("pool_distance").asc(nulls_last=True), F("name").asc(), F("
 
 
 def restricted_industry_q(prefix: str = "") -> Q:
-    """The database twin of :func:`certification.pool.is_restricted_industry` (same table of codes)."""
-    sections = sorted(pool.RESTRICTED_SECTIONS)
-    divisions = "|".join(sorted(pool.RESTRICTED_DIVISIONS))
+    """The database twin of :func:`certification.industry.is_restricted_industry` (same table of codes)."""
+    sections = sorted(industry.RESTRICTED_SECTIONS)
+    divisions = "|".join(sorted(industry.RESTRICTED_DIVISIONS))
     return (
         Q(**{f"{prefix}industry_section__in": [*sections, *(s.lower() for s in sections)]})
         | Q(**{f"{prefix}industry_section": "", f"{prefix}industry_code__iregex": f"^[{''.join(sections)}]"})
@@ -81,9 +82,9 @@ def _annotate_closeness(qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
         pool_filing_declaration=Subquery(latest.values("snapshot__declaration")[:1]),
     ).annotate(
         pool_source=Case(
-            When(has_filing, then=Value(pool.SOURCE_FILING)),
-            When(has_estimate, then=Value(pool.SOURCE_ESTIMATE)),
-            default=Value(pool.SOURCE_NONE),
+            When(has_filing, then=Value(closeness.SOURCE_FILING)),
+            When(has_estimate, then=Value(closeness.SOURCE_ESTIMATE)),
+            default=Value(closeness.SOURCE_NONE),
             output_field=CharField(),
         ),
         pool_score=Case(

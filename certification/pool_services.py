@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from enterprises.models import Enterprise
 from enterprises.roles import is_city_official, official_district_id
 
-from . import pool
 from .models import PoolEstimate
+from .rules import closeness, industry
 from .serializers import EvaluationInputSerializer
 
 
@@ -80,19 +80,19 @@ def pool_estimate_save(*, actor, enterprise_id: int, data: Mapping) -> PoolEstim
     ``data`` has the calculator's fields (evaluation_year, the declared figures, the four
     condition flags, direct_paths); it is validated by the same serializer as the calculator and
     the public API (e.g. tech staff may not exceed total staff). A missing ``restricted_industry``
-    defaults to :func:`certification.pool.is_restricted_industry` of the enterprise's industry.
+    defaults to :func:`certification.industry.is_restricted_industry` of the enterprise's industry.
     """
     enterprise = _lock_enterprise(actor, enterprise_id)
     payload = dict(data)
     if payload.get("restricted_industry") is None:
-        payload["restricted_industry"] = pool.is_restricted_industry(
+        payload["restricted_industry"] = industry.is_restricted_industry(
             enterprise.industry_section, enterprise.industry_code
         )
     serializer = EvaluationInputSerializer(data=payload)
     if not serializer.is_valid():
         raise ValidationError({name: _messages(errors) for name, errors in serializer.errors.items()})
     values = serializer.validated_data
-    result = pool.closeness(serializer.to_declaration(), gettext=gettext)
+    result = closeness.closeness(serializer.to_declaration(), gettext=gettext)
 
     estimate = PoolEstimate.objects.filter(enterprise=enterprise).first()
     if estimate is None:

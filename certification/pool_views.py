@@ -18,18 +18,19 @@ from enterprises.roles import is_city_official
 from enterprises.selectors import enterprises_visible_to
 from smeportal.pagination import paginate_without_count
 
-from . import pool, rules
+from . import rules
 from .pool_forms import PoolEstimateForm, PoolFilterForm
 from .pool_selectors import pool_addable, pool_candidates
 from .pool_services import pool_add, pool_estimate_save, pool_remove
+from .rules import closeness, industry
 
 PER_PAGE = 30
 
 
 def _declaration_of(enterprise) -> rules.Declaration | None:
-    if enterprise.pool_source == pool.SOURCE_FILING:
-        return pool.declaration_from_snapshot(enterprise.pool_filing_declaration)
-    if enterprise.pool_source == pool.SOURCE_ESTIMATE:
+    if enterprise.pool_source == closeness.SOURCE_FILING:
+        return closeness.declaration_from_snapshot(enterprise.pool_filing_declaration)
+    if enterprise.pool_source == closeness.SOURCE_ESTIMATE:
         return enterprise.pool_estimate.declaration()
     return None
 
@@ -39,8 +40,8 @@ def _rows(enterprises):
     return [
         {
             "enterprise": enterprise,
-            "restricted": pool.is_restricted_industry(enterprise.industry_section, enterprise.industry_code),
-            "gap": pool.closeness(_declaration_of(enterprise), gettext=gettext).gap,
+            "restricted": industry.is_restricted_industry(enterprise.industry_section, enterprise.industry_code),
+            "gap": closeness.closeness(_declaration_of(enterprise), gettext=gettext).gap,
         }
         for enterprise in enterprises
     ]
@@ -118,7 +119,7 @@ def pool_estimate(request, pk: int):
         "enterprise": enterprise,
         "form": form,
         "estimate": estimate,
-        "restricted": pool.is_restricted_industry(enterprise.industry_section, enterprise.industry_code),
+        "restricted": industry.is_restricted_industry(enterprise.industry_section, enterprise.industry_code),
         # The calculator's partial: the saved estimate's result, refreshed live as the form changes.
         "evaluation": rules.evaluate(estimate.declaration(), gettext=gettext) if estimate else None,
         "submitted": False,

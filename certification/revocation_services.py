@@ -32,9 +32,9 @@ from smeportal.uploads import check_upload
 
 from .models import Registration, Revocation
 from .notice_services import revoke_locked_registration
+from .rules.workdays import nth_working_day
 from .selectors import calendar_overrides_for
 from .services import State, TransitionError, _lock, _notify, _require_city, _require_enterprise_user, _today
-from .workdays import nth_working_day
 
 DEFENCE_WORKING_DAYS = 10
 RevocationState = Revocation.State

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from enterprises.roles import is_city_official, member_enterprise_id, official_district_id
 
 from .models import Application, CalendarOverride
-from .workdays import CalendarOverrides
+from .rules.workdays import CalendarOverrides
 
 
 def applications_visible_to(user) -> QuerySet[Application]:

@@ -17,8 +17,8 @@ from django.db.models import Max, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from certification import pool
 from certification.models import REVIEW_WAITING_STATES, Application
+from certification.rules import closeness
 from certification.selectors import applications_visible_to
 from enterprises.models import Enterprise
 from quotas.models import DepartmentShareSnapshot, TechShareSnapshot
@@ -311,12 +311,16 @@ def department_table(year: int | None, as_of: dt.date | None) -> list[Department
 def candidate_rows(snapshot: TechShareSnapshot | None) -> list[dict]:
     """The district's closest pool candidates as the tech-share job stored them, each with its data
     source and its result (eligible, points short, no data) as text and as a badge colour."""
-    sources = {pool.SOURCE_FILING: _("申报数据"), pool.SOURCE_ESTIMATE: _("估算数据"), pool.SOURCE_NONE: _("暂无数据")}
+    sources = {
+        closeness.SOURCE_FILING: _("申报数据"),
+        closeness.SOURCE_ESTIMATE: _("估算数据"),
+        closeness.SOURCE_NONE: _("暂无数据"),
+    }
     rows = []
     for candidate in (snapshot.closest_candidates if snapshot is not None else None) or []:
         if candidate["eligible"]:
             kind, result = "success", _("符合条件")
-        elif candidate["source"] == pool.SOURCE_NONE:
+        elif candidate["source"] == closeness.SOURCE_NONE:
             kind, result = "secondary", _("暂无数据")
         else:  # a filing or an estimate always has a distance (certification.pool_selectors)
             n = candidate["distance"]

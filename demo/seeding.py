@@ -55,10 +55,10 @@ from certification.notice_services import (
     registration_number,
 )
 from certification.notice_services import _valid_until as valid_until_for
-from certification.pool import is_restricted_industry
+from certification.rules.industry import is_restricted_industry
+from certification.rules.workdays import is_working_day, nth_working_day
 from certification.selectors import calendar_overrides_for
 from certification.services import application_snapshot, evaluate_application
-from certification.workdays import is_working_day, nth_working_day
 from enterprises.creditcode import ALPHABET, with_check_character
 from enterprises.models import District, Enterprise, EnterpriseMembership, IndustryCluster, OfficialMembership
 

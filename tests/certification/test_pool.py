@@ -12,9 +12,10 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from certification import pool, pool_services
+from certification import pool_services
 from certification.models import Application, PoolEstimate
 from certification.pool_selectors import closest_by_district, pool_addable, pool_candidates, restricted_industry_q
+from certification.rules import closeness, industry
 from enterprises.models import Enterprise
 from tests import factories
 
@@ -110,7 +111,7 @@ def test_estimate_caches_the_engine_result_and_replaces_the_previous_one(distric
     assert again.pk == saved.pk and PoolEstimate.objects.count() == 1
     again.refresh_from_db()
     assert (again.total_score, again.eligible, again.distance, again.rd_expense) == (56, False, 4, Decimal("32"))
-    assert again.declaration() == pool.declaration_from_snapshot(
+    assert again.declaration() == closeness.declaration_from_snapshot(
         {**WORKED, "rd_expense": "32", "restricted_industry": False}
     )
 
@@ -120,7 +121,7 @@ def test_estimate_restricted_flag_defaults_to_the_enterprise_industry(district, 
     shop = factories.EnterpriseFactory(managing_district=district, industry_section="F", industry_code="5110")
     saved = estimate(shop, district_official)
     assert saved.restricted_industry is True
-    assert (saved.total_score, saved.eligible, saved.distance) == (76, False, pool.BASIC_CONDITIONS_DISTANCE)
+    assert (saved.total_score, saved.eligible, saved.distance) == (76, False, closeness.BASIC_CONDITIONS_DISTANCE)
     # An official who knows better may untick it.
     overridden = estimate(shop, district_official, restricted_industry=False)
     assert (overridden.restricted_industry, overridden.eligible, overridden.distance) == (False, True, 0)
@@ -269,7 +270,7 @@ def test_restricted_query_agrees_with_the_pure_helper(district):
         for section, code in table
     ]
     flagged = set(Enterprise.objects.filter(restricted_industry_q()).values_list("pk", flat=True))
-    assert {e.pk for e in made if pool.is_restricted_industry(e.industry_section, e.industry_code)} == flagged
+    assert {e.pk for e in made if industry.is_restricted_industry(e.industry_section, e.industry_code)} == flagged
     assert len(flagged) == 11
 
 

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from certification import pool, rules
+from certification import rules
+from certification.rules import closeness, industry
 
 # RULES.md §2 worked example: tech staff 6 of 40 (8 points), sales 800, costs 700, 3 software copyrights (18).
 BASE = rules.Declaration(
@@ -45,14 +46,14 @@ def with_(**changes):
     ],
 )
 def test_closeness_table(declaration, eligible, score, distance):
-    result = pool.closeness(declaration)
+    result = closeness.closeness(declaration)
     assert (result.eligible, result.total_score, result.distance) == (eligible, score, distance)
     assert (result.distance == 0) == result.eligible
     assert result.gap == ([] if eligible else rules.evaluate(declaration).gap)
 
 
 def test_gap_items_are_the_engines_suggestions():
-    eligible, score, distance, gap = pool.closeness(with_(rd_expense=Decimal(32)))
+    eligible, score, distance, gap = closeness.closeness(with_(rd_expense=Decimal(32)))
     assert (eligible, score, distance) == (False, 56, 4)
     codes = [item.code for item in gap]
     assert rules.GAP_RD_EXPENSE in codes
@@ -61,26 +62,26 @@ def test_gap_items_are_the_engines_suggestions():
 
 
 def test_no_data():
-    assert pool.closeness(None) == pool.NO_DATA
-    assert pool.NO_DATA.distance is None and pool.NO_DATA.total_score is None
+    assert closeness.closeness(None) == closeness.NO_DATA
+    assert closeness.NO_DATA.distance is None and closeness.NO_DATA.total_score is None
 
 
 def test_ordering_eligible_close_far_no_data():
-    eligible = pool.closeness(BASE)
-    close = pool.closeness(with_(rd_expense=Decimal(32)))  # 4 short
-    far = pool.closeness(with_(rd_expense=Decimal(16)))  # 24 short
-    blocked = pool.closeness(with_(restricted_industry=True))  # basic condition fails
-    no_data = pool.closeness(None)
+    eligible = closeness.closeness(BASE)
+    close = closeness.closeness(with_(rd_expense=Decimal(32)))  # 4 short
+    far = closeness.closeness(with_(rd_expense=Decimal(16)))  # 24 short
+    blocked = closeness.closeness(with_(restricted_industry=True))  # basic condition fails
+    no_data = closeness.closeness(None)
     shuffled = [no_data, far, blocked, eligible, close]
-    assert sorted(shuffled, key=pool.sort_key) == [eligible, close, far, blocked, no_data]
-    assert 0 == eligible.distance < close.distance < far.distance <= pool.BASIC_CONDITIONS_DISTANCE
-    assert blocked.distance >= pool.BASIC_CONDITIONS_DISTANCE
+    assert sorted(shuffled, key=closeness.sort_key) == [eligible, close, far, blocked, no_data]
+    assert 0 == eligible.distance < close.distance < far.distance <= closeness.BASIC_CONDITIONS_DISTANCE
+    assert blocked.distance >= closeness.BASIC_CONDITIONS_DISTANCE
 
 
 def test_score_fixable_distance_never_reaches_the_basic_band():
     nothing = {name: Decimal(0) for name in ("tech_staff", "rd_expense", "sales_revenue", "total_costs")}
-    worst = pool.closeness(with_(class2_ip=0, **nothing))
-    assert worst.distance == rules.RULESET_2017.pass_score < pool.BASIC_CONDITIONS_DISTANCE
+    worst = closeness.closeness(with_(class2_ip=0, **nothing))
+    assert worst.distance == rules.RULESET_2017.pass_score < closeness.BASIC_CONDITIONS_DISTANCE
 
 
 @pytest.mark.parametrize(
@@ -108,7 +109,7 @@ def test_score_fixable_distance_never_reaches_the_basic_band():
     ],
 )
 def test_is_restricted_industry(section, code, restricted):
-    assert pool.is_restricted_industry(section, code) is restricted
+    assert industry.is_restricted_industry(section, code) is restricted
 
 
 def test_declaration_from_snapshot_round_trip():
@@ -128,7 +129,7 @@ def test_declaration_from_snapshot_round_trip():
         "compliance_violation": False,
         "direct_paths": [],
     }
-    assert pool.declaration_from_snapshot(declared) == BASE
-    assert pool.declaration_from_snapshot({**declared, "total_staff": None}) is None
-    assert pool.declaration_from_snapshot({"evaluation_year": 2026}) is None
-    assert pool.declaration_from_snapshot(None) is None
+    assert closeness.declaration_from_snapshot(declared) == BASE
+    assert closeness.declaration_from_snapshot({**declared, "total_staff": None}) is None
+    assert closeness.declaration_from_snapshot({"evaluation_year": 2026}) is None
+    assert closeness.declaration_from_snapshot(None) is None

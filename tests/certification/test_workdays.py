@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from certification.workdays import CalendarOverrides, is_working_day, nth_working_day
+from certification.rules.workdays import CalendarOverrides, is_working_day, nth_working_day
 
 D = dt.date
 

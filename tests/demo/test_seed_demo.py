@@ -35,9 +35,9 @@ from certification.models import (
     RegistrationSequence,
 )
 from certification.notice_services import NOTICE_WORKING_DAYS, agency_code, registration_flag, registration_number
-from certification.pool import is_restricted_industry
+from certification.rules.industry import is_restricted_industry
+from certification.rules.workdays import nth_working_day
 from certification.services import evaluate_application
-from certification.workdays import nth_working_day
 from demo import seeding as demo
 from demo.seeding import DEMO_PASSWORD, SeedContext, generate_enterprise_chunk, seed_demo
 from enterprises.creditcode import valid_credit_codes

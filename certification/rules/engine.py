@@ -1,201 +1,48 @@
-"""The national evaluation rules for tech-based SMEs (科技型中小企业), as a pure module.
+"""The evaluation engine (RULES.md §1-§2): points per indicator, every failed condition, and the single
+changes that would make an enterprise eligible. Pure: no Django imports.
 
-No Django imports: the engine takes a :class:`Declaration` and returns an :class:`Evaluation`.
-Everything is ``Decimal`` with cross-multiplication (``num * 100 >= pct * den``), so a band
-boundary such as exactly 10.00% is never lost to float rounding. The band tables and caps live in
-a :class:`RuleSet` keyed by the first evaluation year it applies to (:data:`RULESETS`), so a later
-year's change is added as a new entry and never rewrites the result of an earlier year.
-
-User-facing messages are Simplified Chinese templates marked with ``_`` (a no-op marker here, so
-``makemessages`` extracts them); :func:`evaluate` takes a ``gettext`` callable that the Django
-layer passes in to translate them at run time.
-"""
+Everything is ``Decimal`` with cross-multiplication (``num * 100 >= pct * den``), so a band boundary
+such as exactly 10.00% is never lost to float rounding."""
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from decimal import ROUND_CEILING, Decimal
-from typing import Literal
 
-Path = Literal["score", "direct"]
-
-CENT = Decimal("0.01")
-HUNDRED = Decimal(100)
-
-DIRECT_PATHS: tuple[str, ...] = (
-    "high_tech_certificate",
-    "national_award_top3",
-    "provincial_rd_institution",
-    "led_standard",
+from .rulesets import (
+    ASSETS_OVER_CAP,
+    BASIC_CONDITION_CODES,
+    CENT,
+    COMPLIANCE_VIOLATION,
+    GAP_BASIC_CONDITIONS,
+    GAP_CLASS1_IP,
+    GAP_CLASS2_IP,
+    GAP_LEVERS,
+    GAP_NO_SINGLE_CHANGE,
+    GAP_RD_EXPENSE,
+    GAP_TECH_STAFF,
+    HUNDRED,
+    NOT_RESIDENT,
+    RESTRICTED_INDUSTRY,
+    REVENUE_OVER_CAP,
+    RULESET_2017,
+    SCORE_BELOW_60,
+    STAFF_OVER_CAP,
+    TAX_COLLECTION_NOT_AUDITED,
+    TECH_STAFF_SCORE_ZERO,
+    Bands,
+    Declaration,
+    Evaluation,
+    Gap,
+    Path,
+    Reason,
+    RuleSet,
+    Scores,
+    _,
+    no_translation,
+    ruleset_for,
 )
-
-# Reason codes (RULES.md §1). Conditions (一)–(四) cannot be fixed by the score levers.
-NOT_RESIDENT = "not_resident"
-TAX_COLLECTION_NOT_AUDITED = "tax_collection_not_audited"
-STAFF_OVER_CAP = "staff_over_cap"
-REVENUE_OVER_CAP = "revenue_over_cap"
-ASSETS_OVER_CAP = "assets_over_cap"
-RESTRICTED_INDUSTRY = "restricted_industry"
-COMPLIANCE_VIOLATION = "compliance_violation"
-SCORE_BELOW_60 = "score_below_60"
-TECH_STAFF_SCORE_ZERO = "tech_staff_score_zero"
-BASIC_CONDITION_CODES = frozenset(
-    {
-        NOT_RESIDENT,
-        TAX_COLLECTION_NOT_AUDITED,
-        STAFF_OVER_CAP,
-        REVENUE_OVER_CAP,
-        ASSETS_OVER_CAP,
-        RESTRICTED_INDUSTRY,
-        COMPLIANCE_VIOLATION,
-    }
-)
-
-# Gap codes. The lever codes name the declaration field the suggestion changes; ``amount`` is the
-# increase of that field (people, 万元 or items). The two notes carry no amount.
-GAP_TECH_STAFF = "tech_staff"
-GAP_RD_EXPENSE = "rd_expense"
-GAP_CLASS1_IP = "class1_ip"
-GAP_CLASS2_IP = "class2_ip"
-GAP_LEVERS = frozenset({GAP_TECH_STAFF, GAP_RD_EXPENSE, GAP_CLASS1_IP, GAP_CLASS2_IP})
-GAP_BASIC_CONDITIONS = "basic_conditions_unmet"
-GAP_NO_SINGLE_CHANGE = "no_single_change"
-
-
-def _(message: str) -> str:
-    """Marks a message for extraction; translation happens through ``evaluate(gettext=...)``."""
-    return message
-
-
-def _identity(message: str) -> str:
-    return message
-
-
-# --- Rule sets --------------------------------------------------------------------------------
-
-Bands = tuple[tuple[Decimal, int], ...]  # (lower bound in percent, points), highest first
-
-
-@dataclass(frozen=True)
-class RuleSet:
-    first_year: int
-    staff_cap: Decimal
-    revenue_cap: Decimal  # 万元
-    assets_cap: Decimal  # 万元
-    tech_staff_bands: Bands
-    rd_by_sales_bands: Bands
-    rd_by_costs_bands: Bands
-    class1_ip_points: int
-    class2_ip_points: tuple[int, ...]  # points by number of class II items; the last entry caps
-    pass_score: int
-
-
-def _bands(*pairs: tuple[str, int]) -> Bands:
-    return tuple((Decimal(pct), points) for pct, points in pairs)
-
-
-# 《科技型中小企业评价办法》（国科发政〔2017〕115号）; the table is unchanged in 国科火字〔2022〕67号.
-RULESET_2017 = RuleSet(
-    first_year=2017,
-    staff_cap=Decimal(500),
-    revenue_cap=Decimal(20000),
-    assets_cap=Decimal(20000),
-    tech_staff_bands=_bands(("30", 20), ("25", 16), ("20", 12), ("15", 8), ("10", 4)),
-    rd_by_sales_bands=_bands(("6", 50), ("5", 40), ("4", 30), ("3", 20), ("2", 10)),
-    rd_by_costs_bands=_bands(("30", 50), ("25", 40), ("20", 30), ("15", 20), ("10", 10)),
-    class1_ip_points=30,
-    class2_ip_points=(0, 6, 12, 18, 24),
-    pass_score=60,
-)
-
-RULESETS: dict[int, RuleSet] = {RULESET_2017.first_year: RULESET_2017}
-
-
-def ruleset_for(year: int) -> RuleSet:
-    """The latest rule set whose first year is not after ``year`` (the earliest one before 2017)."""
-    eligible_years = [first for first in RULESETS if first <= year]
-    return RULESETS[max(eligible_years) if eligible_years else min(RULESETS)]
-
-
-# --- Input and output ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Declaration:
-    """What an enterprise declares. Money in 万元; staff are annual quarterly averages."""
-
-    evaluation_year: int
-    total_staff: Decimal
-    tech_staff: Decimal
-    sales_revenue: Decimal
-    total_costs: Decimal
-    rd_expense: Decimal
-    total_assets: Decimal
-    class1_ip: int = 0
-    class2_ip: int = 0
-    resident_enterprise: bool = True
-    audited_tax_collection: bool = True
-    restricted_industry: bool = False
-    compliance_violation: bool = False
-    direct_paths: frozenset[str] = frozenset()
-
-    def __post_init__(self):
-        for name in ("total_staff", "tech_staff", "sales_revenue", "total_costs", "rd_expense", "total_assets"):
-            value = Decimal(getattr(self, name))
-            if not value.is_finite() or value < 0:
-                raise ValueError(f"{name} must be a finite non-negative number")
-            object.__setattr__(self, name, value)
-        if self.class1_ip < 0 or self.class2_ip < 0:
-            raise ValueError("IP counts must be non-negative")
-        object.__setattr__(self, "direct_paths", frozenset(self.direct_paths))
-        unknown = self.direct_paths - set(DIRECT_PATHS)
-        if unknown:
-            raise ValueError(f"unknown direct paths: {sorted(unknown)}")
-
-
-@dataclass(frozen=True)
-class Scores:
-    tech_staff: int
-    rd: int
-    rd_by_sales: int
-    rd_by_costs: int
-    ip: int
-
-    @property
-    def total(self) -> int:
-        return self.tech_staff + self.rd + self.ip
-
-
-@dataclass(frozen=True)
-class Reason:
-    code: str
-    message: str
-
-
-@dataclass(frozen=True)
-class Gap:
-    code: str
-    message: str
-    amount: Decimal | None = None  # the increase of the field named by ``code``; None for notes
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    eligible: bool
-    path: Path | None
-    total_score: int
-    scores: Scores
-    reasons: list[Reason] = field(default_factory=list)
-    gap: list[Gap] = field(default_factory=list)
-
-    @property
-    def reason_codes(self) -> list[str]:
-        return [reason.code for reason in self.reasons]
-
-
-# --- Indicator points ---------------------------------------------------------------------------
 
 
 def band_points(numerator: Decimal, denominator: Decimal, bands: Bands) -> int:
@@ -240,8 +87,6 @@ def score(declaration: Declaration, ruleset: RuleSet | None = None) -> Scores:
         ip=ip_points(declaration.class1_ip, declaration.class2_ip, rs),
     )
 
-
-# --- Evaluation ---------------------------------------------------------------------------------
 
 ARTICLE_6 = _("《科技型中小企业评价办法》第六条")
 
@@ -446,7 +291,7 @@ def _gap(d: Declaration, result: Evaluation, rs: RuleSet, t: Callable[[str], str
     return gaps
 
 
-def evaluate(declaration: Declaration, *, gettext: Callable[[str], str] = _identity) -> Evaluation:
+def evaluate(declaration: Declaration, *, gettext: Callable[[str], str] = no_translation) -> Evaluation:
     """Eligibility, path, scores, every failed condition and the single changes that would suffice."""
     rs = ruleset_for(declaration.evaluation_year)
     result = _assess(declaration, rs, gettext)
@@ -461,44 +306,3 @@ def apply_gap(declaration: Declaration, gap: Gap) -> Declaration:
     current = getattr(declaration, field_name)
     new = current + (int(gap.amount) if isinstance(current, int) else gap.amount)
     return dataclasses.replace(declaration, **{field_name: new})
-
-
-# --- Helpers for the national information form --------------------------------------------------
-
-
-def annual_average_staff(quarters: Sequence[tuple[Decimal, Decimal]]) -> Decimal:
-    """Annual quarterly average: each quarter (start + end) / 2, the four summed and divided by 4."""
-    if len(quarters) != 4:
-        raise ValueError("exactly four (start, end) quarter pairs are required")
-    total = sum(((Decimal(start) + Decimal(end)) / 2 for start, end in quarters), Decimal(0))
-    return total / 4
-
-
-def _sum(values: Iterable[Decimal]) -> Decimal:
-    return sum((Decimal(v) for v in values), Decimal(0))
-
-
-def sales_revenue(main_business: Decimal, other_business: Decimal) -> Decimal:
-    """销售收入 = 主营业务收入 + 其他业务收入."""
-    return _sum((main_business, other_business))
-
-
-def total_costs(
-    main_business_cost: Decimal,
-    other_business_cost: Decimal,
-    taxes_and_surcharges: Decimal,
-    selling_expenses: Decimal,
-    administrative_expenses: Decimal,
-    financial_expenses: Decimal,
-) -> Decimal:
-    """成本费用支出总额 = 主营业务成本 + 其他业务成本 + 税金及附加 + 销售费用 + 管理费用 + 财务费用."""
-    return _sum(
-        (
-            main_business_cost,
-            other_business_cost,
-            taxes_and_surcharges,
-            selling_expenses,
-            administrative_expenses,
-            financial_expenses,
-        )
-    )

@@ -15,8 +15,7 @@ Distance (a whole number, smaller is closer; ``None`` when there is no data, sor
   total, so both shortfalls are covered by the larger one). Never 0 when not eligible.
 - ``BASIC_CONDITIONS_DISTANCE + points missing`` (100–160): a basic condition (一)–(四) fails
   (e.g. a restricted industry or over a size cap); no score lever can fix it, so these rank after
-  every candidate the score levers can bring over the line, and among themselves by score.
-"""
+  every candidate the score levers can bring over the line, and among themselves by score."""
 
 from __future__ import annotations
 
@@ -24,18 +23,17 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
-from . import rules
+from certification import rules
 
 BASIC_CONDITIONS_DISTANCE = 100
 
-# RULES.md §1 (三): GB/T 4754 sections wholesale and retail (F), accommodation and catering (H),
-# real estate (K), leasing and business services (L); divisions tobacco (C16) and entertainment (R90).
-# Division numbers are unique across sections, so a division is restricted whatever section is given.
-RESTRICTED_SECTIONS = frozenset({"F", "H", "K", "L"})
-RESTRICTED_DIVISIONS = frozenset({"16", "90"})
 
 SOURCE_FILING = "filing"
+
+
 SOURCE_ESTIMATE = "estimate"
+
+
 SOURCE_NONE = "none"
 
 
@@ -47,20 +45,6 @@ class Closeness(NamedTuple):
 
 
 NO_DATA = Closeness(eligible=False, total_score=None, distance=None, gap=[])
-
-
-def is_restricted_industry(section: str | None, code: str | None) -> bool:
-    """Whether a GB/T 4754 section letter and/or industry code is on the negative list.
-
-    ``code`` may carry its section letter ("C1610") or not ("1610"); an empty section is taken
-    from the code's letter.
-    """
-    section = (section or "").strip().upper()[:1]
-    code = (code or "").strip().upper()
-    if code[:1].isalpha():
-        section = section or code[0]
-        code = code[1:]
-    return section in RESTRICTED_SECTIONS or code[:2] in RESTRICTED_DIVISIONS
 
 
 def points_short(total_score: int, tech_staff_score: int, ruleset: rules.RuleSet) -> int:
@@ -78,7 +62,9 @@ def distance_of(evaluation: rules.Evaluation, ruleset: rules.RuleSet) -> int:
     return max(short, 1)
 
 
-def closeness(declaration: rules.Declaration | None, *, gettext: Callable[[str], str] = rules._identity) -> Closeness:
+def closeness(
+    declaration: rules.Declaration | None, *, gettext: Callable[[str], str] = rules.no_translation
+) -> Closeness:
     """(eligible, total_score, distance, gap list) of a declaration; :data:`NO_DATA` for None."""
     if declaration is None:
         return NO_DATA

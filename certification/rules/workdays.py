@@ -2,8 +2,7 @@
 
 The `holidays` package knows the statutory holidays and the make-up working days (调休) for the
 years the State Council has published. Officials enter overrides for a schedule the package lacks;
-a year with no data at all still works, falling back to weekends and the statutory holidays.
-"""
+a year with no data at all still works, falling back to weekends and the statutory holidays."""
 
 from __future__ import annotations
 
