@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from certification.api_filters import ID_MAX, IntegerFilter
+from certification.api.filters import ID_MAX, IntegerFilter
 from enterprises.models import District
 
 from .models import AssistanceAgreement, ServiceRecord

@@ -10,12 +10,11 @@ from django.db import connection
 
 from assistance.models import QuotaPolicy
 from certification.rules import RULESETS
+from certification.states import FILED, RECOMMENDED_OR_LATER
 from quotas.department_share import department_share_compute
 from quotas.models import DepartmentShareSnapshot, TechShareSnapshot
 from quotas.tech_share import (
     CLOSEST_CANDIDATES,
-    FILED_STATES,
-    RECOMMENDED_STATES,
     baseline_of,
     tech_share_compute,
 )
@@ -124,8 +123,8 @@ def sql_numbers(day: dt.date) -> dict:
         "year": day.year,
         "day": day,
         "baseline": baseline_of(policy),
-        "filed_states": list(FILED_STATES),
-        "recommended_states": [str(state) for state in RECOMMENDED_STATES],
+        "filed_states": list(FILED),
+        "recommended_states": [str(state) for state in RECOMMENDED_OR_LATER],
         "tz": settings.TIME_ZONE,
     }
     tech: dict[int, dict] = {}

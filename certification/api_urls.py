@@ -1,8 +1,11 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from .api import EvaluateView, FilingViewSet, NoticeBatchViewSet, RegistrationViewSet
-from .revocation_api import RevocationViewSet
+from certification.api.evaluate import EvaluateView
+from certification.api.filings import FilingViewSet
+from certification.api.notices import NoticeBatchViewSet
+from certification.api.registrations import RegistrationViewSet
+from certification.api.revocations import RevocationViewSet
 
 router = SimpleRouter()
 router.register("filings", FilingViewSet, basename="certification-filing")

@@ -10,7 +10,7 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
-from . import notice_services
+from certification.services.registration import notice_batch_register_due, registration_expire_due
 
 TASK_OPTIONS = {
     "acks_late": True,
@@ -26,10 +26,10 @@ TASK_OPTIONS = {
 @shared_task(name="certification.register_due_filings", **TASK_OPTIONS)
 def register_due_filings() -> int:
     """Register the filings whose notice window has ended and that no objection holds; returns how many."""
-    return len(notice_services.notice_batch_register_due(today=timezone.localdate()))
+    return len(notice_batch_register_due(today=timezone.localdate()))
 
 
 @shared_task(name="certification.expire_registrations", **TASK_OPTIONS)
 def expire_registrations() -> int:
     """Move registrations past their validity to expired; returns how many."""
-    return notice_services.registration_expire_due(today=timezone.localdate())
+    return registration_expire_due(today=timezone.localdate())

@@ -17,9 +17,10 @@ from django.db.models import Max, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from certification.models import REVIEW_WAITING_STATES, Application
+from certification.models import Application
 from certification.rules import closeness
-from certification.selectors import applications_visible_to
+from certification.selectors.filing import applications_visible_to
+from certification.states import WAITING_FOR_REVIEW
 from enterprises.models import Enterprise
 from quotas.models import DepartmentShareSnapshot, TechShareSnapshot
 
@@ -350,6 +351,6 @@ def filings_waiting(user, district) -> tuple[int, list[Application]]:
 def _waiting(user, district) -> QuerySet[Application]:
     return (
         applications_visible_to(user)
-        .filter(enterprise__managing_district=district, state__in=REVIEW_WAITING_STATES, submitted_on__isnull=False)
+        .filter(enterprise__managing_district=district, state__in=WAITING_FOR_REVIEW, submitted_on__isnull=False)
         .order_by("submitted_on", "pk")
     )

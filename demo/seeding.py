@@ -40,6 +40,7 @@ from assistance.models import (
     ServiceRecord,
 )
 from assistance.newness import is_new_enterprise
+from certification.evaluation import application_snapshot, evaluate_application
 from certification.models import (
     DECLARED_NUMBER_FIELDS,
     Application,
@@ -48,17 +49,12 @@ from certification.models import (
     Registration,
     RegistrationSequence,
 )
-from certification.notice_services import (
-    NOTICE_WORKING_DAYS,
-    agency_code,
-    registration_flag,
-    registration_number,
-)
-from certification.notice_services import _valid_until as valid_until_for
 from certification.rules.industry import is_restricted_industry
 from certification.rules.workdays import is_working_day, nth_working_day
-from certification.selectors import calendar_overrides_for
-from certification.services import application_snapshot, evaluate_application
+from certification.selectors.calendar import calendar_overrides_for
+from certification.services.notice import NOTICE_WORKING_DAYS
+from certification.services.registration import _valid_until as valid_until_for
+from certification.services.registration import agency_code, registration_flag, registration_number
 from enterprises.creditcode import ALPHABET, with_check_character
 from enterprises.models import District, Enterprise, EnterpriseMembership, IndustryCluster, OfficialMembership
 

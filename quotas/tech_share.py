@@ -25,23 +25,14 @@ from django.utils import timezone
 
 from assistance.models import QuotaPolicy
 from certification.models import Application, Registration
-from certification.pool_selectors import closest_by_district
+from certification.selectors.pool import closest_by_district
+from certification.states import FILED, RECOMMENDED_OR_LATER
 from enterprises.models import District, Enterprise
 
 from .models import TechShareSnapshot
 
 FOUR_PLACES = Decimal("0.0001")
 
-FILED_STATES = tuple(
-    state for state in Application.State.values if state not in (Application.State.DRAFT, Application.State.WITHDRAWN)
-)
-RECOMMENDED_STATES = (
-    Application.State.RECOMMENDED,
-    Application.State.UNDER_NOTICE,
-    Application.State.REGISTERED,
-    Application.State.REVOKED,
-    Application.State.EXPIRED,
-)
 BREAKDOWNS = {"origin": "origin", "founder_category": "founder_category", "cluster": "cluster__name"}
 COUNTED_FIELDS = ("newly_registered", "candidates", "filed", "recommended", "registered")
 UPDATE_FIELDS = [
@@ -97,12 +88,14 @@ def tech_share_compute(*, day: dt.date, year: int | None = None) -> int:
         Application.objects.filter(
             enterprise=OuterRef("pk"),
             evaluation_year=policy.year,
-            state__in=FILED_STATES,
+            state__in=FILED,
             submitted_on__lte=day,
         )
     )
     recommended = Exists(
-        Application.objects.filter(enterprise=OuterRef("pk"), evaluation_year=policy.year, state__in=RECOMMENDED_STATES)
+        Application.objects.filter(
+            enterprise=OuterRef("pk"), evaluation_year=policy.year, state__in=RECOMMENDED_OR_LATER
+        )
     )
     # One grouped count per (district, origin, founder category, cluster): the district totals and the
     # breakdowns of the new tech SMEs are sums over these groups (at most districts × 3 × 9 × clusters

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from certification import serializers as certification_serializers
+from certification.evaluation_input import self_evaluate
 
 WORKED = {
     "evaluation_year": "2025",
@@ -132,14 +132,14 @@ def test_page_without_javascript_marks_invalid_fields(client):
 @pytest.mark.django_db
 def test_page_api_and_partial_share_one_evaluation_function(client, monkeypatch):
     calls = []
-    original = certification_serializers.self_evaluate
+    original = self_evaluate
 
     def spy(data):
         calls.append(dict(data))
         return original(data)
 
-    monkeypatch.setattr("certification.views.self_evaluate", spy)
-    monkeypatch.setattr("certification.api.self_evaluate", spy)
+    monkeypatch.setattr("certification.views.calculator.self_evaluate", spy)
+    monkeypatch.setattr("certification.api.evaluate.self_evaluate", spy)
     client.post(reverse("certification:calculator_result"), WORKED)
     client.post(reverse("certification:calculator"), WORKED)
     client.post("/api/v1/certification/evaluate/", WORKED, content_type="application/json")

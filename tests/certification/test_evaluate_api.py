@@ -10,7 +10,7 @@ from drf_spectacular.validation import validate_schema
 from rest_framework.test import APIClient
 from rest_framework.throttling import AnonRateThrottle
 
-from certification.api import EvaluateView
+from certification.api.evaluate import EvaluateView
 
 URL = "/api/v1/certification/evaluate/"
 

@@ -9,9 +9,25 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.http import Http404
 
-from certification import filing_services, services
+from certification.evaluation import DIRECT_PATH_EVIDENCE, evaluate_application
 from certification.models import Application, ApplicationAttachment, IntellectualProperty, RDProject
-from certification.services import TransitionError
+from certification.services.filing import (
+    application_resubmit,
+    application_save_draft,
+    application_submit,
+    application_withdraw,
+)
+from certification.services.filing_items import (
+    attachment_add,
+    attachment_remove,
+    filing_start,
+    ip_item_add,
+    ip_item_remove,
+    rd_project_add,
+    rd_project_remove,
+)
+from certification.services.review import application_return
+from certification.workflow import TransitionError
 from tests import factories
 
 S = Application.State
@@ -39,7 +55,7 @@ def media(settings, tmp_path):
 
 
 def save(actor, **data):
-    return services.application_save_draft(actor=actor, evaluation_year=2026, data=data)
+    return application_save_draft(actor=actor, evaluation_year=2026, data=data)
 
 
 @pytest.fixture
@@ -156,7 +172,7 @@ def test_components_give_sales_revenue_and_total_costs(enterprise_user):
 
 
 def test_ip_items_give_the_counts_and_only_counting_items_count(draft, enterprise_user):
-    add = filing_services.ip_item_add
+    add = ip_item_add
     add(application_id=draft.pk, actor=enterprise_user, data=ip(K.SOFTWARE_COPYRIGHT, 1))
     add(application_id=draft.pk, actor=enterprise_user, data=ip(K.UTILITY_MODEL, 2))
     add(application_id=draft.pk, actor=enterprise_user, data=ip(K.TRADEMARK, 3))
@@ -170,18 +186,18 @@ def test_ip_items_give_the_counts_and_only_counting_items_count(draft, enterpris
     assert (reload(draft).class1_ip, reload(draft).class2_ip) == (1, 2)
     # A later draft save recounts from the items, whatever counts are posted.
     assert (save(enterprise_user, class1_ip=5, class2_ip=9).class1_ip, reload(draft).class2_ip) == (1, 2)
-    filing_services.ip_item_remove(application_id=draft.pk, item_id=item.pk, actor=enterprise_user)
+    ip_item_remove(application_id=draft.pk, item_id=item.pk, actor=enterprise_user)
     assert reload(draft).class1_ip == 0
     for pk in IntellectualProperty.objects.filter(application=draft).values_list("pk", flat=True):
-        filing_services.ip_item_remove(application_id=draft.pk, item_id=pk, actor=enterprise_user)
+        ip_item_remove(application_id=draft.pk, item_id=pk, actor=enterprise_user)
     assert (reload(draft).class1_ip, reload(draft).class2_ip) == (0, 0)
 
 
 def test_ip_item_is_validated(draft, enterprise_user):
     with pytest.raises(ValidationError):
-        filing_services.ip_item_add(application_id=draft.pk, actor=enterprise_user, data={"kind": "bogus"})
+        ip_item_add(application_id=draft.pk, actor=enterprise_user, data={"kind": "bogus"})
     with pytest.raises(ValidationError):
-        filing_services.ip_item_add(application_id=draft.pk, actor=enterprise_user, data={**ip(), "color": "red"})
+        ip_item_add(application_id=draft.pk, actor=enterprise_user, data={**ip(), "color": "red"})
 
 
 # --- Direct confirmation evidence ----------------------------------------------------------------
@@ -233,20 +249,20 @@ def failing_with_certificate(enterprise_user, valid_until):
 
 def test_certificate_valid_on_the_evaluation_date_confirms_directly(enterprise_user, veteran):
     app = failing_with_certificate(enterprise_user, DAY)  # the last valid day is the evaluation date
-    app = services.application_submit(application_id=app.pk, actor=enterprise_user, today=DAY)
+    app = application_submit(application_id=app.pk, actor=enterprise_user, today=DAY)
     assert app.snapshot["evaluation"]["path"] == "direct"
 
 
 def test_expired_certificate_is_not_counted_with_a_message(enterprise_user, veteran):
     app = failing_with_certificate(enterprise_user, DAY - dt.timedelta(days=1))
-    evaluation = services.evaluate_application(app, on=DAY)
+    evaluation = evaluate_application(app, on=DAY)
     assert not evaluation.eligible
-    assert evaluation.reason_codes[0] == services.DIRECT_PATH_EVIDENCE
+    assert evaluation.reason_codes[0] == DIRECT_PATH_EVIDENCE
     assert "到期" in evaluation.reasons[0].message
     assert "tech_staff_score_zero" in evaluation.reason_codes
     with pytest.raises(TransitionError) as exc:
-        services.application_submit(application_id=app.pk, actor=enterprise_user, today=DAY)
-    assert services.DIRECT_PATH_EVIDENCE in [r.code for r in exc.value.reasons]
+        application_submit(application_id=app.pk, actor=enterprise_user, today=DAY)
+    assert DIRECT_PATH_EVIDENCE in [r.code for r in exc.value.reasons]
     assert reload(app).state == S.DRAFT
 
 
@@ -257,41 +273,41 @@ def test_item_services_only_for_the_enterprise_users_and_editable_states(
     draft, enterprise_user, other_enterprise_user, district_official, city_official
 ):
     with pytest.raises(Http404):
-        filing_services.ip_item_add(application_id=draft.pk, actor=other_enterprise_user, data=ip())
+        ip_item_add(application_id=draft.pk, actor=other_enterprise_user, data=ip())
     with pytest.raises(PermissionDenied):
-        filing_services.rd_project_add(application_id=draft.pk, actor=district_official, data={"name": "x"})
+        rd_project_add(application_id=draft.pk, actor=district_official, data={"name": "x"})
     with pytest.raises(PermissionDenied):
-        filing_services.attachment_add(
+        attachment_add(
             application_id=draft.pk, actor=city_official, kind="other", upload=SimpleUploadedFile("a.pdf", PDF)
         )
-    project = filing_services.rd_project_add(
+    project = rd_project_add(
         application_id=draft.pk, actor=enterprise_user, data={"name": "新型传感器研发", "budget": Decimal("50")}
     )
-    services.application_withdraw(application_id=draft.pk, actor=enterprise_user)
+    application_withdraw(application_id=draft.pk, actor=enterprise_user)
     with pytest.raises(TransitionError):
-        filing_services.rd_project_remove(application_id=draft.pk, project_id=project.pk, actor=enterprise_user)
+        rd_project_remove(application_id=draft.pk, project_id=project.pk, actor=enterprise_user)
     with pytest.raises(TransitionError):
-        filing_services.ip_item_add(application_id=draft.pk, actor=enterprise_user, data=ip())
+        ip_item_add(application_id=draft.pk, actor=enterprise_user, data=ip())
 
 
 def test_removing_another_filings_item_is_404(draft, enterprise_user, other_enterprise_user):
-    other = services.application_save_draft(actor=other_enterprise_user, evaluation_year=2026, data=FIGURES)
-    item = filing_services.ip_item_add(application_id=other.pk, actor=other_enterprise_user, data=ip())
+    other = application_save_draft(actor=other_enterprise_user, evaluation_year=2026, data=FIGURES)
+    item = ip_item_add(application_id=other.pk, actor=other_enterprise_user, data=ip())
     with pytest.raises(Http404):
-        filing_services.ip_item_remove(application_id=draft.pk, item_id=item.pk, actor=enterprise_user)
+        ip_item_remove(application_id=draft.pk, item_id=item.pk, actor=enterprise_user)
     assert IntellectualProperty.objects.filter(pk=item.pk).exists()
 
 
 def test_attachment_accepts_pdf_and_png_by_content_stored_under_the_filing(
     draft, enterprise_user, media, django_capture_on_commit_callbacks
 ):
-    pdf = filing_services.attachment_add(
+    pdf = attachment_add(
         application_id=draft.pk,
         actor=enterprise_user,
         kind="financial_statements",
         upload=SimpleUploadedFile("2025年财务报表.pdf", PDF),
     )
-    png = filing_services.attachment_add(
+    png = attachment_add(
         application_id=draft.pk,
         actor=enterprise_user,
         kind="ip_certificates",
@@ -303,7 +319,7 @@ def test_attachment_accepts_pdf_and_png_by_content_stored_under_the_filing(
     assert (media / pdf.file.name).read_bytes() == PDF
     assert png.file.name != pdf.file.name
     with django_capture_on_commit_callbacks(execute=True):
-        filing_services.attachment_remove(application_id=draft.pk, attachment_id=pdf.pk, actor=enterprise_user)
+        attachment_remove(application_id=draft.pk, attachment_id=pdf.pk, actor=enterprise_user)
     assert not ApplicationAttachment.objects.filter(pk=pdf.pk).exists()
     assert not (media / pdf.file.name).exists()
 
@@ -318,7 +334,7 @@ def test_attachment_accepts_pdf_and_png_by_content_stored_under_the_filing(
 )
 def test_attachment_judged_by_content_not_name(draft, enterprise_user, media, name, content):
     with pytest.raises(ValidationError) as exc:
-        filing_services.attachment_add(
+        attachment_add(
             application_id=draft.pk, actor=enterprise_user, kind="other", upload=SimpleUploadedFile(name, content)
         )
     assert "file" in exc.value.message_dict
@@ -330,13 +346,13 @@ def test_attachment_size_limit(draft, enterprise_user, settings):
     limit = settings.MAX_UPLOAD_BYTES
     assert limit == 10 * 1024 * 1024
     at_limit = SimpleUploadedFile("at.pdf", PDF + b"0" * (limit - len(PDF)))
-    filing_services.attachment_add(application_id=draft.pk, actor=enterprise_user, kind="other", upload=at_limit)
+    attachment_add(application_id=draft.pk, actor=enterprise_user, kind="other", upload=at_limit)
     over = SimpleUploadedFile("over.pdf", PDF + b"0" * (limit - len(PDF) + 1))
     with pytest.raises(ValidationError):
-        filing_services.attachment_add(application_id=draft.pk, actor=enterprise_user, kind="other", upload=over)
+        attachment_add(application_id=draft.pk, actor=enterprise_user, kind="other", upload=over)
     assert ApplicationAttachment.objects.count() == 1
     with pytest.raises(ValidationError):
-        filing_services.attachment_add(
+        attachment_add(
             application_id=draft.pk, actor=enterprise_user, kind="bogus", upload=SimpleUploadedFile("a.pdf", PDF)
         )
 
@@ -345,16 +361,16 @@ def test_attachment_size_limit(draft, enterprise_user, settings):
 
 
 def test_submit_freezes_items_projects_attachments_and_components(draft, enterprise_user, veteran):
-    filing_services.ip_item_add(application_id=draft.pk, actor=enterprise_user, data=ip(K.SOFTWARE_COPYRIGHT, 1))
-    filing_services.ip_item_add(application_id=draft.pk, actor=enterprise_user, data=ip(K.TRADEMARK, 2))
-    filing_services.rd_project_add(application_id=draft.pk, actor=enterprise_user, data={"name": "项目甲"})
-    filing_services.attachment_add(
+    ip_item_add(application_id=draft.pk, actor=enterprise_user, data=ip(K.SOFTWARE_COPYRIGHT, 1))
+    ip_item_add(application_id=draft.pk, actor=enterprise_user, data=ip(K.TRADEMARK, 2))
+    rd_project_add(application_id=draft.pk, actor=enterprise_user, data={"name": "项目甲"})
+    attachment_add(
         application_id=draft.pk, actor=enterprise_user, kind="tax_returns", upload=SimpleUploadedFile("t.pdf", PDF)
     )
     # Items counted: 1 software copyright → 6 points; put back three countable ones for 76.
     for n in (3, 4):
-        filing_services.ip_item_add(application_id=draft.pk, actor=enterprise_user, data=ip(K.DESIGN_PATENT, n))
-    app = services.application_submit(application_id=draft.pk, actor=enterprise_user, today=DAY)
+        ip_item_add(application_id=draft.pk, actor=enterprise_user, data=ip(K.DESIGN_PATENT, n))
+    app = application_submit(application_id=draft.pk, actor=enterprise_user, today=DAY)
     details = app.snapshot["details"]
     assert [i["number"] for i in details["ip_items"]] == [
         "2025SR000001",
@@ -370,18 +386,18 @@ def test_submit_freezes_items_projects_attachments_and_components(draft, enterpr
     IntellectualProperty.objects.filter(application=app).update(title="改了")
     assert reload(app).snapshot["details"]["ip_items"][0]["title"] == "软件1"
     with pytest.raises(TransitionError):
-        filing_services.ip_item_add(application_id=app.pk, actor=enterprise_user, data=ip())
+        ip_item_add(application_id=app.pk, actor=enterprise_user, data=ip())
 
 
 def test_returned_filing_is_editable_and_resubmittable(draft, enterprise_user, district_official, veteran):
-    services.application_submit(application_id=draft.pk, actor=enterprise_user, today=DAY)
-    services.application_return(
+    application_submit(application_id=draft.pk, actor=enterprise_user, today=DAY)
+    application_return(
         application_id=draft.pk, actor=district_official, field_comments={"rd_expense": "请附研发费用辅助账"}
     )
-    filing_services.rd_project_add(application_id=draft.pk, actor=enterprise_user, data={"name": "补充项目"})
+    rd_project_add(application_id=draft.pk, actor=enterprise_user, data={"name": "补充项目"})
     app = save(enterprise_user, rd_expense="50")
     assert app.state == S.RETURNED and app.rd_expense == Decimal("50")
-    app = services.application_resubmit(application_id=draft.pk, actor=enterprise_user, today=DAY)
+    app = application_resubmit(application_id=draft.pk, actor=enterprise_user, today=DAY)
     assert app.state == S.SUBMITTED
     assert app.snapshot["declaration"]["rd_expense"] == "50.00"
     assert [p["name"] for p in app.snapshot["details"]["rd_projects"]] == ["补充项目"]
@@ -403,7 +419,7 @@ def test_filing_start_prefills_from_the_enterprise_and_copies_last_year(enterpri
     )
     IntellectualProperty.objects.create(application=last, **ip(K.UTILITY_MODEL, 9))
     RDProject.objects.create(application=last, name="去年项目")
-    app = filing_services.filing_start(actor=enterprise_user, evaluation_year=2026)
+    app = filing_start(actor=enterprise_user, evaluation_year=2026)
     assert (app.evaluation_year, app.state) == (2026, S.DRAFT)
     assert app.restricted_industry is True and app.compliance_violation is True
     assert app.main_business_revenue == Decimal("790") and app.sales_revenue == Decimal("790.00")
@@ -411,12 +427,12 @@ def test_filing_start_prefills_from_the_enterprise_and_copies_last_year(enterpri
     assert list(app.ip_items.values_list("number", flat=True)) == ["2025SR000009"]
     assert list(app.rd_projects.values_list("name", flat=True)) == ["去年项目"]
     # Calling again returns the same filing without copying twice.
-    again = filing_services.filing_start(actor=enterprise_user, evaluation_year=2026)
+    again = filing_start(actor=enterprise_user, evaluation_year=2026)
     assert again.pk == app.pk and again.ip_items.count() == 1
 
 
 def test_filing_start_without_history_and_refused_for_officials(enterprise_user, district_official):
-    app = filing_services.filing_start(actor=enterprise_user, evaluation_year=2026)
+    app = filing_start(actor=enterprise_user, evaluation_year=2026)
     assert app.restricted_industry is False and app.total_staff is None
     with pytest.raises(PermissionDenied):
-        filing_services.filing_start(actor=district_official, evaluation_year=2026)
+        filing_start(actor=district_official, evaluation_year=2026)

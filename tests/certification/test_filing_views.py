@@ -9,9 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from certification import filing_services, services
-from certification.forms import STEPS
+from certification.forms.filing import STEPS
 from certification.models import Application, ApplicationAttachment, ApplicationEvent, IntellectualProperty
+from certification.services.filing import application_save_draft, application_submit, application_withdraw
+from certification.services.filing_items import attachment_add
+from certification.services.review import application_return
 from tests import factories
 
 S = Application.State
@@ -36,7 +38,7 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def draft(enterprise_user):
-    return services.application_save_draft(actor=enterprise_user, evaluation_year=YEAR, data=FIGURES)
+    return application_save_draft(actor=enterprise_user, evaluation_year=YEAR, data=FIGURES)
 
 
 @pytest.fixture
@@ -48,7 +50,7 @@ def veteran(enterprise):
 
 @pytest.fixture
 def attachment(draft, enterprise_user):
-    return filing_services.attachment_add(
+    return attachment_add(
         application_id=draft.pk, actor=enterprise_user, kind="other", upload=SimpleUploadedFile("说明.pdf", PDF)
     )
 
@@ -236,7 +238,7 @@ def test_live_score_merges_posted_values_over_the_draft_without_saving(client, e
 
 
 def test_live_score_lists_missing_figures(client, enterprise_user):
-    app = services.application_save_draft(actor=enterprise_user, evaluation_year=YEAR, data={"total_staff": "5"})
+    app = application_save_draft(actor=enterprise_user, evaluation_year=YEAR, data={"total_staff": "5"})
     client.force_login(enterprise_user)
     response = client.post(score_url(app, "basic"), {})
     assert 'data-testid="score-missing"' in response.text and "研发费用总额" in response.text
@@ -246,7 +248,7 @@ def test_live_score_lists_missing_figures(client, enterprise_user):
 
 
 def test_submission_refused_while_failing_shows_reasons_and_gap(client, enterprise_user, draft, veteran):
-    services.application_save_draft(actor=enterprise_user, evaluation_year=YEAR, data={"rd_expense": "32"})
+    application_save_draft(actor=enterprise_user, evaluation_year=YEAR, data={"rd_expense": "32"})
     client.force_login(enterprise_user)
     page = client.post(step_url(draft, "review"), {"action": "submit"})
     assert page.status_code == 200
@@ -268,8 +270,8 @@ def test_successful_submit_freezes_and_then_the_steps_are_closed(client, enterpr
 
 
 def test_returned_filing_shows_field_comments_and_resubmits(client, enterprise_user, draft, veteran, district_official):
-    services.application_submit(application_id=draft.pk, actor=enterprise_user)
-    services.application_return(
+    application_submit(application_id=draft.pk, actor=enterprise_user)
+    application_return(
         application_id=draft.pk, actor=district_official, comment="请补充", field_comments={"rd_expense": "请附辅助账"}
     )
     client.force_login(enterprise_user)
@@ -295,8 +297,8 @@ def test_withdraw_from_the_detail_page(client, enterprise_user, draft):
 
 
 def test_detail_shows_the_timeline_with_actor_states_and_comments(client, enterprise_user, draft, veteran):
-    services.application_submit(application_id=draft.pk, actor=enterprise_user)
-    services.application_withdraw(application_id=draft.pk, actor=enterprise_user, comment="数据有误")
+    application_submit(application_id=draft.pk, actor=enterprise_user)
+    application_withdraw(application_id=draft.pk, actor=enterprise_user, comment="数据有误")
     client.force_login(enterprise_user)
     page = client.get(reverse("certification:filing_detail", kwargs={"pk": draft.pk}))
     timeline = page.text.split('data-testid="timeline"')[1]

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from certification import notice_services
 from certification.models import Application, ApplicationEvent, NoticeBatch, Registration
+from certification.services.notice import notice_batch_create
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -37,9 +37,7 @@ def recommended(enterprise):
 @pytest.fixture
 def batch(recommended, city_official):
     start = timezone.localdate() - dt.timedelta(days=60)
-    return notice_services.notice_batch_create(
-        actor=city_official, title="第一批", start_date=start, application_ids=[recommended.pk]
-    )
+    return notice_batch_create(actor=city_official, title="第一批", start_date=start, application_ids=[recommended.pk])
 
 
 @pytest.fixture
@@ -49,7 +47,7 @@ def hidden_batch(enterprise, city_official):
         state=S.RECOMMENDED,
         submitted_on=dt.date(2026, 3, 2),
     )
-    return notice_services.notice_batch_create(
+    return notice_batch_create(
         actor=city_official, title="未发布", start_date=dt.date(2026, 9, 1), application_ids=[app.pk], published=False
     )
 

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from certification import notice_services
 from certification.models import Application, CalendarOverride, NoticeBatch, Objection, Registration
+from certification.services.notice import notice_batch_create
 from tests import factories
 
 S = Application.State
@@ -45,7 +45,7 @@ def filing(enterprise):
 
 @pytest.fixture
 def batch(filing, city_official):
-    return notice_services.notice_batch_create(
+    return notice_batch_create(
         actor=city_official, title="2026年第3批公示", start_date=START, application_ids=[filing.pk]
     )
 
@@ -161,9 +161,7 @@ def test_register_button_skips_held_filing_and_lookup_shows_the_number(
 ):
     held = recommended(factories.EnterpriseFactory(managing_district=enterprise.managing_district, name="被异议企业"))
     free = recommended(enterprise)
-    batch = notice_services.notice_batch_create(
-        actor=city_official, title="批次", start_date=START, application_ids=[held.pk, free.pk]
-    )
+    batch = notice_batch_create(actor=city_official, title="批次", start_date=START, application_ids=[held.pk, free.pk])
     Objection.objects.create(
         application=held, batch=batch, objector=enterprise_user, real_name="李四", contact="138", statement="不实"
     )
@@ -211,7 +209,7 @@ def test_calendar_override_delete_refused_outside_city(client, district_official
 @pytest.mark.parametrize("count", [2, 20])
 def test_batch_detail_query_count_is_flat(client, city_official, district, django_assert_max_num_queries, count):
     apps = [recommended(factories.EnterpriseFactory(managing_district=district)) for _ in range(count)]
-    batch = notice_services.notice_batch_create(
+    batch = notice_batch_create(
         actor=city_official, title="批次", start_date=START, application_ids=[a.pk for a in apps]
     )
     for app in apps:

@@ -12,10 +12,10 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from certification import pool_services
 from certification.models import Application, PoolEstimate
-from certification.pool_selectors import closest_by_district, pool_addable, pool_candidates, restricted_industry_q
 from certification.rules import closeness, industry
+from certification.selectors.pool import closest_by_district, pool_addable, pool_candidates, restricted_industry_q
+from certification.services.pool import pool_add, pool_estimate_save, pool_remove
 from enterprises.models import Enterprise
 from tests import factories
 
@@ -41,7 +41,7 @@ def in_pool(district, name, **kwargs):
 
 
 def estimate(enterprise, actor, **changes):
-    return pool_services.pool_estimate_save(actor=actor, enterprise_id=enterprise.pk, data={**WORKED, **changes})
+    return pool_estimate_save(actor=actor, enterprise_id=enterprise.pk, data={**WORKED, **changes})
 
 
 def filing(enterprise, *, year=2026, score=76, eligible=True, state=Application.State.SUBMITTED, rd="48"):
@@ -63,11 +63,11 @@ def filing(enterprise, *, year=2026, score=76, eligible=True, state=Application.
 @pytest.mark.parametrize("persona", ["district_official", "city_official", "admin_user_persona"])
 def test_pool_add_and_remove_in_scope_record_who(request, enterprise, persona):
     actor = request.getfixturevalue(persona)
-    pool_services.pool_add(actor=actor, enterprise_id=enterprise.pk)
+    pool_add(actor=actor, enterprise_id=enterprise.pk)
     enterprise.refresh_from_db()
     assert enterprise.in_cultivation_pool and enterprise.updated_by == actor
-    pool_services.pool_add(actor=actor, enterprise_id=enterprise.pk)  # idempotent
-    pool_services.pool_remove(actor=actor, enterprise_id=enterprise.pk)
+    pool_add(actor=actor, enterprise_id=enterprise.pk)  # idempotent
+    pool_remove(actor=actor, enterprise_id=enterprise.pk)
     enterprise.refresh_from_db()
     assert not enterprise.in_cultivation_pool and enterprise.updated_by == actor
 
@@ -76,16 +76,16 @@ def test_pool_add_and_remove_in_scope_record_who(request, enterprise, persona):
 @pytest.mark.parametrize(
     "persona", ["other_district_official", "enterprise_user", "department_user", "other_enterprise_user"]
 )
-@pytest.mark.parametrize("action", [pool_services.pool_add, pool_services.pool_remove])
+@pytest.mark.parametrize("action", [pool_add, pool_remove])
 def test_pool_membership_out_of_scope_is_404(request, enterprise, persona, action):
-    enterprise.in_cultivation_pool = action is pool_services.pool_remove
+    enterprise.in_cultivation_pool = action is pool_remove
     enterprise.save()
     with pytest.raises(Http404):
         action(actor=request.getfixturevalue(persona), enterprise_id=enterprise.pk)
     with pytest.raises(Http404):
         action(actor=AnonymousUser(), enterprise_id=enterprise.pk)
     enterprise.refresh_from_db()
-    assert enterprise.in_cultivation_pool is (action is pool_services.pool_remove)
+    assert enterprise.in_cultivation_pool is (action is pool_remove)
 
 
 @pytest.mark.django_db
@@ -93,10 +93,10 @@ def test_pool_add_refuses_a_cancelled_enterprise_and_unknown_ids(district_offici
     enterprise.status = Enterprise.Status.CANCELLED
     enterprise.save()
     with pytest.raises(ValidationError):
-        pool_services.pool_add(actor=district_official, enterprise_id=enterprise.pk)
+        pool_add(actor=district_official, enterprise_id=enterprise.pk)
     assert not Enterprise.objects.get(pk=enterprise.pk).in_cultivation_pool
     with pytest.raises(Http404):
-        pool_services.pool_add(actor=district_official, enterprise_id=enterprise.pk + 1000)
+        pool_add(actor=district_official, enterprise_id=enterprise.pk + 1000)
 
 
 # --- Services: the quick estimate ------------------------------------------------------------------

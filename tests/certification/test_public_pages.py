@@ -7,8 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from certification import notice_services
 from certification.models import Application, NoticeBatch, Objection, Registration
+from certification.services.notice import notice_batch_create
+from certification.services.registration import notice_batch_register_due, registration_revoke
 from tests import factories
 
 S = Application.State
@@ -43,7 +44,7 @@ def filing(enterprise):
 
 @pytest.fixture
 def batch(filing, city_official):
-    return notice_services.notice_batch_create(
+    return notice_batch_create(
         actor=city_official, title="2026年第3批公示", start_date=START, application_ids=[filing.pk]
     )
 
@@ -86,9 +87,7 @@ def test_unpublished_batch_is_not_public(client, batch, today):
 def test_notices_query_count_is_flat(client, city_official, district, today, django_assert_max_num_queries, count):
     for _ in range(3):
         apps = [recommended(factories.EnterpriseFactory(managing_district=district)) for _ in range(count)]
-        notice_services.notice_batch_create(
-            actor=city_official, title="批次", start_date=START, application_ids=[a.pk for a in apps]
-        )
+        notice_batch_create(actor=city_official, title="批次", start_date=START, application_ids=[a.pk for a in apps])
     today(dt.date(2026, 10, 9))
     with django_assert_max_num_queries(3):
         response = client.get(reverse("certification:notices"))
@@ -166,7 +165,7 @@ def test_objection_to_a_filing_not_under_notice_is_404(client, filing, other_ent
 @pytest.fixture
 def registered(batch, filing, today):
     today(dt.date(2026, 10, 16))
-    return notice_services.notice_batch_register_due(today=dt.date(2026, 10, 16))[0]
+    return notice_batch_register_due(today=dt.date(2026, 10, 16))[0]
 
 
 def test_lookup_needs_a_query_of_two_characters(client, registered):
@@ -193,9 +192,7 @@ def test_lookup_shows_revoked_and_expired(client, registered, filing, city_offic
     today(dt.date(2027, 1, 5))
     body = client.get(reverse("certification:lookup"), {"q": filing.enterprise.credit_code}).content.decode()
     assert "已过期" in body
-    notice_services.registration_revoke(
-        actor=city_official, registration_id=registered.pk, grounds="fraud", reason="材料造假"
-    )
+    registration_revoke(actor=city_official, registration_id=registered.pk, grounds="fraud", reason="材料造假")
     body = client.get(reverse("certification:lookup"), {"q": filing.enterprise.credit_code}).content.decode()
     assert "已撤销" in body
 

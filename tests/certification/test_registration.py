@@ -7,10 +7,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 
-from certification import notice_services, services
 from certification.models import Application, ApplicationEvent, CalendarOverride, Objection, Registration
-from certification.selectors import applications_visible_to, calendar_overrides_for
-from certification.services import TransitionError
+from certification.rules.workdays import nth_working_day
+from certification.selectors.calendar import calendar_overrides_for
+from certification.selectors.filing import applications_visible_to
+from certification.services.filing import application_save_draft
+from certification.services.notice import (
+    calendar_override_add,
+    calendar_override_delete,
+    notice_batch_create,
+    objection_decide,
+    objection_file,
+)
+from certification.services.registration import notice_batch_register_due, registration_expire_due, registration_revoke
+from certification.workflow import TransitionError
 from enterprises.models import District
 from tests import factories
 
@@ -37,7 +47,7 @@ def filing(enterprise):
 
 @pytest.fixture
 def batch(filing, city_official):
-    return notice_services.notice_batch_create(
+    return notice_batch_create(
         actor=city_official, title="2026年第3批公示", start_date=START, application_ids=[filing.pk]
     )
 
@@ -69,28 +79,24 @@ def test_batch_end_is_tenth_working_day_on_official_calendar(batch, filing):
 )
 def test_officials_overrides_move_the_end(filing, city_official, kind, day, end):
     CalendarOverride.objects.create(date=day, kind=kind, note="国务院办公厅通知")
-    batch = notice_services.notice_batch_create(
-        actor=city_official, title="公示", start_date=START, application_ids=[filing.pk]
-    )
+    batch = notice_batch_create(actor=city_official, title="公示", start_date=START, application_ids=[filing.pk])
     assert batch.end_date == end
 
 
 def test_calendar_override_services(city_official):
-    override = notice_services.calendar_override_add(
+    override = calendar_override_add(
         actor=city_official, date=dt.date(2027, 2, 20), kind=CalendarOverride.Kind.WORKING_DAY, note="春节调休"
     )
     assert (override.created_by, override.updated_by, override.note) == (city_official, city_official, "春节调休")
     with pytest.raises(ValidationError):  # one override per date
-        notice_services.calendar_override_add(
-            actor=city_official, date=override.date, kind=CalendarOverride.Kind.HOLIDAY
-        )
+        calendar_override_add(actor=city_official, date=override.date, kind=CalendarOverride.Kind.HOLIDAY)
     with pytest.raises(ValidationError):
-        notice_services.calendar_override_add(actor=city_official, date=dt.date(2027, 2, 21), kind="weekend")
+        calendar_override_add(actor=city_official, date=dt.date(2027, 2, 21), kind="weekend")
     override_id = override.pk
-    assert notice_services.calendar_override_delete(actor=city_official, override_id=override_id).date == override.date
+    assert calendar_override_delete(actor=city_official, override_id=override_id).date == override.date
     assert not CalendarOverride.objects.exists()
     with pytest.raises(Http404):
-        notice_services.calendar_override_delete(actor=city_official, override_id=override_id)
+        calendar_override_delete(actor=city_official, override_id=override_id)
 
 
 @pytest.mark.parametrize("persona", ["district_official", "enterprise_user", "department_user"])
@@ -98,15 +104,15 @@ def test_only_city_officials_change_the_calendar(request, persona):
     actor = request.getfixturevalue(persona)
     existing = CalendarOverride.objects.create(date=dt.date(2027, 1, 1), kind=CalendarOverride.Kind.HOLIDAY)
     with pytest.raises(PermissionDenied):
-        notice_services.calendar_override_add(actor=actor, date=dt.date(2027, 1, 2), kind=CalendarOverride.Kind.HOLIDAY)
+        calendar_override_add(actor=actor, date=dt.date(2027, 1, 2), kind=CalendarOverride.Kind.HOLIDAY)
     with pytest.raises(PermissionDenied):
-        notice_services.calendar_override_delete(actor=actor, override_id=existing.pk)
+        calendar_override_delete(actor=actor, override_id=existing.pk)
     assert list(CalendarOverride.objects.values_list("pk", flat=True)) == [existing.pk]
 
 
 def test_year_without_calendar_data_does_not_crash(enterprise, city_official):
     app = recommended(enterprise, year=2030)
-    batch = notice_services.notice_batch_create(
+    batch = notice_batch_create(
         actor=city_official, title="公示", start_date=dt.date(2031, 3, 3), application_ids=[app.pk]
     )
     assert batch.end_date >= dt.date(2031, 3, 14)
@@ -115,8 +121,8 @@ def test_year_without_calendar_data_does_not_crash(enterprise, city_official):
 def test_window_spanning_new_year_uses_next_years_overrides(enterprise, city_official):
     app = recommended(enterprise)
     CalendarOverride.objects.create(date=dt.date(2027, 1, 4), kind=CalendarOverride.Kind.HOLIDAY)
-    without = notice_services.nth_working_day(dt.date(2026, 12, 28), 10)
-    batch = notice_services.notice_batch_create(
+    without = nth_working_day(dt.date(2026, 12, 28), 10)
+    batch = notice_batch_create(
         actor=city_official, title="公示", start_date=dt.date(2026, 12, 28), application_ids=[app.pk]
     )
     assert batch.end_date > without
@@ -125,7 +131,7 @@ def test_window_spanning_new_year_uses_next_years_overrides(enterprise, city_off
 @pytest.mark.parametrize("persona", ["district_official", "enterprise_user", "department_user"])
 def test_only_city_officials_create_batches(request, filing, persona):
     with pytest.raises(PermissionDenied):
-        notice_services.notice_batch_create(
+        notice_batch_create(
             actor=request.getfixturevalue(persona), title="公示", start_date=START, application_ids=[filing.pk]
         )
     assert reload(filing).state == S.RECOMMENDED
@@ -134,20 +140,20 @@ def test_only_city_officials_create_batches(request, filing, persona):
 def test_batch_refuses_filings_not_recommended(filing, enterprise, city_official, other_enterprise):
     submitted = factories.ApplicationFactory(enterprise=other_enterprise, state=S.SUBMITTED)
     with pytest.raises(TransitionError):
-        notice_services.notice_batch_create(
+        notice_batch_create(
             actor=city_official, title="公示", start_date=START, application_ids=[filing.pk, submitted.pk]
         )
     assert reload(filing).state == S.RECOMMENDED
     assert not ApplicationEvent.objects.exists()
     with pytest.raises(ValidationError):
-        notice_services.notice_batch_create(actor=city_official, title="公示", start_date=START, application_ids=[])
+        notice_batch_create(actor=city_official, title="公示", start_date=START, application_ids=[])
 
 
 # --- Objections ----------------------------------------------------------------------------------
 
 
 def test_objection_during_window_holds_registration(batch, filing, other_enterprise_user, city_official):
-    objection = notice_services.objection_file(
+    objection = objection_file(
         actor=other_enterprise_user,
         application_id=filing.pk,
         real_name="李四",
@@ -159,29 +165,29 @@ def test_objection_during_window_holds_registration(batch, filing, other_enterpr
     assert objection.status == Objection.Status.OPEN
     assert objection.evidence.name.startswith("objections/") and objection.evidence.name.endswith(".pdf")
     after = END + dt.timedelta(days=1)
-    assert notice_services.notice_batch_register_due(today=after) == []
+    assert notice_batch_register_due(today=after) == []
     assert reload(filing).state == S.UNDER_NOTICE
-    notice_services.objection_decide(actor=city_official, objection_id=objection.pk, upheld=False, note="经核实不成立")
-    registrations = notice_services.notice_batch_register_due(today=after)
+    objection_decide(actor=city_official, objection_id=objection.pk, upheld=False, note="经核实不成立")
+    registrations = notice_batch_register_due(today=after)
     assert [r.application_id for r in registrations] == [filing.pk]
     objection.evidence.delete(save=False)
 
 
 def test_upheld_objection_rejects_the_filing(batch, filing, other_enterprise_user, city_official):
-    objection = notice_services.objection_file(
+    objection = objection_file(
         actor=other_enterprise_user, application_id=filing.pk, real_name="李四", contact="x", statement="y", today=START
     )
-    notice_services.objection_decide(actor=city_official, objection_id=objection.pk, upheld=True, note="成立")
+    objection_decide(actor=city_official, objection_id=objection.pk, upheld=True, note="成立")
     assert reload(filing).state == S.REJECTED
-    assert notice_services.notice_batch_register_due(today=END + dt.timedelta(days=1)) == []
+    assert notice_batch_register_due(today=END + dt.timedelta(days=1)) == []
     with pytest.raises(TransitionError):
-        notice_services.objection_decide(actor=city_official, objection_id=objection.pk, upheld=False, note="again")
+        objection_decide(actor=city_official, objection_id=objection.pk, upheld=False, note="again")
 
 
 @pytest.mark.parametrize("day", [START - dt.timedelta(days=1), END + dt.timedelta(days=1)])
 def test_objection_outside_window_refused(batch, filing, other_enterprise_user, day):
     with pytest.raises(TransitionError):
-        notice_services.objection_file(
+        objection_file(
             actor=other_enterprise_user,
             application_id=filing.pk,
             real_name="李四",
@@ -194,7 +200,7 @@ def test_objection_outside_window_refused(batch, filing, other_enterprise_user, 
 @pytest.mark.parametrize(("real_name", "statement"), [("", "有问题"), ("李四", "  ")])
 def test_objection_needs_real_name_and_statement(batch, filing, other_enterprise_user, real_name, statement):
     with pytest.raises(ValidationError):
-        notice_services.objection_file(
+        objection_file(
             actor=other_enterprise_user,
             application_id=filing.pk,
             real_name=real_name,
@@ -208,37 +214,37 @@ def test_objection_needs_login_and_a_filing_under_notice(batch, filing, enterpri
     from django.contrib.auth.models import AnonymousUser
 
     with pytest.raises(PermissionDenied):
-        notice_services.objection_file(
+        objection_file(
             actor=AnonymousUser(), application_id=filing.pk, real_name="a", contact="b", statement="c", today=START
         )
     draft = factories.ApplicationFactory(enterprise=enterprise, evaluation_year=2027)
     with pytest.raises(Http404):
-        notice_services.objection_file(
+        objection_file(
             actor=other_enterprise_user, application_id=draft.pk, real_name="a", contact="b", statement="c", today=START
         )
 
 
 def test_objection_decide_city_only(batch, filing, other_enterprise_user, district_official):
-    objection = notice_services.objection_file(
+    objection = objection_file(
         actor=other_enterprise_user, application_id=filing.pk, real_name="李四", contact="x", statement="y", today=START
     )
     with pytest.raises(PermissionDenied):
-        notice_services.objection_decide(actor=district_official, objection_id=objection.pk, upheld=True, note="x")
+        objection_decide(actor=district_official, objection_id=objection.pk, upheld=True, note="x")
 
 
 # --- Registration --------------------------------------------------------------------------------
 
 
 def test_register_due_after_window_only_and_idempotent(batch, filing):
-    assert notice_services.notice_batch_register_due(today=END) == []  # the last day is still in the window
-    registrations = notice_services.notice_batch_register_due(today=END + dt.timedelta(days=1))
+    assert notice_batch_register_due(today=END) == []  # the last day is still in the window
+    registrations = notice_batch_register_due(today=END + dt.timedelta(days=1))
     assert len(registrations) == 1
     registration = Registration.objects.get()
     assert registration.number == "20265107030" + "00001"
     assert registration.valid_from == END + dt.timedelta(days=1)
     assert registration.valid_until == dt.date(2026, 12, 31)
     assert reload(filing).state == S.REGISTERED
-    assert notice_services.notice_batch_register_due(today=END + dt.timedelta(days=2)) == []
+    assert notice_batch_register_due(today=END + dt.timedelta(days=2)) == []
     assert Registration.objects.count() == 1
     assert ApplicationEvent.objects.filter(application=filing, to_state=S.REGISTERED).count() == 1
 
@@ -246,17 +252,17 @@ def test_register_due_after_window_only_and_idempotent(batch, filing):
 def test_register_due_by_hand_needs_city_official(batch, district_official, city_official):
     after = END + dt.timedelta(days=1)
     with pytest.raises(PermissionDenied):
-        notice_services.notice_batch_register_due(today=after, actor=district_official)
-    assert len(notice_services.notice_batch_register_due(today=after, actor=city_official)) == 1
+        notice_batch_register_due(today=after, actor=district_official)
+    assert len(notice_batch_register_due(today=after, actor=city_official)) == 1
 
 
 def _register(applications, city_official):
     for app in applications:
         Application.objects.filter(pk=app.pk).update(state=S.RECOMMENDED)
-    notice_services.notice_batch_create(
+    notice_batch_create(
         actor=city_official, title="公示", start_date=START, application_ids=[a.pk for a in applications]
     )
-    notice_services.notice_batch_register_due(today=END + dt.timedelta(days=1))
+    notice_batch_register_due(today=END + dt.timedelta(days=1))
     return {a.pk: Registration.objects.get(application=a).number for a in applications}
 
 
@@ -312,7 +318,7 @@ def test_number_uses_evaluating_district_frozen_at_submission(district, other_di
 
 @pytest.fixture
 def registration(batch):
-    return notice_services.notice_batch_register_due(today=END + dt.timedelta(days=1))[0]
+    return notice_batch_register_due(today=END + dt.timedelta(days=1))[0]
 
 
 def _revoked_at(year):
@@ -320,7 +326,7 @@ def _revoked_at(year):
 
 
 def test_revoke_and_same_year_reapplication_refused(registration, filing, city_official, enterprise_user):
-    notice_services.registration_revoke(
+    registration_revoke(
         actor=city_official,
         registration_id=registration.pk,
         grounds=Registration.Grounds.CONDITIONS_NOT_MET,
@@ -330,17 +336,15 @@ def test_revoke_and_same_year_reapplication_refused(registration, filing, city_o
     assert reload(filing).state == S.REVOKED
     assert reload(registration).revoked_at is not None
     with pytest.raises(TransitionError, match="当年不得再次申报"):
-        services.application_save_draft(actor=enterprise_user, evaluation_year=2027, data={})
-    assert services.application_save_draft(actor=enterprise_user, evaluation_year=2028, data={}).state == S.DRAFT
+        application_save_draft(actor=enterprise_user, evaluation_year=2027, data={})
+    assert application_save_draft(actor=enterprise_user, evaluation_year=2028, data={}).state == S.DRAFT
     with pytest.raises(TransitionError):
-        notice_services.registration_revoke(
-            actor=city_official, registration_id=registration.pk, grounds="fraud", reason="again"
-        )
+        registration_revoke(actor=city_official, registration_id=registration.pk, grounds="fraud", reason="again")
 
 
 @pytest.mark.parametrize(("year", "allowed"), [(2027, False), (2029, False), (2030, True)])
 def test_fraud_bans_for_three_years(registration, city_official, enterprise_user, year, allowed):
-    notice_services.registration_revoke(
+    registration_revoke(
         actor=city_official,
         registration_id=registration.pk,
         grounds=Registration.Grounds.FRAUD,
@@ -348,10 +352,10 @@ def test_fraud_bans_for_three_years(registration, city_official, enterprise_user
         revoked_at=_revoked_at(2026),
     )
     if allowed:
-        assert services.application_save_draft(actor=enterprise_user, evaluation_year=year, data={})
+        assert application_save_draft(actor=enterprise_user, evaluation_year=year, data={})
     else:
         with pytest.raises(TransitionError):
-            services.application_save_draft(actor=enterprise_user, evaluation_year=year, data={})
+            application_save_draft(actor=enterprise_user, evaluation_year=year, data={})
 
 
 @pytest.mark.parametrize(
@@ -364,7 +368,7 @@ def test_fraud_bans_for_three_years(registration, city_official, enterprise_user
 )
 def test_revoke_is_for_city_officials(request, registration, persona, error):
     with pytest.raises(error):
-        notice_services.registration_revoke(
+        registration_revoke(
             actor=request.getfixturevalue(persona), registration_id=registration.pk, grounds="fraud", reason="x"
         )
     assert reload(registration).revoked_at is None
@@ -372,13 +376,9 @@ def test_revoke_is_for_city_officials(request, registration, persona, error):
 
 def test_revoke_needs_grounds_and_reason(registration, city_official):
     with pytest.raises(ValidationError):
-        notice_services.registration_revoke(
-            actor=city_official, registration_id=registration.pk, grounds="bogus", reason="x"
-        )
+        registration_revoke(actor=city_official, registration_id=registration.pk, grounds="bogus", reason="x")
     with pytest.raises(ValidationError):
-        notice_services.registration_revoke(
-            actor=city_official, registration_id=registration.pk, grounds="fraud", reason=""
-        )
+        registration_revoke(actor=city_official, registration_id=registration.pk, grounds="fraud", reason="")
 
 
 # --- Selectors -----------------------------------------------------------------------------------
@@ -429,11 +429,11 @@ def test_objection_evidence_checked_by_content(batch, filing, other_enterprise_u
     upload = SimpleUploadedFile(name, content)
     kwargs = {"actor": other_enterprise_user, "application_id": filing.pk, "real_name": "李四", "contact": "x"}
     if ok:
-        objection = notice_services.objection_file(**kwargs, statement="y", evidence=upload, today=START)
+        objection = objection_file(**kwargs, statement="y", evidence=upload, today=START)
         objection.evidence.delete(save=False)
     else:
         with pytest.raises(ValidationError) as caught:
-            notice_services.objection_file(**kwargs, statement="y", evidence=upload, today=START)
+            objection_file(**kwargs, statement="y", evidence=upload, today=START)
         assert "evidence" in caught.value.message_dict
         assert not Objection.objects.exists()
 
@@ -442,7 +442,7 @@ def test_objection_evidence_size_limit(batch, filing, other_enterprise_user, set
     settings.MAX_UPLOAD_BYTES = 16
     upload = SimpleUploadedFile("big.pdf", b"%PDF-1.4" + b"0" * 9)
     with pytest.raises(ValidationError):
-        notice_services.objection_file(
+        objection_file(
             actor=other_enterprise_user,
             application_id=filing.pk,
             real_name="李四",
@@ -454,16 +454,16 @@ def test_objection_evidence_size_limit(batch, filing, other_enterprise_user, set
 
 
 def test_registration_expires_after_validity_once(registration, filing):
-    assert notice_services.registration_expire_due(today=dt.date(2026, 12, 31)) == 0
-    assert notice_services.registration_expire_due(today=dt.date(2027, 1, 1)) == 1
+    assert registration_expire_due(today=dt.date(2026, 12, 31)) == 0
+    assert registration_expire_due(today=dt.date(2027, 1, 1)) == 1
     assert reload(filing).state == S.EXPIRED
-    assert notice_services.registration_expire_due(today=dt.date(2027, 1, 2)) == 0
+    assert registration_expire_due(today=dt.date(2027, 1, 2)) == 0
     assert ApplicationEvent.objects.filter(application=filing, to_state=S.EXPIRED).count() == 1
 
 
 def test_registration_mails_the_number(batch, filing, enterprise_user, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        [registration] = notice_services.notice_batch_register_due(today=END + dt.timedelta(days=1))
+        [registration] = notice_batch_register_due(today=END + dt.timedelta(days=1))
     assert len(mailoutbox) == 1
     assert registration.number in mailoutbox[0].body
     assert mailoutbox[0].to == [enterprise_user.email]
@@ -477,7 +477,7 @@ def test_batch_and_registration_query_counts_do_not_grow(district, city_official
     ]
     ids = [a.pk for a in apps]
     with django_assert_max_num_queries(8):
-        notice_services.notice_batch_create(actor=city_official, title="公示", start_date=START, application_ids=ids)
+        notice_batch_create(actor=city_official, title="公示", start_date=START, application_ids=ids)
     with django_assert_max_num_queries(12):  # constant: select, 5 for the serial block, 3 bulk writes, savepoints
-        registrations = notice_services.notice_batch_register_due(today=END + dt.timedelta(days=1))
+        registrations = notice_batch_register_due(today=END + dt.timedelta(days=1))
     assert len(registrations) == count

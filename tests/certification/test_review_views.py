@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from certification import services
 from certification.models import Application, ApplicationEvent
+from certification.services.filing import application_save_draft, application_submit
+from certification.services.review import on_site_check_reasons
 from tests import factories
 
 S = Application.State
@@ -20,7 +21,7 @@ def submit(enterprise, *, first_time=False, total_staff="40", tech_staff="6"):
         factories.ApplicationFactory(
             enterprise=enterprise, evaluation_year=2025, state=S.EXPIRED, submitted_on=dt.date(2025, 4, 1)
         )
-    draft = services.application_save_draft(
+    draft = application_save_draft(
         actor=user,
         evaluation_year=2026,
         data={
@@ -33,7 +34,7 @@ def submit(enterprise, *, first_time=False, total_staff="40", tech_staff="6"):
             "class2_ip": 3,
         },
     )
-    return services.application_submit(application_id=draft.pk, actor=user, today=DAY)
+    return application_submit(application_id=draft.pk, actor=user, today=DAY)
 
 
 @pytest.fixture
@@ -103,7 +104,7 @@ def test_on_site_badge_matches_the_rule(client, district_official, district):
     page = client.get(reverse("certification:review_list"), {"year": 2026}).context["page"]
     badges = {a.pk: a.on_site_required for a in page.object_list}
     assert badges == {first.pk: True, veteran.pk: False}
-    assert services.on_site_check_reasons(first) and not services.on_site_check_reasons(veteran)
+    assert on_site_check_reasons(first) and not on_site_check_reasons(veteran)
 
 
 @pytest.mark.parametrize("count", [3, 30])

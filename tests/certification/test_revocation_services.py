@@ -10,10 +10,16 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
-from certification import notice_services, revocation_services, services
 from certification.models import Application, ApplicationEvent, CalendarOverride, Registration, Revocation
-from certification.revocation_services import defence_deadline_for, revocation_decide, revocation_defend
-from certification.services import TransitionError
+from certification.services.filing import application_save_draft
+from certification.services.registration import registration_revoke
+from certification.services.revocation import (
+    defence_deadline_for,
+    revocation_decide,
+    revocation_defend,
+    revocation_notice,
+)
+from certification.workflow import TransitionError
 from smeportal.models import Notification
 from tests import factories
 from tests.concurrency import run_together
@@ -38,7 +44,7 @@ def registration(enterprise, this_year):
 
 
 def notice(registration, actor, *, grounds=G.CONDITIONS_NOT_MET, today=NOTICE_DAY):
-    return revocation_services.revocation_notice(
+    return revocation_notice(
         actor=actor, registration_id=registration.pk, grounds=grounds, reason="抽查发现科技人员不足", today=today
     )
 
@@ -127,8 +133,8 @@ def test_notice_defence_finding_announcement(
 
     # Revoked this year: no filing this year; next year is allowed (not fraud).
     with pytest.raises(TransitionError, match="当年不得再次申报"):
-        services.application_save_draft(actor=enterprise_user, evaluation_year=this_year, data={})
-    assert services.application_save_draft(actor=enterprise_user, evaluation_year=this_year + 1, data={})
+        application_save_draft(actor=enterprise_user, evaluation_year=this_year, data={})
+    assert application_save_draft(actor=enterprise_user, evaluation_year=this_year + 1, data={})
 
 
 @pytest.mark.parametrize(("years_later", "allowed"), [(0, False), (1, False), (3, False), (4, True)])
@@ -143,10 +149,10 @@ def test_fraud_bans_for_three_years(registration, city_official, enterprise_user
     )
     year = this_year + years_later
     if allowed:
-        assert services.application_save_draft(actor=enterprise_user, evaluation_year=year, data={})
+        assert application_save_draft(actor=enterprise_user, evaluation_year=year, data={})
     else:
         with pytest.raises(TransitionError):
-            services.application_save_draft(actor=enterprise_user, evaluation_year=year, data={})
+            application_save_draft(actor=enterprise_user, evaluation_year=year, data={})
 
 
 def test_dismissal_keeps_the_registration_valid(
@@ -164,7 +170,7 @@ def test_dismissal_keeps_the_registration_valid(
     assert reload(registration.application).state == S.REGISTERED
     assert not ApplicationEvent.objects.filter(application=registration.application).exists()
     assert "不予撤销" in mail.outbox[-1].body
-    assert services.application_save_draft(actor=enterprise_user, evaluation_year=this_year, data={})
+    assert application_save_draft(actor=enterprise_user, evaluation_year=this_year, data={})
     # A closed procedure does not block a new one.
     assert notice(registration, city_official).state == R.NOTICED
 
@@ -254,7 +260,7 @@ def test_database_requires_a_decision_time_on_closed_procedures(registration):
 
 
 def test_notice_on_a_revoked_registration_is_refused(registration, city_official):
-    notice_services.registration_revoke(
+    registration_revoke(
         actor=city_official, registration_id=registration.pk, grounds=G.LISTED, reason="列入严重违法失信名单"
     )
     with pytest.raises(TransitionError):
@@ -264,9 +270,7 @@ def test_notice_on_a_revoked_registration_is_refused(registration, city_official
 
 def test_one_step_revoke_is_refused_while_a_procedure_is_open(revocation, registration, city_official):
     with pytest.raises(TransitionError, match="进行中的撤销程序"):
-        notice_services.registration_revoke(
-            actor=city_official, registration_id=registration.pk, grounds=G.FRAUD, reason="x"
-        )
+        registration_revoke(actor=city_official, registration_id=registration.pk, grounds=G.FRAUD, reason="x")
     assert reload(registration).revoked_at is None
 
 
@@ -290,9 +294,7 @@ def test_expired_registration_can_still_be_revoked(registration, city_official):
 @pytest.mark.parametrize(("grounds", "reason", "field"), [("bogus", "理由", "grounds"), (G.FRAUD, "  ", "reason")])
 def test_notice_needs_grounds_and_reason(registration, city_official, grounds, reason, field):
     with pytest.raises(ValidationError) as error:
-        revocation_services.revocation_notice(
-            actor=city_official, registration_id=registration.pk, grounds=grounds, reason=reason
-        )
+        revocation_notice(actor=city_official, registration_id=registration.pk, grounds=grounds, reason=reason)
     assert field in error.value.message_dict
     assert not registration.revocations.exists()
 
@@ -319,7 +321,7 @@ def test_decision_needs_a_finding(revocation, city_official, enterprise_user):
 
 def test_unknown_ids_answer_404(city_official, enterprise_user, db):
     with pytest.raises(Http404):
-        revocation_services.revocation_notice(actor=city_official, registration_id=999999, grounds=G.FRAUD, reason="x")
+        revocation_notice(actor=city_official, registration_id=999999, grounds=G.FRAUD, reason="x")
     with pytest.raises(Http404):
         revocation_defend(actor=enterprise_user, revocation_id=999999, text="x")
     with pytest.raises(Http404):

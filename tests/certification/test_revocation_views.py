@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from certification import revocation_services
 from certification.models import Application, Registration, Revocation
+from certification.services.revocation import defence_deadline_for, revocation_defend
 from smeportal.models import Notification
 from tests import factories
 
@@ -87,7 +87,7 @@ def test_city_official_starts_a_procedure(
     url = reverse("certification:revocation_start", args=[registration.application_id])
     page = client.get(url)
     assert page.status_code == 200
-    assert revocation_services.defence_deadline_for(timezone.localdate()).isoformat() in page.text
+    assert defence_deadline_for(timezone.localdate()).isoformat() in page.text
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"grounds": G.LISTED, "reason": "被列入经营异常名录"})
     revocation = Revocation.objects.get(registration=registration)
@@ -190,7 +190,7 @@ def test_city_official_cannot_decide_before_defence_or_deadline(client, city_off
 def test_city_official_revokes_after_the_defence_and_it_is_announced(
     client, city_official, enterprise_user, revocation, registration, enterprise
 ):
-    revocation_services.revocation_defend(actor=enterprise_user, revocation_id=revocation.pk, text="不服")
+    revocation_defend(actor=enterprise_user, revocation_id=revocation.pk, text="不服")
     client.force_login(city_official)
     page = client.get(reverse("certification:revocation_detail", args=[revocation.pk]))
     assert 'data-testid="decide-form"' in page.text and "不服" in page.text
@@ -209,7 +209,7 @@ def test_city_official_revokes_after_the_defence_and_it_is_announced(
 
 
 def test_dismissed_procedures_are_not_announced(client, city_official, enterprise_user, revocation, registration):
-    revocation_services.revocation_defend(actor=enterprise_user, revocation_id=revocation.pk, text="不服")
+    revocation_defend(actor=enterprise_user, revocation_id=revocation.pk, text="不服")
     client.force_login(city_official)
     client.post(reverse("certification:revocation_decide", args=[revocation.pk]), {"revoke": "0", "finding": "成立"})
     assert reload(revocation).state == R.DISMISSED
@@ -218,7 +218,7 @@ def test_dismissed_procedures_are_not_announced(client, city_official, enterpris
 
 
 def test_decide_with_an_empty_form_changes_nothing(client, city_official, enterprise_user, revocation):
-    revocation_services.revocation_defend(actor=enterprise_user, revocation_id=revocation.pk, text="不服")
+    revocation_defend(actor=enterprise_user, revocation_id=revocation.pk, text="不服")
     client.force_login(city_official)
     response = client.post(reverse("certification:revocation_decide", args=[revocation.pk]), {}, follow=True)
     assert "请选择决定并填写认定意见" in response.text
@@ -228,7 +228,7 @@ def test_decide_with_an_empty_form_changes_nothing(client, city_official, enterp
 def test_district_official_reads_its_districts_procedure_without_deciding(
     client, district_official, enterprise_user, revocation
 ):
-    revocation_services.revocation_defend(actor=enterprise_user, revocation_id=revocation.pk, text="不服")
+    revocation_defend(actor=enterprise_user, revocation_id=revocation.pk, text="不服")
     client.force_login(district_official)
     page = client.get(reverse("certification:revocation_detail", args=[revocation.pk]))
     assert page.status_code == 200
@@ -246,7 +246,7 @@ def test_district_official_reads_its_districts_procedure_without_deciding(
 @pytest.fixture
 def defended(revocation, enterprise_user, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    return revocation_services.revocation_defend(
+    return revocation_defend(
         actor=enterprise_user,
         revocation_id=revocation.pk,
         text="申辩",

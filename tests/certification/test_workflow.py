@@ -7,9 +7,24 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from certification import services
-from certification.models import REVIEW_WAITING_STATES, Application, ApplicationEvent, Registration
-from certification.services import TransitionError
+from certification.models import Application, ApplicationEvent, Registration
+from certification.services.filing import (
+    application_resubmit,
+    application_save_draft,
+    application_submit,
+    application_withdraw,
+)
+from certification.services.review import (
+    ON_SITE_REVOKED_RECENTLY,
+    application_recommend,
+    application_record_on_site_check,
+    application_reject,
+    application_require_on_site_check,
+    application_return,
+    on_site_check_reasons,
+)
+from certification.states import WAITING_FOR_REVIEW
+from certification.workflow import TransitionError
 from tests import factories
 
 S = Application.State
@@ -18,7 +33,7 @@ DAY = dt.date(2026, 4, 20)
 
 @pytest.fixture
 def draft(enterprise, enterprise_user):
-    return services.application_save_draft(
+    return application_save_draft(
         actor=enterprise_user,
         evaluation_year=2026,
         data={
@@ -43,7 +58,7 @@ def veteran(enterprise):
 
 @pytest.fixture
 def submitted(draft, enterprise_user, veteran):
-    return services.application_submit(application_id=draft.pk, actor=enterprise_user, today=DAY)
+    return application_submit(application_id=draft.pk, actor=enterprise_user, today=DAY)
 
 
 def transitions(app):
@@ -62,7 +77,7 @@ def test_save_draft_creates_once_with_one_event_and_updates_without_events(draft
     assert draft.state == S.DRAFT
     assert draft.total_staff == Decimal("40")
     assert transitions(draft) == [("", S.DRAFT)]
-    again = services.application_save_draft(actor=enterprise_user, evaluation_year=2026, data={"rd_expense": "50.5"})
+    again = application_save_draft(actor=enterprise_user, evaluation_year=2026, data={"rd_expense": "50.5"})
     assert again.pk == draft.pk
     assert reload(draft).rd_expense == Decimal("50.50")
     assert Application.objects.count() == 1
@@ -70,7 +85,7 @@ def test_save_draft_creates_once_with_one_event_and_updates_without_events(draft
 
 
 def test_draft_may_be_partial(enterprise_user):
-    app = services.application_save_draft(actor=enterprise_user, evaluation_year=2026, data={"total_staff": "12"})
+    app = application_save_draft(actor=enterprise_user, evaluation_year=2026, data={"total_staff": "12"})
     assert app.tech_staff is None
     assert app.missing_fields() == ["tech_staff", "sales_revenue", "total_costs", "rd_expense", "total_assets"]
 
@@ -87,12 +102,12 @@ def test_draft_may_be_partial(enterprise_user):
 )
 def test_save_draft_refuses_bad_data(enterprise_user, data):
     with pytest.raises(ValidationError):
-        services.application_save_draft(actor=enterprise_user, evaluation_year=2026, data=data)
+        application_save_draft(actor=enterprise_user, evaluation_year=2026, data=data)
     assert not Application.objects.exists()
 
 
 def test_tech_staff_equal_to_total_is_allowed(enterprise_user):
-    app = services.application_save_draft(
+    app = application_save_draft(
         actor=enterprise_user, evaluation_year=2026, data={"total_staff": "10", "tech_staff": "10"}
     )
     assert app.tech_staff == app.total_staff
@@ -101,12 +116,12 @@ def test_tech_staff_equal_to_total_is_allowed(enterprise_user):
 @pytest.mark.parametrize("persona", ["district_official", "city_official", "department_user"])
 def test_only_enterprise_users_save_drafts(request, persona):
     with pytest.raises(PermissionDenied):
-        services.application_save_draft(actor=request.getfixturevalue(persona), evaluation_year=2026, data={})
+        application_save_draft(actor=request.getfixturevalue(persona), evaluation_year=2026, data={})
 
 
 def test_submitted_filing_cannot_be_edited(submitted, enterprise_user):
     with pytest.raises(TransitionError):
-        services.application_save_draft(actor=enterprise_user, evaluation_year=2026, data={"rd_expense": "1"})
+        application_save_draft(actor=enterprise_user, evaluation_year=2026, data={"rd_expense": "1"})
     assert reload(submitted).rd_expense == Decimal("48.00")
 
 
@@ -135,15 +150,15 @@ def test_submit_freezes_snapshot_and_writes_event(submitted, veteran, district):
 
 
 def test_first_filing_is_first_time_applicant(draft, enterprise_user):
-    app = services.application_submit(application_id=draft.pk, actor=enterprise_user, today=DAY)
+    app = application_submit(application_id=draft.pk, actor=enterprise_user, today=DAY)
     assert app.first_time_applicant is True
     assert reload(app).snapshot["first_time_applicant"] is True
 
 
 def test_submit_refused_for_ineligible_declaration(draft, enterprise_user):
-    services.application_save_draft(actor=enterprise_user, evaluation_year=2026, data={"rd_expense": "32"})
+    application_save_draft(actor=enterprise_user, evaluation_year=2026, data={"rd_expense": "32"})
     with pytest.raises(TransitionError) as caught:
-        services.application_submit(application_id=draft.pk, actor=enterprise_user, today=DAY)
+        application_submit(application_id=draft.pk, actor=enterprise_user, today=DAY)
     assert [reason.code for reason in caught.value.reasons] == ["score_below_60"]
     assert "60" in caught.value.message
     assert caught.value.gap  # the gap analysis travels with the refusal
@@ -155,26 +170,26 @@ def test_submit_refused_for_ineligible_declaration(draft, enterprise_user):
 
 
 def test_submit_refused_when_figures_missing(enterprise_user):
-    app = services.application_save_draft(actor=enterprise_user, evaluation_year=2026, data={"total_staff": "40"})
+    app = application_save_draft(actor=enterprise_user, evaluation_year=2026, data={"total_staff": "40"})
     with pytest.raises(TransitionError, match="尚未填写"):
-        services.application_submit(application_id=app.pk, actor=enterprise_user, today=DAY)
+        application_submit(application_id=app.pk, actor=enterprise_user, today=DAY)
 
 
 def test_submit_refused_in_wrong_state(submitted, enterprise_user):
     with pytest.raises(TransitionError):
-        services.application_submit(application_id=submitted.pk, actor=enterprise_user, today=DAY)
+        application_submit(application_id=submitted.pk, actor=enterprise_user, today=DAY)
     assert len(transitions(submitted)) == 2
 
 
 def test_snapshot_stays_frozen_until_resubmission(submitted, enterprise_user, district_official):
     frozen = reload(submitted).snapshot
-    services.application_return(application_id=submitted.pk, actor=district_official, comment="请核对研发费用")
-    services.application_save_draft(actor=enterprise_user, evaluation_year=2026, data={"rd_expense": "56"})
+    application_return(application_id=submitted.pk, actor=district_official, comment="请核对研发费用")
+    application_save_draft(actor=enterprise_user, evaluation_year=2026, data={"rd_expense": "56"})
     app = reload(submitted)
     assert app.rd_expense == Decimal("56.00")
     assert app.snapshot == frozen
     assert app.snapshot["declaration"]["rd_expense"] == "48.00"
-    services.application_resubmit(application_id=app.pk, actor=enterprise_user, today=dt.date(2026, 7, 1))
+    application_resubmit(application_id=app.pk, actor=enterprise_user, today=dt.date(2026, 7, 1))
     app = reload(app)
     assert app.snapshot["declaration"]["rd_expense"] == "56.00"
     assert app.submitted_on == DAY  # the filing date stays the first submission
@@ -187,7 +202,7 @@ def test_return_with_field_comments_notifies_enterprise(
     submitted, district_official, enterprise_user, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.application_return(
+        application_return(
             application_id=submitted.pk,
             actor=district_official,
             comment="请补充材料",
@@ -205,7 +220,7 @@ def test_return_with_field_comments_notifies_enterprise(
 
 def test_no_mail_when_transition_rolls_back(draft, district_official, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(TransitionError):
-        services.application_return(application_id=draft.pk, actor=district_official, comment="x")
+        application_return(application_id=draft.pk, actor=district_official, comment="x")
     assert mailoutbox == []
 
 
@@ -214,7 +229,7 @@ def test_no_mail_when_transition_rolls_back(draft, district_official, mailoutbox
 )
 def test_return_needs_valid_comments(submitted, district_official, comment, field_comments):
     with pytest.raises(ValidationError):
-        services.application_return(
+        application_return(
             application_id=submitted.pk, actor=district_official, comment=comment, field_comments=field_comments
         )
     assert reload(submitted).state == S.SUBMITTED
@@ -222,28 +237,28 @@ def test_return_needs_valid_comments(submitted, district_official, comment, fiel
 
 def test_return_refused_for_draft(draft, district_official):
     with pytest.raises(TransitionError):
-        services.application_return(application_id=draft.pk, actor=district_official, comment="x")
+        application_return(application_id=draft.pk, actor=district_official, comment="x")
 
 
 def test_resubmit_happy_and_refused_when_not_returned(submitted, enterprise_user, district_official):
     with pytest.raises(TransitionError):
-        services.application_resubmit(application_id=submitted.pk, actor=enterprise_user)
-    services.application_return(application_id=submitted.pk, actor=district_official, comment="改")
-    app = services.application_resubmit(application_id=submitted.pk, actor=enterprise_user, comment="已修改")
+        application_resubmit(application_id=submitted.pk, actor=enterprise_user)
+    application_return(application_id=submitted.pk, actor=district_official, comment="改")
+    app = application_resubmit(application_id=submitted.pk, actor=enterprise_user, comment="已修改")
     assert app.state == S.SUBMITTED
 
 
 def test_resubmit_refused_when_corrected_data_is_ineligible(submitted, enterprise_user, district_official):
-    services.application_return(application_id=submitted.pk, actor=district_official, comment="改")
-    services.application_save_draft(actor=enterprise_user, evaluation_year=2026, data={"tech_staff": "3"})
+    application_return(application_id=submitted.pk, actor=district_official, comment="改")
+    application_save_draft(actor=enterprise_user, evaluation_year=2026, data={"tech_staff": "3"})
     with pytest.raises(TransitionError) as caught:
-        services.application_resubmit(application_id=submitted.pk, actor=enterprise_user)
+        application_resubmit(application_id=submitted.pk, actor=enterprise_user)
     assert "tech_staff_score_zero" in [reason.code for reason in caught.value.reasons]
     assert reload(submitted).state == S.RETURNED
 
 
 def test_recommend_happy_path(submitted, district_official):
-    app = services.application_recommend(application_id=submitted.pk, actor=district_official, comment="同意")
+    app = application_recommend(application_id=submitted.pk, actor=district_official, comment="同意")
     assert app.state == S.RECOMMENDED
     assert transitions(app)[-1] == (S.SUBMITTED, S.RECOMMENDED)
 
@@ -252,31 +267,29 @@ def test_recommend_happy_path(submitted, district_official):
 def test_recommend_refused_in_wrong_state(submitted, district_official, state):
     Application.objects.filter(pk=submitted.pk).update(state=state)
     with pytest.raises(TransitionError):
-        services.application_recommend(application_id=submitted.pk, actor=district_official)
+        application_recommend(application_id=submitted.pk, actor=district_official)
     assert reload(submitted).state == state
     assert len(transitions(submitted)) == 2
 
 
 def test_on_site_check_path(draft, enterprise_user, district_official):
     """A first-time applicant needs the check: refused first, recommended once a passed check is recorded."""
-    app = services.application_submit(application_id=draft.pk, actor=enterprise_user, today=DAY)
+    app = application_submit(application_id=draft.pk, actor=enterprise_user, today=DAY)
     with pytest.raises(TransitionError, match="现场核查"):
-        services.application_recommend(application_id=app.pk, actor=district_official)
+        application_recommend(application_id=app.pk, actor=district_official)
     with pytest.raises(TransitionError):
-        services.application_record_on_site_check(
-            application_id=app.pk, actor=district_official, passed=True, note="核查"
-        )
-    services.application_require_on_site_check(application_id=app.pk, actor=district_official)
+        application_record_on_site_check(application_id=app.pk, actor=district_official, passed=True, note="核查")
+    application_require_on_site_check(application_id=app.pk, actor=district_official)
     with pytest.raises(TransitionError, match="现场核查"):
-        services.application_recommend(application_id=app.pk, actor=district_official)
+        application_recommend(application_id=app.pk, actor=district_official)
     with pytest.raises(TransitionError):
-        services.application_require_on_site_check(application_id=app.pk, actor=district_official)
+        application_require_on_site_check(application_id=app.pk, actor=district_official)
     with pytest.raises(ValidationError):
-        services.application_record_on_site_check(application_id=app.pk, actor=district_official, passed=True, note="")
-    services.application_record_on_site_check(
+        application_record_on_site_check(application_id=app.pk, actor=district_official, passed=True, note="")
+    application_record_on_site_check(
         application_id=app.pk, actor=district_official, passed=True, note="经营场所与人员属实", checked_on=DAY
     )
-    app = services.application_recommend(application_id=app.pk, actor=district_official)
+    app = application_recommend(application_id=app.pk, actor=district_official)
     assert app.state == S.RECOMMENDED
     assert app.on_site_checked_on == DAY
     assert transitions(app) == [
@@ -289,13 +302,13 @@ def test_on_site_check_path(draft, enterprise_user, district_official):
 
 
 def test_failed_on_site_check_blocks_recommendation(submitted, district_official):
-    services.application_require_on_site_check(application_id=submitted.pk, actor=district_official)
-    services.application_record_on_site_check(
+    application_require_on_site_check(application_id=submitted.pk, actor=district_official)
+    application_record_on_site_check(
         application_id=submitted.pk, actor=district_official, passed=False, note="无研发场所"
     )
     with pytest.raises(TransitionError, match="未通过"):
-        services.application_recommend(application_id=submitted.pk, actor=district_official)
-    app = services.application_reject(application_id=submitted.pk, actor=district_official, reason="现场核查不属实")
+        application_recommend(application_id=submitted.pk, actor=district_official)
+    app = application_reject(application_id=submitted.pk, actor=district_official, reason="现场核查不属实")
     assert app.state == S.REJECTED
 
 
@@ -313,12 +326,12 @@ def test_failed_on_site_check_blocks_recommendation(submitted, district_official
 def test_on_site_rule_staff_cases(submitted, district_official, total, tech, required):
     Application.objects.filter(pk=submitted.pk).update(total_staff=Decimal(total), tech_staff=Decimal(tech))
     app = reload(submitted)
-    assert bool(services.on_site_check_reasons(app, today=DAY)) is required
+    assert bool(on_site_check_reasons(app, today=DAY)) is required
     if required:
         with pytest.raises(TransitionError):
-            services.application_recommend(application_id=app.pk, actor=district_official, today=DAY)
+            application_recommend(application_id=app.pk, actor=district_official, today=DAY)
     else:
-        assert services.application_recommend(application_id=app.pk, actor=district_official, today=DAY)
+        assert application_recommend(application_id=app.pk, actor=district_official, today=DAY)
 
 
 @pytest.mark.parametrize(("revoked_on", "required"), [(dt.date(2023, 4, 21), True), (dt.date(2023, 4, 19), False)])
@@ -334,31 +347,31 @@ def test_on_site_rule_recent_revocation(submitted, enterprise, district_official
         revoked_at=dt.datetime.combine(revoked_on, dt.time(12), tzinfo=dt.UTC),
         revocation_grounds=Registration.Grounds.CONDITIONS_NOT_MET,
     )
-    reasons = services.on_site_check_reasons(reload(submitted), today=DAY)
-    assert (services.ON_SITE_REVOKED_RECENTLY in reasons) is required
+    reasons = on_site_check_reasons(reload(submitted), today=DAY)
+    assert (ON_SITE_REVOKED_RECENTLY in reasons) is required
 
 
 def test_reject_requires_reason_and_right_state(submitted, draft, district_official):
     with pytest.raises(ValidationError):
-        services.application_reject(application_id=submitted.pk, actor=district_official, reason="  ")
-    app = services.application_reject(application_id=submitted.pk, actor=district_official, reason="材料不实")
+        application_reject(application_id=submitted.pk, actor=district_official, reason="  ")
+    app = application_reject(application_id=submitted.pk, actor=district_official, reason="材料不实")
     assert app.state == S.REJECTED
     assert app.decision_reason == "材料不实"
     assert transitions(app)[-1] == (S.SUBMITTED, S.REJECTED)
     with pytest.raises(TransitionError):
-        services.application_reject(application_id=submitted.pk, actor=district_official, reason="again")
+        application_reject(application_id=submitted.pk, actor=district_official, reason="again")
 
 
 def test_reject_draft_refused(draft, district_official):
     with pytest.raises(TransitionError):
-        services.application_reject(application_id=draft.pk, actor=district_official, reason="x")
+        application_reject(application_id=draft.pk, actor=district_official, reason="x")
 
 
 def test_city_review_rejects_recommended_filing_district_may_not(submitted, district_official, city_official):
-    services.application_recommend(application_id=submitted.pk, actor=district_official)
+    application_recommend(application_id=submitted.pk, actor=district_official)
     with pytest.raises(PermissionDenied):
-        services.application_reject(application_id=submitted.pk, actor=district_official, reason="x")
-    app = services.application_reject(application_id=submitted.pk, actor=city_official, reason="市级审核不通过")
+        application_reject(application_id=submitted.pk, actor=district_official, reason="x")
+    app = application_reject(application_id=submitted.pk, actor=city_official, reason="市级审核不通过")
     assert transitions(app)[-1] == (S.RECOMMENDED, S.REJECTED)
 
 
@@ -366,18 +379,18 @@ def test_city_review_rejects_recommended_filing_district_may_not(submitted, dist
 
 
 def test_withdraw_before_decision_and_reopen(submitted, enterprise_user):
-    app = services.application_withdraw(application_id=submitted.pk, actor=enterprise_user)
+    app = application_withdraw(application_id=submitted.pk, actor=enterprise_user)
     assert app.state == S.WITHDRAWN
-    reopened = services.application_save_draft(actor=enterprise_user, evaluation_year=2026, data={})
+    reopened = application_save_draft(actor=enterprise_user, evaluation_year=2026, data={})
     assert reopened.pk == app.pk
     assert reopened.state == S.DRAFT
     assert transitions(app)[-2:] == [(S.SUBMITTED, S.WITHDRAWN), (S.WITHDRAWN, S.DRAFT)]
 
 
 def test_withdraw_refused_after_decision(submitted, enterprise_user, district_official):
-    services.application_recommend(application_id=submitted.pk, actor=district_official)
+    application_recommend(application_id=submitted.pk, actor=district_official)
     with pytest.raises(TransitionError):
-        services.application_withdraw(application_id=submitted.pk, actor=enterprise_user)
+        application_withdraw(application_id=submitted.pk, actor=enterprise_user)
 
 
 # --- Permissions ---------------------------------------------------------------------------------
@@ -394,12 +407,12 @@ def test_withdraw_refused_after_decision(submitted, enterprise_user, district_of
 )
 def test_recommend_permissions(request, submitted, persona, error):
     with pytest.raises(error):
-        services.application_recommend(application_id=submitted.pk, actor=request.getfixturevalue(persona))
+        application_recommend(application_id=submitted.pk, actor=request.getfixturevalue(persona))
     assert reload(submitted).state == S.SUBMITTED
 
 
 def test_city_official_may_review_any_district(submitted, city_official):
-    assert services.application_recommend(application_id=submitted.pk, actor=city_official).state == S.RECOMMENDED
+    assert application_recommend(application_id=submitted.pk, actor=city_official).state == S.RECOMMENDED
 
 
 @pytest.mark.parametrize(
@@ -408,28 +421,26 @@ def test_city_official_may_review_any_district(submitted, city_official):
 )
 def test_only_own_enterprise_submits(request, draft, veteran, persona, error):
     with pytest.raises(error):
-        services.application_submit(application_id=draft.pk, actor=request.getfixturevalue(persona), today=DAY)
+        application_submit(application_id=draft.pk, actor=request.getfixturevalue(persona), today=DAY)
     assert reload(draft).state == S.DRAFT
 
 
 def test_other_district_cannot_return_or_withdraw(submitted, other_district_official, other_enterprise_user):
     with pytest.raises(Http404):
-        services.application_return(application_id=submitted.pk, actor=other_district_official, comment="x")
+        application_return(application_id=submitted.pk, actor=other_district_official, comment="x")
     with pytest.raises(Http404):
-        services.application_withdraw(application_id=submitted.pk, actor=other_enterprise_user)
+        application_withdraw(application_id=submitted.pk, actor=other_enterprise_user)
 
 
 def test_unknown_filing_is_404(district_official):
     with pytest.raises(Http404):
-        services.application_recommend(application_id=999_999, actor=district_official)
+        application_recommend(application_id=999_999, actor=district_official)
 
 
 def test_full_path_writes_one_event_per_transition(submitted, enterprise_user, district_official):
-    services.application_return(
-        application_id=submitted.pk, actor=district_official, field_comments={"rd_expense": "?"}
-    )
-    services.application_resubmit(application_id=submitted.pk, actor=enterprise_user)
-    services.application_recommend(application_id=submitted.pk, actor=district_official)
+    application_return(application_id=submitted.pk, actor=district_official, field_comments={"rd_expense": "?"})
+    application_resubmit(application_id=submitted.pk, actor=enterprise_user)
+    application_recommend(application_id=submitted.pk, actor=district_official)
     assert transitions(submitted) == [
         ("", S.DRAFT),
         (S.DRAFT, S.SUBMITTED),
@@ -471,5 +482,5 @@ def test_admin_shows_events_read_only(client, admin_user_persona, submitted):
 
 
 def test_review_queue_states_are_the_filing_states_they_name():
-    """REVIEW_WAITING_STATES are plain values (a model index needs them): they must stay the State's."""
-    assert REVIEW_WAITING_STATES == (Application.State.SUBMITTED, Application.State.ON_SITE_CHECK)
+    """WAITING_FOR_REVIEW are plain values (a model index needs them): they must stay the State's."""
+    assert WAITING_FOR_REVIEW == (Application.State.SUBMITTED, Application.State.ON_SITE_CHECK)

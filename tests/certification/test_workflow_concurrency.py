@@ -2,9 +2,11 @@
 
 import datetime as dt
 
-from certification import notice_services, services
 from certification.models import Application, ApplicationEvent, Registration
-from certification.services import TransitionError
+from certification.services.notice import notice_batch_create
+from certification.services.registration import notice_batch_register_due
+from certification.services.review import application_recommend
+from certification.workflow import TransitionError
 from tests import factories
 from tests.concurrency import run_together
 
@@ -19,8 +21,8 @@ def test_two_officials_recommend_at_once_exactly_one_wins(
     )
     results = run_together(
         [
-            lambda: services.application_recommend(application_id=app.pk, actor=district_official),
-            lambda: services.application_recommend(application_id=app.pk, actor=city_official),
+            lambda: application_recommend(application_id=app.pk, actor=district_official),
+            lambda: application_recommend(application_id=app.pk, actor=city_official),
         ],
         timeout=30,
     )
@@ -45,11 +47,9 @@ def test_two_registration_runs_at_once_number_each_filing_once(
         for _ in range(3)
     ]
     start = dt.date(2026, 9, 28)
-    notice_services.notice_batch_create(
-        actor=city_official, title="公示", start_date=start, application_ids=[a.pk for a in apps]
-    )
+    notice_batch_create(actor=city_official, title="公示", start_date=start, application_ids=[a.pk for a in apps])
     after = dt.date(2026, 10, 16)
-    results = run_together([lambda: notice_services.notice_batch_register_due(today=after)] * 2, timeout=30)
+    results = run_together([lambda: notice_batch_register_due(today=after)] * 2, timeout=30)
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sorted(len(r) for r in results) == [0, 3]
     assert sorted(Registration.objects.values_list("number", flat=True)) == [

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certification.models import Application
-from certification.pool_selectors import closest_by_district
+from certification.selectors.pool import closest_by_district
 from dashboards import selectors
 from enterprises.models import Enterprise
 from quotas.models import TechShareSnapshot

@@ -27,6 +27,7 @@ from assistance.models import (
 )
 from assistance.newness import is_new_enterprise, short_by
 from assistance.roles import member_department_id
+from certification.evaluation import evaluate_application
 from certification.models import (
     Application,
     ApplicationEvent,
@@ -34,10 +35,10 @@ from certification.models import (
     Registration,
     RegistrationSequence,
 )
-from certification.notice_services import NOTICE_WORKING_DAYS, agency_code, registration_flag, registration_number
 from certification.rules.industry import is_restricted_industry
 from certification.rules.workdays import nth_working_day
-from certification.services import evaluate_application
+from certification.services.notice import NOTICE_WORKING_DAYS
+from certification.services.registration import agency_code, registration_flag, registration_number
 from demo import seeding as demo
 from demo.seeding import DEMO_PASSWORD, SeedContext, generate_enterprise_chunk, seed_demo
 from enterprises.creditcode import valid_credit_codes

@@ -14,8 +14,15 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from assistance.models import AssistanceAgreement
-from certification import notice_services, services
 from certification.models import Application, Registration
+from certification.services.filing import application_submit
+from certification.services.notice import notice_batch_create
+from certification.services.registration import notice_batch_register_due
+from certification.services.review import (
+    application_recommend,
+    application_record_on_site_check,
+    application_require_on_site_check,
+)
 from enterprises.models import District
 from tests import factories
 
@@ -66,16 +73,16 @@ def this_year() -> int:
 def submitted_filing(company, company_user) -> Application:
     """This year's filing with RULES.md §2's worked example (76 points), submitted; first time, so on-site check."""
     application = factories.ApplicationFactory(enterprise=company, evaluation_year=this_year())
-    return services.application_submit(application_id=application.pk, actor=company_user)
+    return application_submit(application_id=application.pk, actor=company_user)
 
 
 def recommended_filing(company, company_user, official) -> Application:
     application = submitted_filing(company, company_user)
-    services.application_require_on_site_check(application_id=application.pk, actor=official)
-    services.application_record_on_site_check(
+    application_require_on_site_check(application_id=application.pk, actor=official)
+    application_record_on_site_check(
         application_id=application.pk, actor=official, passed=True, note="场地、人员与申报一致。"
     )
-    return services.application_recommend(application_id=application.pk, actor=official)
+    return application_recommend(application_id=application.pk, actor=official)
 
 
 def score(page: Page):
@@ -374,13 +381,13 @@ def test_phone_layout_of_filing_step_review_list_and_lookup(
     other = factories.EnterpriseMembershipFactory(enterprise__managing_district=company.managing_district)
     submitted_filing(other.enterprise, other.user)
     registered = recommended_filing(company, company_user, fucheng_official)
-    notice_services.notice_batch_create(
+    notice_batch_create(
         actor=city_official,
         title="公示",
         start_date=timezone.localdate() - dt.timedelta(days=60),
         application_ids=[registered.pk],
     )
-    assert notice_services.notice_batch_register_due(today=timezone.localdate(), actor=city_official)
+    assert notice_batch_register_due(today=timezone.localdate(), actor=city_official)
 
     enterprise = new_page(PHONE)
     login_on_phone(enterprise, "draft_user")

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from assistance.models import QuotaPolicy
-from certification.pool_selectors import closest_by_district
+from certification.selectors.pool import closest_by_district
 from quotas.models import TechShareSnapshot
 from quotas.tasks import compute_tech_share
 from quotas.tech_share import CLOSEST_CANDIDATES, short_by, tech_share_compute

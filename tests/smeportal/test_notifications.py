@@ -8,8 +8,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from certification import notice_services, services, tasks
+from certification import tasks
 from certification.models import Application, Registration
+from certification.services.notice import notice_batch_create
+from certification.services.review import application_return
 from smeportal.models import Notification
 from smeportal.notifications import notify_users
 from tests import factories
@@ -42,7 +44,7 @@ def test_decision_notifies_every_enterprise_user_and_shows_a_badge(
 ):  # fmt: skip
     colleague = factories.EnterpriseMembershipFactory(enterprise=enterprise).user
     with django_capture_on_commit_callbacks(execute=True):
-        services.application_return(application_id=submitted.pk, actor=district_official, comment="请补充")
+        application_return(application_id=submitted.pk, actor=district_official, comment="请补充")
     assert set(Notification.objects.values_list("user_id", flat=True)) == {enterprise_user.pk, colleague.pk}
     note = Notification.objects.get(user=enterprise_user)
     assert "退回修改" in note.message
@@ -62,7 +64,7 @@ def test_decision_notifies_every_enterprise_user_and_shows_a_badge(
 
 def test_rolled_back_decision_notifies_nobody(submitted, district_official, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
-        services.application_return(application_id=submitted.pk, actor=district_official, comment="")
+        application_return(application_id=submitted.pk, actor=district_official, comment="")
     assert not Notification.objects.exists()
 
 
@@ -105,9 +107,7 @@ def test_tasks_run_twice_register_and_expire_once(enterprise, city_official, mon
         first_time_applicant=False,
         evaluating_district=enterprise.managing_district,
     )
-    notice_services.notice_batch_create(
-        actor=city_official, title="批次", start_date=dt.date(2026, 9, 28), application_ids=[app.pk]
-    )
+    notice_batch_create(actor=city_official, title="批次", start_date=dt.date(2026, 9, 28), application_ids=[app.pk])
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: dt.date(2026, 10, 16))
     assert tasks.register_due_filings.delay().get() == 1
     assert tasks.register_due_filings.delay().get() == 0

@@ -1,0 +1,2 @@
+"""The certification API under /api/v1/certification/: evaluate, filings, notice batches, registrations,
+revocations."""

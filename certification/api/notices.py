@@ -1,0 +1,112 @@
+"""Notice batches in the API: read by signed-in users, created and registered by city officials."""
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+
+from certification.api.responses import (
+    CONFLICT,
+    DENIED,
+    LIST_ERRORS,
+    NOT_FOUND,
+    VALIDATION_ERROR,
+    NewestFirstCursorPagination,
+    ServiceErrorsMixin,
+)
+from certification.api.serializers import (
+    NoticeBatchCreateSerializer,
+    NoticeBatchDetailSerializer,
+    NoticeBatchSerializer,
+    RegisterDueResultSerializer,
+)
+from certification.models import Application, NoticeBatch, Registration
+from certification.services.notice import notice_batch_create
+from certification.services.registration import notice_batch_register_due
+from enterprises.roles import is_city_official
+
+
+class NoticeBatchPermission(permissions.BasePermission):
+    """Any signed-in user reads published batches; only city officials create them and register."""
+
+    message = _("只有市级管理人员可以执行此操作。")
+
+    def has_permission(self, request, view):
+        if view.action in {"create", "register_due"}:
+            return is_city_official(request.user)
+        return True
+
+
+@extend_schema_view(
+    list=extend_schema(
+        operation_id="certification_notice_batches_list",
+        summary="公示批次列表",
+        description="登录用户可见已发布的批次；市级管理人员可见全部。",
+        responses={200: NoticeBatchSerializer(many=True), **LIST_ERRORS},
+        tags=["notice-batches"],
+    ),
+    retrieve=extend_schema(
+        operation_id="certification_notice_batches_retrieve",
+        summary="公示批次详情（含公示的申报）",
+        responses={200: NoticeBatchDetailSerializer, **DENIED, **NOT_FOUND},
+        tags=["notice-batches"],
+    ),
+)
+class NoticeBatchViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    queryset = NoticeBatch.objects.none()  # the model, for the schema; get_queryset() scopes
+    permission_classes = [permissions.IsAuthenticated, NoticeBatchPermission]
+    parser_classes = [JSONParser]
+    pagination_class = NewestFirstCursorPagination
+    filter_backends = []
+
+    def get_queryset(self):
+        queryset = NoticeBatch.objects.all()
+        if not is_city_official(self.request.user):
+            queryset = queryset.filter(published=True)
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related(
+                Prefetch("applications", queryset=Application.objects.select_related("enterprise").order_by("id"))
+            )
+        return queryset
+
+    def get_serializer_class(self):
+        return NoticeBatchSerializer if self.action == "list" else NoticeBatchDetailSerializer
+
+    @extend_schema(
+        operation_id="certification_notice_batches_create",
+        summary="新建公示批次",
+        description="仅市级管理人员。把已推荐的申报放入公示，截止日期为开始日起第10个工作日（官方日历，含调休）。",
+        request=NoticeBatchCreateSerializer,
+        responses={201: NoticeBatchDetailSerializer, 400: VALIDATION_ERROR, **DENIED, **NOT_FOUND, 409: CONFLICT},
+        tags=["notice-batches"],
+    )
+    def create(self, request):
+        serializer = NoticeBatchCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        batch = notice_batch_create(actor=request.user, **serializer.validated_data)
+        batch = (
+            self.get_queryset()
+            .filter(pk=batch.pk)
+            .prefetch_related(
+                Prefetch("applications", queryset=Application.objects.select_related("enterprise").order_by("id"))
+            )
+        )
+        return Response(NoticeBatchDetailSerializer(batch.get()).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        operation_id="certification_notice_batches_register_due",
+        summary="为公示期满的申报办理入库登记",
+        description="仅市级管理人员。公示期已过且无待处理或成立的异议的申报入库登记；重复执行不会重复登记。",
+        request=None,
+        responses={200: RegisterDueResultSerializer, **DENIED},
+        tags=["notice-batches"],
+    )
+    @action(detail=False, methods=["post"], url_path="register-due", url_name="register-due")
+    def register_due(self, request):
+        created = notice_batch_register_due(today=timezone.localdate(), actor=request.user)
+        registrations = Registration.objects.filter(number__in=[r.number for r in created]).select_related("enterprise")
+        return Response(RegisterDueResultSerializer({"count": len(created), "registrations": registrations}).data)

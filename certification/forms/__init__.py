@@ -1,0 +1,1 @@
+"""Forms of the certification pages, one module per page group."""

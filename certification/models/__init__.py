@@ -1,0 +1,73 @@
+"""The certification data: filings and their items, notices, registrations, revocations and pool estimates.
+
+One module per sub-domain; everything is importable from here (``from certification.models import
+Application``).
+"""
+
+from .filing import (
+    AWARD_YEARS,
+    DECLARED_COUNT_FIELDS,
+    DECLARED_FIELDS,
+    DECLARED_FLAG_FIELDS,
+    DECLARED_NUMBER_FIELDS,
+    EVIDENCE_FIELDS,
+    FINANCE_COMPONENT_FIELDS,
+    FINANCE_COST_FIELDS,
+    FINANCE_REVENUE_FIELDS,
+    INSTITUTION_LEVEL_CHOICES,
+    MONEY_DIGITS,
+    NOT_NEGATIVE,
+    QUARTER_KEYS,
+    STAFF_DIGITS,
+    Application,
+    ApplicationEvent,
+    money_field,
+)
+from .filing_items import (
+    ApplicationAttachment,
+    IntellectualProperty,
+    RDProject,
+)
+from .notice import (
+    CalendarOverride,
+    NoticeBatch,
+    Objection,
+)
+from .pool import (
+    PoolEstimate,
+)
+from .registration import (
+    Registration,
+    RegistrationSequence,
+    Revocation,
+)
+
+__all__ = [
+    "AWARD_YEARS",
+    "DECLARED_COUNT_FIELDS",
+    "DECLARED_FIELDS",
+    "DECLARED_FLAG_FIELDS",
+    "DECLARED_NUMBER_FIELDS",
+    "EVIDENCE_FIELDS",
+    "FINANCE_COMPONENT_FIELDS",
+    "FINANCE_COST_FIELDS",
+    "FINANCE_REVENUE_FIELDS",
+    "INSTITUTION_LEVEL_CHOICES",
+    "MONEY_DIGITS",
+    "NOT_NEGATIVE",
+    "QUARTER_KEYS",
+    "STAFF_DIGITS",
+    "Application",
+    "ApplicationAttachment",
+    "ApplicationEvent",
+    "CalendarOverride",
+    "IntellectualProperty",
+    "NoticeBatch",
+    "Objection",
+    "PoolEstimate",
+    "RDProject",
+    "Registration",
+    "RegistrationSequence",
+    "Revocation",
+    "money_field",
+]

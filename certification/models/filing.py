@@ -1,0 +1,354 @@
+"""A filing (evaluation application) of one enterprise for one evaluation year, and its history.
+
+The declared figures may be empty while the filing is a draft; the database refuses negative
+figures and more tech staff than staff. The rules that move a filing are in
+:mod:`certification.workflow` and :mod:`certification.services`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from certification import rules
+from certification.states import WAITING_FOR_REVIEW, FilingState
+from enterprises.models import District, Enterprise
+from smeportal.models import TrackedModel
+
+if TYPE_CHECKING:
+    from certification.models.filing_items import IntellectualProperty
+
+STAFF_DIGITS = 9
+
+
+MONEY_DIGITS = 14
+
+
+# The declared figures, in the order of rules.Declaration; the names are the engine's field names.
+DECLARED_NUMBER_FIELDS = ("total_staff", "tech_staff", "sales_revenue", "total_costs", "rd_expense", "total_assets")
+
+
+DECLARED_COUNT_FIELDS = ("class1_ip", "class2_ip")
+
+
+DECLARED_FLAG_FIELDS = ("resident_enterprise", "audited_tax_collection", "restricted_industry", "compliance_violation")
+
+
+DECLARED_FIELDS = (*DECLARED_NUMBER_FIELDS, *DECLARED_COUNT_FIELDS, *DECLARED_FLAG_FIELDS, "direct_paths")
+
+
+def _not_negative(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gte": Decimal(0)}),
+        name=f"application_{name}_not_negative",
+        violation_error_message=_("申报数据不能为负数。"),
+    )
+
+
+NOT_NEGATIVE = [MinValueValidator(Decimal(0))]
+
+
+FINANCE_REVENUE_FIELDS = ("main_business_revenue", "other_business_revenue")
+
+
+FINANCE_COST_FIELDS = (
+    "main_business_cost",
+    "other_business_cost",
+    "taxes_and_surcharges",
+    "selling_expenses",
+    "administrative_expenses",
+    "financial_expenses",
+)
+
+
+FINANCE_COMPONENT_FIELDS = (*FINANCE_REVENUE_FIELDS, *FINANCE_COST_FIELDS)
+
+
+QUARTER_KEYS = ("total_start", "total_end", "tech_start", "tech_end")
+
+
+EVIDENCE_FIELDS = (
+    "high_tech_certificate_number",
+    "high_tech_certificate_valid_until",
+    "award_name",
+    "award_year",
+    "award_rank",
+    "institution_name",
+    "institution_level",
+    "standard_name",
+    "standard_number",
+)
+
+
+AWARD_YEARS = 5  # a national award counts when won in the evaluation year or the 5 years before
+
+
+INSTITUTION_LEVEL_CHOICES = [
+    ("national", _("国家级")),
+    ("provincial", _("省级")),
+    ("ministerial", _("部级")),
+]
+
+
+def money_field(label) -> models.DecimalField:
+    """An optional amount in 万元 with two decimals, never negative (drafts may leave it empty)."""
+    return models.DecimalField(
+        label, max_digits=MONEY_DIGITS, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
+    )
+
+
+class Application(TrackedModel):
+    """One enterprise's filing for one evaluation year. Figures may be empty while it is a draft."""
+
+    State = FilingState
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="applications"
+    )
+    evaluation_year = models.PositiveSmallIntegerField(_("评价年度"))
+    state = models.CharField(
+        _("状态"), max_length=16, choices=FilingState.choices, default=FilingState.DRAFT, db_index=True
+    )
+
+    # Declared data (RULES.md §2): staff are annual quarterly averages, money in 万元.
+    total_staff = models.DecimalField(
+        _("职工总数（人）"), max_digits=STAFF_DIGITS, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
+    )
+    tech_staff = models.DecimalField(
+        _("科技人员数（人）"), max_digits=STAFF_DIGITS, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
+    )
+    sales_revenue = money_field(_("销售收入（万元）"))
+    total_costs = money_field(_("成本费用支出总额（万元）"))
+    rd_expense = money_field(_("研发费用总额（万元）"))
+    total_assets = money_field(_("资产总额（万元）"))
+    class1_ip = models.PositiveIntegerField(_("I类知识产权（项）"), default=0)
+    class2_ip = models.PositiveIntegerField(_("II类知识产权（项）"), default=0)
+    resident_enterprise = models.BooleanField(_("在中国境内（不含港澳台）注册的居民企业"), default=True)
+    audited_tax_collection = models.BooleanField(_("实行查账征收"), default=True)
+    restricted_industry = models.BooleanField(_("属于限制、淘汰类或研发费用加计扣除负面清单行业"), default=False)
+    compliance_violation = models.BooleanField(
+        _("上一年度至今有重大事故、严重违法失信或被列入经营异常名录"), default=False
+    )
+    direct_paths = models.JSONField(_("直接确认条件"), default=list, blank=True)
+
+    # Finance components (万元); when given, the service computes sales_revenue and total_costs from them.
+    main_business_revenue = money_field(_("主营业务收入（万元）"))
+    other_business_revenue = money_field(_("其他业务收入（万元）"))
+    main_business_cost = money_field(_("主营业务成本（万元）"))
+    other_business_cost = money_field(_("其他业务成本（万元）"))
+    taxes_and_surcharges = money_field(_("税金及附加（万元）"))
+    selling_expenses = money_field(_("销售费用（万元）"))
+    administrative_expenses = money_field(_("管理费用（万元）"))
+    financial_expenses = money_field(_("财务费用（万元）"))
+    # Four quarters of {total_start, total_end, tech_start, tech_end}; when complete, the service computes
+    # total_staff and tech_staff as annual quarterly averages (RULES.md §2). Empty: averages entered directly.
+    staff_quarters = models.JSONField(_("分季度职工人数"), default=list, blank=True, encoder=DjangoJSONEncoder)
+
+    # Evidence for the direct-confirmation paths (RULES.md §1, 第八条).
+    high_tech_certificate_number = models.CharField(_("高新技术企业证书编号"), max_length=50, blank=True)
+    high_tech_certificate_valid_until = models.DateField(_("高新技术企业证书有效期至"), null=True, blank=True)
+    award_name = models.CharField(_("国家级科技奖励名称"), max_length=200, blank=True)
+    award_year = models.PositiveSmallIntegerField(_("获奖年度"), null=True, blank=True)
+    award_rank = models.PositiveSmallIntegerField(_("获奖单位排名"), null=True, blank=True)
+    institution_name = models.CharField(_("研发机构名称"), max_length=200, blank=True)
+    institution_level = models.CharField(
+        _("研发机构级别"), max_length=16, choices=INSTITUTION_LEVEL_CHOICES, blank=True
+    )
+    standard_name = models.CharField(_("主导制定的标准名称"), max_length=200, blank=True)
+    standard_number = models.CharField(_("标准编号"), max_length=50, blank=True)
+
+    # Set at (first) submission.
+    submitted_on = models.DateField(_("提交日期"), null=True, blank=True)
+    first_time_applicant = models.BooleanField(
+        _("首次申报"), null=True, blank=True, help_text=_("提交时确定：此前年度从未入库的企业为首次申报。")
+    )
+    evaluating_district = models.ForeignKey(
+        District,
+        verbose_name=_("评价机构所在区县/功能区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="evaluated_applications",
+        help_text=_("提交时企业的管理区县/功能区；入库登记编号按其代码生成。"),
+    )
+    snapshot = models.JSONField(_("提交时快照"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    # Review.
+    on_site_checked_on = models.DateField(_("现场核查日期"), null=True, blank=True)
+    on_site_check_passed = models.BooleanField(_("现场核查通过"), null=True, blank=True)
+    on_site_check_note = models.TextField(_("现场核查记录"), blank=True)
+    decision_reason = models.TextField(_("不予通过理由"), blank=True)
+    notice_batch = models.ForeignKey(
+        "NoticeBatch",
+        verbose_name=_("公示批次"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+
+    class Meta:
+        ordering = ["-evaluation_year", "-id"]
+        verbose_name = _("评价申报")
+        verbose_name_plural = _("评价申报")
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "evaluation_year"], name="application_one_per_year"),
+            _not_negative("total_staff"),
+            _not_negative("tech_staff"),
+            _not_negative("sales_revenue"),
+            _not_negative("total_costs"),
+            _not_negative("rd_expense"),
+            _not_negative("total_assets"),
+            _not_negative("main_business_revenue"),
+            _not_negative("other_business_revenue"),
+            _not_negative("main_business_cost"),
+            _not_negative("other_business_cost"),
+            _not_negative("taxes_and_surcharges"),
+            _not_negative("selling_expenses"),
+            _not_negative("administrative_expenses"),
+            _not_negative("financial_expenses"),
+            models.CheckConstraint(
+                condition=Q(tech_staff__isnull=True)
+                | Q(total_staff__isnull=True)
+                | Q(tech_staff__lte=models.F("total_staff")),
+                name="application_tech_staff_within_total",
+                violation_error_message=_("科技人员数不能超过职工总数。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(evaluation_year__gte=min(rules.RULESETS)) & Q(evaluation_year__lte=2100),
+                name="application_evaluation_year_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "evaluation_year"]),
+            # The districts' work queue, oldest first: a few thousand of all filings, read on every dashboard.
+            models.Index(
+                fields=["submitted_on", "id"],
+                include=["enterprise"],
+                condition=Q(state__in=WAITING_FOR_REVIEW),
+                name="application_waiting_review",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} · {self.evaluation_year}"
+
+    def missing_fields(self) -> list[str]:
+        """Declared figures that are still empty (a draft may have them; a submission may not)."""
+        return [name for name in DECLARED_NUMBER_FIELDS if getattr(self, name) is None]
+
+    def declaration(self, *, on: dt.date | None = None) -> rules.Declaration:
+        """The declared data as the engine's input; the figures must all be present.
+
+        With ``on`` (the evaluation date), direct paths whose evidence fails on that date are left out.
+        """
+        paths = set(self.direct_paths or ())
+        if on is not None:
+            paths -= set(self.direct_path_problems(on=on))
+        return rules.Declaration(
+            evaluation_year=self.evaluation_year,
+            **{name: getattr(self, name) for name in DECLARED_NUMBER_FIELDS},
+            **{name: getattr(self, name) for name in DECLARED_COUNT_FIELDS},
+            **{name: getattr(self, name) for name in DECLARED_FLAG_FIELDS},
+            direct_paths=frozenset(paths),
+        )
+
+    # --- Derived figures (RULES.md §2) ---------------------------------------------------------
+
+    def quarters_complete(self) -> bool:
+        quarters = self.staff_quarters or []
+        return len(quarters) == 4 and all(
+            isinstance(q, dict) and all(q.get(key) not in (None, "") for key in QUARTER_KEYS) for q in quarters
+        )
+
+    def recompute_derived(self, *, ip_items: Iterable[IntellectualProperty] | None = None) -> None:
+        """Totals from the finance components, staff averages from complete quarters and IP counts from
+        the items (when there are items). Blank components count as 0 once any component is given."""
+        revenue = [getattr(self, name) for name in FINANCE_REVENUE_FIELDS]
+        if any(value is not None for value in revenue):
+            self.sales_revenue = rules.sales_revenue(*(value or 0 for value in revenue)).quantize(rules.CENT)
+        costs = [getattr(self, name) for name in FINANCE_COST_FIELDS]
+        if any(value is not None for value in costs):
+            self.total_costs = rules.total_costs(*(value or 0 for value in costs)).quantize(rules.CENT)
+        if self.quarters_complete():
+            for prefix, target in (("total", "total_staff"), ("tech", "tech_staff")):
+                pairs = [
+                    (Decimal(str(q[f"{prefix}_start"])), Decimal(str(q[f"{prefix}_end"]))) for q in self.staff_quarters
+                ]
+                average = rules.annual_average_staff(pairs).quantize(rules.CENT, rounding=ROUND_HALF_UP)
+                setattr(self, target, average)
+        if ip_items is not None:
+            items = list(ip_items)
+            if items:
+                self.class1_ip = sum(1 for item in items if item.counts and item.ip_class == 1)
+                self.class2_ip = sum(1 for item in items if item.counts and item.ip_class == 2)
+
+    def direct_path_problems(self, *, on: dt.date) -> dict[str, str]:
+        """Claimed direct paths whose evidence is missing or not valid on ``on``, with a message each."""
+        problems: dict[str, str] = {}
+        paths = set(self.direct_paths or ())
+        if "high_tech_certificate" in paths:
+            if not self.high_tech_certificate_number or self.high_tech_certificate_valid_until is None:
+                problems["high_tech_certificate"] = gettext(
+                    "未填写高新技术企业证书编号和有效期，不能按直接确认条件评价。"
+                )
+            elif self.high_tech_certificate_valid_until < on:
+                problems["high_tech_certificate"] = gettext(
+                    "高新技术企业证书已于{date}到期，评价日不在有效期内，不能按直接确认条件评价。"
+                ).format(date=self.high_tech_certificate_valid_until.isoformat())
+        if "national_award_top3" in paths:
+            if not self.award_name or self.award_year is None or self.award_rank is None:
+                problems["national_award_top3"] = gettext(
+                    "未填写国家级科技奖励名称、年度和排名，不能按直接确认条件评价。"
+                )
+            elif not (self.evaluation_year - AWARD_YEARS <= self.award_year <= self.evaluation_year):
+                problems["national_award_top3"] = gettext("国家级科技奖励须为近{years}年内获得。").format(
+                    years=AWARD_YEARS
+                )
+            elif not 1 <= self.award_rank <= 3:
+                problems["national_award_top3"] = gettext("国家级科技奖励须在获奖单位中排名前三。")
+        if "provincial_rd_institution" in paths and (not self.institution_name or not self.institution_level):
+            problems["provincial_rd_institution"] = gettext(
+                "未填写省部级以上研发机构的名称和级别，不能按直接确认条件评价。"
+            )
+        if "led_standard" in paths and (not self.standard_name or not self.standard_number):
+            problems["led_standard"] = gettext("未填写主导制定的标准名称和编号，不能按直接确认条件评价。")
+        return problems
+
+
+class ApplicationEvent(models.Model):
+    """One step of a filing's history. Append-only: written by the services, never changed."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("申报"), on_delete=models.PROTECT, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    from_state = models.CharField(_("原状态"), max_length=16, choices=Application.State.choices, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=16, choices=Application.State.choices)
+    comment = models.TextField(_("意见"), blank=True)
+    field_comments = models.JSONField(_("逐项意见"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("申报流转记录")
+        verbose_name_plural = _("申报流转记录")
+
+    def __str__(self):
+        return f"{self.application_id}: {self.from_state or '-'} → {self.to_state}"

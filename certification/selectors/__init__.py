@@ -1,0 +1,1 @@
+"""Reads of the certification domain, scoped to what the user may see."""

@@ -1,0 +1,173 @@
+"""Reads of the cultivation pool (培育库), with role scoping and closeness ordering in the database.
+
+Each candidate's source is its latest submitted filing (not withdrawn; by evaluation year, then
+submission date), else the officials' quick estimate (:class:`PoolEstimate`), else no data. The
+filing's score and eligibility come from its frozen snapshot; its distance follows
+:func:`certification.closeness.distance_of`: 0 when eligible, else the points short of the pass score
+(at least 1). A submission is only accepted when eligible, so a filing source is normally 0."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce, Greatest, RowNumber
+
+from certification import rules
+from certification.models import Application
+from certification.rules import closeness, industry
+from enterprises.models import Enterprise
+from enterprises.roles import is_city_official, official_district_id
+from enterprises.selectors import search_enterprises
+
+SOURCES = (closeness.SOURCE_FILING, closeness.SOURCE_ESTIMATE, closeness.SOURCE_NONE)
+
+
+SEARCH_LIMIT = 10
+
+
+# Distance 0 is exactly "eligible" (for estimates a database constraint says so), so sorting by the
+# distance puts the eligible first, then the closest, and candidates without data last.
+CLOSENESS_ORDER = (F("pool_distance").asc(nulls_last=True), F("name").asc(), F("pk").asc())
+
+
+def restricted_industry_q(prefix: str = "") -> Q:
+    """The database twin of :func:`certification.industry.is_restricted_industry` (same table of codes)."""
+    sections = sorted(industry.RESTRICTED_SECTIONS)
+    divisions = "|".join(sorted(industry.RESTRICTED_DIVISIONS))
+    return (
+        Q(**{f"{prefix}industry_section__in": [*sections, *(s.lower() for s in sections)]})
+        | Q(**{f"{prefix}industry_section": "", f"{prefix}industry_code__iregex": f"^[{''.join(sections)}]"})
+        | Q(**{f"{prefix}industry_code__iregex": f"^[A-Z]?({divisions})"})
+    )
+
+
+def _latest_filing() -> QuerySet[Application]:
+    return (
+        Application.objects.filter(enterprise=OuterRef("pk"), submitted_on__isnull=False)
+        .exclude(state=Application.State.WITHDRAWN)
+        .order_by("-evaluation_year", "-submitted_on", "-pk")
+    )
+
+
+def _annotate_closeness(qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
+    latest = _latest_filing()
+    # Every rule set so far passes at 60; a rule set with another pass score needs a Case per year here.
+    (pass_score,) = {ruleset.pass_score for ruleset in rules.RULESETS.values()}
+    filing_score = Cast(KT("snapshot__evaluation__total_score"), IntegerField())
+    # A JSON key lookup (not a cast of the key's text), which reads JSON true alike on SQLite and PostgreSQL.
+    filing_distance = Case(
+        When(snapshot__evaluation__eligible=True, then=Value(0)),
+        default=Greatest(Value(pass_score) - Coalesce(filing_score, Value(0)), Value(1)),
+    )
+    # The list is sorted by the distance alone, so the database runs one subquery per candidate to sort
+    # them; the other filing figures are read for the rows shown only. A filing's distance is never null.
+    has_filing = Q(pool_filing_distance__isnull=False)
+    has_estimate = Q(pool_estimate__isnull=False)
+    return qs.annotate(
+        pool_filing_distance=Subquery(latest.annotate(v=filing_distance).values("v")[:1]),
+        pool_filing_score=Subquery(latest.annotate(v=filing_score).values("v")[:1]),
+        pool_filing_declaration=Subquery(latest.values("snapshot__declaration")[:1]),
+    ).annotate(
+        pool_source=Case(
+            When(has_filing, then=Value(closeness.SOURCE_FILING)),
+            When(has_estimate, then=Value(closeness.SOURCE_ESTIMATE)),
+            default=Value(closeness.SOURCE_NONE),
+            output_field=CharField(),
+        ),
+        pool_score=Case(
+            When(has_filing, then=F("pool_filing_score")),
+            When(has_estimate, then=F("pool_estimate__total_score")),
+            default=None,
+            output_field=IntegerField(),
+        ),
+        pool_eligible=Case(
+            When(has_filing, then=Q(pool_filing_distance=0)),
+            When(has_estimate, then=F("pool_estimate__eligible")),
+            default=None,
+            output_field=BooleanField(),
+        ),
+        pool_distance=Coalesce(F("pool_filing_distance"), F("pool_estimate__distance"), output_field=IntegerField()),
+    )
+
+
+def pool_candidates(user, filters: Mapping | None = None) -> QuerySet[Enterprise]:
+    """The pool as the user may see it, closest to eligibility first (sorted by the database).
+
+    District officials: their district's pool (a ``district`` filter is ignored). City officials:
+    the whole city, optionally one ``district``. Everyone else: nothing. Other filters: ``q``
+    (name or credit code), ``source`` (filing/estimate/none), ``eligible`` and ``restricted``
+    (True/False/None; "not eligible" includes candidates without data).
+    """
+    filters = filters or {}
+    qs = Enterprise.objects.filter(in_cultivation_pool=True).select_related("managing_district", "pool_estimate")
+    if is_city_official(user):
+        if filters.get("district"):
+            qs = qs.filter(managing_district=filters["district"])
+    elif (district_id := official_district_id(user)) is not None:
+        qs = qs.filter(managing_district_id=district_id)
+    else:
+        return qs.none()
+    qs = _annotate_closeness(search_enterprises(qs, filters.get("q")))
+    if filters.get("source") in SOURCES:
+        qs = qs.filter(pool_source=filters["source"])
+    if filters.get("eligible") is True:
+        qs = qs.filter(pool_eligible=True)
+    elif filters.get("eligible") is False:
+        qs = qs.filter(Q(pool_eligible=False) | Q(pool_eligible__isnull=True))
+    if filters.get("restricted") is True:
+        qs = qs.filter(restricted_industry_q())
+    elif filters.get("restricted") is False:
+        qs = qs.exclude(restricted_industry_q())
+    return qs.order_by(*CLOSENESS_ORDER)
+
+
+def closest_by_district(limit: int) -> dict[int, list[dict]]:
+    """Every managing district's ``limit`` pool candidates closest to eligibility (one query, no scoping).
+
+    For the quota job, which stores them with the district's snapshot: each candidate as
+    ``{"id", "name", "source", "score", "eligible", "distance"}``, closest first.
+    """
+    ranked = (
+        _annotate_closeness(Enterprise.objects.filter(in_cultivation_pool=True))
+        .annotate(rank=Window(RowNumber(), partition_by=F("managing_district_id"), order_by=CLOSENESS_ORDER))
+        .filter(rank__lte=limit)
+        .order_by("managing_district_id", "rank")
+        .values_list(
+            "managing_district_id", "pk", "name", "pool_source", "pool_score", "pool_eligible", "pool_distance"
+        )
+    )
+    closest: dict[int, list[dict]] = {}
+    for district_id, pk, name, source, score, eligible, distance in ranked:
+        closest.setdefault(district_id, []).append(
+            {"id": pk, "name": name, "source": source, "score": score, "eligible": eligible, "distance": distance}
+        )
+    return closest
+
+
+def pool_addable(user, text: str | None) -> list[Enterprise]:
+    """Operating enterprises in the user's scope, not yet in the pool, matching a name or credit code."""
+    if not (text or "").strip():
+        return []
+    if is_city_official(user):
+        qs = Enterprise.objects.all()
+    elif (district_id := official_district_id(user)) is not None:
+        qs = Enterprise.objects.filter(managing_district_id=district_id)
+    else:
+        return []
+    qs = qs.filter(in_cultivation_pool=False, status=Enterprise.Status.OPERATING).select_related("managing_district")
+    return list(search_enterprises(qs, text).order_by("name", "pk")[:SEARCH_LIMIT])

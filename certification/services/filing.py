@@ -1,0 +1,231 @@
+"""The filing workflow: every write that carries a business rule (RULES.md §3).
+
+Each function is keyword-only, runs in one transaction, locks the rows it changes
+(``select_for_update``), checks the actor's role, refuses a wrong state with
+:class:`TransitionError` and writes one :class:`ApplicationEvent` per filing it moves.
+
+Permissions: a record outside the actor's scope raises ``Http404`` (its existence does not leak);
+a record inside the scope but an action the role may not take raises ``PermissionDenied``.
+Bad input (an empty reason, an unknown field) raises ``ValidationError``.
+
+Decisions documented here:
+- A first-time applicant is an enterprise with no submitted filing of an earlier year.
+- Revoked in calendar year Y: no filing for evaluation year Y; revoked for fraud: none for Y to
+  Y + 3 (``FRAUD_BAN_YEARS``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from certification import rules
+from certification.evaluation import application_snapshot, evaluate_application
+from certification.models import (
+    DECLARED_FIELDS,
+    EVIDENCE_FIELDS,
+    FINANCE_COMPONENT_FIELDS,
+    QUARTER_KEYS,
+    Application,
+    ApplicationEvent,
+    Registration,
+)
+from certification.states import EDITABLE, UNDECIDED, FilingState
+from certification.workflow import TransitionError, _lock, _move, _require_enterprise_user, _today
+from enterprises.models import District
+from enterprises.roles import member_enterprise_id
+from smeportal.text import join_list
+
+FRAUD_BAN_YEARS = 3
+
+
+DRAFT_FIELDS = (*DECLARED_FIELDS, *FINANCE_COMPONENT_FIELDS, "staff_quarters", *EVIDENCE_FIELDS)
+
+
+def _ensure_may_apply(enterprise_id: int, evaluation_year: int) -> None:
+    revoked = Registration.objects.filter(enterprise_id=enterprise_id, revoked_at__isnull=False)
+    if revoked.filter(revoked_at__year=evaluation_year).exists():
+        raise TransitionError(_("该企业本年度已被撤销入库登记，当年不得再次申报。"))
+    if revoked.filter(
+        revocation_grounds=Registration.Grounds.FRAUD, revoked_at__year__gte=evaluation_year - FRAUD_BAN_YEARS
+    ).exists():
+        raise TransitionError(_("该企业因弄虚作假被撤销入库登记，{years}年内不得申报。").format(years=FRAUD_BAN_YEARS))
+
+
+def _validate_declared(application: Application) -> None:
+    paths = application.direct_paths
+    if not isinstance(paths, list) or not all(isinstance(p, str) and p in rules.DIRECT_PATHS for p in paths):
+        raise ValidationError({"direct_paths": [_("直接确认条件不正确。")]})
+    application.direct_paths = sorted(set(paths))
+    application.full_clean(
+        exclude=["enterprise", "created_by", "updated_by", "evaluating_district", "notice_batch", "snapshot"],
+        validate_unique=False,
+    )
+
+
+def _clean_quarters(value) -> list[dict]:
+    """Four quarters of non-negative numbers (kept as strings); blank values allowed while drafting."""
+    if value in (None, ""):
+        return []
+    error = ValidationError({"staff_quarters": [_("分季度人数格式不正确：须为四个季度的期初、期末人数。")]})
+    if not isinstance(value, (list, tuple)) or len(value) not in (0, 4):
+        raise error
+    cleaned = []
+    for quarter in value:
+        if not isinstance(quarter, Mapping) or set(quarter) - set(QUARTER_KEYS):
+            raise error
+        row = {}
+        for key in QUARTER_KEYS:
+            raw = quarter.get(key)
+            if raw in (None, ""):
+                row[key] = None
+                continue
+            try:
+                number = Decimal(str(raw))
+            except InvalidOperation as exc:
+                raise error from exc
+            if not number.is_finite() or number < 0:
+                raise error
+            row[key] = str(number)
+        cleaned.append(row)
+    if all(v is None for row in cleaned for v in row.values()):
+        return []
+    return cleaned
+
+
+def _check_direct_path_evidence(application: Application) -> None:
+    """Refuse claiming a direct path without its evidence (expiry is judged on the evaluation date)."""
+    problems = application.direct_path_problems(on=dt.date.min)
+    if problems:
+        raise ValidationError({"direct_paths": list(problems.values())})
+
+
+def _evaluate_and_freeze(application: Application, today: dt.date) -> None:
+    """Run the engine on the declared data; refuse when not eligible; freeze the snapshot."""
+    missing = application.missing_fields()
+    if missing:
+        labels = join_list(Application._meta.get_field(name).verbose_name for name in missing)
+        raise TransitionError(_("以下申报数据尚未填写：{fields}。").format(fields=labels))
+    evaluation = evaluate_application(application, on=today)
+    if not evaluation.eligible:
+        raise TransitionError(
+            _("自评未达到科技型中小企业评价条件，不能提交：{reasons}").format(
+                reasons="；".join(reason.message for reason in evaluation.reasons)
+            ),
+            reasons=evaluation.reasons,
+            gap=evaluation.gap,
+        )
+    district = District.objects.get(pk=application.enterprise.managing_district_id)
+    application.evaluating_district = district
+    application.first_time_applicant = not (
+        Application.objects.filter(
+            enterprise_id=application.enterprise_id,
+            evaluation_year__lt=application.evaluation_year,
+            submitted_on__isnull=False,
+        ).exists()
+    )
+    application.snapshot = application_snapshot(application, evaluation=evaluation, district=district, today=today)
+
+
+@transaction.atomic
+def application_save_draft(*, actor, evaluation_year: int, data: Mapping[str, object]) -> Application:
+    """Create or update the actor's enterprise's filing for the year (draft or returned only).
+
+    Creating the filing writes an event (→ draft); so does reopening a withdrawn one. Saving the
+    figures of an existing draft writes none (drafts are saved at every step of the form).
+    ``data`` may also hold the finance components, ``staff_quarters`` and the direct-path evidence;
+    the derived figures (totals, staff averages, IP counts from items) are recomputed here.
+    """
+    enterprise_id = member_enterprise_id(actor)
+    if enterprise_id is None:
+        raise PermissionDenied(_("只有企业用户可以填写申报。"))
+    unknown = sorted(set(data) - set(DRAFT_FIELDS))
+    if unknown:
+        raise ValidationError({name: [_("未知的申报项目。")] for name in unknown})
+    data = dict(data)
+    if "staff_quarters" in data:
+        data["staff_quarters"] = _clean_quarters(data["staff_quarters"])
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("enterprise")
+        .filter(enterprise_id=enterprise_id, evaluation_year=evaluation_year)
+        .first()
+    )
+    opening_from: str | None = None
+    if application is None:
+        _ensure_may_apply(enterprise_id, evaluation_year)
+        application = Application(enterprise_id=enterprise_id, evaluation_year=evaluation_year, created_by=actor)
+        opening_from = ""
+    elif application.state == FilingState.WITHDRAWN:
+        _ensure_may_apply(enterprise_id, evaluation_year)
+        opening_from = FilingState.WITHDRAWN
+    elif application.state not in EDITABLE:
+        raise TransitionError(_("只有草稿或退回修改的申报可以修改。"))
+    for name, value in data.items():
+        setattr(application, name, value)
+    application.recompute_derived(ip_items=application.ip_items.all() if application.pk else None)
+    if "direct_paths" in data or set(data) & set(EVIDENCE_FIELDS):
+        _check_direct_path_evidence(application)
+    _validate_declared(application)
+    application.updated_by = actor
+    if opening_from is not None:
+        application.state = FilingState.DRAFT
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError as exc:
+        raise TransitionError(_("该年度的申报已存在，请刷新后重试。")) from exc
+    if opening_from is not None:
+        ApplicationEvent.objects.create(
+            application=application, actor=actor, from_state=opening_from, to_state=FilingState.DRAFT
+        )
+    return application
+
+
+@transaction.atomic
+def application_submit(*, application_id: int, actor, today: dt.date | None = None) -> Application:
+    application = _lock(application_id)
+    _require_enterprise_user(actor, application)
+    if application.state != FilingState.DRAFT:
+        raise TransitionError(_("只有草稿状态的申报可以提交。"))
+    today = _today(today)
+    _evaluate_and_freeze(application, today)
+    application.submitted_on = application.submitted_on or today
+    _move(
+        application,
+        actor,
+        FilingState.SUBMITTED,
+        update_fields=["snapshot", "submitted_on", "first_time_applicant", "evaluating_district", "direct_paths"],
+    )
+    return application
+
+
+@transaction.atomic
+def application_resubmit(*, application_id: int, actor, comment: str = "", today: dt.date | None = None) -> Application:
+    application = _lock(application_id)
+    _require_enterprise_user(actor, application)
+    if application.state != FilingState.RETURNED:
+        raise TransitionError(_("只有退回修改的申报可以重新提交。"))
+    _evaluate_and_freeze(application, _today(today))
+    _move(
+        application,
+        actor,
+        FilingState.SUBMITTED,
+        comment=comment,
+        update_fields=["snapshot", "first_time_applicant", "evaluating_district", "direct_paths"],
+    )
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, application_id: int, actor, comment: str = "") -> Application:
+    application = _lock(application_id)
+    _require_enterprise_user(actor, application)
+    if application.state not in UNDECIDED:
+        raise TransitionError(_("已作出决定的申报不能撤回。"))
+    _move(application, actor, FilingState.WITHDRAWN, comment=comment)
+    return application

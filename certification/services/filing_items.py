@@ -1,0 +1,214 @@
+"""Writes of a filing's details: starting a filing, IP items, R&D projects and attachments.
+
+Same conventions as :mod:`certification.services`: keyword-only, one transaction, the filing row
+locked, only the enterprise's own users, only while the filing is editable (draft or returned).
+Adding or removing an IP item recounts ``class1_ip`` / ``class2_ip`` from the items."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from certification import rules
+from certification.evaluation import evaluate_application
+from certification.models import (
+    DECLARED_COUNT_FIELDS,
+    DECLARED_NUMBER_FIELDS,
+    EVIDENCE_FIELDS,
+    FINANCE_COMPONENT_FIELDS,
+    Application,
+    ApplicationAttachment,
+    IntellectualProperty,
+    RDProject,
+)
+from certification.services.filing import EDITABLE, application_save_draft
+from certification.workflow import TransitionError, _lock, _require_enterprise_user
+from enterprises.models import Enterprise
+from enterprises.roles import member_enterprise_id
+from smeportal.uploads import check_upload
+
+# The negative list of 财税〔2015〕119号 (RULES.md §1 (三)), used to prefill the declaration:
+# whole sections, and (section, code prefix) pairs for tobacco (C16) and entertainment (R90).
+RESTRICTED_SECTIONS = frozenset({"F", "H", "K", "L"})
+
+
+RESTRICTED_CODE_PREFIXES = (("C", "16"), ("R", "90"))
+
+
+IP_FIELDS = (
+    "kind",
+    "number",
+    "title",
+    "granted_on",
+    "in_force",
+    "related_to_main_products",
+    "held_by_enterprise",
+    "disputed",
+)
+
+
+RD_FIELDS = ("name", "started_on", "ended_on", "budget", "expense_last_year")
+
+
+# Figures copied from last year's filing into a new one (the enterprise corrects them).
+COPIED_FIELDS = (
+    *DECLARED_NUMBER_FIELDS,
+    *DECLARED_COUNT_FIELDS,
+    *FINANCE_COMPONENT_FIELDS,
+    "staff_quarters",
+    *EVIDENCE_FIELDS,
+)
+
+
+def _editable(application_id: int, actor) -> Application:
+    application = _lock(application_id)
+    _require_enterprise_user(actor, application)
+    if application.state not in EDITABLE:
+        raise TransitionError(_("只有草稿或退回修改的申报可以修改。"))
+    return application
+
+
+def _recount_ip(application: Application, actor) -> None:
+    items = list(application.ip_items.all())
+    if items:
+        application.recompute_derived(ip_items=items)
+    else:
+        application.class1_ip = application.class2_ip = 0
+    application.updated_by = actor
+    application.save(update_fields=["class1_ip", "class2_ip", "updated_at", "updated_by"])
+
+
+def _restricted(enterprise: Enterprise) -> bool:
+    section = enterprise.industry_section or ""
+    code = (enterprise.industry_code or "").lstrip(section)
+    return section in RESTRICTED_SECTIONS or any(
+        section == restricted and code.startswith(prefix) for restricted, prefix in RESTRICTED_CODE_PREFIXES
+    )
+
+
+@transaction.atomic
+def filing_start(*, actor, evaluation_year: int) -> Application:
+    """Open the actor's enterprise's filing for the year, prefilled from the enterprise record
+    (conditions (三)/(四)) and from last year's filing (figures, evidence, IP items, R&D projects).
+    An existing filing of that year is returned unchanged."""
+    enterprise_id = member_enterprise_id(actor)
+    if enterprise_id is None:
+        raise PermissionDenied(_("只有企业用户可以填写申报。"))
+    existing = Application.objects.filter(enterprise_id=enterprise_id, evaluation_year=evaluation_year).first()
+    if existing is not None and existing.state != Application.State.WITHDRAWN:
+        return existing
+    enterprise = Enterprise.objects.get(pk=enterprise_id)
+    data: dict = {
+        "restricted_industry": _restricted(enterprise),
+        "compliance_violation": enterprise.on_abnormal_list or enterprise.seriously_dishonest,
+    }
+    previous = (
+        Application.objects.filter(enterprise_id=enterprise_id, evaluation_year__lt=evaluation_year)
+        .order_by("-evaluation_year")
+        .first()
+    )
+    if previous is not None and existing is None:
+        data.update({name: getattr(previous, name) for name in COPIED_FIELDS})
+        data["direct_paths"] = list(previous.direct_paths or [])
+    application = application_save_draft(actor=actor, evaluation_year=evaluation_year, data=data)
+    if previous is not None and existing is None:
+        IntellectualProperty.objects.bulk_create(
+            IntellectualProperty(application=application, **{f: getattr(item, f) for f in IP_FIELDS})
+            for item in previous.ip_items.all()
+        )
+        RDProject.objects.bulk_create(
+            RDProject(application=application, **{f: getattr(p, f) for f in RD_FIELDS})
+            for p in previous.rd_projects.all()
+        )
+    return application
+
+
+def _clean_item(model, fields, data: Mapping[str, object], application: Application):
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise ValidationError({name: [_("未知的项目。")] for name in unknown})
+    item = model(application=application, **data)
+    item.full_clean(exclude=["application"])
+    return item
+
+
+@transaction.atomic
+def ip_item_add(*, application_id: int, actor, data: Mapping[str, object]) -> IntellectualProperty:
+    application = _editable(application_id, actor)
+    item = _clean_item(IntellectualProperty, IP_FIELDS, data, application)
+    item.save()
+    _recount_ip(application, actor)
+    return item
+
+
+@transaction.atomic
+def ip_item_remove(*, application_id: int, item_id: int, actor) -> None:
+    application = _editable(application_id, actor)
+    deleted, _count = IntellectualProperty.objects.filter(pk=item_id, application=application).delete()
+    if not deleted:
+        raise Http404
+    _recount_ip(application, actor)
+
+
+@transaction.atomic
+def rd_project_add(*, application_id: int, actor, data: Mapping[str, object]) -> RDProject:
+    application = _editable(application_id, actor)
+    project = _clean_item(RDProject, RD_FIELDS, data, application)
+    project.save()
+    return project
+
+
+@transaction.atomic
+def rd_project_remove(*, application_id: int, project_id: int, actor) -> None:
+    application = _editable(application_id, actor)
+    deleted, _count = RDProject.objects.filter(pk=project_id, application=application).delete()
+    if not deleted:
+        raise Http404
+
+
+@transaction.atomic
+def attachment_add(*, application_id: int, actor, kind: str, upload) -> ApplicationAttachment:
+    """Store a PDF/JPG/PNG (judged by content) of at most settings.MAX_UPLOAD_BYTES."""
+    application = _editable(application_id, actor)
+    if kind not in ApplicationAttachment.Kind.values:
+        raise ValidationError({"kind": [_("材料类型不正确。")]})
+    try:
+        check_upload(upload)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
+    original_name = (getattr(upload, "name", "") or "")[-200:]
+    attachment = ApplicationAttachment(
+        application=application, kind=kind, original_name=original_name, size=upload.size, uploaded_by=actor
+    )
+    attachment.file.save(original_name or "upload", upload, save=False)
+    try:
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, application_id: int, attachment_id: int, actor) -> None:
+    application = _editable(application_id, actor)
+    attachment = ApplicationAttachment.objects.filter(pk=attachment_id, application=application).first()
+    if attachment is None:
+        raise Http404
+    storage, name = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+def score_preview(application: Application, *, on) -> rules.Evaluation | None:
+    """The engine's result for an unsaved (merged) filing, or None while figures are missing."""
+    if application.missing_fields():
+        return None
+    try:
+        return evaluate_application(application, on=on)
+    except ValueError:
+        return None

@@ -1,0 +1,187 @@
+"""Public notice (公示) of recommended filings, the objections to them, and the official calendar's
+overrides (RULES.md §3). Same conventions as the other services: keyword-only, one transaction,
+rows locked, roles checked, one event per filing moved."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from certification.models import (
+    Application,
+    ApplicationEvent,
+    CalendarOverride,
+    NoticeBatch,
+    Objection,
+)
+from certification.rules.workdays import nth_working_day
+from certification.selectors.calendar import calendar_overrides_for
+from certification.states import FilingState
+from certification.workflow import TransitionError, _lock, _move, _notify, _require_city, _today
+from smeportal.uploads import check_upload
+
+NOTICE_WORKING_DAYS = 10
+
+
+@transaction.atomic
+def notice_batch_create(
+    *, actor, title: str, start_date: dt.date, application_ids: Iterable[int], published: bool = True
+) -> NoticeBatch:
+    """Put recommended filings under public notice for 10 working days on the official calendar."""
+    _require_city(actor)
+    ids = sorted(set(application_ids))
+    if not ids:
+        raise ValidationError({"application_ids": [_("请选择要公示的申报。")]})
+    if not title.strip():
+        raise ValidationError({"title": [_("请填写公示标题。")]})
+    applications = list(
+        Application.objects.select_for_update(of=("self",)).select_related("enterprise").filter(pk__in=ids)
+    )
+    if len(applications) != len(ids):
+        raise Http404
+    wrong = [a for a in applications if a.state != FilingState.RECOMMENDED]
+    if wrong:
+        raise TransitionError(
+            _("只有已推荐的申报可以公示：{names}").format(names="、".join(a.enterprise.name for a in wrong))
+        )
+    overrides = calendar_overrides_for([start_date.year, start_date.year + 1])
+    batch = NoticeBatch.objects.create(
+        title=title.strip(),
+        start_date=start_date,
+        end_date=nth_working_day(start_date, NOTICE_WORKING_DAYS, overrides),
+        published=published,
+        created_by=actor,
+        updated_by=actor,
+    )
+    now = timezone.now()
+    for application in applications:
+        application.state = FilingState.UNDER_NOTICE
+        application.notice_batch = batch
+        application.updated_by = actor
+        application.updated_at = now
+    Application.objects.bulk_update(applications, ["state", "notice_batch", "updated_by", "updated_at"])
+    ApplicationEvent.objects.bulk_create(
+        ApplicationEvent(
+            application=application,
+            actor=actor,
+            from_state=FilingState.RECOMMENDED,
+            to_state=FilingState.UNDER_NOTICE,
+            comment=batch.title,
+        )
+        for application in applications
+    )
+    message = _("您的申报已进入公示，公示期{start}至{end}。").format(start=batch.start_date, end=batch.end_date)
+    for application in applications:
+        _notify(application.pk, message)
+    return batch
+
+
+@transaction.atomic
+def objection_file(
+    *,
+    actor,
+    application_id: int,
+    real_name: str,
+    contact: str,
+    statement: str,
+    evidence=None,
+    today: dt.date | None = None,
+) -> Objection:
+    """A real-name objection by any logged-in user, during the window of the filing's batch."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied(_("请登录后提出异议。"))
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("notice_batch")
+        .filter(pk=application_id, state=FilingState.UNDER_NOTICE, notice_batch__published=True)
+        .first()
+    )
+    if application is None:
+        raise Http404
+    if not application.notice_batch.is_open_on(_today(today)):
+        raise TransitionError(_("不在公示期内，不能提出异议。"))
+    errors = {}
+    if not (real_name or "").strip():
+        errors["real_name"] = [_("异议须署真实姓名。")]
+    if not (statement or "").strip():
+        errors["statement"] = [_("请填写异议内容。")]
+    if not (contact or "").strip():
+        errors["contact"] = [_("请填写联系方式。")]
+    if evidence is not None:
+        try:
+            check_upload(evidence)
+        except ValidationError as problem:
+            errors["evidence"] = problem.messages
+    if errors:
+        raise ValidationError(errors)
+    objection = Objection(
+        application=application,
+        batch=application.notice_batch,
+        objector=actor,
+        real_name=real_name.strip(),
+        contact=contact.strip(),
+        statement=statement.strip(),
+        created_by=actor,
+        updated_by=actor,
+    )
+    if evidence is not None:
+        objection.evidence = evidence
+    objection.save()
+    return objection
+
+
+@transaction.atomic
+def objection_decide(*, actor, objection_id: int, upheld: bool, note: str) -> Objection:
+    """Decide an open objection; an upheld one rejects the filing (it will not be registered)."""
+    _require_city(actor)
+    objection = Objection.objects.select_for_update(of=("self",)).filter(pk=objection_id).first()
+    if objection is None:
+        raise Http404
+    if objection.status != Objection.Status.OPEN:
+        raise TransitionError(_("该异议已处理。"))
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": [_("请填写处理意见。")]})
+    application = _lock(objection.application_id)
+    objection.status = Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED
+    objection.decided_by = actor
+    objection.decided_at = timezone.now()
+    objection.decision_note = note
+    objection.updated_by = actor
+    objection.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_by", "updated_at"])
+    if upheld and application.state == FilingState.UNDER_NOTICE:
+        reason = _("公示异议成立：{note}").format(note=note)
+        application.decision_reason = reason
+        _move(application, actor, FilingState.REJECTED, comment=reason, update_fields=["decision_reason"])
+        _notify(application.pk, reason)
+    return objection
+
+
+@transaction.atomic
+def calendar_override_add(*, actor, date: dt.date, kind: str, note: str = "") -> CalendarOverride:
+    """A city official declares ``date`` a holiday or a working day (one override per date).
+
+    Notice windows that already ended are not moved; the next batch counts with the new calendar.
+    """
+    _require_city(actor)
+    override = CalendarOverride(date=date, kind=kind, note=note, created_by=actor, updated_by=actor)
+    override.full_clean()
+    override.save()
+    return override
+
+
+@transaction.atomic
+def calendar_override_delete(*, actor, override_id: int) -> CalendarOverride:
+    """A city official removes an override; 404 when it is gone already."""
+    _require_city(actor)
+    override = CalendarOverride.objects.select_for_update().filter(pk=override_id).first()
+    if override is None:
+        raise Http404
+    override.delete()
+    return override

@@ -1,0 +1,237 @@
+"""Registration (入库) after the public notice, its numbers, expiry, and the one-step revocation.
+
+Decisions documented here:
+- The registration number uses the code of the filing's *evaluating district*, frozen at
+  submission (the enterprise's managing district then). A zone has no official code and uses the
+  city's code, read from the reference data file (``settings.REFERENCE_DATA_FILE``, key ``city``).
+- Serials run per (evaluation year, 6-digit code), whatever the flag; ``SERIAL_DIGITS`` wide.
+- "Filed" for the flag is the first submission date; founded in the evaluation year (``B``) wins
+  over the date flags."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from certification.models import (
+    Application,
+    ApplicationEvent,
+    Objection,
+    Registration,
+    RegistrationSequence,
+    Revocation,
+)
+from certification.states import HOLDING_REGISTRATION, FilingState
+from certification.workflow import TransitionError, _lock, _move, _notify, _require_city
+from enterprises.models import District
+
+SERIAL_DIGITS = 5  # RULES.md gives no width for the serial; five digits leave room for 99,999 a year
+
+
+@lru_cache(maxsize=4)
+def _city_code(path: str) -> str:
+    with open(path, encoding="utf-8") as handle:
+        code = str(json.load(handle)["city"]["code"])
+    if len(code) != 6 or not code.isdigit():
+        raise ValueError(f"the city code in {path} is not a 6-digit administrative code: {code!r}")
+    return code
+
+
+def agency_code(district: District) -> str:
+    """The 6-digit code in the registration number: the district's own, or the city's for a zone."""
+    if district.is_zone:
+        return _city_code(str(settings.REFERENCE_DATA_FILE))
+    return district.code
+
+
+def registration_flag(application: Application) -> str:
+    """``B`` founded in the evaluation year; else ``0`` filed before 1 June, ``A`` on or after it."""
+    if application.enterprise.established_on.year == application.evaluation_year:
+        return "B"
+    return "0" if application.submitted_on < dt.date(application.evaluation_year, 6, 1) else "A"
+
+
+def registration_number(*, evaluation_year: int, code: str, flag: str, serial: int) -> str:
+    return f"{evaluation_year:04d}{code}{flag}{serial:0{SERIAL_DIGITS}d}"
+
+
+def _allocate_serials(evaluation_year: int, code: str, count: int) -> int:
+    """Reserve ``count`` consecutive serials; returns the first. The sequence row is locked."""
+    RegistrationSequence.objects.get_or_create(evaluation_year=evaluation_year, district_code=code)
+    sequence = RegistrationSequence.objects.select_for_update().get(evaluation_year=evaluation_year, district_code=code)
+    first = sequence.last_serial + 1
+    sequence.last_serial += count
+    sequence.save(update_fields=["last_serial"])
+    return first
+
+
+def _valid_until(evaluation_year: int) -> dt.date:
+    month, day = getattr(settings, "REGISTRATION_VALID_UNTIL", (12, 31))
+    return dt.date(evaluation_year, month, day)
+
+
+@transaction.atomic
+def notice_batch_register_due(*, today: dt.date, actor=None) -> list[Registration]:
+    """Register the filings whose notice window ended before ``today`` and that no objection holds.
+
+    Safe to run twice: registered filings leave the under-notice state, so a second run finds
+    nothing. ``actor`` is None for the scheduled task; a person must be a city official.
+    """
+    if actor is not None:
+        _require_city(actor)
+    held = Objection.objects.filter(
+        application=OuterRef("pk"), status__in=[Objection.Status.OPEN, Objection.Status.UPHELD]
+    )
+    applications = list(
+        Application.objects.select_for_update(of=("self",))
+        .select_related("enterprise", "evaluating_district")
+        .filter(state=FilingState.UNDER_NOTICE, notice_batch__published=True, notice_batch__end_date__lt=today)
+        .exclude(Exists(held))
+        .order_by("submitted_on", "id")
+    )
+    if not applications:
+        return []
+    groups: dict[tuple[int, str], list[Application]] = defaultdict(list)
+    for application in applications:
+        district = application.evaluating_district or application.enterprise.managing_district
+        groups[(application.evaluation_year, agency_code(district))].append(application)
+    registrations = []
+    for (year, code), members in sorted(groups.items()):
+        serial = _allocate_serials(year, code, len(members))
+        valid_until = _valid_until(year)
+        for offset, application in enumerate(members):
+            registrations.append(
+                Registration(
+                    application=application,
+                    enterprise_id=application.enterprise_id,
+                    evaluation_year=year,
+                    number=registration_number(
+                        evaluation_year=year, code=code, flag=registration_flag(application), serial=serial + offset
+                    ),
+                    valid_from=min(today, valid_until),
+                    valid_until=valid_until,
+                    created_by=actor,
+                )
+            )
+    Registration.objects.bulk_create(registrations)
+    now = timezone.now()
+    for application in applications:
+        application.state = FilingState.REGISTERED
+        application.updated_at = now
+        application.updated_by = actor
+    Application.objects.bulk_update(applications, ["state", "updated_at", "updated_by"])
+    ApplicationEvent.objects.bulk_create(
+        ApplicationEvent(
+            application=registration.application,
+            actor=actor,
+            from_state=FilingState.UNDER_NOTICE,
+            to_state=FilingState.REGISTERED,
+            comment=registration.number,
+        )
+        for registration in registrations
+    )
+    for registration in registrations:
+        _notify(
+            registration.application_id,
+            _("您的企业已入库登记，编号{number}，有效期至{until}。").format(
+                number=registration.number, until=registration.valid_until
+            ),
+        )
+    return registrations
+
+
+@transaction.atomic
+def registration_revoke(
+    *, actor, registration_id: int, grounds: str, reason: str, revoked_at: dt.datetime | None = None
+) -> Registration:
+    """Revoke a registration in one step (city officials); the filing moves to revoked.
+
+    The full procedure with notice and defence is :mod:`certification.revocation_services`; while one
+    of its procedures is open for the registration, this one-step revocation is refused.
+    """
+    registration = Registration.objects.select_for_update(of=("self",)).filter(pk=registration_id).first()
+    if registration is None:
+        raise Http404
+    application = _lock(registration.application_id)
+    _require_city(actor, application)
+    if registration.revocations.filter(state__in=Revocation.OPEN_STATES).exists():
+        raise TransitionError(_("该入库登记有进行中的撤销程序，请在该程序中作出决定。"))
+    return revoke_locked_registration(
+        registration=registration,
+        application=application,
+        actor=actor,
+        grounds=grounds,
+        reason=reason,
+        revoked_at=revoked_at,
+    )
+
+
+def revoke_locked_registration(
+    *,
+    registration: Registration,
+    application: Application,
+    actor,
+    grounds: str,
+    reason: str,
+    revoked_at: dt.datetime | None = None,
+) -> Registration:
+    """The revocation itself, shared by :func:`registration_revoke` and the revocation procedure.
+
+    The caller holds the transaction and the row locks on ``registration`` and ``application`` and has
+    checked the actor's role. Sets the registration's revocation fields, moves the filing to revoked
+    (one event) and notifies the enterprise after commit.
+    """
+    if registration.revoked_at is not None or application.state not in HOLDING_REGISTRATION:
+        raise TransitionError(_("该入库登记已被撤销。"))
+    if grounds not in Registration.Grounds.values:
+        raise ValidationError({"grounds": [_("请选择撤销事由。")]})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("请填写撤销说明。")]})
+    registration.revoked_at = revoked_at or timezone.now()
+    registration.revocation_grounds = grounds
+    registration.revocation_reason = reason
+    registration.updated_by = actor
+    registration.save(
+        update_fields=["revoked_at", "revocation_grounds", "revocation_reason", "updated_by", "updated_at"]
+    )
+    comment = f"{Registration.Grounds(grounds).label}：{reason}"
+    _move(application, actor, FilingState.REVOKED, comment=comment)
+    _notify(
+        application.pk,
+        _("您的企业入库登记（编号{number}）已被撤销。{comment}").format(number=registration.number, comment=comment),
+    )
+    return registration
+
+
+@transaction.atomic
+def registration_expire_due(*, today: dt.date) -> int:
+    """Move registered filings whose validity ended before ``today`` to expired; safe to run twice."""
+    applications = list(
+        Application.objects.select_for_update(of=("self",)).filter(
+            state=FilingState.REGISTERED, registration__valid_until__lt=today, registration__revoked_at__isnull=True
+        )
+    )
+    now = timezone.now()
+    for application in applications:
+        application.state = FilingState.EXPIRED
+        application.updated_at = now
+        application.updated_by = None
+    Application.objects.bulk_update(applications, ["state", "updated_at", "updated_by"])
+    ApplicationEvent.objects.bulk_create(
+        ApplicationEvent(
+            application=application, actor=None, from_state=FilingState.REGISTERED, to_state=FilingState.EXPIRED
+        )
+        for application in applications
+    )
+    return len(applications)

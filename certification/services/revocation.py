@@ -1,0 +1,207 @@
+"""The revocation procedure (撤销, RULES.md §3): notice → written defence (申辩) within a deadline →
+finding → public announcement.
+
+Same conventions as :mod:`certification.services`: keyword-only functions, one transaction each, rows
+locked, roles checked (out of scope: ``Http404``; in scope but the wrong role: ``PermissionDenied``;
+wrong state: ``TransitionError``; bad input: ``ValidationError``).
+
+Decisions documented here:
+- The defence deadline is the 10th working day counted from the day *after* the notice, on the
+  official calendar with the officials' overrides (``DEFENCE_WORKING_DAYS``); the deadline day itself
+  still accepts a defence.
+- One written defence per procedure; it cannot be changed once submitted.
+- A finding may be made once the defence is in, or after the deadline has passed without one.
+- Only a revocation writes an event on the filing (registered/expired → revoked, through the same
+  helper as :func:`certification.notice_services.registration_revoke`); the registration is revoked
+  at the time of the finding, which is also when it is announced. A dismissed procedure leaves the
+  registration as it was and is not announced.
+- Locks are taken registration → revocation → filing, the order the one-step revocation uses too."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from certification.models import Registration, Revocation
+from certification.rules.workdays import nth_working_day
+from certification.selectors.calendar import calendar_overrides_for
+from certification.services.registration import revoke_locked_registration
+from certification.states import HOLDING_REGISTRATION
+from certification.workflow import (
+    TransitionError,
+    _lock,
+    _notify,
+    _require_city,
+    _require_enterprise_user,
+    _today,
+)
+from smeportal.uploads import check_upload
+
+DEFENCE_WORKING_DAYS = 10
+
+
+RevocationState = Revocation.State
+
+
+def defence_deadline_for(noticed_on: dt.date) -> dt.date:
+    """The last day for the enterprise's written defence to a notice given on ``noticed_on``."""
+    start = noticed_on + dt.timedelta(days=1)
+    overrides = calendar_overrides_for([start.year, start.year + 1])
+    return nth_working_day(start, DEFENCE_WORKING_DAYS, overrides)
+
+
+def _lock_registration(registration_id: int) -> Registration:
+    registration = Registration.objects.select_for_update(of=("self",)).filter(pk=registration_id).first()
+    if registration is None:
+        raise Http404
+    return registration
+
+
+def _lock_revocation(revocation_id: int) -> tuple[Revocation, Registration]:
+    registration_id = Revocation.objects.filter(pk=revocation_id).values_list("registration_id", flat=True).first()
+    if registration_id is None:
+        raise Http404
+    registration = _lock_registration(registration_id)
+    revocation = Revocation.objects.select_for_update(of=("self",)).get(pk=revocation_id)
+    return revocation, registration
+
+
+@transaction.atomic
+def revocation_notice(
+    *, actor, registration_id: int, grounds: str, reason: str, today: dt.date | None = None
+) -> Revocation:
+    """Start the procedure (city officials): tell the enterprise the grounds and its defence deadline."""
+    registration = _lock_registration(registration_id)
+    application = _lock(registration.application_id)
+    _require_city(actor, application)
+    if registration.revoked_at is not None or application.state not in HOLDING_REGISTRATION:
+        raise TransitionError(_("该入库登记已被撤销，不能再启动撤销程序。"))
+    if registration.revocations.filter(state__in=Revocation.OPEN_STATES).exists():
+        raise TransitionError(_("该入库登记已有进行中的撤销程序。"))
+    errors = {}
+    if grounds not in Registration.Grounds.values:
+        errors["grounds"] = [_("请选择撤销事由。")]
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = [_("请填写告知的事实和理由。")]
+    if errors:
+        raise ValidationError(errors)
+    day = _today(today)
+    revocation = Revocation(
+        registration=registration,
+        grounds=grounds,
+        reason=reason,
+        noticed_at=timezone.now(),
+        defence_deadline=defence_deadline_for(day),
+        created_by=actor,
+        updated_by=actor,
+    )
+    try:
+        with transaction.atomic():
+            revocation.save()
+    except IntegrityError as exc:  # the partial unique constraint, should a lock ever be bypassed
+        raise TransitionError(_("该入库登记已有进行中的撤销程序。")) from exc
+    _notify(
+        application.pk,
+        _(
+            "拟撤销您的企业入库登记（编号{number}），事由：{grounds}。{reason} "
+            "如有异议，请于{deadline}前（含当日）在申报详情页提交书面申辩。"
+        ).format(
+            number=registration.number,
+            grounds=Registration.Grounds(grounds).label,
+            reason=reason,
+            deadline=revocation.defence_deadline.isoformat(),
+        ),
+    )
+    return revocation
+
+
+@transaction.atomic
+def revocation_defend(
+    *, actor, revocation_id: int, text: str, attachment=None, today: dt.date | None = None
+) -> Revocation:
+    """The enterprise's written defence (its own users only), until the deadline day inclusive."""
+    revocation, registration = _lock_revocation(revocation_id)
+    application = _lock(registration.application_id)
+    _require_enterprise_user(actor, application)
+    if revocation.state != RevocationState.NOTICED:
+        raise TransitionError(_("该撤销程序已不接受申辩。"))
+    if _today(today) > revocation.defence_deadline:
+        raise TransitionError(
+            _("申辩期限已于{deadline}届满，不能再提交申辩。").format(deadline=revocation.defence_deadline.isoformat())
+        )
+    errors = {}
+    text = (text or "").strip()
+    if not text:
+        errors["text"] = [_("请填写书面申辩。")]
+    if attachment is not None:
+        try:
+            check_upload(attachment)
+        except ValidationError as problem:
+            errors["attachment"] = problem.messages
+    if errors:
+        raise ValidationError(errors)
+    revocation.defence = text
+    revocation.defence_submitted_at = timezone.now()
+    revocation.defended_by = actor
+    revocation.state = RevocationState.DEFENDED
+    revocation.updated_by = actor
+    if attachment is not None:
+        revocation.defence_attachment_name = (getattr(attachment, "name", "") or "")[-200:]
+        revocation.defence_attachment = attachment
+    revocation.save()
+    return revocation
+
+
+@transaction.atomic
+def revocation_decide(
+    *, actor, revocation_id: int, revoke: bool, finding: str, today: dt.date | None = None
+) -> Revocation:
+    """The finding (city officials): revoke (and announce) or dismiss (the registration stays valid)."""
+    revocation, registration = _lock_revocation(revocation_id)
+    application = _lock(registration.application_id)
+    _require_city(actor, application)
+    if not revocation.is_open:
+        raise TransitionError(_("该撤销程序已作出决定。"))
+    if not revocation.decidable_on(_today(today)):
+        raise TransitionError(
+            _("企业尚未申辩，申辩期限{deadline}届满前不能作出决定。").format(
+                deadline=revocation.defence_deadline.isoformat()
+            )
+        )
+    finding = (finding or "").strip()
+    if not finding:
+        raise ValidationError({"finding": [_("请填写认定意见。")]})
+    now = timezone.now()
+    if revoke:
+        revoke_locked_registration(
+            registration=registration,
+            application=application,
+            actor=actor,
+            grounds=revocation.grounds,
+            reason=finding,
+            revoked_at=now,
+        )
+        revocation.state = RevocationState.REVOKED
+        revocation.announced_at = now
+    else:
+        revocation.state = RevocationState.DISMISSED
+        _notify(
+            application.pk,
+            _("经审查，决定不予撤销您的企业入库登记（编号{number}）。{finding}").format(
+                number=registration.number, finding=finding
+            ),
+        )
+    revocation.finding = finding
+    revocation.decided_by = actor
+    revocation.decided_at = now
+    revocation.updated_by = actor
+    revocation.save(
+        update_fields=["state", "announced_at", "finding", "decided_by", "decided_at", "updated_by", "updated_at"]
+    )
+    return revocation

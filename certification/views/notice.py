@@ -1,0 +1,186 @@
+"""City officials' notice batches (公示), objection decisions, registration and calendar overrides."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from certification.forms.notice import BatchForm, CalendarOverrideForm, ObjectionDecisionForm
+from certification.models import Application, CalendarOverride, NoticeBatch, Objection
+from certification.rules.workdays import nth_working_day
+from certification.selectors.calendar import calendar_overrides_for
+from certification.services import notice as notice_services
+from certification.services.notice import NOTICE_WORKING_DAYS, calendar_override_add, notice_batch_create
+from certification.services.registration import notice_batch_register_due
+from certification.workflow import TransitionError
+from enterprises.permissions import role_required
+from enterprises.roles import is_city_official
+from smeportal.pagination import paginate_without_count
+
+city_official_required = role_required(is_city_official)
+
+
+def notice_end_date(start: dt.date) -> dt.date:
+    """The last day of a notice window starting on ``start``, on the official calendar with overrides."""
+    overrides = calendar_overrides_for([start.year, start.year + 1])
+    return nth_working_day(start, NOTICE_WORKING_DAYS, overrides)
+
+
+def _errors_text(error: ValidationError) -> str:
+    return "；".join(error.messages)
+
+
+@city_official_required
+def batch_list(request):
+    batches = NoticeBatch.objects.annotate(
+        filing_count=Count("applications", distinct=True),
+        open_objections=Count("objections", filter=Q(objections__status=Objection.Status.OPEN), distinct=True),
+    ).order_by("-start_date", "-id")
+    page = paginate_without_count(batches, request.GET.get("page"), 30)
+    return render(
+        request,
+        "certification/notice/batch_list.html",
+        {"page": page, "query": "", "today": timezone.localdate()},
+    )
+
+
+@city_official_required
+def batch_create(request):
+    """Two steps without JavaScript: the first POST shows the computed end date, the second creates."""
+    form = BatchForm(request.POST or None)
+    end_date = None
+    if request.method == "POST" and form.is_valid():
+        end_date = notice_end_date(form.cleaned_data["start_date"])
+        if request.POST.get("confirmed") == "1":
+            try:
+                batch = notice_batch_create(
+                    actor=request.user,
+                    title=form.cleaned_data["title"],
+                    start_date=form.cleaned_data["start_date"],
+                    application_ids=[a.pk for a in form.cleaned_data["applications"]],
+                )
+            except TransitionError as error:
+                messages.error(request, error.message)
+            except ValidationError as error:
+                messages.error(request, _errors_text(error))
+            else:
+                messages.success(
+                    request,
+                    _("已创建公示批次，公示期{start}至{end}。").format(start=batch.start_date, end=batch.end_date),
+                )
+                return redirect("certification:batch_detail", pk=batch.pk)
+    return render(request, "certification/notice/batch_create.html", {"form": form, "end_date": end_date})
+
+
+@require_GET
+@city_official_required
+def batch_end_date(request):
+    """htmx partial: the end date of a window starting on ?start_date=YYYY-MM-DD."""
+    field = forms.DateField()
+    try:
+        start = field.clean(request.GET.get("start_date", ""))
+    except ValidationError:
+        return HttpResponse(_("请选择有效的开始日期。"))
+    end = notice_end_date(start)
+    return render(request, "certification/notice/_end_date.html", {"start": start, "end": end})
+
+
+@city_official_required
+def batch_detail(request, pk: int):
+    batch = get_object_or_404(
+        NoticeBatch.objects.prefetch_related(
+            Prefetch(
+                "applications",
+                queryset=Application.objects.select_related("enterprise__managing_district", "registration").order_by(
+                    "enterprise__name", "id"
+                ),
+            ),
+            Prefetch(
+                "objections",
+                queryset=Objection.objects.select_related("application__enterprise", "decided_by").order_by(
+                    "created_at", "id"
+                ),
+            ),
+        ),
+        pk=pk,
+    )
+    today = timezone.localdate()
+    return render(
+        request,
+        "certification/notice/batch_detail.html",
+        {
+            "batch": batch,
+            "is_open": batch.is_open_on(today),
+            "is_over": batch.end_date < today,
+            "decision_form": ObjectionDecisionForm(initial={"upheld": "0"}),
+        },
+    )
+
+
+@require_POST
+@city_official_required
+def objection_decide(request, pk: int):
+    objection = get_object_or_404(Objection, pk=pk)
+    form = ObjectionDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择处理结论并填写处理意见。"))
+        return redirect("certification:batch_detail", pk=objection.batch_id)
+    try:
+        notice_services.objection_decide(
+            actor=request.user,
+            objection_id=objection.pk,
+            upheld=form.cleaned_data["upheld"],
+            note=form.cleaned_data["note"],
+        )
+    except TransitionError as error:
+        messages.error(request, error.message)
+    except ValidationError as error:
+        messages.error(request, _errors_text(error))
+    else:
+        messages.success(request, _("已处理异议。"))
+    return redirect("certification:batch_detail", pk=objection.batch_id)
+
+
+@require_POST
+@city_official_required
+def batch_register_due(request, pk: int):
+    """Register now every filing whose window has ended and that no objection holds (all batches)."""
+    batch = get_object_or_404(NoticeBatch, pk=pk)
+    registrations = notice_batch_register_due(today=timezone.localdate(), actor=request.user)
+    if registrations:
+        messages.success(
+            request,
+            _("已登记入库{count}家企业（所有公示期满的批次）。").format(count=len(registrations)),
+        )
+    else:
+        messages.info(request, _("没有公示期满待登记的申报。"))
+    return redirect("certification:batch_detail", pk=batch.pk)
+
+
+@city_official_required
+def calendar_overrides(request):
+    form = CalendarOverrideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        override = calendar_override_add(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("已添加{date}的日历调整。").format(date=override.date))
+        return redirect("certification:calendar_overrides")
+    since = dt.date(timezone.localdate().year - 1, 1, 1)
+    overrides = CalendarOverride.objects.filter(date__gte=since).order_by("date")
+    return render(request, "certification/notice/calendar_overrides.html", {"form": form, "overrides": overrides})
+
+
+@require_POST
+@city_official_required
+def calendar_override_delete(request, pk: int):
+    override = notice_services.calendar_override_delete(actor=request.user, override_id=pk)
+    messages.success(request, _("已删除{date}的日历调整。").format(date=override.date))
+    return redirect("certification:calendar_overrides")

@@ -1,0 +1,122 @@
+"""The cultivation pool (培育库) for district and city officials: the list closest first, membership and
+quick estimates."""
+
+from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from certification import rules
+from certification.forms.pool import PoolEstimateForm, PoolFilterForm
+from certification.rules import closeness, industry
+from certification.selectors.pool import pool_addable, pool_candidates
+from certification.services.pool import pool_add, pool_estimate_save, pool_remove
+from enterprises.permissions import official_required
+from enterprises.roles import is_city_official
+from enterprises.selectors import enterprises_visible_to
+from smeportal.pagination import paginate_without_count
+
+PER_PAGE = 30
+
+
+def _declaration_of(enterprise) -> rules.Declaration | None:
+    if enterprise.pool_source == closeness.SOURCE_FILING:
+        return closeness.declaration_from_snapshot(enterprise.pool_filing_declaration)
+    if enterprise.pool_source == closeness.SOURCE_ESTIMATE:
+        return enterprise.pool_estimate.declaration()
+    return None
+
+
+def _rows(enterprises):
+    """The page's rows with their gap analysis (the engine runs on this page's rows only)."""
+    return [
+        {
+            "enterprise": enterprise,
+            "restricted": industry.is_restricted_industry(enterprise.industry_section, enterprise.industry_code),
+            "gap": closeness.closeness(_declaration_of(enterprise), gettext=gettext).gap,
+        }
+        for enterprise in enterprises
+    ]
+
+
+@official_required
+def pool_list(request):
+    city = is_city_official(request.user)
+    form = PoolFilterForm(request.GET or None, city=city)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    page = paginate_without_count(pool_candidates(request.user, filters), request.GET.get("page"), PER_PAGE)
+    query = request.GET.copy()
+    query.pop("page", None)
+    add_query = request.GET.get("add_q", "").strip()
+    context = {
+        "form": form,
+        "page": page,
+        "rows": _rows(page.object_list),
+        "query": query.urlencode(),
+        "add_query": add_query,
+        "addable": pool_addable(request.user, add_query),
+        "city": city,
+    }
+    return render(request, "certification/pool/list.html", context)
+
+
+def _back_to_pool(request):
+    return redirect(request.POST.get("back") if _is_pool_url(request.POST.get("back")) else "certification:pool")
+
+
+def _is_pool_url(url) -> bool:
+    """Only a path of the pool page itself (with its filters) is followed back after a POST."""
+    return isinstance(url, str) and url.startswith(reverse("certification:pool")) and "//" not in url
+
+
+@require_POST
+@official_required
+def pool_add_view(request, pk: int):
+    try:
+        enterprise = pool_add(actor=request.user, enterprise_id=pk)
+    except ValidationError as error:
+        messages.warning(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("已将“%(name)s”加入培育库。") % {"name": enterprise.name})
+    return _back_to_pool(request)
+
+
+@require_POST
+@official_required
+def pool_remove_view(request, pk: int):
+    enterprise = pool_remove(actor=request.user, enterprise_id=pk)
+    messages.success(request, _("已将“%(name)s”移出培育库。") % {"name": enterprise.name})
+    return _back_to_pool(request)
+
+
+@require_http_methods(["GET", "POST"])
+@official_required
+def pool_estimate(request, pk: int):
+    enterprise = get_object_or_404(enterprises_visible_to(request.user).select_related("pool_estimate"), pk=pk)
+    if request.method == "POST":
+        form = PoolEstimateForm(request.POST)
+        if form.is_valid():
+            try:
+                pool_estimate_save(actor=request.user, enterprise_id=enterprise.pk, data=form.cleaned_data)
+            except ValidationError as error:
+                for field, field_messages in error.message_dict.items():
+                    form.add_error(field if field in form.fields else NON_FIELD_ERRORS, field_messages)
+            else:
+                messages.success(request, _("已保存“%(name)s”的估算数据。") % {"name": enterprise.name})
+                return redirect("certification:pool_estimate", pk=enterprise.pk)
+    else:
+        form = PoolEstimateForm(initial=PoolEstimateForm.initial_for(enterprise))
+    estimate = getattr(enterprise, "pool_estimate", None)
+    context = {
+        "enterprise": enterprise,
+        "form": form,
+        "estimate": estimate,
+        "restricted": industry.is_restricted_industry(enterprise.industry_section, enterprise.industry_code),
+        # The calculator's partial: the saved estimate's result, refreshed live as the form changes.
+        "evaluation": rules.evaluate(estimate.declaration(), gettext=gettext) if estimate else None,
+        "submitted": False,
+    }
+    return render(request, "certification/pool/estimate.html", context)

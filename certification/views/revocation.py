@@ -1,0 +1,220 @@
+"""The revocation procedure's pages: officials' list and actions, the enterprise's defence, the public
+announcements."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from certification.forms.revocation import DecisionForm, DefenceForm, NoticeForm, RevocationFilterForm
+from certification.models import Application, Revocation
+from certification.selectors.revocation import announced_revocations, revocations_visible_to, search_revocations
+from certification.services import revocation as revocation_services
+from certification.services.revocation import defence_deadline_for, revocation_notice
+from certification.workflow import TransitionError
+from enterprises.permissions import enterprise_user_required, official_required, role_required
+from enterprises.roles import is_city_official
+from smeportal.pagination import paginate_without_count
+
+city_official_required = role_required(is_city_official)
+
+
+PER_PAGE = 30
+
+
+RevocationState = Revocation.State
+
+
+def _add_errors(form: forms.Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@city_official_required
+def revocation_list(request):
+    form = RevocationFilterForm(request.GET or None)
+    revocations = revocations_visible_to(request.user)
+    if form.is_valid():
+        revocations = search_revocations(revocations, form.cleaned_data["q"])
+        state = form.cleaned_data["state"]
+        if state == "open":
+            revocations = revocations.filter(state__in=Revocation.OPEN_STATES)
+        elif state:
+            revocations = revocations.filter(state=state)
+    page = paginate_without_count(revocations.order_by("-noticed_at", "-id"), request.GET.get("page"), PER_PAGE)
+    return render(
+        request,
+        "certification/revocation/list.html",
+        {"form": form, "page": page, "query": _query_without_page(request), "today": timezone.localdate()},
+    )
+
+
+@city_official_required
+def revocation_start(request, pk: int):
+    """Start the procedure for the registration of filing ``pk`` (the button on the review page)."""
+    application = get_object_or_404(
+        Application.objects.select_related("enterprise", "registration"), pk=pk, registration__isnull=False
+    )
+    registration = application.registration
+    current = registration.revocations.filter(state__in=Revocation.OPEN_STATES).first()
+    if current is not None:
+        messages.info(request, _("该入库登记已有进行中的撤销程序。"))
+        return redirect("certification:revocation_detail", pk=current.pk)
+    form = NoticeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            revocation = revocation_notice(
+                actor=request.user,
+                registration_id=registration.pk,
+                grounds=form.cleaned_data["grounds"],
+                reason=form.cleaned_data["reason"],
+            )
+        except TransitionError as error:
+            messages.error(request, error.message)
+            return redirect("certification:review_detail", pk=application.pk)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("已告知企业拟撤销入库登记，申辩截止日期{deadline}。").format(
+                    deadline=revocation.defence_deadline.isoformat()
+                ),
+            )
+            return redirect("certification:revocation_detail", pk=revocation.pk)
+    return render(
+        request,
+        "certification/revocation/start.html",
+        {
+            "application": application,
+            "registration": registration,
+            "form": form,
+            "deadline": defence_deadline_for(timezone.localdate()),
+        },
+    )
+
+
+@official_required
+def revocation_detail(request, pk: int):
+    revocation = get_object_or_404(
+        revocations_visible_to(request.user).select_related("registration__application", "decided_by", "defended_by"),
+        pk=pk,
+    )
+    city = is_city_official(request.user)
+    today = timezone.localdate()
+    return render(
+        request,
+        "certification/revocation/detail.html",
+        {
+            "revocation": revocation,
+            "registration": revocation.registration,
+            "city": city,
+            "today": today,
+            "can_decide": city and revocation.decidable_on(today),
+            "decision_form": DecisionForm(),
+        },
+    )
+
+
+@require_POST
+@city_official_required
+def revocation_decide(request, pk: int):
+    revocation = get_object_or_404(Revocation, pk=pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择决定并填写认定意见。"))
+        return redirect("certification:revocation_detail", pk=revocation.pk)
+    try:
+        revocation = revocation_services.revocation_decide(
+            actor=request.user,
+            revocation_id=revocation.pk,
+            revoke=form.cleaned_data["revoke"],
+            finding=form.cleaned_data["finding"],
+        )
+    except TransitionError as error:
+        messages.error(request, error.message)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        if revocation.state == RevocationState.REVOKED:
+            messages.success(request, _("已撤销该企业的入库登记并公告。"))
+        else:
+            messages.success(request, _("已决定不予撤销，入库登记继续有效。"))
+    return redirect("certification:revocation_detail", pk=revocation.pk)
+
+
+@enterprise_user_required
+def revocation_defend(request, pk: int):
+    """The notice with its deadline and the defence form (own enterprise only)."""
+    revocation = get_object_or_404(
+        revocations_visible_to(request.user).select_related("registration__application"), pk=pk
+    )
+    today = timezone.localdate()
+    form = DefenceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            revocation_services.revocation_defend(
+                actor=request.user,
+                revocation_id=revocation.pk,
+                text=form.cleaned_data["text"],
+                attachment=form.cleaned_data.get("attachment"),
+            )
+        except TransitionError as error:
+            messages.error(request, error.message)
+            return redirect("certification:revocation_defend", pk=revocation.pk)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("您的书面申辩已提交。"))
+            return redirect("certification:revocation_defend", pk=revocation.pk)
+    return render(
+        request,
+        "certification/revocation/defend.html",
+        {
+            "revocation": revocation,
+            "registration": revocation.registration,
+            "form": form,
+            "can_defend": revocation.defence_open_on(today),
+            "today": today,
+        },
+    )
+
+
+@login_required
+def revocation_attachment(request, pk: int):
+    """The defence's attachment, for the users who can see the procedure; everyone else 404."""
+    revocation = get_object_or_404(revocations_visible_to(request.user).exclude(defence_attachment=""), pk=pk)
+    try:
+        handle = revocation.defence_attachment.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(
+        handle, as_attachment=True, filename=revocation.defence_attachment_name or revocation.defence_attachment.name
+    )
+
+
+def revocations_public(request):
+    """The announcements (撤销公告) of revoked registrations, newest first."""
+    q = (request.GET.get("q") or "").strip()[:100]
+    page = paginate_without_count(search_revocations(announced_revocations(), q), request.GET.get("page"), PER_PAGE)
+    return render(
+        request,
+        "certification/revocation/public.html",
+        {"page": page, "q": q, "query": _query_without_page(request), "city": is_city_official(request.user)},
+    )
