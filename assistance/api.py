@@ -1,9 +1,8 @@
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, viewsets
 
-from enterprises.api import NewestFirstCursorPagination
 from enterprises.roles import is_official, member_enterprise_id
+from smeportal.api import DETAIL_ERRORS, LIST_ERRORS, NewestFirstCursorPagination
 
 from .filters import AgreementFilter, ServiceRecordFilter
 from .roles import member_department_id
@@ -18,16 +17,6 @@ SCOPE_NOTE = (
 
 
 # The refusals the views really answer (found by schemathesis: they were missing from the schema).
-DENIED = {
-    401: OpenApiResponse(OpenApiTypes.OBJECT, description="未登录"),
-    403: OpenApiResponse(OpenApiTypes.OBJECT, description="未登录或无帮扶查看范围（无角色用户）"),
-}
-LIST_ERRORS = {
-    400: OpenApiResponse(OpenApiTypes.OBJECT, description="筛选条件有误"),
-    **DENIED,
-    404: OpenApiResponse(OpenApiTypes.OBJECT, description="分页游标无效"),
-}
-DETAIL_ERRORS = {**DENIED, 404: OpenApiResponse(OpenApiTypes.OBJECT, description="不存在或不在您的范围内")}
 
 
 class HasAssistanceScope(permissions.BasePermission):

@@ -17,9 +17,9 @@ from . import excel
 from .forms import AgreementImportForm
 from .import_services import agreement_import_commit, agreement_import_start
 from .models import AgreementImport
+from .permissions import department_required
 from .roles import member_department_id
 from .selectors import agreements_visible_to
-from .views import department_required
 
 PREVIEW_ROWS = 200
 

@@ -1,8 +1,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from certification.api.filters import ID_MAX, IntegerFilter
 from enterprises.models import District
+from smeportal.api import ID_MAX, IntegerFilter
 
 from .models import AssistanceAgreement, ServiceRecord
 

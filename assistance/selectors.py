@@ -10,7 +10,8 @@ from django.db.models.functions import Coalesce
 
 from enterprises.creditcode import is_valid_credit_code, normalize_credit_code
 from enterprises.models import Enterprise
-from enterprises.roles import is_city_official, member_enterprise_id, official_district_id
+from enterprises.roles import is_city_official
+from enterprises.scoping import enterprise_scope
 
 from . import newness
 from .models import AssistanceAgreement, Department, DepartmentTarget, QuotaPolicy, ServiceRecord
@@ -50,15 +51,12 @@ def agreements_visible_to(user, *, include_archived: bool = False) -> QuerySet[A
     qs = AssistanceAgreement.objects.select_related("department", "enterprise", "enterprise__managing_district")
     if not include_archived:
         qs = qs.filter(archived=False)
-    if is_city_official(user):
-        return qs
-    if (district_id := official_district_id(user)) is not None:
-        return qs.filter(enterprise__managing_district_id=district_id)
+    scope = enterprise_scope(user)
+    if scope.is_official:
+        return qs.filter(scope.q("enterprise"))
     if (department_id := member_department_id(user)) is not None:
         return qs.filter(department_id=department_id)
-    if (enterprise_id := member_enterprise_id(user)) is not None:
-        return qs.filter(enterprise_id=enterprise_id)
-    return qs.none()
+    return qs.filter(scope.q("enterprise"))
 
 
 def service_records_visible_to(user) -> QuerySet[ServiceRecord]:

@@ -12,8 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from enterprises.permissions import role_required
-from enterprises.roles import is_city_official, is_official, member_enterprise_id
+from assistance.permissions import (
+    agreement_scope_required,
+    department_or_city_required,
+    department_or_official_required,
+    department_required,
+    is_department_user,
+)
+from enterprises.permissions import city_official_required, enterprise_user_required
+from enterprises.roles import member_enterprise_id
 from smeportal.pagination import paginate_without_count
 
 from . import services
@@ -30,21 +37,6 @@ from .selectors import (
     new_enterprises_without_assistance,
     open_issues,
 )
-
-
-def has_department(user) -> bool:
-    return member_department_id(user) is not None
-
-
-def has_enterprise(user) -> bool:
-    return member_enterprise_id(user) is not None
-
-
-department_required = role_required(has_department)
-department_or_city_required = role_required(has_department, is_city_official)
-city_required = role_required(is_city_official)
-# Anyone with an agreement scope: department users, officials (district and city), enterprise users.
-scoped_required = role_required(has_department, is_official, has_enterprise)
 
 HOME_AGREEMENTS = 20
 
@@ -85,20 +77,20 @@ def department_home(request):
     return _department_page(request, department)
 
 
-@city_required
+@city_official_required
 @require_GET
 def department_detail(request, pk: int):
     return _department_page(request, get_object_or_404(Department, pk=pk))
 
 
-@city_required
+@city_official_required
 @require_GET
 def overview(request):
     year = selected_year(request)
     return render(request, "assistance/overview.html", {"year": year, "rows": departments_progress(year)})
 
 
-@role_required(has_department, is_official)
+@department_or_official_required
 @require_GET
 def agreement_list(request):
     qs = agreements_visible_to(request.user).annotate(record_count=Count("service_records"))
@@ -118,7 +110,7 @@ def agreement_list(request):
         "page": page,
         "query": query.urlencode(),
         "statuses": AssistanceAgreement.Status.choices,
-        "can_create": has_department(request.user),
+        "can_create": is_department_user(request.user),
     }
     return render(request, "assistance/agreement_list.html", context)
 
@@ -198,7 +190,7 @@ def agreement_archive(request, pk: int):
     return redirect("assistance:agreement_list")
 
 
-@scoped_required
+@agreement_scope_required
 @require_GET
 def agreement_detail(request, pk: int):
     agreement = get_object_or_404(agreements_with_records(agreements_visible_to(request.user)), pk=pk)
@@ -212,7 +204,7 @@ def agreement_detail(request, pk: int):
     return render(request, "assistance/agreement_detail.html", context)
 
 
-@scoped_required
+@agreement_scope_required
 @require_GET
 def agreement_document(request, pk: int):
     agreement = get_object_or_404(agreements_visible_to(request.user), pk=pk)
@@ -262,7 +254,7 @@ def record_edit(request, pk: int):
 
 
 @require_POST
-@role_required(has_enterprise)
+@enterprise_user_required
 def record_feedback(request, pk: int):
     form = FeedbackForm(request.POST)
     try:
@@ -283,7 +275,7 @@ def record_feedback(request, pk: int):
     return redirect(record.agreement)
 
 
-@role_required(has_enterprise)
+@enterprise_user_required
 @require_GET
 def my_agreements(request):
     agreements = agreements_with_records(agreements_visible_to(request.user)).order_by("-year", "-signed_on")

@@ -1,9 +1,26 @@
-"""The filing's workflow: the errors it raises, who may act, and the one guarded move."""
+"""The filing's workflow (RULES.md §3): the transition table and the one guarded move.
+
+:data:`TRANSITIONS` says, for every transition, the states it may start from, the state it leads to,
+who may take it and the guards it re-checks when it happens. Every transition of a filing, single
+(:func:`move`) or in bulk (:func:`move_many`), goes through :func:`allow` (scope and role, state,
+guards) and :func:`record` (the new state and one :class:`ApplicationEvent` per filing, written the
+same way for both). Services lock the rows (:func:`lock_filing`), validate their input, call these and
+send notifications after commit (:func:`notify_after_commit`).
+
+Who may act:
+- ``ENTERPRISE``: a user of the filing's enterprise;
+- ``REVIEWER``: an official of the enterprise's managing district, or a city official;
+- ``CITY``: a city official;
+- ``SYSTEM``: a scheduled job (no user).
+A filing outside the actor's scope raises ``Http404`` (its existence does not leak); inside the
+scope but a role that may not act, ``PermissionDenied``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 
 from django.core.exceptions import PermissionDenied
@@ -11,66 +28,278 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from certification import rules
-from certification.models import (
-    Application,
-    ApplicationEvent,
-)
+from certification import guards
+from certification.errors import TransitionError
+from certification.models import Application, ApplicationEvent
 from certification.notifications import notify_enterprise
-from enterprises.roles import is_city_official, member_enterprise_id, official_district_id
+from certification.selectors.filing import filing_visible_to
+from certification.states import (
+    EDITABLE,
+    HOLDING_REGISTRATION,
+    UNDECIDED,
+    WAITING_FOR_REVIEW,
+    FilingState,
+)
+from enterprises.scoping import enterprise_scope
+
+ENTERPRISE = "enterprise"
+REVIEWER = "reviewer"
+CITY = "city"
+SYSTEM = "system"
+NEW = ""  # the "state" of a filing that does not exist yet
 
 
-class TransitionError(Exception):
-    """A transition the filing's current state (or the calendar) does not allow; the message is for users."""
-
-    def __init__(self, message: str, *, reasons: Iterable[rules.Reason] = (), gap: Iterable[rules.Gap] = ()):
-        super().__init__(message)
-        self.message = message
-        self.reasons = list(reasons)
-        self.gap = list(gap)
+Guard = Callable[[Application, dt.date], None]
 
 
-def _in_scope(actor, application: Application) -> bool:
-    if is_city_official(actor):
-        return True
-    district_id = official_district_id(actor)
-    if district_id is not None and district_id == application.enterprise.managing_district_id:
-        return True
-    enterprise_id = member_enterprise_id(actor)
-    return enterprise_id is not None and enterprise_id == application.enterprise_id
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: tuple[str, ...]
+    target: str
+    roles: frozenset[str]
+    refusal: str  # shown when the filing is in none of the sources
+    guards: tuple[Guard, ...] = field(default=())
 
 
-def _deny(actor, application: Application):
-    if _in_scope(actor, application):
+def _transitions(*items: Transition) -> dict[str, Transition]:
+    return {item.name: item for item in items}
+
+
+S = FilingState
+TRANSITIONS: dict[str, Transition] = _transitions(
+    Transition("open", (NEW, S.WITHDRAWN), S.DRAFT, frozenset({ENTERPRISE}), gettext_lazy("该年度的申报已存在。")),
+    Transition(
+        "submit",
+        (S.DRAFT,),
+        S.SUBMITTED,
+        frozenset({ENTERPRISE}),
+        gettext_lazy("只有草稿状态的申报可以提交。"),
+        guards=(guards.figures_complete, guards.self_evaluation_passes),
+    ),
+    Transition(
+        "resubmit",
+        (S.RETURNED,),
+        S.SUBMITTED,
+        frozenset({ENTERPRISE}),
+        gettext_lazy("只有退回修改的申报可以重新提交。"),
+        guards=(guards.figures_complete, guards.self_evaluation_passes),
+    ),
+    Transition("withdraw", UNDECIDED, S.WITHDRAWN, frozenset({ENTERPRISE}), gettext_lazy("已作出决定的申报不能撤回。")),
+    Transition(
+        "return", WAITING_FOR_REVIEW, S.RETURNED, frozenset({REVIEWER}), gettext_lazy("只有审核中的申报可以退回修改。")
+    ),
+    Transition(
+        "require_on_site_check",
+        (S.SUBMITTED,),
+        S.ON_SITE_CHECK,
+        frozenset({REVIEWER}),
+        gettext_lazy("只有已提交的申报可以安排现场核查。"),
+    ),
+    Transition(
+        "record_on_site_check",
+        (S.ON_SITE_CHECK,),
+        S.ON_SITE_CHECK,
+        frozenset({REVIEWER}),
+        gettext_lazy("只有现场核查中的申报可以登记核查结果。"),
+    ),
+    Transition(
+        "recommend",
+        WAITING_FOR_REVIEW,
+        S.RECOMMENDED,
+        frozenset({REVIEWER}),
+        gettext_lazy("只有审核中的申报可以推荐。"),
+        guards=(guards.on_site_check_passed_when_required,),
+    ),
+    Transition(
+        "reject",
+        (*WAITING_FOR_REVIEW, S.RETURNED),
+        S.REJECTED,
+        frozenset({REVIEWER}),
+        gettext_lazy("该申报当前状态不能作出不予通过的决定。"),
+    ),
+    Transition(
+        "reject_recommended",
+        (S.RECOMMENDED,),
+        S.REJECTED,
+        frozenset({CITY}),
+        gettext_lazy("该申报当前状态不能作出不予通过的决定。"),
+    ),
+    Transition(
+        "publish", (S.RECOMMENDED,), S.UNDER_NOTICE, frozenset({CITY}), gettext_lazy("只有已推荐的申报可以公示。")
+    ),
+    Transition(
+        "uphold_objection", (S.UNDER_NOTICE,), S.REJECTED, frozenset({CITY}), gettext_lazy("该申报已不在公示中。")
+    ),
+    Transition(
+        "register",
+        (S.UNDER_NOTICE,),
+        S.REGISTERED,
+        frozenset({CITY, SYSTEM}),
+        gettext_lazy("该申报已不在公示中。"),
+        guards=(guards.notice_over,),
+    ),
+    Transition("expire", (S.REGISTERED,), S.EXPIRED, frozenset({SYSTEM}), gettext_lazy("该入库登记已不在有效期内。")),
+    Transition("revoke", HOLDING_REGISTRATION, S.REVOKED, frozenset({CITY}), gettext_lazy("该入库登记已被撤销。")),
+)
+del S
+
+
+# --- Who may act --------------------------------------------------------------------------------
+
+
+def roles_of(actor, application: Application) -> frozenset[str]:
+    """The workflow roles ``actor`` holds on ``application`` (empty outside its scope)."""
+    if actor is None:
+        return frozenset({SYSTEM})
+    scope = enterprise_scope(actor)
+    if not filing_visible_to(scope, application):
+        return frozenset()
+    if scope.everything:
+        return frozenset({REVIEWER, CITY})
+    if scope.district_id is not None:
+        return frozenset({REVIEWER})
+    return frozenset({ENTERPRISE})
+
+
+def ensure_role(actor, application: Application, roles: Iterable[str]) -> None:
+    """Http404 outside the actor's scope; PermissionDenied inside it without one of ``roles``."""
+    held = roles_of(actor, application)
+    if not held:
+        raise Http404
+    if not held & frozenset(roles):
         raise PermissionDenied(_("您无权执行此操作。"))
-    raise Http404
 
 
-def _require_enterprise_user(actor, application: Application) -> None:
-    enterprise_id = member_enterprise_id(actor)
-    if enterprise_id is None or enterprise_id != application.enterprise_id:
-        _deny(actor, application)
-
-
-def _require_district_reviewer(actor, application: Application) -> None:
-    """A district official of the enterprise's managing district, or a city official."""
-    if is_city_official(actor):
-        return
-    district_id = official_district_id(actor)
-    if district_id is None or district_id != application.enterprise.managing_district_id:
-        _deny(actor, application)
-
-
-def _require_city(actor, application: Application | None = None) -> None:
-    if is_city_official(actor):
-        return
-    if application is None:
+def ensure_city(actor) -> None:
+    """For actions on no single filing (a notice batch, an objection, the calendar): city officials only."""
+    if not enterprise_scope(actor).everything:
         raise PermissionDenied(_("只有市级管理人员可以执行此操作。"))
-    _deny(actor, application)
 
 
-def _lock(application_id: int) -> Application:
+def ensure_editable(application: Application, actor) -> None:
+    """The enterprise's own users change a filing's figures and items while it is a draft or returned."""
+    ensure_role(actor, application, (ENTERPRISE,))
+    if application.state not in EDITABLE:
+        raise TransitionError(_("只有草稿或退回修改的申报可以修改。"))
+
+
+def available(application: Application, actor) -> set[str]:
+    """The transitions ``actor`` could start from the filing's state (guards not checked): for buttons."""
+    held = roles_of(actor, application)
+    return {t.name for t in TRANSITIONS.values() if application.state in t.sources and t.roles & held}
+
+
+# --- The guarded move ---------------------------------------------------------------------------
+
+
+def allow(application: Application, name: str, actor, *, today: dt.date | None = None) -> Transition:
+    """Check that ``actor`` may take transition ``name`` on ``application`` now: scope and role, then
+    the state, then the transition's guards. Raises; returns the transition."""
+    transition = TRANSITIONS[name]
+    ensure_role(actor, application, transition.roles)
+    if application.state not in transition.sources:
+        raise TransitionError(str(transition.refusal))
+    for guard in transition.guards:
+        guard(application, today or timezone.localdate())
+    return transition
+
+
+def record(
+    applications: Sequence[Application],
+    name: str,
+    actor,
+    *,
+    comment: str | Callable[[Application], str] = "",
+    field_comments: Mapping[str, str] | None = None,
+    update_fields: Iterable[str] = (),
+) -> list[ApplicationEvent]:
+    """Write transition ``name`` for filings that :func:`allow` let through: the target state, who and
+    when, the other ``update_fields`` the caller set, and one event each (one bulk write for many).
+    ``comment`` may be a function of the filing when each event says something of its own."""
+    transition = TRANSITIONS[name]
+    user = actor if getattr(actor, "pk", None) else None
+    now = timezone.now()
+    events = []
+    for application in applications:
+        if application.state not in transition.sources:
+            raise TransitionError(str(transition.refusal))
+        events.append(
+            ApplicationEvent(
+                application=application,
+                actor=user,
+                from_state=application.state,
+                to_state=transition.target,
+                comment=comment(application) if callable(comment) else comment,
+                field_comments=dict(field_comments or {}),
+            )
+        )
+        application.state = transition.target
+        application.updated_by = user
+        application.updated_at = now
+    fields = ["state", "updated_at", "updated_by", *update_fields]
+    if len(applications) == 1:
+        (application,) = applications
+        if application.pk is None:  # a filing opened by this very transition
+            application.save()
+        else:
+            application.save(update_fields=fields)
+        return [ApplicationEvent.objects.create(**_event_fields(events[0]))]
+    Application.objects.bulk_update(applications, fields)
+    return ApplicationEvent.objects.bulk_create(events)
+
+
+def _event_fields(event: ApplicationEvent) -> dict:
+    return {
+        "application": event.application,
+        "actor": event.actor,
+        "from_state": event.from_state,
+        "to_state": event.to_state,
+        "comment": event.comment,
+        "field_comments": event.field_comments,
+    }
+
+
+def move(
+    application: Application,
+    name: str,
+    actor,
+    *,
+    today: dt.date | None = None,
+    comment: str = "",
+    field_comments: Mapping[str, str] | None = None,
+    update_fields: Iterable[str] = (),
+) -> ApplicationEvent:
+    """:func:`allow` then :func:`record`, for one filing."""
+    allow(application, name, actor, today=today)
+    (event,) = record(
+        [application], name, actor, comment=comment, field_comments=field_comments, update_fields=update_fields
+    )
+    return event
+
+
+def move_many(
+    applications: Sequence[Application],
+    name: str,
+    actor,
+    *,
+    today: dt.date | None = None,
+    comment: str | Callable[[Application], str] = "",
+    update_fields: Iterable[str] = (),
+) -> list[ApplicationEvent]:
+    """:func:`allow` for every filing, then one :func:`record` for all (the bulk transitions)."""
+    for application in applications:
+        allow(application, name, actor, today=today)
+    return record(applications, name, actor, comment=comment, update_fields=update_fields)
+
+
+# --- Helpers of the services --------------------------------------------------------------------
+
+
+def lock_filing(application_id: int) -> Application:
+    """The filing, locked for the rest of the transaction, with its enterprise; Http404 when missing."""
     application = (
         Application.objects.select_for_update(of=("self",))
         .select_related("enterprise")
@@ -82,39 +311,11 @@ def _lock(application_id: int) -> Application:
     return application
 
 
-def _move(
-    application: Application,
-    actor,
-    to_state: str,
-    *,
-    comment: str = "",
-    field_comments: Mapping[str, str] | None = None,
-    update_fields: Iterable[str] = (),
-) -> ApplicationEvent:
-    previous = application.state
-    application.state = to_state
-    application.updated_by = actor if getattr(actor, "pk", None) else None
-    application.save(update_fields=["state", "updated_at", "updated_by", *update_fields])
-    return ApplicationEvent.objects.create(
-        application=application,
-        actor=application.updated_by,
-        from_state=previous,
-        to_state=to_state,
-        comment=comment,
-        field_comments=dict(field_comments or {}),
-    )
-
-
-def _notify(application_id: int, message: str) -> None:
+def notify_after_commit(application_id: int, message: str) -> None:
+    """Tell the filing's enterprise, once the transaction has committed (nothing for a rollback)."""
     transaction.on_commit(partial(notify_enterprise, application_id, str(message)))
 
 
-def _today(today: dt.date | None) -> dt.date:
+def today_or(today: dt.date | None) -> dt.date:
+    """The services take an explicit date for tests and jobs; people act today (portal time zone)."""
     return today or timezone.localdate()
-
-
-def _years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)

@@ -12,14 +12,15 @@ import tempfile
 
 from django import forms
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from enterprises.models import District
-from enterprises.permissions import role_required
-from enterprises.roles import is_city_official, is_official, official_district_id
+from enterprises.permissions import city_official_required, official_required
+from enterprises.roles import is_city_official
+from enterprises.selectors import districts_visible_to
 
 from . import exports, selectors
 
@@ -48,21 +49,11 @@ def _period(request) -> tuple[PeriodForm, selectors.Selection]:
 
 
 def _district_for(request, code: str | None) -> District:
-    """The district a dashboard shows: any for city officials (default: the first), only their own for
-    district officials (another district's code answers 404)."""
-    user = request.user
-    if is_city_official(user):
-        if code:
-            return get_object_or_404(District, code=code)
-        district = District.objects.order_by("sort_order", "code").first()
-        if district is None:
-            raise Http404
-        return district
-    district_id = official_district_id(user)
-    if district_id is None:
-        raise Http404
-    district = get_object_or_404(District, pk=district_id)
-    if code and code != district.code:
+    """The district a dashboard shows, among those the user may see: the one named by ``code``, else
+    the first (a district official's own). Another district's code answers 404."""
+    districts = districts_visible_to(request.user).order_by("sort_order", "code")
+    district = districts.filter(code=code).first() if code else districts.first()
+    if district is None:
         raise Http404
     return district
 
@@ -119,7 +110,7 @@ def _query_without(request, *names) -> str:
 
 
 @require_GET
-@role_required(is_city_official)
+@city_official_required
 def city_dashboard(request):
     form, period = _period(request)
     overview = selectors.city_overview(period.as_of)
@@ -156,7 +147,7 @@ def city_dashboard(request):
 
 
 @require_GET
-@role_required(is_official)
+@official_required
 def district_dashboard(request, code: str | None = None):
     district = _district_for(request, code or request.GET.get("district"))
     form, period = _period(request)
@@ -219,7 +210,7 @@ CITY_TABLES = {"league", "departments"}
 
 
 @require_GET
-@role_required(is_official)
+@official_required
 def export(request, table: str):
     """One dashboard table as .xlsx. City officials: every table, the city or ``?district=<code>``;
     district officials: their district's tables only. The work lists (waiting filings, closest

@@ -89,8 +89,6 @@ INDUSTRIES = [
     ("7259", "L", "其他广告服务", ("广告", "文化传媒"), 1.5),
     ("9013", "R", "网吧活动", ("网络会所", "网咖"), 0.5),
 ]
-RESTRICTED_SECTIONS = {"F", "H", "K", "L"}
-RESTRICTED_PREFIXES = ("16", "90")  # tobacco; entertainment
 MILITARY_PREFIXES = ("37", "39", "40", "65")  # where military-civilian projects cluster in Mianyang
 
 # (enterprise type, legal-form suffix of the name, weight)

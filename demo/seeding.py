@@ -50,11 +50,16 @@ from certification.models import (
     RegistrationSequence,
 )
 from certification.rules.industry import is_restricted_industry
-from certification.rules.workdays import is_working_day, nth_working_day
+from certification.rules.notice import notice_end
+from certification.rules.on_site import on_site_grounds
+from certification.rules.workdays import is_working_day
 from certification.selectors.calendar import calendar_overrides_for
-from certification.services.notice import NOTICE_WORKING_DAYS
-from certification.services.registration import _valid_until as valid_until_for
-from certification.services.registration import agency_code, registration_flag, registration_number
+from certification.services.registration import (
+    agency_code,
+    registration_flag,
+    registration_number,
+    registration_valid_until,
+)
 from enterprises.creditcode import ALPHABET, with_check_character
 from enterprises.models import District, Enterprise, EnterpriseMembership, IndustryCluster, OfficialMembership
 
@@ -101,8 +106,6 @@ from .data import (
     REFILE_AFTER_REGISTRATION,
     REJECT_REASONS,
     RESOLUTIONS,
-    RESTRICTED_PREFIXES,
-    RESTRICTED_SECTIONS,
     RESUBMITTED_SHARE,
     RETURN_COMMENTS,
     ROADS,
@@ -340,9 +343,7 @@ def enterprise_columns(ctx: SeedContext, chunk: int, *, size: int = CHUNK, check
     ).astype(object)
 
     # What: industry, flags, status, cultivation pool.
-    restricted = np.array(
-        [row[1] in RESTRICTED_SECTIONS or row[0].startswith(RESTRICTED_PREFIXES) for row in INDUSTRIES]
-    )[industry]
+    restricted = np.array([is_restricted_industry(row[1], row[0]) for row in INDUSTRIES])[industry]
     military_prone = np.array([row[0].startswith(MILITARY_PREFIXES) for row in INDUSTRIES])[industry]
     military = d["military"] < np.where(military_prone, 0.10, 0.015)
     status = _strings([row[0].value for row in STATUSES])[d["status"]]
@@ -621,7 +622,7 @@ def _notice_batches(ctx: SeedContext, years: tuple[int, int], counts: dict[str, 
     opening = dt.date(current, *FILING_OPENS)
     span = max((ctx.today - opening).days, 0)
     start = _next_working_day(opening + dt.timedelta(days=int(span * 0.55)), overrides)
-    if nth_working_day(start, NOTICE_WORKING_DAYS, overrides) < ctx.today:
+    if notice_end(start, overrides) < ctx.today:
         plans[(current, "registered")] = (
             _("{year}年度科技型中小企业评价入库公示（第一批）").format(year=current),
             start,
@@ -634,7 +635,7 @@ def _notice_batches(ctx: SeedContext, years: tuple[int, int], counts: dict[str, 
         NoticeBatch(
             title=title,
             start_date=start,
-            end_date=nth_working_day(start, NOTICE_WORKING_DAYS, overrides),
+            end_date=notice_end(start, overrides),
             published=True,
             created_at=_at(start, 9),
             updated_at=_at(start, 9),
@@ -755,9 +756,15 @@ def _figures(d: dict[str, np.ndarray], tech: np.ndarray) -> dict[str, np.ndarray
 
 
 def _needs_on_site_check(application: Application) -> bool:
-    """RULES.md §3: small staff, a very high tech share or a first-time applicant (as the review checks)."""
-    total, tech = application.total_staff, application.tech_staff
-    return bool(total <= 5 or (total >= 50 and tech * 10 >= total * 9) or application.first_time_applicant)
+    """RULES.md §3 as the review applies it (the demo seeds no revocations before a filing)."""
+    return bool(
+        on_site_grounds(
+            total_staff=application.total_staff,
+            tech_staff=application.tech_staff,
+            first_time_applicant=application.first_time_applicant,
+            revoked_recently=False,
+        )
+    )
 
 
 def _path_for(state: str, *, on_site: bool, resubmitted: bool, on_site_failed: bool, submitted: bool) -> FilingPath:
@@ -967,7 +974,7 @@ def _plan_dates(
         "review_until": (batch.start_date - dt.timedelta(days=1)) if through_notice else act.last_day(year),
         "batch": batch if through_notice else None,
         "registered_on": registered_on,
-        "valid_until": valid_until_for(year),
+        "valid_until": registration_valid_until(year),
     }
 
 

@@ -1,11 +1,12 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer, extend_schema_view
 from rest_framework import permissions, serializers, viewsets
-from rest_framework.pagination import CursorPagination
+
+from smeportal.api import DENIED, NewestFirstCursorPagination
 
 from .filters import EnterpriseFilter
 from .models import Enterprise
-from .roles import is_official, member_enterprise_id
+from .scoping import enterprise_scope
 from .selectors import enterprises_visible_to
 from .serializers import EnterpriseSerializer
 
@@ -21,24 +22,12 @@ class EnterpriseAPISerializer(EnterpriseSerializer):
     )
 
 
-class NewestFirstCursorPagination(CursorPagination):
-    """Cursor pagination never counts the table, so a page costs the same at a million rows."""
-
-    ordering = "-id"
-    page_size = 50
-
-
 class HasEnterpriseScope(permissions.BasePermission):
-    """Officials and enterprise users; everyone else is refused outright (deny by default)."""
+    """Officials and enterprise users (whoever :func:`enterprise_scope` gives enterprises); everyone
+    else is refused outright (deny by default)."""
 
     def has_permission(self, request, view):
-        return is_official(request.user) or member_enterprise_id(request.user) is not None
-
-
-DENIED = {
-    401: OpenApiResponse(OpenApiTypes.OBJECT, description="未登录"),
-    403: OpenApiResponse(OpenApiTypes.OBJECT, description="未登录或无企业查看范围（部门用户、无角色用户）"),
-}
+        return not enterprise_scope(request.user).is_empty
 
 
 @extend_schema_view(

@@ -7,14 +7,13 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from enterprises.permissions import city_official_required
+
 from .forms import RegistryImportForm
 from .models import RegistryImport
-from .permissions import role_required
 from .registry_import import REASONS, reason_messages
-from .roles import is_city_official
 from .tasks import registry_import_run
 
-city_official_required = role_required(is_city_official)
 RECENT_IMPORTS = 20
 
 

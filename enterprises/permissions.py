@@ -1,11 +1,12 @@
-"""Role gates for views: deny by default, everyone outside the named roles gets 404 or the login page."""
+"""Role gates for views, each declared once: deny by default, anonymous users go to the login page,
+signed-in users without the role get 404 (the page's existence does not leak)."""
 
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 
-from .roles import is_official, member_enterprise_id
+from .roles import is_city_official, is_official, member_enterprise_id
 
 
 def role_required(*checks):
@@ -25,5 +26,10 @@ def role_required(*checks):
     return decorator
 
 
+def is_enterprise_user(user) -> bool:
+    return member_enterprise_id(user) is not None
+
+
+city_official_required = role_required(is_city_official)
 official_required = role_required(is_official)
-enterprise_user_required = role_required(lambda user: member_enterprise_id(user) is not None)
+enterprise_user_required = role_required(is_enterprise_user)

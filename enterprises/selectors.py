@@ -1,20 +1,25 @@
+"""Reads of enterprises and districts, scoped by :func:`enterprises.scoping.enterprise_scope`."""
+
 from django.db.models import Q, QuerySet
 
 from .creditcode import normalize_credit_code
-from .models import Enterprise
-from .roles import is_city_official, member_enterprise_id, official_district_id
+from .models import District, Enterprise
+from .scoping import enterprise_scope
 
 
 def enterprises_visible_to(user) -> QuerySet[Enterprise]:
     """The enterprises a user may see: all for city officials, their district's, or their own."""
-    qs = Enterprise.objects.select_related("managing_district", "cluster")
-    if is_city_official(user):
-        return qs
-    if (district_id := official_district_id(user)) is not None:
-        return qs.filter(managing_district_id=district_id)
-    if (enterprise_id := member_enterprise_id(user)) is not None:
-        return qs.filter(pk=enterprise_id)
-    return qs.none()
+    return Enterprise.objects.select_related("managing_district", "cluster").filter(enterprise_scope(user).q())
+
+
+def districts_visible_to(user) -> QuerySet[District]:
+    """Every district for city officials, their own for district officials, none for anyone else."""
+    scope = enterprise_scope(user)
+    if scope.everything:
+        return District.objects.all()
+    if scope.district_id is not None:
+        return District.objects.filter(pk=scope.district_id)
+    return District.objects.none()
 
 
 def search_enterprises(qs: QuerySet[Enterprise], text: str | None) -> QuerySet[Enterprise]:
@@ -27,3 +32,10 @@ def search_enterprises(qs: QuerySet[Enterprise], text: str | None) -> QuerySet[E
     if len(code) == 18:
         return qs.filter(credit_code=code)
     return qs.filter(Q(name__contains=text) | Q(credit_code__startswith=code))
+
+
+def enterprises_managed_by(user) -> QuerySet[Enterprise]:
+    """The enterprises an official works on (the cultivation pool, its estimates): the official's scope;
+    none for enterprise users and everyone else."""
+    scope = enterprise_scope(user)
+    return Enterprise.objects.filter(scope.q()) if scope.is_official else Enterprise.objects.none()

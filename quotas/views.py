@@ -13,13 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from enterprises.permissions import role_required
-from enterprises.roles import is_city_official
+from enterprises.permissions import city_official_required
 
 from .models import QuotaRun
 from .tasks import recompute_quotas
-
-city_official_required = role_required(is_city_official)
 
 
 class RecomputeForm(forms.Form):

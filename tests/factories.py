@@ -98,6 +98,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
     enterprise = factory.SubFactory(EnterpriseFactory)
     evaluation_year = 2026
+    state = "draft"
     total_staff = Decimal("40")
     tech_staff = Decimal("6")
     sales_revenue = Decimal("800.00")
@@ -106,6 +107,10 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     total_assets = Decimal("1000.00")
     class1_ip = 0
     class2_ip = 3
+    # A filing past the draft was submitted (officials only see submitted filings); a draft was not.
+    submitted_on = factory.LazyAttribute(
+        lambda filing: None if filing.state in ("draft", "withdrawn") else dt.date(filing.evaluation_year, 4, 1)
+    )
 
 
 class AssistanceAgreementFactory(factory.django.DjangoModelFactory):

@@ -106,7 +106,11 @@ EXPECTED = {
     # Certification API (filings, notice batches, registrations). A POST-only action answers GET with
     # 405 after the viewset's permission classes: anonymous and role-less callers get 401/403 first.
     "certification-filing-list": (None, row(API_DENIED, OK, OK, OK, OK, API_DENIED, OK, OK)),
-    "certification-filing-detail": ("filing", row(API_DENIED, OK, NOT_FOUND, OK, NOT_FOUND, API_DENIED, OK, OK)),
+    # "filing" is a draft never submitted: the enterprise's own business, invisible to officials as on the pages.
+    "certification-filing-detail": (
+        "filing",
+        row(API_DENIED, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, API_DENIED, NOT_FOUND, NOT_FOUND),
+    ),
     **{
         f"certification-filing-{name}": ("filing", FILING_ACTION_GET)
         for name in (
@@ -219,7 +223,7 @@ EXPECTED = {
     "certification:filing_withdraw": ("filing", everyone(NOT_ALLOWED)),
     "certification:attachment_download": (
         "filing_attachment",
-        row(LOGIN, OK, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK),
+        row(LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     ),
     # API schema and docs are public
     "api-schema": (None, everyone(OK)),
@@ -288,11 +292,12 @@ EXPECTED_POST = {
         "service_record",
         row(LOGIN, REDIRECT, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     ),
-    # Filings API on a draft with eligible figures: out of scope 404, wrong role 403 (the actions take JSON
-    # bodies; every action and persona is in tests/certification/test_filings_api.py).
+    # Filings API on a draft with eligible figures: out of scope (officials included: never submitted) 404,
+    # no filing role 403 (the actions take JSON bodies; every action and persona is in
+    # tests/certification/test_filings_api.py).
     "certification-filing-submit": (
         "filing",
-        row(API_DENIED, OK, NOT_FOUND, API_DENIED, NOT_FOUND, API_DENIED, API_DENIED, API_DENIED),
+        row(API_DENIED, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, API_DENIED, NOT_FOUND, NOT_FOUND),
     ),
     "certification-notice-batch-register-due": (
         None,

@@ -9,18 +9,10 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from certification.api.filters import FilingFilter
-from certification.api.responses import (
-    CONFLICT,
-    DENIED,
-    LIST_ERRORS,
-    NOT_FOUND,
-    VALIDATION_ERROR,
-    HasFilingScope,
-    NewestFirstCursorPagination,
-    ServiceErrorsMixin,
-)
 from certification.api.serializers import (
+    CONFLICT,
     CommentSerializer,
+    ConflictSerializer,
     FilingCreateSerializer,
     FilingDetailSerializer,
     FilingDraftSerializer,
@@ -44,12 +36,31 @@ from certification.services.review import (
     application_require_on_site_check,
     application_return,
 )
-from enterprises.roles import is_city_official, is_official, member_enterprise_id
+from certification.workflow import TRANSITIONS, roles_of
+from enterprises.api import HasEnterpriseScope
+from enterprises.roles import member_enterprise_id
+from enterprises.scoping import enterprise_scope
+from smeportal.api import (
+    DENIED,
+    LIST_ERRORS,
+    NOT_FOUND,
+    VALIDATION_ERROR,
+    NewestFirstCursorPagination,
+    ServiceErrorsMixin,
+)
 
-ENTERPRISE_ACTIONS = frozenset({"create", "partial_update", "submit", "resubmit", "withdraw"})
-
-
-OFFICIAL_ACTIONS = frozenset({"return_filing", "require_on_site_check", "record_on_site_check", "recommend", "reject"})
+# The viewset's actions and the workflow transitions they take ("partial_update" edits the figures).
+ACTION_TRANSITIONS = {
+    "partial_update": "open",
+    "submit": "submit",
+    "resubmit": "resubmit",
+    "withdraw": "withdraw",
+    "return_filing": "return",
+    "require_on_site_check": "require_on_site_check",
+    "record_on_site_check": "record_on_site_check",
+    "recommend": "recommend",
+    "reject": "reject",
+}
 
 
 class FilingRolePermission(permissions.BasePermission):
@@ -63,17 +74,16 @@ class FilingRolePermission(permissions.BasePermission):
 
     def has_permission(self, request, view):
         if view.action == "create":
-            return member_enterprise_id(request.user) is not None
+            return enterprise_scope(request.user).is_enterprise_user
         return True
 
     def has_object_permission(self, request, view, obj):
-        if view.action in ENTERPRISE_ACTIONS:
-            return member_enterprise_id(request.user) == obj.enterprise_id
-        if view.action == "reject" and obj.state == Application.State.RECOMMENDED:
-            return is_city_official(request.user)
-        if view.action in OFFICIAL_ACTIONS:
-            return is_official(request.user)
-        return True
+        name = ACTION_TRANSITIONS.get(view.action)
+        if name is None:
+            return True
+        if name == "reject" and obj.state == Application.State.RECOMMENDED:
+            name = "reject_recommended"
+        return bool(roles_of(request.user, obj) & TRANSITIONS[name].roles)
 
 
 def _filing_action(operation_id: str, summary: str, request=None, *, description: str = ""):
@@ -110,7 +120,8 @@ class FilingViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveMo
     """Filings in the caller's scope and their workflow transitions (certification.services)."""
 
     queryset = Application.objects.none()  # the model, for the schema; get_queryset() scopes
-    permission_classes = [permissions.IsAuthenticated, HasFilingScope, FilingRolePermission]
+    conflict_serializer_class = ConflictSerializer
+    permission_classes = [permissions.IsAuthenticated, HasEnterpriseScope, FilingRolePermission]
     parser_classes = [JSONParser]
     filterset_class = FilingFilter
     pagination_class = NewestFirstCursorPagination

@@ -1,20 +1,12 @@
 """Query-string filters of the certification API (django-filter)."""
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from certification.evaluation_input import MAX_EVALUATION_YEAR, MIN_EVALUATION_YEAR
 from certification.models import Application, Registration
 from enterprises.creditcode import normalize_credit_code
-
-ID_MAX = 2**63 - 1
-
-
-class IntegerFilter(django_filters.NumberFilter):
-    """A whole number only ("1.5" is refused with 400 instead of being truncated)."""
-
-    field_class = forms.IntegerField
+from smeportal.api import ID_MAX, IntegerFilter
 
 
 def _year_filter():

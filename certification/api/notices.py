@@ -9,16 +9,9 @@ from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from certification.api.responses import (
-    CONFLICT,
-    DENIED,
-    LIST_ERRORS,
-    NOT_FOUND,
-    VALIDATION_ERROR,
-    NewestFirstCursorPagination,
-    ServiceErrorsMixin,
-)
 from certification.api.serializers import (
+    CONFLICT,
+    ConflictSerializer,
     NoticeBatchCreateSerializer,
     NoticeBatchDetailSerializer,
     NoticeBatchSerializer,
@@ -28,6 +21,14 @@ from certification.models import Application, NoticeBatch, Registration
 from certification.services.notice import notice_batch_create
 from certification.services.registration import notice_batch_register_due
 from enterprises.roles import is_city_official
+from smeportal.api import (
+    DENIED,
+    LIST_ERRORS,
+    NOT_FOUND,
+    VALIDATION_ERROR,
+    NewestFirstCursorPagination,
+    ServiceErrorsMixin,
+)
 
 
 class NoticeBatchPermission(permissions.BasePermission):
@@ -58,6 +59,7 @@ class NoticeBatchPermission(permissions.BasePermission):
 )
 class NoticeBatchViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     queryset = NoticeBatch.objects.none()  # the model, for the schema; get_queryset() scopes
+    conflict_serializer_class = ConflictSerializer
     permission_classes = [permissions.IsAuthenticated, NoticeBatchPermission]
     parser_classes = [JSONParser]
     pagination_class = NewestFirstCursorPagination

@@ -4,17 +4,11 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, viewsets
 
 from certification.api.filters import RegistrationFilter
-from certification.api.responses import DENIED, LIST_ERRORS, NOT_FOUND, HasFilingScope, NewestFirstCursorPagination
 from certification.api.serializers import RegistrationSerializer
 from certification.models import Registration
-from certification.selectors.filing import applications_visible_to
-
-
-def registrations_visible_to(user):
-    """Registrations of the filings the user may see (scoping by certification.selectors)."""
-    return Registration.objects.filter(application__in=applications_visible_to(user).values("pk")).select_related(
-        "enterprise"
-    )
+from certification.selectors.registration import registrations_visible_to
+from enterprises.api import HasEnterpriseScope
+from smeportal.api import DENIED, LIST_ERRORS, NOT_FOUND, NewestFirstCursorPagination
 
 
 @extend_schema_view(
@@ -35,7 +29,7 @@ def registrations_visible_to(user):
 class RegistrationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = RegistrationSerializer
     queryset = Registration.objects.none()  # the model, for the schema; get_queryset() scopes
-    permission_classes = [permissions.IsAuthenticated, HasFilingScope]
+    permission_classes = [permissions.IsAuthenticated, HasEnterpriseScope]
     filterset_class = RegistrationFilter
     pagination_class = NewestFirstCursorPagination
 

@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, viewsets
 
-from certification.api.responses import DENIED, LIST_ERRORS, NOT_FOUND, HasFilingScope, NewestFirstCursorPagination
 from certification.models import Registration, Revocation
 from certification.selectors.revocation import revocations_visible_to
+from enterprises.api import HasEnterpriseScope
+from smeportal.api import DENIED, LIST_ERRORS, NOT_FOUND, NewestFirstCursorPagination
 
 STATE_FILTERS = ("open", *Revocation.State.values)
 
@@ -75,7 +76,7 @@ class RevocationSerializer(serializers.ModelSerializer):
 class RevocationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = RevocationSerializer
     queryset = Revocation.objects.none()  # the model, for the schema; get_queryset() scopes
-    permission_classes = [permissions.IsAuthenticated, HasFilingScope]
+    permission_classes = [permissions.IsAuthenticated, HasEnterpriseScope]
     pagination_class = NewestFirstCursorPagination
 
     def get_queryset(self):

@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
 
 from certification.evaluation_input import (
@@ -33,6 +33,7 @@ from certification.models import (
     NoticeBatch,
     Registration,
 )
+from smeportal.api import ID_MAX
 
 COMMENT_MAX = 2000
 
@@ -43,16 +44,7 @@ TITLE_MAX = 200
 BATCH_MAX_FILINGS = 1000
 
 
-ID_MAX = 2**63 - 1
-
-
 NOTICE_START_RANGE = (dt.date(MIN_EVALUATION_YEAR, 1, 1), dt.date(MAX_EVALUATION_YEAR, 12, 1))
-
-
-class ErrorSerializer(serializers.Serializer):
-    """403, 404, 401 and 429 answers."""
-
-    detail = serializers.CharField()
 
 
 class ConflictSerializer(serializers.Serializer):
@@ -318,3 +310,6 @@ class RegistrationSerializer(serializers.ModelSerializer):
 class RegisterDueResultSerializer(serializers.Serializer):
     count = serializers.IntegerField(help_text=_("本次入库登记的申报数"))
     registrations = RegistrationSerializer(many=True)
+
+
+CONFLICT = OpenApiResponse(ConflictSerializer, description="当前状态不允许此操作（或自评不符合条件），未作任何修改")

@@ -1,10 +1,12 @@
-"""The officials' calendar overrides, read for the working-day arithmetic."""
+"""The officials' calendar overrides, and the deadlines counted on the calendar they make."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from certification.models import CalendarOverride
+from certification.rules.notice import defence_deadline, notice_end, years_spanned
 from certification.rules.workdays import CalendarOverrides
 
 
@@ -22,3 +24,13 @@ def calendar_overrides_for(years: Iterable[int]) -> CalendarOverrides:
         if day.year in wanted:
             (holidays if kind == CalendarOverride.Kind.HOLIDAY else working_days).append(day)
     return CalendarOverrides.of(holidays=holidays, working_days=working_days)
+
+
+def notice_end_for(start: dt.date) -> dt.date:
+    """The last day of a notice starting on ``start``, on the official calendar with today's overrides."""
+    return notice_end(start, calendar_overrides_for(years_spanned(start)))
+
+
+def defence_deadline_for(noticed_on: dt.date) -> dt.date:
+    """The last day of the written defence to a revocation notice given on ``noticed_on``."""
+    return defence_deadline(noticed_on, calendar_overrides_for(years_spanned(noticed_on + dt.timedelta(days=1))))

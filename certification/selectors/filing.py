@@ -1,20 +1,32 @@
-"""Reads of filings, scoped to what the user may see."""
+"""Reads of filings, scoped by the one primitive (:func:`enterprises.scoping.enterprise_scope`).
+
+Officials see the filings of their scope once they have been submitted; a draft that was never
+submitted is the enterprise's own business (the review pages, the API, attachments and every
+transition agree, because they all ask this module).
+"""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
 from certification.models import Application
-from enterprises.roles import is_city_official, member_enterprise_id, official_district_id
+from enterprises.scoping import EnterpriseScope, enterprise_scope
 
 
 def applications_visible_to(user) -> QuerySet[Application]:
-    """All filings for city officials, their district's for district officials, their own for enterprises."""
-    qs = Application.objects.select_related("enterprise__managing_district")
-    if is_city_official(user):
-        return qs
-    if (district_id := official_district_id(user)) is not None:
-        return qs.filter(enterprise__managing_district_id=district_id)
-    if (enterprise_id := member_enterprise_id(user)) is not None:
-        return qs.filter(enterprise_id=enterprise_id)
-    return qs.none()
+    """City officials: every submitted filing; district officials: their district's; enterprise users:
+    all of their own enterprise's, drafts included; anyone else: none."""
+    scope = enterprise_scope(user)
+    qs = Application.objects.select_related("enterprise__managing_district").filter(scope.q("enterprise"))
+    if scope.is_official:
+        qs = qs.filter(submitted_on__isnull=False)
+    return qs
+
+
+def filing_visible_to(scope: EnterpriseScope, application: Application) -> bool:
+    """The rule of :func:`applications_visible_to` for one filing in hand (its enterprise loaded)."""
+    if not scope.allows(
+        enterprise_id=application.enterprise_id, managing_district_id=application.enterprise.managing_district_id
+    ):
+        return False
+    return not scope.is_official or application.submitted_on is not None

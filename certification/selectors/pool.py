@@ -31,8 +31,8 @@ from certification import rules
 from certification.models import Application
 from certification.rules import closeness, industry
 from enterprises.models import Enterprise
-from enterprises.roles import is_city_official, official_district_id
-from enterprises.selectors import search_enterprises
+from enterprises.scoping import enterprise_scope
+from enterprises.selectors import enterprises_managed_by, search_enterprises
 
 SOURCES = (closeness.SOURCE_FILING, closeness.SOURCE_ESTIMATE, closeness.SOURCE_NONE)
 
@@ -114,14 +114,13 @@ def pool_candidates(user, filters: Mapping | None = None) -> QuerySet[Enterprise
     (True/False/None; "not eligible" includes candidates without data).
     """
     filters = filters or {}
-    qs = Enterprise.objects.filter(in_cultivation_pool=True).select_related("managing_district", "pool_estimate")
-    if is_city_official(user):
-        if filters.get("district"):
-            qs = qs.filter(managing_district=filters["district"])
-    elif (district_id := official_district_id(user)) is not None:
-        qs = qs.filter(managing_district_id=district_id)
-    else:
-        return qs.none()
+    qs = (
+        enterprises_managed_by(user)
+        .filter(in_cultivation_pool=True)
+        .select_related("managing_district", "pool_estimate")
+    )
+    if filters.get("district") and enterprise_scope(user).everything:
+        qs = qs.filter(managing_district=filters["district"])
     qs = _annotate_closeness(search_enterprises(qs, filters.get("q")))
     if filters.get("source") in SOURCES:
         qs = qs.filter(pool_source=filters["source"])
@@ -163,11 +162,9 @@ def pool_addable(user, text: str | None) -> list[Enterprise]:
     """Operating enterprises in the user's scope, not yet in the pool, matching a name or credit code."""
     if not (text or "").strip():
         return []
-    if is_city_official(user):
-        qs = Enterprise.objects.all()
-    elif (district_id := official_district_id(user)) is not None:
-        qs = Enterprise.objects.filter(managing_district_id=district_id)
-    else:
-        return []
-    qs = qs.filter(in_cultivation_pool=False, status=Enterprise.Status.OPERATING).select_related("managing_district")
+    qs = (
+        enterprises_managed_by(user)
+        .filter(in_cultivation_pool=False, status=Enterprise.Status.OPERATING)
+        .select_related("managing_district")
+    )
     return list(search_enterprises(qs, text).order_by("name", "pk")[:SEARCH_LIMIT])

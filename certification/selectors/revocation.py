@@ -1,4 +1,4 @@
-"""Reads of revocation procedures, with the role scoping in one place (as ``applications_visible_to``)."""
+"""Reads of revocation procedures, scoped by the one primitive (:mod:`enterprises.scoping`)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 
 from certification.models import Revocation
 from enterprises.creditcode import normalize_credit_code
-from enterprises.roles import is_city_official, member_enterprise_id, official_district_id
+from enterprises.scoping import enterprise_scope
 
 CREDIT_CODE_LENGTH = 18
 
@@ -14,14 +14,9 @@ CREDIT_CODE_LENGTH = 18
 def revocations_visible_to(user) -> QuerySet[Revocation]:
     """All for city officials; their district's enterprises for district officials (read-only);
     their own enterprise's for enterprise users; nothing for anyone else."""
-    qs = Revocation.objects.select_related("registration__enterprise__managing_district")
-    if is_city_official(user):
-        return qs
-    if (district_id := official_district_id(user)) is not None:
-        return qs.filter(registration__enterprise__managing_district_id=district_id)
-    if (enterprise_id := member_enterprise_id(user)) is not None:
-        return qs.filter(registration__enterprise_id=enterprise_id)
-    return qs.none()
+    return Revocation.objects.select_related("registration__enterprise__managing_district").filter(
+        enterprise_scope(user).q("registration__enterprise")
+    )
 
 
 def search_revocations(qs: QuerySet[Revocation], text: str) -> QuerySet[Revocation]:

@@ -31,14 +31,21 @@ from certification.models import (
     FINANCE_COMPONENT_FIELDS,
     QUARTER_KEYS,
     Application,
-    ApplicationEvent,
     Registration,
 )
-from certification.states import EDITABLE, UNDECIDED, FilingState
-from certification.workflow import TransitionError, _lock, _move, _require_enterprise_user, _today
-from enterprises.models import District
+from certification.states import FilingState
+from certification.workflow import (
+    NEW,
+    TransitionError,
+    allow,
+    ensure_editable,
+    lock_filing,
+    move,
+    record,
+    today_or,
+)
+from enterprises.models import District, Enterprise
 from enterprises.roles import member_enterprise_id
-from smeportal.text import join_list
 
 FRAUD_BAN_YEARS = 3
 
@@ -62,7 +69,7 @@ def _validate_declared(application: Application) -> None:
         raise ValidationError({"direct_paths": [_("直接确认条件不正确。")]})
     application.direct_paths = sorted(set(paths))
     application.full_clean(
-        exclude=["enterprise", "created_by", "updated_by", "evaluating_district", "notice_batch", "snapshot"],
+        exclude=["enterprise", "state", "created_by", "updated_by", "evaluating_district", "notice_batch", "snapshot"],
         validate_unique=False,
     )
 
@@ -104,21 +111,8 @@ def _check_direct_path_evidence(application: Application) -> None:
         raise ValidationError({"direct_paths": list(problems.values())})
 
 
-def _evaluate_and_freeze(application: Application, today: dt.date) -> None:
-    """Run the engine on the declared data; refuse when not eligible; freeze the snapshot."""
-    missing = application.missing_fields()
-    if missing:
-        labels = join_list(Application._meta.get_field(name).verbose_name for name in missing)
-        raise TransitionError(_("以下申报数据尚未填写：{fields}。").format(fields=labels))
-    evaluation = evaluate_application(application, on=today)
-    if not evaluation.eligible:
-        raise TransitionError(
-            _("自评未达到科技型中小企业评价条件，不能提交：{reasons}").format(
-                reasons="；".join(reason.message for reason in evaluation.reasons)
-            ),
-            reasons=evaluation.reasons,
-            gap=evaluation.gap,
-        )
+def _freeze(application: Application, today: dt.date) -> None:
+    """What a submission fixes: the evaluating district, first-time or not, and the snapshot."""
     district = District.objects.get(pk=application.enterprise.managing_district_id)
     application.evaluating_district = district
     application.first_time_applicant = not (
@@ -128,7 +122,11 @@ def _evaluate_and_freeze(application: Application, today: dt.date) -> None:
             submitted_on__isnull=False,
         ).exists()
     )
+    evaluation = evaluate_application(application, on=today)
     application.snapshot = application_snapshot(application, evaluation=evaluation, district=district, today=today)
+
+
+FROZEN_FIELDS = ["snapshot", "first_time_applicant", "evaluating_district", "direct_paths"]
 
 
 @transaction.atomic
@@ -155,16 +153,17 @@ def application_save_draft(*, actor, evaluation_year: int, data: Mapping[str, ob
         .filter(enterprise_id=enterprise_id, evaluation_year=evaluation_year)
         .first()
     )
-    opening_from: str | None = None
+    opening = application is None or application.state == FilingState.WITHDRAWN
     if application is None:
+        application = Application(
+            enterprise_id=enterprise_id, evaluation_year=evaluation_year, state=NEW, created_by=actor
+        )
+        application.enterprise = Enterprise.objects.get(pk=enterprise_id)
+    if opening:
+        allow(application, "open", actor)
         _ensure_may_apply(enterprise_id, evaluation_year)
-        application = Application(enterprise_id=enterprise_id, evaluation_year=evaluation_year, created_by=actor)
-        opening_from = ""
-    elif application.state == FilingState.WITHDRAWN:
-        _ensure_may_apply(enterprise_id, evaluation_year)
-        opening_from = FilingState.WITHDRAWN
-    elif application.state not in EDITABLE:
-        raise TransitionError(_("只有草稿或退回修改的申报可以修改。"))
+    else:
+        ensure_editable(application, actor)
     for name, value in data.items():
         setattr(application, name, value)
     application.recompute_derived(ip_items=application.ip_items.all() if application.pk else None)
@@ -172,60 +171,40 @@ def application_save_draft(*, actor, evaluation_year: int, data: Mapping[str, ob
         _check_direct_path_evidence(application)
     _validate_declared(application)
     application.updated_by = actor
-    if opening_from is not None:
-        application.state = FilingState.DRAFT
     try:
         with transaction.atomic():
-            application.save()
+            if opening:
+                record([application], "open", actor)
+            else:
+                application.save()
     except IntegrityError as exc:
         raise TransitionError(_("该年度的申报已存在，请刷新后重试。")) from exc
-    if opening_from is not None:
-        ApplicationEvent.objects.create(
-            application=application, actor=actor, from_state=opening_from, to_state=FilingState.DRAFT
-        )
     return application
 
 
 @transaction.atomic
 def application_submit(*, application_id: int, actor, today: dt.date | None = None) -> Application:
-    application = _lock(application_id)
-    _require_enterprise_user(actor, application)
-    if application.state != FilingState.DRAFT:
-        raise TransitionError(_("只有草稿状态的申报可以提交。"))
-    today = _today(today)
-    _evaluate_and_freeze(application, today)
+    application = lock_filing(application_id)
+    today = today_or(today)
+    allow(application, "submit", actor, today=today)
+    _freeze(application, today)
     application.submitted_on = application.submitted_on or today
-    _move(
-        application,
-        actor,
-        FilingState.SUBMITTED,
-        update_fields=["snapshot", "submitted_on", "first_time_applicant", "evaluating_district", "direct_paths"],
-    )
+    record([application], "submit", actor, update_fields=[*FROZEN_FIELDS, "submitted_on"])
     return application
 
 
 @transaction.atomic
 def application_resubmit(*, application_id: int, actor, comment: str = "", today: dt.date | None = None) -> Application:
-    application = _lock(application_id)
-    _require_enterprise_user(actor, application)
-    if application.state != FilingState.RETURNED:
-        raise TransitionError(_("只有退回修改的申报可以重新提交。"))
-    _evaluate_and_freeze(application, _today(today))
-    _move(
-        application,
-        actor,
-        FilingState.SUBMITTED,
-        comment=comment,
-        update_fields=["snapshot", "first_time_applicant", "evaluating_district", "direct_paths"],
-    )
+    application = lock_filing(application_id)
+    today = today_or(today)
+    allow(application, "resubmit", actor, today=today)
+    _freeze(application, today)
+    record([application], "resubmit", actor, comment=comment, update_fields=FROZEN_FIELDS)
     return application
 
 
 @transaction.atomic
 def application_withdraw(*, application_id: int, actor, comment: str = "") -> Application:
-    application = _lock(application_id)
-    _require_enterprise_user(actor, application)
-    if application.state not in UNDECIDED:
-        raise TransitionError(_("已作出决定的申报不能撤回。"))
-    _move(application, actor, FilingState.WITHDRAWN, comment=comment)
+    application = lock_filing(application_id)
+    move(application, "withdraw", actor, comment=comment)
     return application

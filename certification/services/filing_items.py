@@ -25,19 +25,12 @@ from certification.models import (
     IntellectualProperty,
     RDProject,
 )
-from certification.services.filing import EDITABLE, application_save_draft
-from certification.workflow import TransitionError, _lock, _require_enterprise_user
+from certification.rules.industry import is_restricted_industry
+from certification.services.filing import application_save_draft
+from certification.workflow import ensure_editable, lock_filing
 from enterprises.models import Enterprise
 from enterprises.roles import member_enterprise_id
 from smeportal.uploads import check_upload
-
-# The negative list of 财税〔2015〕119号 (RULES.md §1 (三)), used to prefill the declaration:
-# whole sections, and (section, code prefix) pairs for tobacco (C16) and entertainment (R90).
-RESTRICTED_SECTIONS = frozenset({"F", "H", "K", "L"})
-
-
-RESTRICTED_CODE_PREFIXES = (("C", "16"), ("R", "90"))
-
 
 IP_FIELDS = (
     "kind",
@@ -65,10 +58,8 @@ COPIED_FIELDS = (
 
 
 def _editable(application_id: int, actor) -> Application:
-    application = _lock(application_id)
-    _require_enterprise_user(actor, application)
-    if application.state not in EDITABLE:
-        raise TransitionError(_("只有草稿或退回修改的申报可以修改。"))
+    application = lock_filing(application_id)
+    ensure_editable(application, actor)
     return application
 
 
@@ -80,14 +71,6 @@ def _recount_ip(application: Application, actor) -> None:
         application.class1_ip = application.class2_ip = 0
     application.updated_by = actor
     application.save(update_fields=["class1_ip", "class2_ip", "updated_at", "updated_by"])
-
-
-def _restricted(enterprise: Enterprise) -> bool:
-    section = enterprise.industry_section or ""
-    code = (enterprise.industry_code or "").lstrip(section)
-    return section in RESTRICTED_SECTIONS or any(
-        section == restricted and code.startswith(prefix) for restricted, prefix in RESTRICTED_CODE_PREFIXES
-    )
 
 
 @transaction.atomic
@@ -103,7 +86,7 @@ def filing_start(*, actor, evaluation_year: int) -> Application:
         return existing
     enterprise = Enterprise.objects.get(pk=enterprise_id)
     data: dict = {
-        "restricted_industry": _restricted(enterprise),
+        "restricted_industry": is_restricted_industry(enterprise.industry_section, enterprise.industry_code),
         "compliance_violation": enterprise.on_abnormal_list or enterprise.seriously_dishonest,
     }
     previous = (

@@ -15,18 +15,23 @@ from django.utils.translation import gettext as _
 
 from certification.models import (
     Application,
-    ApplicationEvent,
     CalendarOverride,
     NoticeBatch,
     Objection,
 )
-from certification.rules.workdays import nth_working_day
-from certification.selectors.calendar import calendar_overrides_for
+from certification.selectors.calendar import notice_end_for
 from certification.states import FilingState
-from certification.workflow import TransitionError, _lock, _move, _notify, _require_city, _today
+from certification.workflow import (
+    TransitionError,
+    ensure_city,
+    lock_filing,
+    move,
+    move_many,
+    notify_after_commit,
+    today_or,
+)
+from smeportal.text import join_list
 from smeportal.uploads import check_upload
-
-NOTICE_WORKING_DAYS = 10
 
 
 @transaction.atomic
@@ -34,7 +39,7 @@ def notice_batch_create(
     *, actor, title: str, start_date: dt.date, application_ids: Iterable[int], published: bool = True
 ) -> NoticeBatch:
     """Put recommended filings under public notice for 10 working days on the official calendar."""
-    _require_city(actor)
+    ensure_city(actor)
     ids = sorted(set(application_ids))
     if not ids:
         raise ValidationError({"application_ids": [_("请选择要公示的申报。")]})
@@ -48,37 +53,22 @@ def notice_batch_create(
     wrong = [a for a in applications if a.state != FilingState.RECOMMENDED]
     if wrong:
         raise TransitionError(
-            _("只有已推荐的申报可以公示：{names}").format(names="、".join(a.enterprise.name for a in wrong))
+            _("只有已推荐的申报可以公示：{names}").format(names=join_list(a.enterprise.name for a in wrong))
         )
-    overrides = calendar_overrides_for([start_date.year, start_date.year + 1])
     batch = NoticeBatch.objects.create(
         title=title.strip(),
         start_date=start_date,
-        end_date=nth_working_day(start_date, NOTICE_WORKING_DAYS, overrides),
+        end_date=notice_end_for(start_date),
         published=published,
         created_by=actor,
         updated_by=actor,
     )
-    now = timezone.now()
     for application in applications:
-        application.state = FilingState.UNDER_NOTICE
         application.notice_batch = batch
-        application.updated_by = actor
-        application.updated_at = now
-    Application.objects.bulk_update(applications, ["state", "notice_batch", "updated_by", "updated_at"])
-    ApplicationEvent.objects.bulk_create(
-        ApplicationEvent(
-            application=application,
-            actor=actor,
-            from_state=FilingState.RECOMMENDED,
-            to_state=FilingState.UNDER_NOTICE,
-            comment=batch.title,
-        )
-        for application in applications
-    )
+    move_many(applications, "publish", actor, comment=batch.title, update_fields=["notice_batch"])
     message = _("您的申报已进入公示，公示期{start}至{end}。").format(start=batch.start_date, end=batch.end_date)
     for application in applications:
-        _notify(application.pk, message)
+        notify_after_commit(application.pk, message)
     return batch
 
 
@@ -104,7 +94,7 @@ def objection_file(
     )
     if application is None:
         raise Http404
-    if not application.notice_batch.is_open_on(_today(today)):
+    if not application.notice_batch.is_open_on(today_or(today)):
         raise TransitionError(_("不在公示期内，不能提出异议。"))
     errors = {}
     if not (real_name or "").strip():
@@ -139,7 +129,7 @@ def objection_file(
 @transaction.atomic
 def objection_decide(*, actor, objection_id: int, upheld: bool, note: str) -> Objection:
     """Decide an open objection; an upheld one rejects the filing (it will not be registered)."""
-    _require_city(actor)
+    ensure_city(actor)
     objection = Objection.objects.select_for_update(of=("self",)).filter(pk=objection_id).first()
     if objection is None:
         raise Http404
@@ -148,7 +138,7 @@ def objection_decide(*, actor, objection_id: int, upheld: bool, note: str) -> Ob
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": [_("请填写处理意见。")]})
-    application = _lock(objection.application_id)
+    application = lock_filing(objection.application_id)
     objection.status = Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED
     objection.decided_by = actor
     objection.decided_at = timezone.now()
@@ -158,8 +148,8 @@ def objection_decide(*, actor, objection_id: int, upheld: bool, note: str) -> Ob
     if upheld and application.state == FilingState.UNDER_NOTICE:
         reason = _("公示异议成立：{note}").format(note=note)
         application.decision_reason = reason
-        _move(application, actor, FilingState.REJECTED, comment=reason, update_fields=["decision_reason"])
-        _notify(application.pk, reason)
+        move(application, "uphold_objection", actor, comment=reason, update_fields=["decision_reason"])
+        notify_after_commit(application.pk, reason)
     return objection
 
 
@@ -169,7 +159,7 @@ def calendar_override_add(*, actor, date: dt.date, kind: str, note: str = "") ->
 
     Notice windows that already ended are not moved; the next batch counts with the new calendar.
     """
-    _require_city(actor)
+    ensure_city(actor)
     override = CalendarOverride(date=date, kind=kind, note=note, created_by=actor, updated_by=actor)
     override.full_clean()
     override.save()
@@ -179,7 +169,7 @@ def calendar_override_add(*, actor, date: dt.date, kind: str, note: str = "") ->
 @transaction.atomic
 def calendar_override_delete(*, actor, override_id: int) -> CalendarOverride:
     """A city official removes an override; 404 when it is gone already."""
-    _require_city(actor)
+    ensure_city(actor)
     override = CalendarOverride.objects.select_for_update().filter(pk=override_id).first()
     if override is None:
         raise Http404

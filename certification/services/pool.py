@@ -11,7 +11,6 @@ from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -21,20 +20,11 @@ from certification.evaluation_input import EvaluationInputSerializer
 from certification.models import PoolEstimate
 from certification.rules import closeness, industry
 from enterprises.models import Enterprise
-from enterprises.roles import is_city_official, official_district_id
-
-
-def _manageable(actor) -> QuerySet[Enterprise]:
-    if is_city_official(actor):
-        return Enterprise.objects.all()
-    district_id = official_district_id(actor)
-    if district_id is not None:
-        return Enterprise.objects.filter(managing_district_id=district_id)
-    return Enterprise.objects.none()
+from enterprises.selectors import enterprises_managed_by
 
 
 def _lock_enterprise(actor, enterprise_id) -> Enterprise:
-    enterprise = _manageable(actor).select_for_update().filter(pk=enterprise_id).first()
+    enterprise = enterprises_managed_by(actor).select_for_update().filter(pk=enterprise_id).first()
     if enterprise is None:
         raise Http404
     return enterprise

@@ -25,14 +25,21 @@ from django.utils.translation import gettext as _
 
 from certification.models import (
     Application,
-    ApplicationEvent,
     Objection,
     Registration,
     RegistrationSequence,
     Revocation,
 )
-from certification.states import HOLDING_REGISTRATION, FilingState
-from certification.workflow import TransitionError, _lock, _move, _notify, _require_city
+from certification.states import FilingState
+from certification.workflow import (
+    TransitionError,
+    allow,
+    ensure_city,
+    lock_filing,
+    move_many,
+    notify_after_commit,
+    record,
+)
 from enterprises.models import District
 
 SERIAL_DIGITS = 5  # RULES.md gives no width for the serial; five digits leave room for 99,999 a year
@@ -75,7 +82,7 @@ def _allocate_serials(evaluation_year: int, code: str, count: int) -> int:
     return first
 
 
-def _valid_until(evaluation_year: int) -> dt.date:
+def registration_valid_until(evaluation_year: int) -> dt.date:
     month, day = getattr(settings, "REGISTRATION_VALID_UNTIL", (12, 31))
     return dt.date(evaluation_year, month, day)
 
@@ -88,13 +95,13 @@ def notice_batch_register_due(*, today: dt.date, actor=None) -> list[Registratio
     nothing. ``actor`` is None for the scheduled task; a person must be a city official.
     """
     if actor is not None:
-        _require_city(actor)
+        ensure_city(actor)
     held = Objection.objects.filter(
         application=OuterRef("pk"), status__in=[Objection.Status.OPEN, Objection.Status.UPHELD]
     )
     applications = list(
         Application.objects.select_for_update(of=("self",))
-        .select_related("enterprise", "evaluating_district")
+        .select_related("enterprise", "evaluating_district", "notice_batch")
         .filter(state=FilingState.UNDER_NOTICE, notice_batch__published=True, notice_batch__end_date__lt=today)
         .exclude(Exists(held))
         .order_by("submitted_on", "id")
@@ -108,7 +115,7 @@ def notice_batch_register_due(*, today: dt.date, actor=None) -> list[Registratio
     registrations = []
     for (year, code), members in sorted(groups.items()):
         serial = _allocate_serials(year, code, len(members))
-        valid_until = _valid_until(year)
+        valid_until = registration_valid_until(year)
         for offset, application in enumerate(members):
             registrations.append(
                 Registration(
@@ -124,24 +131,10 @@ def notice_batch_register_due(*, today: dt.date, actor=None) -> list[Registratio
                 )
             )
     Registration.objects.bulk_create(registrations)
-    now = timezone.now()
-    for application in applications:
-        application.state = FilingState.REGISTERED
-        application.updated_at = now
-        application.updated_by = actor
-    Application.objects.bulk_update(applications, ["state", "updated_at", "updated_by"])
-    ApplicationEvent.objects.bulk_create(
-        ApplicationEvent(
-            application=registration.application,
-            actor=actor,
-            from_state=FilingState.UNDER_NOTICE,
-            to_state=FilingState.REGISTERED,
-            comment=registration.number,
-        )
-        for registration in registrations
-    )
+    numbers = {registration.application_id: registration.number for registration in registrations}
+    move_many(applications, "register", actor, today=today, comment=lambda application: numbers[application.pk])
     for registration in registrations:
-        _notify(
+        notify_after_commit(
             registration.application_id,
             _("您的企业已入库登记，编号{number}，有效期至{until}。").format(
                 number=registration.number, until=registration.valid_until
@@ -162,8 +155,8 @@ def registration_revoke(
     registration = Registration.objects.select_for_update(of=("self",)).filter(pk=registration_id).first()
     if registration is None:
         raise Http404
-    application = _lock(registration.application_id)
-    _require_city(actor, application)
+    application = lock_filing(registration.application_id)
+    allow(application, "revoke", actor)
     if registration.revocations.filter(state__in=Revocation.OPEN_STATES).exists():
         raise TransitionError(_("该入库登记有进行中的撤销程序，请在该程序中作出决定。"))
     return revoke_locked_registration(
@@ -191,7 +184,8 @@ def revoke_locked_registration(
     checked the actor's role. Sets the registration's revocation fields, moves the filing to revoked
     (one event) and notifies the enterprise after commit.
     """
-    if registration.revoked_at is not None or application.state not in HOLDING_REGISTRATION:
+    allow(application, "revoke", actor)
+    if registration.revoked_at is not None:
         raise TransitionError(_("该入库登记已被撤销。"))
     if grounds not in Registration.Grounds.values:
         raise ValidationError({"grounds": [_("请选择撤销事由。")]})
@@ -206,8 +200,8 @@ def revoke_locked_registration(
         update_fields=["revoked_at", "revocation_grounds", "revocation_reason", "updated_by", "updated_at"]
     )
     comment = f"{Registration.Grounds(grounds).label}：{reason}"
-    _move(application, actor, FilingState.REVOKED, comment=comment)
-    _notify(
+    record([application], "revoke", actor, comment=comment)
+    notify_after_commit(
         application.pk,
         _("您的企业入库登记（编号{number}）已被撤销。{comment}").format(number=registration.number, comment=comment),
     )
@@ -222,16 +216,5 @@ def registration_expire_due(*, today: dt.date) -> int:
             state=FilingState.REGISTERED, registration__valid_until__lt=today, registration__revoked_at__isnull=True
         )
     )
-    now = timezone.now()
-    for application in applications:
-        application.state = FilingState.EXPIRED
-        application.updated_at = now
-        application.updated_by = None
-    Application.objects.bulk_update(applications, ["state", "updated_at", "updated_by"])
-    ApplicationEvent.objects.bulk_create(
-        ApplicationEvent(
-            application=application, actor=None, from_state=FilingState.REGISTERED, to_state=FilingState.EXPIRED
-        )
-        for application in applications
-    )
+    move_many(applications, "expire", None, today=today)
     return len(applications)

@@ -1,18 +1,18 @@
 """The revocation procedure (撤销, RULES.md §3): notice → written defence (申辩) within a deadline →
 finding → public announcement.
 
-Same conventions as :mod:`certification.services`: keyword-only functions, one transaction each, rows
+Same conventions as :mod:`certification.workflow`: keyword-only functions, one transaction each, rows
 locked, roles checked (out of scope: ``Http404``; in scope but the wrong role: ``PermissionDenied``;
 wrong state: ``TransitionError``; bad input: ``ValidationError``).
 
 Decisions documented here:
 - The defence deadline is the 10th working day counted from the day *after* the notice, on the
-  official calendar with the officials' overrides (``DEFENCE_WORKING_DAYS``); the deadline day itself
-  still accepts a defence.
+  official calendar with the officials' overrides (:func:`certification.rules.notice.defence_deadline`);
+  the deadline day itself still accepts a defence.
 - One written defence per procedure; it cannot be changed once submitted.
 - A finding may be made once the defence is in, or after the deadline has passed without one.
 - Only a revocation writes an event on the filing (registered/expired → revoked, through the same
-  helper as :func:`certification.notice_services.registration_revoke`); the registration is revoked
+  helper as :func:`certification.services.registration.registration_revoke`); the registration is revoked
   at the time of the finding, which is also when it is announced. A dismissed procedure leaves the
   registration as it was and is not announced.
 - Locks are taken registration → revocation → filing, the order the one-step revocation uses too."""
@@ -28,31 +28,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certification.models import Registration, Revocation
-from certification.rules.workdays import nth_working_day
-from certification.selectors.calendar import calendar_overrides_for
+from certification.selectors.calendar import defence_deadline_for
 from certification.services.registration import revoke_locked_registration
 from certification.states import HOLDING_REGISTRATION
 from certification.workflow import (
+    CITY,
+    ENTERPRISE,
     TransitionError,
-    _lock,
-    _notify,
-    _require_city,
-    _require_enterprise_user,
-    _today,
+    ensure_role,
+    lock_filing,
+    notify_after_commit,
+    today_or,
 )
 from smeportal.uploads import check_upload
 
-DEFENCE_WORKING_DAYS = 10
-
-
 RevocationState = Revocation.State
-
-
-def defence_deadline_for(noticed_on: dt.date) -> dt.date:
-    """The last day for the enterprise's written defence to a notice given on ``noticed_on``."""
-    start = noticed_on + dt.timedelta(days=1)
-    overrides = calendar_overrides_for([start.year, start.year + 1])
-    return nth_working_day(start, DEFENCE_WORKING_DAYS, overrides)
 
 
 def _lock_registration(registration_id: int) -> Registration:
@@ -77,8 +67,8 @@ def revocation_notice(
 ) -> Revocation:
     """Start the procedure (city officials): tell the enterprise the grounds and its defence deadline."""
     registration = _lock_registration(registration_id)
-    application = _lock(registration.application_id)
-    _require_city(actor, application)
+    application = lock_filing(registration.application_id)
+    ensure_role(actor, application, (CITY,))
     if registration.revoked_at is not None or application.state not in HOLDING_REGISTRATION:
         raise TransitionError(_("该入库登记已被撤销，不能再启动撤销程序。"))
     if registration.revocations.filter(state__in=Revocation.OPEN_STATES).exists():
@@ -91,7 +81,7 @@ def revocation_notice(
         errors["reason"] = [_("请填写告知的事实和理由。")]
     if errors:
         raise ValidationError(errors)
-    day = _today(today)
+    day = today_or(today)
     revocation = Revocation(
         registration=registration,
         grounds=grounds,
@@ -106,7 +96,7 @@ def revocation_notice(
             revocation.save()
     except IntegrityError as exc:  # the partial unique constraint, should a lock ever be bypassed
         raise TransitionError(_("该入库登记已有进行中的撤销程序。")) from exc
-    _notify(
+    notify_after_commit(
         application.pk,
         _(
             "拟撤销您的企业入库登记（编号{number}），事由：{grounds}。{reason} "
@@ -127,11 +117,11 @@ def revocation_defend(
 ) -> Revocation:
     """The enterprise's written defence (its own users only), until the deadline day inclusive."""
     revocation, registration = _lock_revocation(revocation_id)
-    application = _lock(registration.application_id)
-    _require_enterprise_user(actor, application)
+    application = lock_filing(registration.application_id)
+    ensure_role(actor, application, (ENTERPRISE,))
     if revocation.state != RevocationState.NOTICED:
         raise TransitionError(_("该撤销程序已不接受申辩。"))
-    if _today(today) > revocation.defence_deadline:
+    if today_or(today) > revocation.defence_deadline:
         raise TransitionError(
             _("申辩期限已于{deadline}届满，不能再提交申辩。").format(deadline=revocation.defence_deadline.isoformat())
         )
@@ -164,11 +154,11 @@ def revocation_decide(
 ) -> Revocation:
     """The finding (city officials): revoke (and announce) or dismiss (the registration stays valid)."""
     revocation, registration = _lock_revocation(revocation_id)
-    application = _lock(registration.application_id)
-    _require_city(actor, application)
+    application = lock_filing(registration.application_id)
+    ensure_role(actor, application, (CITY,))
     if not revocation.is_open:
         raise TransitionError(_("该撤销程序已作出决定。"))
-    if not revocation.decidable_on(_today(today)):
+    if not revocation.decidable_on(today_or(today)):
         raise TransitionError(
             _("企业尚未申辩，申辩期限{deadline}届满前不能作出决定。").format(
                 deadline=revocation.defence_deadline.isoformat()
@@ -191,7 +181,7 @@ def revocation_decide(
         revocation.announced_at = now
     else:
         revocation.state = RevocationState.DISMISSED
-        _notify(
+        notify_after_commit(
             application.pk,
             _("经审查，决定不予撤销您的企业入库登记（编号{number}）。{finding}").format(
                 number=registration.number, finding=finding

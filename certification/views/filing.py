@@ -22,7 +22,6 @@ from certification.models import DECLARED_FIELDS, Application, ApplicationAttach
 from certification.selectors.filing import applications_visible_to
 from certification.services import filing_items
 from certification.services.filing import (
-    EDITABLE,
     application_resubmit,
     application_save_draft,
     application_submit,
@@ -37,7 +36,7 @@ from certification.services.filing_items import (
     rd_project_remove,
     score_preview,
 )
-from certification.states import UNDECIDED, FilingState
+from certification.states import EDITABLE, UNDECIDED, FilingState
 from certification.workflow import TransitionError
 from enterprises.permissions import enterprise_user_required
 from enterprises.roles import member_enterprise_id

@@ -16,23 +16,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from certification.forms.notice import BatchForm, CalendarOverrideForm, ObjectionDecisionForm
 from certification.models import Application, CalendarOverride, NoticeBatch, Objection
-from certification.rules.workdays import nth_working_day
-from certification.selectors.calendar import calendar_overrides_for
+from certification.selectors.calendar import notice_end_for
 from certification.services import notice as notice_services
-from certification.services.notice import NOTICE_WORKING_DAYS, calendar_override_add, notice_batch_create
+from certification.services.notice import calendar_override_add, notice_batch_create
 from certification.services.registration import notice_batch_register_due
 from certification.workflow import TransitionError
-from enterprises.permissions import role_required
-from enterprises.roles import is_city_official
+from enterprises.permissions import city_official_required
 from smeportal.pagination import paginate_without_count
-
-city_official_required = role_required(is_city_official)
-
-
-def notice_end_date(start: dt.date) -> dt.date:
-    """The last day of a notice window starting on ``start``, on the official calendar with overrides."""
-    overrides = calendar_overrides_for([start.year, start.year + 1])
-    return nth_working_day(start, NOTICE_WORKING_DAYS, overrides)
 
 
 def _errors_text(error: ValidationError) -> str:
@@ -59,7 +49,7 @@ def batch_create(request):
     form = BatchForm(request.POST or None)
     end_date = None
     if request.method == "POST" and form.is_valid():
-        end_date = notice_end_date(form.cleaned_data["start_date"])
+        end_date = notice_end_for(form.cleaned_data["start_date"])
         if request.POST.get("confirmed") == "1":
             try:
                 batch = notice_batch_create(
@@ -90,7 +80,7 @@ def batch_end_date(request):
         start = field.clean(request.GET.get("start_date", ""))
     except ValidationError:
         return HttpResponse(_("请选择有效的开始日期。"))
-    end = notice_end_date(start)
+    end = notice_end_for(start)
     return render(request, "certification/notice/_end_date.html", {"start": start, "end": end})
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,41 +23,37 @@ from certification.forms.review import (
     ReviewFilterForm,
     field_label,
 )
+from certification.guards import on_site_grounds
 from certification.models import DECLARED_FIELDS, Application, Registration
+from certification.rules import on_site
 from certification.selectors.filing import applications_visible_to
 from certification.services.review import (
-    ON_SITE_LABELS,
-    REVOCATION_LOOKBACK_YEARS,
     application_recommend,
     application_record_on_site_check,
     application_reject,
     application_require_on_site_check,
     application_return,
-    on_site_check_reasons,
 )
-from certification.states import WAITING_FOR_REVIEW, FilingState
-from certification.workflow import TransitionError, _years_before
+from certification.states import WAITING_FOR_REVIEW
+from certification.workflow import available
 from enterprises.permissions import official_required
 from enterprises.roles import is_city_official
 from smeportal.pagination import paginate_without_count
 from smeportal.text import join_clauses, join_list
+from smeportal.views import run_service
 
 PER_PAGE = 30
 
 
-def reviewable_filings(user):
-    """The filings an official sees in review: their scope, drafts never submitted left out."""
-    return applications_visible_to(user).filter(submitted_on__isnull=False)
-
-
 def _needs_on_site_check(application: Application) -> bool:
-    """RULES.md §3 on the list page, from the row and its annotation (on_site_check_reasons per row)."""
-    total, tech = application.total_staff, application.tech_staff
+    """RULES.md §3 on the list page, from the row and its ``revoked_recently`` annotation."""
     return bool(
-        (total is not None and total <= 5)
-        or (total is not None and tech is not None and total >= 50 and tech * 10 >= total * 9)
-        or application.first_time_applicant
-        or application.revoked_recently
+        on_site.on_site_grounds(
+            total_staff=application.total_staff,
+            tech_staff=application.tech_staff,
+            first_time_applicant=application.first_time_applicant,
+            revoked_recently=application.revoked_recently,
+        )
     )
 
 
@@ -66,8 +61,8 @@ def _needs_on_site_check(application: Application) -> bool:
 def review_list(request):
     city = is_city_official(request.user)
     form = ReviewFilterForm(request.GET or None, city=city)
-    since = _years_before(timezone.localdate(), REVOCATION_LOOKBACK_YEARS)
-    filings = reviewable_filings(request.user).annotate(
+    since = on_site.revocation_lookback_start(timezone.localdate())
+    filings = applications_visible_to(request.user).annotate(
         revoked_recently=Exists(
             Registration.objects.filter(
                 enterprise_id=OuterRef("enterprise_id"), revoked_at__isnull=False, revoked_at__date__gte=since
@@ -110,20 +105,20 @@ def _declared_rows(application: Application) -> list[dict]:
 @official_required
 def review_detail(request, pk: int):
     application = get_object_or_404(
-        reviewable_filings(request.user).select_related("evaluating_district", "notice_batch"), pk=pk
+        applications_visible_to(request.user).select_related("evaluating_district", "notice_batch"), pk=pk
     )
     city = is_city_official(request.user)
-    state = application.state
-    on_site_reasons = [str(ON_SITE_LABELS[code]) for code in on_site_check_reasons(application)]
+    on_site_reasons = [_(on_site.LABELS[code]) for code in on_site_grounds(application, timezone.localdate())]
     events = list(application.events.select_related("actor").order_by("created_at", "id"))
     for event in events:
         event.field_comment_rows = [(field_label(name), text) for name, text in (event.field_comments or {}).items()]
+    possible = available(application, request.user)
     actions = {
-        "return": state in WAITING_FOR_REVIEW,
-        "require_on_site": state == FilingState.SUBMITTED,
-        "record_on_site": state == FilingState.ON_SITE_CHECK,
-        "recommend": state in WAITING_FOR_REVIEW,
-        "reject": state in (*WAITING_FOR_REVIEW, FilingState.RETURNED) or (city and state == FilingState.RECOMMENDED),
+        "return": "return" in possible,
+        "require_on_site": "require_on_site_check" in possible,
+        "record_on_site": "record_on_site_check" in possible,
+        "recommend": "recommend" in possible,
+        "reject": bool(possible & {"reject", "reject_recommended"}),
     }
     context = {
         "application": application,
@@ -156,19 +151,12 @@ def _form_errors(form: forms.Form) -> str:
 
 def _act(request, pk: int, form_class, call, success: str):
     """Scope check (404), form check, then the service; errors become messages on the filing page."""
-    application = get_object_or_404(reviewable_filings(request.user), pk=pk)
+    application = get_object_or_404(applications_visible_to(request.user), pk=pk)
     form = form_class(request.POST)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
         return redirect("certification:review_detail", pk=application.pk)
-    try:
-        call(application, form)
-    except TransitionError as error:
-        messages.error(request, error.message)
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-    else:
-        messages.success(request, success)
+    run_service(request, lambda: call(application, form), success=success)
     return redirect("certification:review_detail", pk=application.pk)
 
 

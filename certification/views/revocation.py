@@ -15,16 +15,14 @@ from django.views.decorators.http import require_POST
 
 from certification.forms.revocation import DecisionForm, DefenceForm, NoticeForm, RevocationFilterForm
 from certification.models import Application, Revocation
+from certification.selectors.calendar import defence_deadline_for
 from certification.selectors.revocation import announced_revocations, revocations_visible_to, search_revocations
 from certification.services import revocation as revocation_services
-from certification.services.revocation import defence_deadline_for, revocation_notice
+from certification.services.revocation import revocation_notice
 from certification.workflow import TransitionError
-from enterprises.permissions import enterprise_user_required, official_required, role_required
+from enterprises.permissions import city_official_required, enterprise_user_required, official_required
 from enterprises.roles import is_city_official
 from smeportal.pagination import paginate_without_count
-
-city_official_required = role_required(is_city_official)
-
 
 PER_PAGE = 30
 

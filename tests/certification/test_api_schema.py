@@ -149,7 +149,7 @@ def test_responses_with_empty_values_conform_to_the_schema(schema, enterprise, e
     assert enterprises["results"][0]["cluster"] is None and enterprises["results"][0]["founder_category"] == ""
     assert_conforms(schema, "/api/v1/enterprises/", "get", 200, enterprises)
 
-    detail = city.get(f"/api/v1/certification/filings/{created.json()['id']}/").json()
+    detail = company.get(f"/api/v1/certification/filings/{created.json()['id']}/").json()
     assert_conforms(schema, "/api/v1/certification/filings/{id}/", "get", 200, detail)
 
 

@@ -274,6 +274,14 @@ def test_item_services_only_for_the_enterprise_users_and_editable_states(
 ):
     with pytest.raises(Http404):
         ip_item_add(application_id=draft.pk, actor=other_enterprise_user, data=ip())
+    # A draft never submitted is out of the officials' sight (404); a filed one is theirs to review, not edit.
+    with pytest.raises(Http404):
+        rd_project_add(application_id=draft.pk, actor=district_official, data={"name": "x"})
+    with pytest.raises(Http404):
+        attachment_add(
+            application_id=draft.pk, actor=city_official, kind="other", upload=SimpleUploadedFile("a.pdf", PDF)
+        )
+    Application.objects.filter(pk=draft.pk).update(state=Application.State.RETURNED, submitted_on=dt.date(2026, 4, 1))
     with pytest.raises(PermissionDenied):
         rd_project_add(application_id=draft.pk, actor=district_official, data={"name": "x"})
     with pytest.raises(PermissionDenied):

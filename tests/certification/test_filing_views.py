@@ -319,17 +319,24 @@ def test_detail_shows_events_written_by_scheduled_jobs_as_system(client, enterpr
 
 
 @pytest.mark.parametrize(
-    ("persona", "status"),
+    ("persona", "submitted", "status"),
     [
-        ("enterprise_user", 200),
-        ("other_enterprise_user", 404),
-        ("district_official", 200),
-        ("other_district_official", 404),
-        ("city_official", 200),
-        ("department_user", 404),
+        ("enterprise_user", False, 200),
+        ("other_enterprise_user", False, 404),
+        # A draft never submitted is the enterprise's own business: officials see its files once it is filed.
+        ("district_official", False, 404),
+        ("city_official", False, 404),
+        ("district_official", True, 200),
+        ("other_district_official", True, 404),
+        ("city_official", True, 200),
+        ("department_user", True, 404),
     ],
 )
-def test_attachment_download_is_scoped(persona_client, attachment, persona, status):
+def test_attachment_download_is_scoped(persona_client, attachment, persona, submitted, status):
+    if submitted:
+        Application.objects.filter(pk=attachment.application_id).update(
+            state=S.SUBMITTED, submitted_on=timezone.localdate()
+        )
     response = persona_client(persona).get(reverse("certification:attachment_download", kwargs={"pk": attachment.pk}))
     assert response.status_code == status
     if status == 200:

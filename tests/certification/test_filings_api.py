@@ -4,13 +4,21 @@ import datetime as dt
 
 import pytest
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from certification.models import Application, ApplicationEvent, IntellectualProperty, Registration
+from certification.models import (
+    Application,
+    ApplicationAttachment,
+    ApplicationEvent,
+    IntellectualProperty,
+    Registration,
+)
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +83,14 @@ def submitted(enterprise):
 @pytest.fixture
 def draft(enterprise):
     return factories.ApplicationFactory(enterprise=enterprise, state=S.DRAFT)
+
+
+@pytest.fixture
+def withdrawn(enterprise):
+    """Submitted, then withdrawn: its officials see it, and no review action fits its state."""
+    return factories.ApplicationFactory(
+        enterprise=enterprise, evaluation_year=2025, state=S.WITHDRAWN, submitted_on=dt.date(2025, 4, 1)
+    )
 
 
 # --- The whole workflow through the API ----------------------------------------------------------
@@ -295,8 +311,8 @@ def test_unknown_ids_answer_404(as_persona, db, pk):
 
 
 def test_list_is_scoped(as_persona, enterprise, other_enterprise, enterprise_user, other_enterprise_user):
-    mine = factories.ApplicationFactory(enterprise=enterprise)
-    theirs = factories.ApplicationFactory(enterprise=other_enterprise)
+    mine = factories.ApplicationFactory(enterprise=enterprise, state=S.SUBMITTED)
+    theirs = factories.ApplicationFactory(enterprise=other_enterprise, state=S.SUBMITTED)
 
     def ids(persona):
         response = as_persona(persona).get(LIST)
@@ -326,14 +342,29 @@ def test_list_is_scoped(as_persona, enterprise, other_enterprise, enterprise_use
         ("enterprise_user", "post", "resubmit", {}),
     ],
 )
-def test_wrong_state_is_409_and_writes_no_event(as_persona, draft, persona, method, name, body):
-    before = events(draft.pk)
-    response = getattr(as_persona(persona), method)(act(draft.pk, name), body, format="json")
+def test_wrong_state_is_409_and_writes_no_event(as_persona, draft, withdrawn, persona, method, name, body):
+    filing = draft if persona == "enterprise_user" else withdrawn
+    state, before = filing.state, events(filing.pk)
+    response = getattr(as_persona(persona), method)(act(filing.pk, name), body, format="json")
     assert response.status_code == 409, response.content
     assert set(response.json()) == {"detail", "reasons", "gap"}
     assert response.json()["reasons"] == [] and response.json()["gap"] == []
-    assert Application.objects.get(pk=draft.pk).state == S.DRAFT
-    assert events(draft.pk) == before
+    assert Application.objects.get(pk=filing.pk).state == state
+    assert events(filing.pk) == before
+
+
+@pytest.mark.parametrize("persona", ["district_official", "city_official"])
+def test_officials_do_not_see_a_draft_that_was_never_submitted(as_persona, draft, persona):
+    """The review pages hide such drafts; the API, the attachment and every action agree (404)."""
+    attachment = ApplicationAttachment(application=draft, kind="other", original_name="a.pdf", size=9)
+    attachment.file.save("a.pdf", ContentFile(b"%PDF-1.7\n"), save=True)
+    client = as_persona(persona)
+    assert draft.pk not in {row["id"] for row in client.get(LIST).json()["results"]}
+    assert client.get(detail(draft.pk)).status_code == 404
+    assert client.post(act(draft.pk, "recommend"), {}, format="json").status_code == 404
+    assert client.get(reverse("certification:attachment_download", args=[attachment.pk])).status_code == 404
+    owner = as_persona("enterprise_user")
+    assert owner.get(reverse("certification:attachment_download", args=[attachment.pk])).status_code == 200
 
 
 def test_submitted_filing_cannot_be_edited_or_submitted_again(as_persona, submitted):
@@ -408,7 +439,7 @@ def spread(enterprise, other_enterprise):
     return {
         "a": factories.ApplicationFactory(enterprise=enterprise, evaluation_year=2025, state=S.EXPIRED),
         "b": factories.ApplicationFactory(enterprise=enterprise, evaluation_year=2026, state=S.SUBMITTED),
-        "c": factories.ApplicationFactory(enterprise=other_enterprise, evaluation_year=2026, state=S.DRAFT),
+        "c": factories.ApplicationFactory(enterprise=other_enterprise, evaluation_year=2026, state=S.RETURNED),
     }
 
 
@@ -499,11 +530,15 @@ def _count_queries(api, url):
 def test_list_query_count_is_flat(as_persona, district, django_assert_max_num_queries):
     city = as_persona("city_official")
     for _ in range(3):
-        factories.ApplicationFactory(enterprise=factories.EnterpriseFactory(managing_district=district))
+        factories.ApplicationFactory(
+            enterprise=factories.EnterpriseFactory(managing_district=district), state=S.SUBMITTED
+        )
     few = _count_queries(city, LIST)
     assert few <= 5  # session, user, role, filings (+ one spare)
     for _ in range(27):
-        factories.ApplicationFactory(enterprise=factories.EnterpriseFactory(managing_district=district))
+        factories.ApplicationFactory(
+            enterprise=factories.EnterpriseFactory(managing_district=district), state=S.SUBMITTED
+        )
     with django_assert_max_num_queries(few):
         response = city.get(LIST)
     assert len(response.json()["results"]) == 30

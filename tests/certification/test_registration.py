@@ -394,12 +394,13 @@ def test_applications_visible_to(
     city_official,
     department_user,
 ):
-    other = factories.ApplicationFactory(enterprise=other_enterprise)
+    other = factories.ApplicationFactory(enterprise=other_enterprise, state=Application.State.SUBMITTED)
+    draft = factories.ApplicationFactory(enterprise=other_enterprise, evaluation_year=2025)
     assert set(applications_visible_to(city_official)) == {filing, other}
     assert list(applications_visible_to(district_official)) == [filing]
     assert list(applications_visible_to(other_district_official)) == [other]
     assert list(applications_visible_to(enterprise_user)) == [filing]
-    assert list(applications_visible_to(other_enterprise_user)) == [other]
+    assert set(applications_visible_to(other_enterprise_user)) == {other, draft}
     assert list(applications_visible_to(department_user)) == []
 
 

@@ -4,10 +4,11 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from certification.guards import on_site_grounds
 from certification.models import Application, ApplicationEvent
 from certification.services.filing import application_save_draft, application_submit
-from certification.services.review import on_site_check_reasons
 from tests import factories
 
 S = Application.State
@@ -104,7 +105,7 @@ def test_on_site_badge_matches_the_rule(client, district_official, district):
     page = client.get(reverse("certification:review_list"), {"year": 2026}).context["page"]
     badges = {a.pk: a.on_site_required for a in page.object_list}
     assert badges == {first.pk: True, veteran.pk: False}
-    assert on_site_check_reasons(first) and not on_site_check_reasons(veteran)
+    assert on_site_grounds(first, timezone.localdate()) and not on_site_grounds(veteran, timezone.localdate())
 
 
 @pytest.mark.parametrize("count", [3, 30])

@@ -11,14 +11,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from certification.models import Application, ApplicationEvent, CalendarOverride, Registration, Revocation
+from certification.selectors.calendar import defence_deadline_for
 from certification.services.filing import application_save_draft
 from certification.services.registration import registration_revoke
-from certification.services.revocation import (
-    defence_deadline_for,
-    revocation_decide,
-    revocation_defend,
-    revocation_notice,
-)
+from certification.services.revocation import revocation_decide, revocation_defend, revocation_notice
 from certification.workflow import TransitionError
 from smeportal.models import Notification
 from tests import factories

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certification.models import Application, Registration, Revocation
-from certification.services.revocation import defence_deadline_for, revocation_defend
+from certification.selectors.calendar import defence_deadline_for
+from certification.services.revocation import revocation_defend
 from smeportal.models import Notification
 from tests import factories
 

@@ -7,7 +7,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
+from certification.guards import on_site_grounds
 from certification.models import Application, ApplicationEvent, Registration
+from certification.rules import on_site
 from certification.services.filing import (
     application_resubmit,
     application_save_draft,
@@ -15,13 +17,11 @@ from certification.services.filing import (
     application_withdraw,
 )
 from certification.services.review import (
-    ON_SITE_REVOKED_RECENTLY,
     application_recommend,
     application_record_on_site_check,
     application_reject,
     application_require_on_site_check,
     application_return,
-    on_site_check_reasons,
 )
 from certification.states import WAITING_FOR_REVIEW
 from certification.workflow import TransitionError
@@ -59,6 +59,12 @@ def veteran(enterprise):
 @pytest.fixture
 def submitted(draft, enterprise_user, veteran):
     return application_submit(application_id=draft.pk, actor=enterprise_user, today=DAY)
+
+
+@pytest.fixture
+def withdrawn(submitted, enterprise_user):
+    """Submitted, then withdrawn: its officials see it, and no review transition starts from it."""
+    return application_withdraw(application_id=submitted.pk, actor=enterprise_user)
 
 
 def transitions(app):
@@ -218,9 +224,12 @@ def test_return_with_field_comments_notifies_enterprise(
     assert "退回" in mailoutbox[0].body
 
 
-def test_no_mail_when_transition_rolls_back(draft, district_official, mailoutbox, django_capture_on_commit_callbacks):
+def test_no_mail_when_transition_rolls_back(
+    withdrawn, district_official, mailoutbox, django_capture_on_commit_callbacks
+):
+    mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(TransitionError):
-        application_return(application_id=draft.pk, actor=district_official, comment="x")
+        application_return(application_id=withdrawn.pk, actor=district_official, comment="x")
     assert mailoutbox == []
 
 
@@ -235,9 +244,23 @@ def test_return_needs_valid_comments(submitted, district_official, comment, fiel
     assert reload(submitted).state == S.SUBMITTED
 
 
-def test_return_refused_for_draft(draft, district_official):
+def test_return_refused_when_not_under_review(withdrawn, district_official):
     with pytest.raises(TransitionError):
-        application_return(application_id=draft.pk, actor=district_official, comment="x")
+        application_return(application_id=withdrawn.pk, actor=district_official, comment="x")
+
+
+@pytest.mark.parametrize("persona", ["district_official", "city_official"])
+def test_officials_cannot_reach_a_draft_never_submitted(request, draft, persona):
+    """The review pages hide such drafts; the services agree (404, not a refusal that reveals it)."""
+    official = request.getfixturevalue(persona)
+    for act in (
+        lambda: application_return(application_id=draft.pk, actor=official, comment="x"),
+        lambda: application_reject(application_id=draft.pk, actor=official, reason="x"),
+        lambda: application_recommend(application_id=draft.pk, actor=official),
+    ):
+        with pytest.raises(Http404):
+            act()
+    assert reload(draft).state == S.DRAFT
 
 
 def test_resubmit_happy_and_refused_when_not_returned(submitted, enterprise_user, district_official):
@@ -326,7 +349,7 @@ def test_failed_on_site_check_blocks_recommendation(submitted, district_official
 def test_on_site_rule_staff_cases(submitted, district_official, total, tech, required):
     Application.objects.filter(pk=submitted.pk).update(total_staff=Decimal(total), tech_staff=Decimal(tech))
     app = reload(submitted)
-    assert bool(on_site_check_reasons(app, today=DAY)) is required
+    assert bool(on_site_grounds(app, DAY)) is required
     if required:
         with pytest.raises(TransitionError):
             application_recommend(application_id=app.pk, actor=district_official, today=DAY)
@@ -347,8 +370,8 @@ def test_on_site_rule_recent_revocation(submitted, enterprise, district_official
         revoked_at=dt.datetime.combine(revoked_on, dt.time(12), tzinfo=dt.UTC),
         revocation_grounds=Registration.Grounds.CONDITIONS_NOT_MET,
     )
-    reasons = on_site_check_reasons(reload(submitted), today=DAY)
-    assert (ON_SITE_REVOKED_RECENTLY in reasons) is required
+    reasons = on_site_grounds(reload(submitted), DAY)
+    assert (on_site.REVOKED_RECENTLY in reasons) is required
 
 
 def test_reject_requires_reason_and_right_state(submitted, draft, district_official):
@@ -362,9 +385,9 @@ def test_reject_requires_reason_and_right_state(submitted, draft, district_offic
         application_reject(application_id=submitted.pk, actor=district_official, reason="again")
 
 
-def test_reject_draft_refused(draft, district_official):
+def test_reject_refused_when_withdrawn(withdrawn, district_official):
     with pytest.raises(TransitionError):
-        application_reject(application_id=draft.pk, actor=district_official, reason="x")
+        application_reject(application_id=withdrawn.pk, actor=district_official, reason="x")
 
 
 def test_city_review_rejects_recommended_filing_district_may_not(submitted, district_official, city_official):
@@ -417,12 +440,20 @@ def test_city_official_may_review_any_district(submitted, city_official):
 
 @pytest.mark.parametrize(
     ("persona", "error"),
-    [("district_official", PermissionDenied), ("city_official", PermissionDenied), ("other_enterprise_user", Http404)],
+    [("district_official", Http404), ("city_official", Http404), ("other_enterprise_user", Http404)],
 )
 def test_only_own_enterprise_submits(request, draft, veteran, persona, error):
     with pytest.raises(error):
         application_submit(application_id=draft.pk, actor=request.getfixturevalue(persona), today=DAY)
     assert reload(draft).state == S.DRAFT
+
+
+@pytest.mark.parametrize("persona", ["district_official", "city_official"])
+def test_officials_may_not_resubmit_for_the_enterprise(request, submitted, district_official, persona):
+    application_return(application_id=submitted.pk, actor=district_official, comment="改")
+    with pytest.raises(PermissionDenied):
+        application_resubmit(application_id=submitted.pk, actor=request.getfixturevalue(persona), today=DAY)
+    assert reload(submitted).state == S.RETURNED
 
 
 def test_other_district_cannot_return_or_withdraw(submitted, other_district_official, other_enterprise_user):

@@ -36,8 +36,7 @@ from certification.models import (
     RegistrationSequence,
 )
 from certification.rules.industry import is_restricted_industry
-from certification.rules.workdays import nth_working_day
-from certification.services.notice import NOTICE_WORKING_DAYS
+from certification.rules.notice import notice_end
 from certification.services.registration import agency_code, registration_flag, registration_number
 from demo import seeding as demo
 from demo.seeding import DEMO_PASSWORD, SeedContext, generate_enterprise_chunk, seed_demo
@@ -460,7 +459,7 @@ def test_notice_batches_cover_the_filings_under_notice_with_a_ten_working_day_wi
     batch = batches.get()
     assert batch.is_open_on(today)
     for notice in NoticeBatch.objects.all():
-        assert notice.end_date == nth_working_day(notice.start_date, NOTICE_WORKING_DAYS)
+        assert notice.end_date == notice_end(notice.start_date)
     registered = Application.objects.filter(state__in=[Application.State.REGISTERED, Application.State.EXPIRED])
     assert not registered.filter(notice_batch=None).exists()
     assert not registered.filter(notice_batch__end_date__gte=today).exists()
