@@ -1,3 +1,5 @@
+"""Admin of departments, memberships, the yearly quota policy, targets, agreements, visits and imports."""
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _

@@ -1,3 +1,5 @@
+"""The assistance API: agreements and service records in the caller's scope, read-only."""
+
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, viewsets
 

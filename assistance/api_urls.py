@@ -1,3 +1,5 @@
+"""Routes of the assistance API under /api/v1/assistance/."""
+
 from rest_framework.routers import SimpleRouter
 
 from .api import AgreementViewSet, ServiceRecordViewSet

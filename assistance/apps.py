@@ -1,3 +1,5 @@
+"""The assistance app: departments' agreements and service visits with enterprises."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

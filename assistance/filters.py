@@ -1,3 +1,5 @@
+"""Query-string filters of the assistance API (django-filter)."""
+
 import django_filters
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,5 @@
+"""Forms of the assistance pages: agreements, service visits, feedback, filters and the Excel upload."""
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone

@@ -1,3 +1,6 @@
+"""Departments and their users, the yearly quota policy, department targets, assistance agreements,
+service records and agreement imports."""
+
 import uuid
 from decimal import Decimal
 
@@ -49,7 +52,7 @@ class QuotaPolicy(TrackedModel):
 
     One row per year. It holds both targets of the development plan: the assistance share of new
     enterprises (used here) and the tech share among newly registered enterprises (used by the
-    tech-share quota job of issue 5, which reads the same row). A year without a row uses the
+    tech-share quota job, which reads the same row). A year without a row uses the
     defaults of ``QuotaPolicy.for_year``. Once ``closed``, the agreements' ``counts_as_new`` flags
     of that year no longer change.
     """

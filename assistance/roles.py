@@ -1,3 +1,5 @@
+"""The department role: which department a user works for."""
+
 from django.core.exceptions import ObjectDoesNotExist
 
 

@@ -1,3 +1,5 @@
+"""Serializers of the assistance API (agreements and service records, read-only)."""
+
 from rest_framework import serializers
 
 from .models import AssistanceAgreement, ServiceRecord

@@ -1,3 +1,5 @@
+"""URLs of the assistance pages and their Excel round trip."""
+
 from django.urls import path
 
 from . import excel_views, views

@@ -1,3 +1,5 @@
+"""Admin of filings, notices, registrations, revocations and pool estimates; workflow data is read-only."""
+
 from django.contrib import admin
 
 from .models import (

@@ -1,3 +1,5 @@
+"""Routes of the certification API under /api/v1/certification/."""
+
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 

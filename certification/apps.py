@@ -1,3 +1,5 @@
+"""The certification app: the national evaluation, filings and their procedure."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,5 @@
+"""URLs of the certification pages: calculator, pool, filing, review, notice, revocation, public."""
+
 from django.urls import path
 
 from .views import calculator, filing, notice, pool, public, review, revocation

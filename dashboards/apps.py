@@ -1,3 +1,5 @@
+"""The dashboards app: read-only city and district dashboards over the quota snapshots."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,5 @@
+"""URLs of the city and district dashboards and their exports."""
+
 from django.urls import path
 
 from . import views

@@ -1,3 +1,5 @@
+"""Account URLs: registration with a credit code, login, password change and reset."""
+
 from django.urls import include, path
 
 from . import account_views

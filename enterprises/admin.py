@@ -1,3 +1,5 @@
+"""Admin of districts, clusters, enterprises, memberships and registry imports."""
+
 from django.contrib import admin
 
 from .models import District, Enterprise, EnterpriseMembership, IndustryCluster, OfficialMembership, RegistryImport

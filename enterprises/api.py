@@ -1,3 +1,5 @@
+"""The enterprise registry API: enterprises in the caller's scope, read-only."""
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer, extend_schema_view
 from rest_framework import permissions, serializers, viewsets

@@ -1,3 +1,5 @@
+"""Routes of the enterprise API under /api/v1/enterprises/."""
+
 from rest_framework.routers import SimpleRouter
 
 from .api import EnterpriseViewSet

@@ -1,3 +1,5 @@
+"""The enterprises app: the registry, districts, memberships, roles and scoping."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

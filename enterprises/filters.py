@@ -1,3 +1,5 @@
+"""The enterprise list's filters (django-filter), shared by the list page and the API."""
+
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _

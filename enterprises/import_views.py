@@ -11,7 +11,7 @@ from enterprises.permissions import city_official_required
 
 from .forms import RegistryImportForm
 from .models import RegistryImport
-from .registry_import import REASONS, reason_messages
+from .registry.columns import REASONS, reason_messages
 from .tasks import registry_import_run
 
 RECENT_IMPORTS = 20

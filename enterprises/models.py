@@ -1,3 +1,6 @@
+"""Districts and zones, industry clusters, enterprises, the memberships that give users a role, and
+registry imports."""
+
 import uuid
 from decimal import Decimal
 

@@ -1,3 +1,5 @@
+"""Serializers of the enterprise registry API (read-only)."""
+
 from rest_framework import serializers
 
 from .models import Enterprise

@@ -1,3 +1,5 @@
+"""Writes of the enterprise app: reference data, self-registration, confirmation and the registry import."""
+
 import logging
 import tempfile
 from dataclasses import dataclass
@@ -12,9 +14,12 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from enterprises.registry.columns import REASONS, RegistryFileError, RegistryLookups, RegistryParseResult
+from enterprises.registry.reading import read_registry_file
+from enterprises.registry.report import write_error_report
+from enterprises.registry.validation import validate_registry
 from smeportal.bulk import copy_insert, copy_update
 
-from . import registry_import
 from .creditcode import is_valid_credit_code, normalize_credit_code
 from .models import District, Enterprise, EnterpriseMembership, IndustryCluster, RegistryImport
 from .roles import is_official
@@ -163,7 +168,7 @@ REGISTRY_WRITE_BATCH = 1000
 _REGISTRY_LOCK_KEY = 0x5EED_1A7  # pg_advisory_xact_lock key: one registry import writes at a time
 
 
-def registry_import_lookups() -> "registry_import.RegistryLookups":
+def registry_import_lookups() -> "RegistryLookups":
     """District names/codes and cluster prefixes → ids, for the pure validation module (2 queries)."""
     by_name, by_code = {}, {}
     for pk, name, code, kind in District.objects.values_list("id", "name", "code", "kind"):
@@ -176,15 +181,13 @@ def registry_import_lookups() -> "registry_import.RegistryLookups":
     ):
         for prefix in industry_prefixes or []:
             prefixes.setdefault(str(prefix), pk)
-    return registry_import.RegistryLookups(
-        district_ids_by_name=by_name, district_ids_by_code=by_code, cluster_ids_by_prefix=prefixes
-    )
+    return RegistryLookups(district_ids_by_name=by_name, district_ids_by_code=by_code, cluster_ids_by_prefix=prefixes)
 
 
-def registry_import_parse(*, source, filename: str | None = None) -> "registry_import.RegistryParseResult":
-    """Read and validate a registry file (no writes). Raises registry_import.RegistryFileError."""
-    frame = registry_import.read_registry_file(source, filename=filename)
-    return registry_import.validate_registry(frame, registry_import_lookups(), today=timezone.localdate())
+def registry_import_parse(*, source, filename: str | None = None) -> "RegistryParseResult":
+    """Read and validate a registry file (no writes). Raises RegistryFileError."""
+    frame = read_registry_file(source, filename=filename)
+    return validate_registry(frame, registry_import_lookups(), today=timezone.localdate())
 
 
 def _registry_differs(new: pd.Series, old: pd.Series, field: str) -> pd.Series:
@@ -251,15 +254,15 @@ def _registry_update(changed: pd.DataFrame, fields: list[str], actor, now) -> No
 def registry_import_apply(*, rows, actor=None) -> dict:
     """Write validated registry rows in one transaction, keyed by credit code.
 
-    ``rows`` is a registry_import.RegistryParseResult (or just its ``valid`` DataFrame). New codes
+    ``rows`` is a RegistryParseResult (or just its ``valid`` DataFrame). New codes
     are bulk-created, changed rows bulk-updated (only the changed fields), unchanged rows left alone.
     The number of queries depends on the number of chunks, not rows.
     """
-    if isinstance(rows, registry_import.RegistryParseResult):
+    if isinstance(rows, RegistryParseResult):
         valid, total, by_reason = rows.valid, rows.rows, rows.rejected_by_reason
     else:
         valid, total, by_reason = rows, len(rows), {}
-    by_reason = {reason: int(by_reason.get(reason, 0)) for reason in registry_import.REASONS}
+    by_reason = {reason: int(by_reason.get(reason, 0)) for reason in REASONS}
     counts = {
         "rows": int(total),
         "created": 0,
@@ -333,9 +336,9 @@ def registry_import_process(*, import_id: int) -> dict:
     )
     try:
         with record.file.open("rb") as handle:
-            frame = registry_import.read_registry_file(handle, filename=record.original_name or record.file.name)
+            frame = read_registry_file(handle, filename=record.original_name or record.file.name)
         RegistryImport.report(import_id, progress=25, stage=_("正在校验数据"))
-        result = registry_import.validate_registry(frame, registry_import_lookups(), today=timezone.localdate())
+        result = validate_registry(frame, registry_import_lookups(), today=timezone.localdate())
         RegistryImport.report(import_id, progress=50, stage=_("正在写入数据库"))
         with transaction.atomic():
             locked = RegistryImport.objects.select_for_update().get(pk=import_id)
@@ -345,7 +348,7 @@ def registry_import_process(*, import_id: int) -> dict:
         report_name = ""
         if result.rejected_count:
             with tempfile.TemporaryFile() as buffer:
-                registry_import.write_error_report(result, buffer)
+                write_error_report(result, buffer)
                 buffer.seek(0)
                 report_name = default_storage.save(
                     RegistryImport._meta.get_field("error_report").generate_filename(record, "errors.xlsx"),
@@ -360,7 +363,7 @@ def registry_import_process(*, import_id: int) -> dict:
             finished_at=timezone.now(),
         )
         return counts
-    except registry_import.RegistryFileError as exc:
+    except RegistryFileError as exc:
         message = str(exc)
     except Exception:
         logger.exception("registry import %s failed", import_id)

@@ -1,3 +1,5 @@
+"""URLs of the enterprise pages and the registry import."""
+
 from django.urls import path
 
 from . import import_views, views

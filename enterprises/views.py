@@ -1,3 +1,6 @@
+"""Officials' enterprise list and detail, the enterprise's own profile, and confirming self-registered
+enterprises."""
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render

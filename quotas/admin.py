@@ -1,3 +1,5 @@
+"""Admin of quota runs, alerts and snapshots; all written by the jobs, read-only here."""
+
 from django.contrib import admin
 
 from .models import DepartmentShareSnapshot, QuotaAlert, QuotaRun, TechShareSnapshot

@@ -1,4 +1,4 @@
-"""The new-enterprise quota job (RULES.md §5, issue 5): every department's 20% share and task progress.
+"""The new-enterprise quota job (RULES.md §5): every department's 20% share and task progress.
 
 Per department and year: the unarchived agreements, those with new enterprises (the agreements'
 ``counts_as_new`` flag, set by the year's policy), the share against the policy's target and the

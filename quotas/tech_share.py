@@ -1,4 +1,4 @@
-"""The tech-share quota job (RULES.md §5, issue 5): per managing district and for the whole city.
+"""The tech-share quota job (RULES.md §5): per managing district and for the whole city.
 
 Among the enterprises newly registered (established) since the policy's baseline date and on or
 before the day, how many are in the cultivation pool, have a submitted filing of the policy year,

@@ -1,3 +1,5 @@
+"""URLs of "recompute now" and a quota run's progress page."""
+
 from django.urls import path
 
 from . import views

@@ -1,3 +1,5 @@
+"""Admin registrations of the portal-wide models (in-portal notifications)."""
+
 from django.contrib import admin
 
 from .models import Notification

@@ -169,7 +169,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute=30, hour=1),
     },
     "certification-expire": {"task": "certification.expire_registrations", "schedule": crontab(minute=45, hour=1)},
-    # Nightly at 02:15, after the registrations above: both quota snapshots and the alerts (issue 5).
+    # Nightly at 02:15, after the registrations above: both quota snapshots and the alerts.
     "quotas-nightly": {"task": "quotas.recompute_quotas_nightly", "schedule": crontab(minute=15, hour=2)},
 }
 

@@ -1,3 +1,5 @@
+"""The root URL configuration: every app's pages, the API under /api/v1/, the schema and the admin."""
+
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _

@@ -19,14 +19,14 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 from django.utils import timezone
 
-from enterprises import registry_import as ri
 from enterprises import services
 from enterprises.models import Enterprise
+from enterprises.registry.columns import COL_ADDRESS, COL_CODE, COL_NAME, REASONS, REQUIRED_HEADERS
 from tests.factories import EnterpriseFactory, credit_code_for
 
 pytestmark = pytest.mark.django_db
 
-HEADERS = ["序号", *ri.REQUIRED_HEADERS]
+HEADERS = ["序号", *REQUIRED_HEADERS]
 DISTRICTS = ("涪城区", "游仙区", "高新区")
 # The bad rows cycle through these, one reason per bad row (every tenth row of the big file).
 BAD_KINDS = ("credit_code", "name", "established_on", "district", "registered_capital")
@@ -123,9 +123,9 @@ def test_truncated_workbook_is_refused_and_nothing_written(reference, tmp_path):
     ("headers", "named"),
     [
         # An export with English headers: every required column is named in the message.
-        (["No", "Credit code", "Name", "Legal rep", *[f"col{i}" for i in range(10)]], ri.REQUIRED_HEADERS),
+        (["No", "Credit code", "Name", "Legal rep", *[f"col{i}" for i in range(10)]], REQUIRED_HEADERS),
         # 住所 misspelt as 地址: only that column is missing.
-        ([("地址" if h == ri.COL_ADDRESS else h) for h in HEADERS], (ri.COL_ADDRESS,)),
+        ([("地址" if h == COL_ADDRESS else h) for h in HEADERS], (COL_ADDRESS,)),
     ],
 )
 def test_wrong_headers_are_refused_with_the_missing_columns(reference, tmp_path, headers, named):
@@ -135,7 +135,7 @@ def test_wrong_headers_are_refused_with_the_missing_columns(reference, tmp_path,
     message = str(refused.value)
     assert all(column in message for column in named)
     if len(named) == 1:
-        assert ri.COL_NAME not in message and ri.COL_CODE not in message
+        assert COL_NAME not in message and COL_CODE not in message
     assert Enterprise.objects.count() == 0
 
 
@@ -175,7 +175,7 @@ def test_hundred_thousand_rows_with_every_tenth_bad(reference, big_file, tmp_pat
         "updated": 0,
         "unchanged": 0,
         "rejected": 10_000,
-        "rejected_by_reason": {**dict.fromkeys(ri.REASONS, 0), **dict.fromkeys(BAD_KINDS, per_kind)},
+        "rejected_by_reason": {**dict.fromkeys(REASONS, 0), **dict.fromkeys(BAD_KINDS, per_kind)},
         "created_by_district": dict.fromkeys(DISTRICTS, 30000),
     }
     assert "未导入 10000" in output

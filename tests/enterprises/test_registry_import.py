@@ -15,9 +15,9 @@ from django.db import connection
 from django.db.models import F
 from django.urls import reverse
 
-from enterprises import registry_import as ri
 from enterprises import services
 from enterprises.models import District, Enterprise, RegistryImport
+from enterprises.registry.columns import REASONS, REQUIRED_HEADERS
 from enterprises.services import registry_import_apply, registry_import_parse
 from enterprises.tasks import registry_import_run
 from tests.factories import credit_code_for
@@ -27,7 +27,7 @@ if not (DATA / "registry_sample.xlsx").exists():  # the checkout sits beside ../
     DATA = Path("/work/shared/data")
 SAMPLE = DATA / "registry_sample.xlsx"
 EXPECTED = json.loads((DATA / "registry_sample.expected.json").read_text(encoding="utf-8"))
-HEADERS = list(ri.REQUIRED_HEADERS)
+HEADERS = list(REQUIRED_HEADERS)
 
 
 @pytest.fixture
@@ -156,7 +156,7 @@ def test_each_reason_and_error_report(reference, tmp_path):
     assert counts["rows"] == 8
     assert counts["created"] == 2
     assert counts["rejected"] == 6
-    assert counts["rejected_by_reason"] == dict.fromkeys(ri.REASONS, 1)
+    assert counts["rejected_by_reason"] == dict.fromkeys(REASONS, 1)
     assert counts["created_by_district"] == {"涪城区": 2}
     assert "未导入 6" in out.getvalue()
     assert Enterprise.objects.get(credit_code=credit_code_for(8, area="510703")).registered_capital == Decimal(
@@ -166,7 +166,7 @@ def test_each_reason_and_error_report(reference, tmp_path):
     sheet = pd.read_excel(report, engine="calamine", dtype=object)
     assert list(sheet.columns) == ["行号", "序号", *HEADERS, "原因代码", "原因说明"]
     assert sheet["行号"].tolist() == [3, 4, 5, 6, 7, 8]
-    assert sheet["原因代码"].tolist() == list(ri.REASONS)
+    assert sheet["原因代码"].tolist() == list(REASONS)
     assert sheet["统一社会信用代码"].tolist()[0] == "91510703MA62QK7L2V"
     assert sheet["所属区县"].tolist()[3] == "成都市武侯区"
     assert all("统一社会信用代码" in m for m in sheet["原因说明"].iloc[[0, 5]])

@@ -8,11 +8,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from enterprises import registry_import as ri
+from enterprises.registry.cleaning import clean_text, parse_capital, parse_dates, parse_status
+from enterprises.registry.columns import (
+    REASON_CODES,
+    REASON_MESSAGES,
+    REASONS,
+    ROW_NUMBER,
+    RegistryFileError,
+    RegistryLookups,
+)
+from enterprises.registry.reading import read_registry_file
+from enterprises.registry.validation import parse_registry, validate_registry
 from tests.factories import credit_code_for
 
 TODAY = dt.date(2026, 6, 30)
-LOOKUPS = ri.RegistryLookups(
+LOOKUPS = RegistryLookups(
     district_ids_by_name={"涪城区": 1, "游仙区": 2, "安州区": 3, "高新区": 10},
     district_ids_by_code={"510703": 1, "510704": 2, "510705": 3},
     cluster_ids_by_prefix={"65": 7, "6510": 8, "C": 9},
@@ -75,7 +85,7 @@ DATE_CASES = [
 
 @pytest.mark.parametrize(("raw", "expected"), DATE_CASES)
 def test_parse_dates(raw, expected):
-    parsed = ri.parse_dates(pd.Series([raw], dtype=object)).iloc[0]
+    parsed = parse_dates(pd.Series([raw], dtype=object)).iloc[0]
     assert (None if pd.isna(parsed) else parsed.date()) == expected
 
 
@@ -100,14 +110,14 @@ CAPITAL_CASES = [
 
 @pytest.mark.parametrize(("raw", "amount", "unreadable"), CAPITAL_CASES)
 def test_parse_capital(raw, amount, unreadable):
-    parsed, bad = ri.parse_capital(pd.Series([raw], dtype=object))
+    parsed, bad = parse_capital(pd.Series([raw], dtype=object))
     assert (None if pd.isna(parsed.iloc[0]) else parsed.iloc[0]) == amount
     assert bool(bad.iloc[0]) is unreadable
 
 
 def test_a_column_of_excel_date_cells_keeps_the_day_only():
     cells = pd.Series(pd.to_datetime(["2024-03-05 13:45:10", None, "2025-12-31 23:59:59"]))
-    parsed = ri.parse_dates(cells)
+    parsed = parse_dates(cells)
     assert [None if pd.isna(day) else day.date() for day in parsed] == [
         dt.date(2024, 3, 5),
         None,
@@ -133,13 +143,13 @@ def test_column_wise_parsing_equals_parsing_each_cell_alone(picks):
     def same(left, right):
         return [None if pd.isna(v) else v for v in left] == [None if pd.isna(v) else v for v in right]
 
-    assert same(ri.parse_dates(pd.Series(dates, dtype=object)), alone(ri.parse_dates, dates))
-    amounts, unreadable = ri.parse_capital(pd.Series(capitals, dtype=object))
-    assert same(amounts, alone(lambda c: ri.parse_capital(c)[0], capitals))
-    assert list(unreadable) == alone(lambda c: ri.parse_capital(c)[1], capitals)
+    assert same(parse_dates(pd.Series(dates, dtype=object)), alone(parse_dates, dates))
+    amounts, unreadable = parse_capital(pd.Series(capitals, dtype=object))
+    assert same(amounts, alone(lambda c: parse_capital(c)[0], capitals))
+    assert list(unreadable) == alone(lambda c: parse_capital(c)[1], capitals)
     for length, code in ((None, False), (None, True), (3, False)):
-        column = ri.clean_text(pd.Series(texts, dtype=object), length, code=code)
-        assert list(column) == alone(lambda c, n=length, code=code: ri.clean_text(c, n, code=code), texts)
+        column = clean_text(pd.Series(texts, dtype=object), length, code=code)
+        assert list(column) == alone(lambda c, n=length, code=code: clean_text(c, n, code=code), texts)
 
 
 @pytest.mark.parametrize(
@@ -155,7 +165,7 @@ def test_column_wise_parsing_equals_parsing_each_cell_alone(picks):
     ],
 )
 def test_parse_status(raw, status):
-    assert ri.parse_status(pd.Series([raw], dtype=object)).iloc[0] == status
+    assert parse_status(pd.Series([raw], dtype=object)).iloc[0] == status
 
 
 @pytest.mark.parametrize(
@@ -170,7 +180,7 @@ def test_parse_status(raw, status):
     ],
 )
 def test_credit_code_formats_are_normalised(raw):
-    result = ri.validate_registry(frame(row(**{"统一社会信用代码": raw, "所属区县": "涪城区"})), LOOKUPS, today=TODAY)
+    result = validate_registry(frame(row(**{"统一社会信用代码": raw, "所属区县": "涪城区"})), LOOKUPS, today=TODAY)
     assert result.rejected.empty
     assert result.valid["credit_code"].tolist() == ["91510703MA62QK7L2U"]
 
@@ -196,15 +206,15 @@ def test_credit_code_formats_are_normalised(raw):
     ],
 )
 def test_each_reason(overrides, reason):
-    result = ri.validate_registry(frame(row(**overrides)), LOOKUPS, today=TODAY)
+    result = validate_registry(frame(row(**overrides)), LOOKUPS, today=TODAY)
     assert result.valid.empty
-    assert result.rejected_by_reason == {r: int(r == reason) for r in ri.REASONS}
-    assert result.rejected[ri.REASON_CODES].tolist() == [reason]
-    assert result.rejected[ri.ROW_NUMBER].tolist() == [2]
+    assert result.rejected_by_reason == {r: int(r == reason) for r in REASONS}
+    assert result.rejected[REASON_CODES].tolist() == [reason]
+    assert result.rejected[ROW_NUMBER].tolist() == [2]
 
 
 def test_boundaries_are_accepted():
-    result = ri.validate_registry(
+    result = validate_registry(
         frame(row(**{"成立日期": TODAY.isoformat(), "注册资本(万元)": 0, "企业名称": "名" * 200})), LOOKUPS, today=TODAY
     )
     assert len(result.valid) == 1
@@ -213,7 +223,7 @@ def test_boundaries_are_accepted():
 
 def test_duplicate_keeps_first_importable_occurrence_and_lists_all_reasons():
     code = credit_code_for(5, area="510703")
-    result = ri.validate_registry(
+    result = validate_registry(
         frame(
             row(**{"统一社会信用代码": code, "企业名称": None}),  # row 2: own fault, not the first importable
             row(**{"统一社会信用代码": code, "企业名称": "甲公司"}),  # row 3: imported
@@ -225,8 +235,8 @@ def test_duplicate_keeps_first_importable_occurrence_and_lists_all_reasons():
     )
     assert result.valid["name"].tolist() == ["甲公司"]
     assert result.valid["row_number"].tolist() == [3]
-    assert result.rejected[ri.ROW_NUMBER].tolist() == [2, 4, 5]
-    assert result.rejected[ri.REASON_CODES].tolist() == ["name", "duplicate", "district,duplicate"]
+    assert result.rejected[ROW_NUMBER].tolist() == [2, 4, 5]
+    assert result.rejected[REASON_CODES].tolist() == ["name", "duplicate", "district,duplicate"]
     assert result.rejected_by_reason == {
         "credit_code": 0,
         "name": 1,
@@ -235,11 +245,11 @@ def test_duplicate_keeps_first_importable_occurrence_and_lists_all_reasons():
         "registered_capital": 0,
         "duplicate": 1,
     }
-    assert "；" in result.rejected[ri.REASON_MESSAGES].iloc[2]
+    assert "；" in result.rejected[REASON_MESSAGES].iloc[2]
 
 
 def test_districts_status_industry_and_clusters():
-    result = ri.validate_registry(
+    result = validate_registry(
         frame(
             # managed by a zone, registered (code positions 3-8) in 涪城区
             row(**{"统一社会信用代码": credit_code_for(1, "510703"), "所属区县": "高新区", "行业代码": "6510"}),
@@ -281,14 +291,14 @@ def _csv_bytes(encoding: str) -> bytes:
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
 def test_csv_encodings(encoding):
     source = io.BytesIO(_csv_bytes(encoding))
-    result = ri.parse_registry(source, LOOKUPS, filename="registry.csv", today=TODAY)
+    result = parse_registry(source, LOOKUPS, filename="registry.csv", today=TODAY)
     assert result.valid["name"].tolist() == ["绵阳测试科技有限公司"]
     assert result.valid["established_on"].dt.date.tolist() == [dt.date(2025, 3, 5)]
 
 
 def test_full_width_headers_are_accepted():
     data = pd.DataFrame([row()]).rename(columns={"注册资本(万元)": "注册资本（万元）", "企业名称": " 企业名称 "})
-    result = ri.parse_registry(io.BytesIO(data.to_csv(index=False).encode()), LOOKUPS, filename="r.csv", today=TODAY)
+    result = parse_registry(io.BytesIO(data.to_csv(index=False).encode()), LOOKUPS, filename="r.csv", today=TODAY)
     assert len(result.valid) == 1
 
 
@@ -306,5 +316,5 @@ def test_full_width_headers_are_accepted():
     ],
 )
 def test_unreadable_files(content, filename, message):
-    with pytest.raises(ri.RegistryFileError, match=message):
-        ri.read_registry_file(io.BytesIO(content), filename=filename)
+    with pytest.raises(RegistryFileError, match=message):
+        read_registry_file(io.BytesIO(content), filename=filename)

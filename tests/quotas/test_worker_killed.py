@@ -1,4 +1,4 @@
-"""A Celery worker killed in the middle of a quota run (issue 6): the run is redelivered and completes once,
+"""A Celery worker killed in the middle of a quota run: the run is redelivered and completes once,
 and the snapshots are neither missing nor doubled. Real Redis, real workers, PostgreSQL.
 
 No timing guesses: the job is held at its snapshot upsert by a table lock taken from another connection,

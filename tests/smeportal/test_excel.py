@@ -12,7 +12,24 @@ from openpyxl import load_workbook
 
 from assistance import excel as assistance_excel
 from dashboards import exports as dashboard_exports
-from enterprises import registry_import as ri
+from enterprises.registry.columns import (
+    COL_ADDRESS,
+    COL_AUTHORITY,
+    COL_CAPITAL,
+    COL_CODE,
+    COL_DISTRICT,
+    COL_ESTABLISHED,
+    COL_INDUSTRY_CODE,
+    COL_INDUSTRY_NAME,
+    COL_LEGAL_REP,
+    COL_NAME,
+    COL_SECTION,
+    COL_STATUS,
+    COL_TYPE,
+    RegistryLookups,
+)
+from enterprises.registry.report import write_error_report
+from enterprises.registry.validation import parse_registry
 from smeportal.excel import safe_cell
 from tests.factories import credit_code_for
 
@@ -53,19 +70,19 @@ def test_registry_error_report(tmp_path):
     def row(n, name, district):
         return {
             "序号": n,
-            ri.COL_CODE: credit_code_for(n),
-            ri.COL_NAME: name,
-            ri.COL_LEGAL_REP: "张三",
-            ri.COL_TYPE: "有限责任公司",
-            ri.COL_ESTABLISHED: "2025-03-05",
-            ri.COL_CAPITAL: 100,
-            ri.COL_AUTHORITY: "绵阳市市场监督管理局",
-            ri.COL_DISTRICT: district,
-            ri.COL_ADDRESS: "绵阳市某路1号",
-            ri.COL_SECTION: "I",
-            ri.COL_INDUSTRY_CODE: "6510",
-            ri.COL_INDUSTRY_NAME: "软件开发",
-            ri.COL_STATUS: "存续",
+            COL_CODE: credit_code_for(n),
+            COL_NAME: name,
+            COL_LEGAL_REP: "张三",
+            COL_TYPE: "有限责任公司",
+            COL_ESTABLISHED: "2025-03-05",
+            COL_CAPITAL: 100,
+            COL_AUTHORITY: "绵阳市市场监督管理局",
+            COL_DISTRICT: district,
+            COL_ADDRESS: "绵阳市某路1号",
+            COL_SECTION: "I",
+            COL_INDUSTRY_CODE: "6510",
+            COL_INDUSTRY_NAME: "软件开发",
+            COL_STATUS: "存续",
             "=extra": "额外列",  # an extra column of the uploaded file, kept in the report
         }
 
@@ -76,11 +93,11 @@ def test_registry_error_report(tmp_path):
     pd.DataFrame(rows).to_excel(
         path, index=False, engine="xlsxwriter", engine_kwargs={"options": {"strings_to_formulas": False}}
     )
-    result = ri.parse_registry(path, ri.RegistryLookups(district_ids_by_name={"涪城区": 1}))
+    result = parse_registry(path, RegistryLookups(district_ids_by_name={"涪城区": 1}))
     assert result.rejected_count == len(ATTACKS)
 
     target = io.BytesIO()
-    assert ri.write_error_report(result, target) == len(ATTACKS)
+    assert write_error_report(result, target) == len(ATTACKS)
     values = cells(target.getvalue())
     assert_neutralised(values)
     assert "'=extra" in values

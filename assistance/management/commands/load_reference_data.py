@@ -1,3 +1,5 @@
+"""``manage.py load_reference_data``: districts, zones, clusters and departments from the city's JSON."""
+
 import json
 from pathlib import Path
 

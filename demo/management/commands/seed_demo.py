@@ -1,3 +1,5 @@
+"""``manage.py seed_demo``: deterministic, idempotent demo data for every role."""
+
 import unicodedata
 
 from django.core.management import call_command

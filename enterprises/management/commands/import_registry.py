@@ -1,10 +1,13 @@
+"""``manage.py import_registry FILE``: the registry import from the command line."""
+
 import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from enterprises.registry_import import REASONS, RegistryFileError, reason_messages, write_error_report
+from enterprises.registry.columns import REASONS, RegistryFileError, reason_messages
+from enterprises.registry.report import write_error_report
 from enterprises.services import registry_import_apply, registry_import_parse
 
 

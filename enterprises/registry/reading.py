@@ -1,0 +1,76 @@
+"""Reading a registry export (.xlsx with calamine, or .csv in UTF-8 or GB18030) into a frame of text cells."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+from typing import IO
+
+import pandas as pd
+from django.utils.translation import gettext as _
+
+from enterprises.registry.columns import REQUIRED_HEADERS, RegistryFileError
+
+
+def _normalise_headers(frame: pd.DataFrame) -> pd.DataFrame:
+    headers = pd.Series([str(c) for c in frame.columns], dtype="string").str.normalize("NFKC").str.strip()
+    frame.columns = list(headers)
+    return frame
+
+
+def _decode_csv(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise RegistryFileError(_("CSV 文件的编码无法识别，请另存为 UTF-8 或 GB18030 编码后重试。"))
+
+
+def read_registry_file(source: str | os.PathLike | IO[bytes], *, filename: str | None = None) -> pd.DataFrame:
+    """Read an .xlsx or .csv export into a DataFrame of objects, with the spreadsheet row numbers.
+
+    Raises RegistryFileError with a Chinese message when the file cannot be read or lacks headers.
+    The index of the result is the row number in the spreadsheet (the header is row 1).
+    """
+    name = filename or (str(source) if isinstance(source, str | os.PathLike) else getattr(source, "name", ""))
+    suffix = Path(name).suffix.lower()
+    if suffix not in {".xlsx", ".csv"}:
+        raise RegistryFileError(_("只支持 .xlsx 或 .csv 文件。"))
+    try:
+        data = Path(source).read_bytes() if isinstance(source, str | os.PathLike) else source.read()
+    except OSError as exc:
+        raise RegistryFileError(_("无法打开文件：%(error)s") % {"error": exc.strerror or exc}) from exc
+
+    if not data.strip():
+        raise RegistryFileError(_("文件是空的。"))
+    if suffix == ".xlsx":
+        if not data.startswith(b"PK\x03\x04"):
+            raise RegistryFileError(_("文件不是有效的 Excel (.xlsx) 工作簿。"))
+        try:
+            frame = pd.read_excel(io.BytesIO(data), engine="calamine", dtype=object)
+        except Exception as exc:  # calamine raises its own error types for damaged workbooks
+            raise RegistryFileError(_("Excel 文件已损坏或无法读取：%(error)s") % {"error": exc}) from exc
+    else:
+        text = _decode_csv(data)
+        if "\x00" in text:
+            raise RegistryFileError(_("CSV 文件包含二进制内容，无法读取。"))
+        try:
+            frame = pd.read_csv(
+                io.StringIO(text), dtype=object, keep_default_na=False, na_values=[""], skip_blank_lines=False
+            )
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+            raise RegistryFileError(_("CSV 文件格式错误，无法读取：%(error)s") % {"error": exc}) from exc
+
+    frame = _normalise_headers(frame)
+    missing = [h for h in REQUIRED_HEADERS if h not in frame.columns]
+    if missing:
+        raise RegistryFileError(
+            _("文件缺少必需的列：%(columns)s。请使用市场监管部门导出的原始表头。") % {"columns": "、".join(missing)}
+        )
+    if frame.columns.duplicated().any():
+        raise RegistryFileError(_("文件中有重复的列名，请检查表头。"))
+    frame.index = pd.RangeIndex(2, len(frame) + 2)
+    # Fully blank lines (often left at the bottom of a sheet) are not rows.
+    return frame.loc[~frame.isna().all(axis=1)]
