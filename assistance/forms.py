@@ -16,15 +16,6 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 XLSX_ONLY = UploadValidator(kinds={"xlsx"})
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the matching fields of the form (or on the form)."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
-
-
 class EnterpriseField(forms.CharField):
     """A credit code (any case, spaces allowed) or an enterprise's exact name."""
 

@@ -22,9 +22,10 @@ from assistance.permissions import (
 from enterprises.permissions import city_official_required, enterprise_user_required
 from enterprises.roles import member_enterprise_id
 from smeportal.pagination import paginate_without_count
+from smeportal.views import run_service
 
 from . import services
-from .forms import AgreementForm, FeedbackForm, ServiceRecordForm, WithoutAssistanceFilterForm, add_service_errors
+from .forms import AgreementForm, FeedbackForm, ServiceRecordForm, WithoutAssistanceFilterForm
 from .models import AssistanceAgreement, Department, ServiceRecord
 from .roles import member_department_id
 from .selectors import (
@@ -131,19 +132,20 @@ def _agreement_values(form: AgreementForm) -> dict:
 def agreement_create(request):
     form = AgreementForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            agreement = services.agreement_create(
+        done, agreement = run_service(
+            request,
+            lambda: services.agreement_create(
                 actor=request.user,
                 department_id=member_department_id(request.user),
                 enterprise_id=form.cleaned_data["enterprise"].pk,
                 year=form.cleaned_data["year"],
                 document=form.cleaned_data.get("document"),
                 **_agreement_values(form),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("帮扶协议已保存。"))
+            ),
+            form=form,
+            success=_("帮扶协议已保存。"),
+        )
+        if done:
             return redirect(agreement)
     return render(request, "assistance/agreement_form.html", {"form": form, "agreement": None})
 
@@ -162,17 +164,18 @@ def agreement_edit(request, pk: int):
     initial = {name: getattr(agreement, name) for name in services.AGREEMENT_FIELDS}
     form = AgreementForm(request.POST or None, request.FILES or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.agreement_update(
+        done, _result = run_service(
+            request,
+            lambda: services.agreement_update(
                 actor=request.user,
                 agreement_id=agreement.pk,
                 document=form.cleaned_data.get("document"),
                 **_agreement_values(form),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("帮扶协议已更新。"))
+            ),
+            form=form,
+            success=_("帮扶协议已更新。"),
+        )
+        if done:
             return redirect(agreement)
     return render(request, "assistance/agreement_form.html", {"form": form, "agreement": agreement})
 
@@ -220,12 +223,13 @@ def record_create(request, pk: int):
     agreement = _managed_agreement(request, pk)
     form = ServiceRecordForm(request.POST or None, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.service_record_create(actor=request.user, agreement_id=agreement.pk, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("服务记录已保存。"))
+        done, _result = run_service(
+            request,
+            lambda: services.service_record_create(actor=request.user, agreement_id=agreement.pk, **form.cleaned_data),
+            form=form,
+            success=_("服务记录已保存。"),
+        )
+        if done:
             return redirect(agreement)
     return render(request, "assistance/record_form.html", {"form": form, "agreement": agreement, "record": None})
 
@@ -243,12 +247,13 @@ def record_edit(request, pk: int):
         raise Http404
     form = ServiceRecordForm(request.POST or None, instance=ServiceRecord.objects.get(pk=record.pk))
     if request.method == "POST" and form.is_valid():
-        try:
-            services.service_record_update(actor=request.user, record_id=record.pk, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("服务记录已更新。"))
+        done, _result = run_service(
+            request,
+            lambda: services.service_record_update(actor=request.user, record_id=record.pk, **form.cleaned_data),
+            form=form,
+            success=_("服务记录已更新。"),
+        )
+        if done:
             return redirect(agreement)
     return render(request, "assistance/record_form.html", {"form": form, "agreement": agreement, "record": record})
 

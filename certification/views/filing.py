@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -40,6 +39,7 @@ from certification.states import EDITABLE, UNDECIDED, FilingState
 from certification.workflow import TransitionError
 from enterprises.permissions import enterprise_user_required
 from enterprises.roles import member_enterprise_id
+from smeportal.views import run_service
 
 # The step on which each returned-for-correction field comment is shown.
 FIELD_STEP = {
@@ -101,13 +101,10 @@ def filing_list(request):
 @require_POST
 @enterprise_user_required
 def filing_start(request):
-    try:
-        application = filing_items.filing_start(actor=request.user, evaluation_year=timezone.localdate().year)
-    except TransitionError as exc:
-        messages.error(request, exc.message)
-        return redirect("certification:filing_list")
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+    done, application = run_service(
+        request, lambda: filing_items.filing_start(actor=request.user, evaluation_year=timezone.localdate().year)
+    )
+    if not done:
         return redirect("certification:filing_list")
     return redirect("certification:filing_step", pk=application.pk, step=STEPS[0])
 
@@ -115,14 +112,6 @@ def filing_start(request):
 def _step_form(step: str, application: Application, data=None):
     kwargs = {"has_items": application.ip_items.exists()} if step == "ip" else {}
     return STEP_FORMS[step](data, instance=application, **kwargs)
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _render_step(request, application, step, *, form=None, ip_form=None, rd_form=None, upload_form=None, refusal=None):
@@ -212,17 +201,19 @@ def filing_step(request, pk: int, step: str):
 def _save(request, application, step):
     form = _step_form(step, application, request.POST)
     if form.is_valid():
-        try:
-            application_save_draft(
+        done, _saved = run_service(
+            request,
+            lambda: application_save_draft(
                 actor=request.user, evaluation_year=application.evaluation_year, data=form.service_data()
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("已保存草稿。"))
-            index = STEPS.index(step)
-            next_step = STEPS[min(index + 1, len(STEPS) - 1)]
+            ),
+            form=form,
+            success=_("已保存草稿。"),
+        )
+        if done:
+            next_step = STEPS[min(STEPS.index(step) + 1, len(STEPS) - 1)]
             return redirect("certification:filing_step", pk=application.pk, step=next_step)
+        if not form.errors:
+            return redirect("certification:filing_step", pk=application.pk, step=step)
     application.refresh_from_db()
     return _render_step(request, application, step, form=form)
 
@@ -231,12 +222,13 @@ def _add_item(form_class, prefix: str, service, form_kwarg: str):
     def action(request, application, step):
         form = form_class(request.POST, prefix=prefix)
         if form.is_valid():
-            try:
-                service(application_id=application.pk, actor=request.user, data=form.cleaned_data)
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                messages.success(request, _("已添加。"))
+            done, _item = run_service(
+                request,
+                lambda: service(application_id=application.pk, actor=request.user, data=form.cleaned_data),
+                form=form,
+                success=_("已添加。"),
+            )
+            if done or not form.errors:
                 return redirect("certification:filing_step", pk=application.pk, step=step)
         return _render_step(request, application, step, **{form_kwarg: form})
 
@@ -259,17 +251,18 @@ def _remove_item(service, id_kwarg: str):
 def _upload(request, application, step):
     form = AttachmentForm(request.POST, request.FILES, prefix="att")
     if form.is_valid():
-        try:
-            attachment_add(
+        done, _attachment = run_service(
+            request,
+            lambda: attachment_add(
                 application_id=application.pk,
                 actor=request.user,
                 kind=form.cleaned_data["kind"],
                 upload=form.cleaned_data["file"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("已上传附件。"))
+            ),
+            form=form,
+            success=_("已上传附件。"),
+        )
+        if done or not form.errors:
             return redirect("certification:filing_step", pk=application.pk, step=step)
     return _render_step(request, application, step, upload_form=form)
 
@@ -368,12 +361,13 @@ def filing_detail(request, pk: int):
 @enterprise_user_required
 def filing_withdraw(request, pk: int):
     application = get_object_or_404(_own_filings(request.user), pk=pk)
-    try:
-        application_withdraw(application_id=application.pk, actor=request.user, comment=request.POST.get("comment", ""))
-    except TransitionError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("申报已撤回。"))
+    run_service(
+        request,
+        lambda: application_withdraw(
+            application_id=application.pk, actor=request.user, comment=request.POST.get("comment", "")
+        ),
+        success=_("申报已撤回。"),
+    )
     return redirect("certification:filing_detail", pk=application.pk)
 
 

@@ -20,13 +20,9 @@ from certification.selectors.calendar import notice_end_for
 from certification.services import notice as notice_services
 from certification.services.notice import calendar_override_add, notice_batch_create
 from certification.services.registration import notice_batch_register_due
-from certification.workflow import TransitionError
 from enterprises.permissions import city_official_required
 from smeportal.pagination import paginate_without_count
-
-
-def _errors_text(error: ValidationError) -> str:
-    return "；".join(error.messages)
+from smeportal.views import run_service
 
 
 @city_official_required
@@ -51,22 +47,19 @@ def batch_create(request):
     if request.method == "POST" and form.is_valid():
         end_date = notice_end_for(form.cleaned_data["start_date"])
         if request.POST.get("confirmed") == "1":
-            try:
-                batch = notice_batch_create(
+            done, batch = run_service(
+                request,
+                lambda: notice_batch_create(
                     actor=request.user,
                     title=form.cleaned_data["title"],
                     start_date=form.cleaned_data["start_date"],
                     application_ids=[a.pk for a in form.cleaned_data["applications"]],
-                )
-            except TransitionError as error:
-                messages.error(request, error.message)
-            except ValidationError as error:
-                messages.error(request, _errors_text(error))
-            else:
-                messages.success(
-                    request,
-                    _("已创建公示批次，公示期{start}至{end}。").format(start=batch.start_date, end=batch.end_date),
-                )
+                ),
+                success=lambda batch: _("已创建公示批次，公示期{start}至{end}。").format(
+                    start=batch.start_date, end=batch.end_date
+                ),
+            )
+            if done:
                 return redirect("certification:batch_detail", pk=batch.pk)
     return render(request, "certification/notice/batch_create.html", {"form": form, "end_date": end_date})
 
@@ -124,19 +117,16 @@ def objection_decide(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("请选择处理结论并填写处理意见。"))
         return redirect("certification:batch_detail", pk=objection.batch_id)
-    try:
-        notice_services.objection_decide(
+    run_service(
+        request,
+        lambda: notice_services.objection_decide(
             actor=request.user,
             objection_id=objection.pk,
             upheld=form.cleaned_data["upheld"],
             note=form.cleaned_data["note"],
-        )
-    except TransitionError as error:
-        messages.error(request, error.message)
-    except ValidationError as error:
-        messages.error(request, _errors_text(error))
-    else:
-        messages.success(request, _("已处理异议。"))
+        ),
+        success=_("已处理异议。"),
+    )
     return redirect("certification:batch_detail", pk=objection.batch_id)
 
 

@@ -2,7 +2,7 @@
 quick estimates."""
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -18,6 +18,7 @@ from enterprises.permissions import official_required
 from enterprises.roles import is_city_official
 from enterprises.selectors import enterprises_visible_to
 from smeportal.pagination import paginate_without_count
+from smeportal.views import run_service
 
 PER_PAGE = 30
 
@@ -99,13 +100,13 @@ def pool_estimate(request, pk: int):
     if request.method == "POST":
         form = PoolEstimateForm(request.POST)
         if form.is_valid():
-            try:
-                pool_estimate_save(actor=request.user, enterprise_id=enterprise.pk, data=form.cleaned_data)
-            except ValidationError as error:
-                for field, field_messages in error.message_dict.items():
-                    form.add_error(field if field in form.fields else NON_FIELD_ERRORS, field_messages)
-            else:
-                messages.success(request, _("已保存“%(name)s”的估算数据。") % {"name": enterprise.name})
+            done, _estimate = run_service(
+                request,
+                lambda: pool_estimate_save(actor=request.user, enterprise_id=enterprise.pk, data=form.cleaned_data),
+                form=form,
+                success=_("已保存“%(name)s”的估算数据。") % {"name": enterprise.name},
+            )
+            if done:
                 return redirect("certification:pool_estimate", pk=enterprise.pk)
     else:
         form = PoolEstimateForm(initial=PoolEstimateForm.initial_for(enterprise))

@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,9 +15,9 @@ from certification.forms.public import ObjectionForm
 from certification.models import Application, NoticeBatch, Registration
 from certification.services.notice import objection_file
 from certification.states import FilingState
-from certification.workflow import TransitionError
 from enterprises.creditcode import normalize_credit_code
 from smeportal.pagination import paginate_without_count
+from smeportal.views import run_service
 
 RECENTLY_CLOSED_DAYS = 30  # closed batches stay on the notice page this long
 
@@ -68,26 +67,20 @@ def objection_create(request, pk: int):
         return redirect("certification:notices")
     form = ObjectionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            objection_file(
+        done, _objection = run_service(
+            request,
+            lambda: objection_file(
                 actor=request.user,
                 application_id=application.pk,
                 real_name=form.cleaned_data["real_name"],
                 contact=form.cleaned_data["contact"],
                 statement=form.cleaned_data["statement"],
                 evidence=form.cleaned_data.get("evidence"),
-            )
-        except TransitionError as error:
-            messages.error(request, error.message)
-            return redirect("certification:notices")
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
-        else:
-            messages.success(request, _("您的异议已提交，我们将依法核实处理。"))
+            ),
+            form=form,
+            success=_("您的异议已提交，我们将依法核实处理。"),
+        )
+        if done or not form.errors:
             return redirect("certification:notices")
     return render(request, "certification/public/objection_form.html", {"form": form, "application": application})
 

@@ -3,10 +3,8 @@ announcements."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,23 +17,15 @@ from certification.selectors.calendar import defence_deadline_for
 from certification.selectors.revocation import announced_revocations, revocations_visible_to, search_revocations
 from certification.services import revocation as revocation_services
 from certification.services.revocation import revocation_notice
-from certification.workflow import TransitionError
 from enterprises.permissions import city_official_required, enterprise_user_required, official_required
 from enterprises.roles import is_city_official
 from smeportal.pagination import paginate_without_count
+from smeportal.views import run_service
 
 PER_PAGE = 30
 
 
 RevocationState = Revocation.State
-
-
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _query_without_page(request) -> str:
@@ -76,26 +66,23 @@ def revocation_start(request, pk: int):
         return redirect("certification:revocation_detail", pk=current.pk)
     form = NoticeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            revocation = revocation_notice(
+        done, revocation = run_service(
+            request,
+            lambda: revocation_notice(
                 actor=request.user,
                 registration_id=registration.pk,
                 grounds=form.cleaned_data["grounds"],
                 reason=form.cleaned_data["reason"],
-            )
-        except TransitionError as error:
-            messages.error(request, error.message)
-            return redirect("certification:review_detail", pk=application.pk)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("已告知企业拟撤销入库登记，申辩截止日期{deadline}。").format(
-                    deadline=revocation.defence_deadline.isoformat()
-                ),
-            )
+            ),
+            form=form,
+            success=lambda revocation: _("已告知企业拟撤销入库登记，申辩截止日期{deadline}。").format(
+                deadline=revocation.defence_deadline.isoformat()
+            ),
+        )
+        if done:
             return redirect("certification:revocation_detail", pk=revocation.pk)
+        if not form.errors:  # refused by the procedure's state: back to the filing
+            return redirect("certification:review_detail", pk=application.pk)
     return render(
         request,
         "certification/revocation/start.html",
@@ -138,22 +125,20 @@ def revocation_decide(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("请选择决定并填写认定意见。"))
         return redirect("certification:revocation_detail", pk=revocation.pk)
-    try:
-        revocation = revocation_services.revocation_decide(
+    run_service(
+        request,
+        lambda: revocation_services.revocation_decide(
             actor=request.user,
             revocation_id=revocation.pk,
             revoke=form.cleaned_data["revoke"],
             finding=form.cleaned_data["finding"],
-        )
-    except TransitionError as error:
-        messages.error(request, error.message)
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-    else:
-        if revocation.state == RevocationState.REVOKED:
-            messages.success(request, _("已撤销该企业的入库登记并公告。"))
-        else:
-            messages.success(request, _("已决定不予撤销，入库登记继续有效。"))
+        ),
+        success=lambda decided: (
+            _("已撤销该企业的入库登记并公告。")
+            if decided.state == RevocationState.REVOKED
+            else _("已决定不予撤销，入库登记继续有效。")
+        ),
+    )
     return redirect("certification:revocation_detail", pk=revocation.pk)
 
 
@@ -166,20 +151,18 @@ def revocation_defend(request, pk: int):
     today = timezone.localdate()
     form = DefenceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            revocation_services.revocation_defend(
+        done, _result = run_service(
+            request,
+            lambda: revocation_services.revocation_defend(
                 actor=request.user,
                 revocation_id=revocation.pk,
                 text=form.cleaned_data["text"],
                 attachment=form.cleaned_data.get("attachment"),
-            )
-        except TransitionError as error:
-            messages.error(request, error.message)
-            return redirect("certification:revocation_defend", pk=revocation.pk)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("您的书面申辩已提交。"))
+            ),
+            form=form,
+            success=_("您的书面申辩已提交。"),
+        )
+        if done or not form.errors:
             return redirect("certification:revocation_defend", pk=revocation.pk)
     return render(
         request,
