@@ -46,7 +46,7 @@ CLOSENESS_ORDER = (F("pool_distance").asc(nulls_last=True), F("name").asc(), F("
 
 
 def restricted_industry_q(prefix: str = "") -> Q:
-    """The database twin of :func:`certification.industry.is_restricted_industry` (same table of codes)."""
+    """The database twin of :func:`certification.rules.industry.is_restricted_industry` (same table of codes)."""
     sections = sorted(industry.RESTRICTED_SECTIONS)
     divisions = "|".join(sorted(industry.RESTRICTED_DIVISIONS))
     return (
