@@ -23,6 +23,7 @@ from enterprises.roles import is_city_official
 from enterprises.selectors import districts_visible_to
 
 from . import exports, selectors
+from .view_models import Breakdown, Funnel
 
 
 def home(request):
@@ -79,7 +80,7 @@ def chart_data(*, target, league=None, trend=None, funnel=None, breakdown=None) 
         data["league"] = {
             "names": [row[2] for row in ranked],
             "shares": [_float(row[9]) for row in ranked],
-            "met": [row[11] == exports._yes_no(True) for row in ranked],
+            "met": [row[11] == exports._met_text(True) for row in ranked],
         }
     if trend is not None:
         data["trend"] = {
@@ -114,16 +115,17 @@ def _query_without(request, *names) -> str:
 def city_dashboard(request):
     form, period = _period(request)
     overview = selectors.city_overview(period.as_of)
-    trend = selectors.district_trend(None, until=period.as_of, year=period.year) if period.as_of else None
-    departments = selectors.department_table(period.year, period.as_of)
+    trend = selectors.period_trend(period)
+    departments = selectors.department_rows(period.year, period.as_of)
+    city = overview.city
     tables = {}
     if period.as_of:
         tables = {
-            "league": exports.league_table(overview),
-            "trend": exports.trend_table(trend),
-            "funnel": exports.funnel_table(overview.city),
-            "breakdown": exports.breakdown_table(overview.city),
-            "departments": exports.department_rows_table(departments),
+            "league": exports.league_sheet(overview),
+            "trend": exports.trend_sheet(trend),
+            "funnel": exports.funnel_sheet(city.funnel if city else Funnel()),
+            "breakdown": exports.breakdown_sheet(city.breakdown if city else Breakdown()),
+            "departments": exports.departments_sheet(departments),
         }
     target = overview.city.target_percent if overview.city else None
     context = {
@@ -153,17 +155,13 @@ def district_dashboard(request, code: str | None = None):
     form, period = _period(request)
     overview = selectors.city_overview(period.as_of)
     row = overview.row_for(district.code)
-    trend = (
-        selectors.district_trend([district.code, selectors.CITY], until=period.as_of, year=period.year)
-        if period.as_of
-        else None
-    )
+    trend = selectors.period_trend(period, [district.code, selectors.CITY])
     tables = {}
     if period.as_of:
         tables = {
-            "trend": exports.trend_table(trend),
-            "funnel": exports.funnel_table(row),
-            "breakdown": exports.breakdown_table(row),
+            "trend": exports.trend_sheet(trend),
+            "funnel": exports.funnel_sheet(row.funnel if row else Funnel()),
+            "breakdown": exports.breakdown_sheet(row.breakdown if row else Breakdown()),
         }
     waiting_count, waiting = selectors.filings_waiting(request.user, district)
     city = is_city_official(request.user)
@@ -185,7 +183,7 @@ def district_dashboard(request, code: str | None = None):
         ),
         "waiting_count": waiting_count,
         "waiting": waiting,
-        "candidates": selectors.candidate_rows(row.snapshot if row else None),
+        "candidates": row.closest_candidates if row else [],
         "recompute_url": _recompute_url(request.user),
         "export_query": _export_query(period, district=district.code),
     }
@@ -223,30 +221,9 @@ def export(request, table: str):
         raise Http404
     district = _district_for(request, code) if (code or not city or table in exports.DISTRICT_TABLES) else None
     _form, period = _period(request)
-    overview = (
-        selectors.city_overview(period.as_of) if table in {"league", "funnel", "breakdown", "candidates"} else None
-    )
-    if table == "waiting":
-        result = exports.waiting_table(selectors.filings_waiting_all(request.user, district))
-    elif table == "candidates":
-        result = exports.candidates_table(overview.row_for(district.code))
-    elif table == "league":
-        result = exports.league_table(overview)
-    elif table == "departments":
-        result = exports.department_rows_table(selectors.department_table(period.year, period.as_of))
-    elif table == "trend":
-        scopes = [district.code, selectors.CITY] if district else None
-        trend = (
-            selectors.district_trend(scopes, until=period.as_of, year=period.year)
-            if period.as_of
-            else selectors.Trend(dates=[], series=[])
-        )
-        result = exports.trend_table(trend)
-    else:
-        row = overview.row_for(district.code) if district else overview.city
-        result = exports.funnel_table(row) if table == "funnel" else exports.breakdown_table(row)
+    sheet = _sheet(request, table, district, period)
     target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after streaming
-    exports.write_xlsx([result], target)
+    exports.write_xlsx([sheet], target)
     target.seek(0)
     scope = district.code if district else "city"
     stamp = (period.as_of or dt.date.today()).strftime("%Y%m%d")
@@ -256,3 +233,24 @@ def export(request, table: str):
         filename=f"dashboard-{table}-{scope}-{stamp}.xlsx",
         content_type=exports.XLSX_CONTENT_TYPE,
     )
+
+
+def _sheet(request, table: str, district: District | None, period: selectors.Selection) -> exports.Table:
+    """The view model a table shows, for the district (None: the city), as a sheet."""
+    if table == "waiting":
+        return exports.waiting_sheet(selectors.filings_waiting_all(request.user, district))
+    if table == "departments":
+        return exports.departments_sheet(selectors.department_rows(period.year, period.as_of))
+    if table == "trend":
+        return exports.trend_sheet(
+            selectors.period_trend(period, [district.code, selectors.CITY] if district else None)
+        )
+    overview = selectors.city_overview(period.as_of)
+    if table == "league":
+        return exports.league_sheet(overview)
+    row = overview.row_for(district.code) if district else overview.city
+    if table == "candidates":
+        return exports.candidates_sheet(row.closest_candidates if row else [])
+    if table == "funnel":
+        return exports.funnel_sheet(row.funnel if row else Funnel())
+    return exports.breakdown_sheet(row.breakdown if row else Breakdown())

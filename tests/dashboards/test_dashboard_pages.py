@@ -274,8 +274,8 @@ def test_district_work_lists(persona_client, district_official, district, other_
     waiting = response.context["waiting"]
     assert [f.enterprise_id for f in waiting] == [e.pk for e in mine[:10]]  # the oldest first
     assert html.count('data-testid="waiting-row"') == 10
-    assert [c["id"] for c in response.context["candidates"]] == [c["id"] for c in closest[district.pk]]
-    assert {c["id"] for c in response.context["candidates"]} == {e.pk for e in mine[:3]}
+    assert [c.id for c in response.context["candidates"]] == [c["id"] for c in closest[district.pk]]
+    assert {c.id for c in response.context["candidates"]} == {e.pk for e in mine[:3]}
     assert html.count('data-testid="candidate-row"') == 3
     assert reverse("enterprises:detail", args=[mine[0].pk]) in html
     # The factory's filings carry no evaluation in their snapshot: a score of 0, 60 points short.
@@ -331,7 +331,7 @@ def test_selectors_read_snapshots_in_one_query_each(league, django_assert_num_qu
     with django_assert_num_queries(1):
         assert selectors.latest_as_of(2026) == D2
     with django_assert_num_queries(1):
-        assert selectors.department_table(2026, D2) == []
+        assert selectors.department_rows(2026, D2) == []
     assert selectors.latest_as_of(2030) is None
     assert selectors.city_overview(None).districts == []
 
