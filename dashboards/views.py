@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from urllib.parse import urlencode
 
 from django import forms
 from django.http import FileResponse, Http404
@@ -100,13 +101,6 @@ def chart_data(*, target, league=None, trend=None, funnel=None, breakdown=None) 
     return data
 
 
-def _query_without(request, *names) -> str:
-    query = request.GET.copy()
-    for name in names:
-        query.pop(name, None)
-    return query.urlencode()
-
-
 # --- Pages ------------------------------------------------------------------------------------
 
 
@@ -191,8 +185,6 @@ def district_dashboard(request, code: str | None = None):
 
 
 def _export_query(period: selectors.Selection, **extra) -> str:
-    from urllib.parse import urlencode
-
     params = {}
     if period.year is not None:
         params["year"] = period.year
