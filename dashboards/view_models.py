@@ -1,7 +1,7 @@
 """The dashboards' view models: named, read-only figures that the pages, the charts and the exports share.
 
-``dashboards.selectors`` builds them from the quota snapshots; the templates and
-``dashboards.exports`` read them by field name. Nothing here queries the database: the
+``dashboards.selectors`` builds them from the quota snapshots; the templates, ``dashboards.charts``
+and ``dashboards.exports`` read them by field name. Nothing here queries the database: the
 builders below only turn what a snapshot stored (counts, the breakdown JSON, the closest
 candidates) into labelled values, in the language of the current request.
 """
@@ -97,6 +97,10 @@ class Breakdown:
     BREAKDOWN_KINDS order, even when it has no items."""
 
     groups: list[BreakdownGroup] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(group.items for group in self.groups)
 
 
 def breakdown_titles() -> dict[str, str]:

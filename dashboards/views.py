@@ -1,8 +1,9 @@
-"""The landing page and the city and district dashboards (read-only views over the quota snapshots).
+"""The landing page, the city and district dashboards and their .xlsx exports (thin, read-only views).
 
-The dashboards read precomputed snapshots only (``dashboards.selectors``), so each page runs the
-same small number of queries whatever the size of the registry. Every chart's data is rendered as
-a table under it and exports to .xlsx (``dashboards.exports``).
+A view reads the filters, finds the scope the user may see, asks ``dashboards.selectors`` for the
+view models and renders them: the templates show them as tables, ``dashboards.charts`` turns them
+into the charts' data, ``dashboards.exports`` into workbooks. The selectors read precomputed
+snapshots, so each page runs the same small number of queries whatever the size of the registry.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from enterprises.permissions import city_official_required, official_required
 from enterprises.roles import is_city_official
 from enterprises.selectors import districts_visible_to
 
-from . import exports, selectors
+from . import charts, exports, selectors
 from .view_models import Breakdown, Funnel
 
 
@@ -69,38 +70,6 @@ def _recompute_url(user) -> str | None:
         return None
 
 
-def _float(value):
-    return None if value is None else float(value)
-
-
-def chart_data(*, target, league=None, trend=None, funnel=None, breakdown=None) -> dict:
-    """The charts' data, made from the very rows of the tables shown under them."""
-    data: dict = {"target": _float(target)}
-    if league is not None:
-        ranked = [row for row in league.rows if row[0] != ""]
-        data["league"] = {
-            "names": [row[2] for row in ranked],
-            "shares": [_float(row[9]) for row in ranked],
-            "met": [row[11] == exports._met_text(True) for row in ranked],
-        }
-    if trend is not None:
-        data["trend"] = {
-            "dates": [row[0].isoformat() for row in trend.rows],
-            "series": [
-                {"name": header.removesuffix("（%）"), "data": [_float(row[i]) for row in trend.rows]}
-                for i, header in enumerate(trend.headers[1:], start=1)
-            ],
-        }
-    if funnel is not None:
-        data["funnel"] = [{"name": row[0], "value": row[1]} for row in funnel.rows]
-    if breakdown is not None:
-        kinds: dict[str, list] = {}
-        for kind, label, n in breakdown.rows:
-            kinds.setdefault(kind, []).append({"name": label, "value": n})
-        data["breakdown"] = [{"title": kind, "items": items} for kind, items in kinds.items()]
-    return data
-
-
 # --- Pages ------------------------------------------------------------------------------------
 
 
@@ -110,32 +79,14 @@ def city_dashboard(request):
     form, period = _period(request)
     overview = selectors.city_overview(period.as_of)
     trend = selectors.period_trend(period)
-    departments = selectors.department_rows(period.year, period.as_of)
-    city = overview.city
-    tables = {}
-    if period.as_of:
-        tables = {
-            "league": exports.league_sheet(overview),
-            "trend": exports.trend_sheet(trend),
-            "funnel": exports.funnel_sheet(city.funnel if city else Funnel()),
-            "breakdown": exports.breakdown_sheet(city.breakdown if city else Breakdown()),
-            "departments": exports.departments_sheet(departments),
-        }
-    target = overview.city.target_percent if overview.city else None
     context = {
         "form": form,
         "period": period,
         "overview": overview,
         "headline": overview.city,
-        "departments": departments,
-        "tables": tables,
-        "chart_data": chart_data(
-            target=target,
-            league=tables.get("league"),
-            trend=tables.get("trend"),
-            funnel=tables.get("funnel"),
-            breakdown=tables.get("breakdown"),
-        ),
+        "trend": trend,
+        "departments": selectors.department_rows(period.year, period.as_of),
+        "chart_data": charts.chart_data(overview.city, trend=trend, league=overview.districts),
         "recompute_url": _recompute_url(request.user),
         "export_query": _export_query(period),
     }
@@ -150,13 +101,6 @@ def district_dashboard(request, code: str | None = None):
     overview = selectors.city_overview(period.as_of)
     row = overview.row_for(district.code)
     trend = selectors.period_trend(period, [district.code, selectors.CITY])
-    tables = {}
-    if period.as_of:
-        tables = {
-            "trend": exports.trend_sheet(trend),
-            "funnel": exports.funnel_sheet(row.funnel if row else Funnel()),
-            "breakdown": exports.breakdown_sheet(row.breakdown if row else Breakdown()),
-        }
     waiting_count, waiting = selectors.filings_waiting(request.user, district)
     city = is_city_official(request.user)
     context = {
@@ -168,13 +112,8 @@ def district_dashboard(request, code: str | None = None):
         "overview": overview,
         "headline": row,
         "district_count": len(overview.districts),
-        "tables": tables,
-        "chart_data": chart_data(
-            target=row.target_percent if row else None,
-            trend=tables.get("trend"),
-            funnel=tables.get("funnel"),
-            breakdown=tables.get("breakdown"),
-        ),
+        "trend": trend,
+        "chart_data": charts.chart_data(row, trend=trend),
         "waiting_count": waiting_count,
         "waiting": waiting,
         "candidates": row.closest_candidates if row else [],

@@ -143,18 +143,18 @@ def test_department_without_agreements_is_not_shown_as_short(persona_client, cit
     assert '<tr class="table-secondary" data-testid="department-row"' in html
 
 
-def test_chart_data_matches_the_tables(persona_client, city_official, league):
+def test_chart_data_matches_the_view_models(persona_client, city_official, league):
     response = persona_client("city_official").get(CITY_URL)
     data = chart_json(response.content.decode())
-    tables = response.context["tables"]
+    overview, city, trend = response.context["overview"], response.context["headline"], response.context["trend"]
     assert data["target"] == 10.0
-    ranked = [row for row in tables["league"].rows if row[0] != ""]
-    assert data["league"]["names"] == [row[2] for row in ranked] == ["涪城区", "游仙区", "安州区"]
-    assert data["league"]["shares"] == [float(row[9]) for row in ranked] == [15.0, 11.0, 6.0]
-    assert data["league"]["met"] == [True, True, False]
-    assert data["trend"]["dates"] == ["2026-10-01", "2026-11-01"]
+    assert data["league"]["names"] == [row.name for row in overview.districts] == ["涪城区", "游仙区", "安州区"]
+    assert data["league"]["shares"] == [float(row.share_percent) for row in overview.districts] == [15.0, 11.0, 6.0]
+    assert data["league"]["met"] == [row.met for row in overview.districts] == [True, True, False]
+    assert data["trend"]["dates"] == ["2026-10-01", "2026-11-01"] == [day.isoformat() for day in trend.dates]
     city_series = data["trend"]["series"][0]
-    assert city_series["name"] == "全市" and city_series["data"] == [float(row[1]) for row in tables["trend"].rows] == [
+    assert trend.series[0].key == "city"
+    assert city_series["name"] == "全市" and city_series["data"] == [float(s) for s in trend.series[0].shares] == [
         8.33,
         8.0,
     ]
@@ -163,7 +163,7 @@ def test_chart_data_matches_the_tables(persona_client, city_official, league):
         ("游仙区", [12.0, 11.0]),
         ("安州区", [8.0, 6.0]),
     ]
-    assert data["funnel"] == [{"name": row[0], "value": row[1]} for row in tables["funnel"].rows]
+    assert data["funnel"] == [{"name": step.label, "value": step.count} for step in city.funnel.steps]
     assert [item["value"] for item in data["funnel"]] == [400, 120, 60, 40, 32]
     breakdown = {group["title"]: group["items"] for group in data["breakdown"]}
     assert breakdown["企业来源"] == [
@@ -173,12 +173,17 @@ def test_chart_data_matches_the_tables(persona_client, city_official, league):
     ]
     assert {"name": "未归入重点产业集群", "value": 20} in breakdown["重点产业集群"]
     flat = [(group, item["name"], item["value"]) for group, items in breakdown.items() for item in items]
-    assert flat == [tuple(row) for row in tables["breakdown"].rows]
-    # The same rows are on the page as tables.
+    assert flat == [(group.title, item.label, item.count) for group in city.breakdown.groups for item in group.items]
+    # The same view models are on the page as tables.
     html = response.content.decode()
     for table in ("trend", "funnel", "breakdown", "league", "departments"):
         assert f'data-testid="table-{table}"' in html
         assert f'data-testid="export-{table}"' in html
+    table = re.search(r'data-testid="table-trend">(.*?)</table>', html, re.S).group(1)
+    assert re.findall(r'<th scope="row" class="fw-normal">([\d-]+)</th>', table) == ["2026-10-01", "2026-11-01"]
+    assert '<td class="text-end">8.33</td>' in table and "全市（%）" in table
+    step = re.search(r'<tr data-step="registered">(.*?)</tr>', html).group(1)
+    assert ">已入库<" in step and '<td class="text-end">32</td>' in step and '<td class="text-end">8.00</td>' in step
 
 
 def test_empty_state_with_recompute_for_city_officials(persona_client, city_official, district_official):
