@@ -37,10 +37,14 @@ def funnel_chart(funnel: Funnel) -> list[dict]:
 
 
 def breakdown_chart(breakdown: Breakdown) -> list[dict]:
+    """Every kind, empty ones too: the page's pie for a kind finds its group by ``kind``."""
     return [
-        {"title": group.title, "items": [{"name": item.label, "value": item.count} for item in group.items]}
+        {
+            "kind": group.kind,
+            "title": group.title,
+            "items": [{"name": item.label, "value": item.count} for item in group.items],
+        }
         for group in breakdown.groups
-        if group.items
     ]
 
 

@@ -94,9 +94,12 @@ class BreakdownGroup:
 @dataclass(frozen=True)
 class Breakdown:
     """The registered new enterprises by origin, founder category and cluster: every kind, in
-    BREAKDOWN_KINDS order, even when it has no items."""
+    BREAKDOWN_KINDS order, even when it has no items, so that a chart finds its kind by name."""
 
     groups: list[BreakdownGroup] = field(default_factory=list)
+
+    def group(self, kind: str) -> BreakdownGroup:
+        return next(group for group in self.groups if group.kind == kind)
 
     @property
     def is_empty(self) -> bool:

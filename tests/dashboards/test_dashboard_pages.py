@@ -186,6 +186,25 @@ def test_chart_data_matches_the_view_models(persona_client, city_official, leagu
     assert ">已入库<" in step and '<td class="text-end">32</td>' in step and '<td class="text-end">8.00</td>' in step
 
 
+def test_breakdown_charts_find_their_kind_by_name(persona_client, district_official, district):
+    """A breakdown with clusters only: the cluster pie gets the clusters, the other two pies nothing."""
+    snap.save_all([snap.tech(district, D2, registered=12, breakdown={"cluster": {"电子信息": 12}}),
+                   snap.tech(None, D2, registered=12)])  # fmt: skip
+    response = persona_client("district_official").get(DISTRICT_URL)
+    html = response.content.decode()
+    groups = {group["kind"]: group for group in chart_json(html)["breakdown"]}
+    assert list(groups) == ["origin", "founder_category", "cluster"]
+    assert groups["origin"]["items"] == [] and groups["founder_category"]["items"] == []
+    assert groups["cluster"] == {
+        "kind": "cluster",
+        "title": "重点产业集群",
+        "items": [{"name": "电子信息", "value": 12}],
+    }
+    assert response.context["headline"].breakdown.group("cluster").items[0].count == 12
+    for kind in groups:
+        assert f'data-chart="breakdown-{kind}"' in html
+
+
 def test_empty_state_with_recompute_for_city_officials(persona_client, city_official, district_official):
     html = persona_client("city_official").get(CITY_URL).content.decode()
     assert 'data-testid="empty-state"' in html
