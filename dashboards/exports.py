@@ -1,9 +1,10 @@
-"""The dashboards' tables as plain rows, shared by the page tables, the chart data and the .xlsx exports.
+"""The dashboards' .xlsx exports: each table a sheet (title, headers, rows) made from a view model.
 
-One builder per table turns the selectors' results into a :class:`Table` (title, headers, rows of
-plain values); the page renders the same rows under each chart, the chart JSON is made from them,
-and :func:`write_xlsx` streams them into a workbook (XlsxWriter in constant-memory mode) with text
-that a spreadsheet would run as a formula neutralised.
+One function per table turns a view model of ``dashboards.view_models`` into a :class:`Table`, by
+field name, in one place: the page shows the same view model and the charts draw it, so the
+workbook holds what the page shows. :func:`write_xlsx` streams a table's rows into a workbook
+(XlsxWriter in constant-memory mode) with text that a spreadsheet would run as a formula
+neutralised (``smeportal.excel.safe_cell``).
 """
 
 from __future__ import annotations
@@ -18,16 +19,7 @@ from django.utils.translation import gettext as _
 
 from smeportal.excel import safe_cell
 
-from .selectors import (
-    FUNNEL_STEPS,
-    Overview,
-    ScopeRow,
-    Trend,
-    breakdown_labels,
-    breakdown_rows,
-    candidate_rows,
-    percent,
-)
+from .view_models import Breakdown, Candidate, DepartmentRow, Funnel, LeagueRow, Overview, Trend, WaitingFiling
 
 TABLES = ("league", "departments", "trend", "funnel", "breakdown", "waiting", "candidates")
 DISTRICT_TABLES = {"waiting", "candidates"}  # a district's work lists: no city-wide version
@@ -36,17 +28,19 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 @dataclass
 class Table:
+    """A sheet: its title, its header row, and rows of plain values in the headers' order."""
+
     key: str
     title: str
     headers: list[str]
-    rows: Iterable[list]  # a list for the pages; any iterable for write_xlsx, which streams it
+    rows: Iterable[list]  # any iterable: write_xlsx streams it
 
 
 neutralise = safe_cell  # the portal's one rule (smeportal.excel)
 
 
-def _yes_no(value: bool) -> str:
-    return _("达标") if value else _("未达标")
+def _met_text(met: bool) -> str:
+    return _("达标") if met else _("未达标")
 
 
 def _rank_change_text(change: int | None) -> str:
@@ -59,17 +53,8 @@ def _rank_change_text(change: int | None) -> str:
     return "0"
 
 
-def funnel_labels() -> dict[str, str]:
-    return {
-        "newly_registered": _("新注册企业"),
-        "candidates": _("培育库企业"),
-        "filed": _("已申报"),
-        "recommended": _("已推荐"),
-        "registered": _("已入库"),
-    }
-
-
-def league_table(overview: Overview) -> Table:
+def league_sheet(overview: Overview) -> Table:
+    """The districts, best first, then the city's total line (which has no rank and no code)."""
     headers = [
         _("排名"),
         _("排名变化"),
@@ -86,31 +71,30 @@ def league_table(overview: Overview) -> Table:
         _("差额（家）"),
     ]
 
-    def values(row: ScopeRow, rank) -> list:
-        s = row.snapshot
+    def values(row: LeagueRow) -> list:
         return [
-            rank,
-            _rank_change_text(row.rank_change) if rank != "" else "",
+            "" if row.is_city else row.rank,
+            "" if row.is_city else _rank_change_text(row.rank_change),
             row.name,
             "" if row.is_city else row.code,
-            s.newly_registered,
-            s.candidates,
-            s.filed,
-            s.recommended,
-            s.registered,
+            row.newly_registered,
+            row.candidates,
+            row.filed,
+            row.recommended,
+            row.registered,
             row.share_percent,
             row.target_percent,
-            _yes_no(s.met),
-            s.short_by,
+            _met_text(row.met),
+            row.short_by,
         ]
 
-    rows = [values(row, row.rank) for row in overview.districts]
+    rows = [values(row) for row in overview.districts]
     if overview.city is not None:
-        rows.append(values(overview.city, ""))
+        rows.append(values(overview.city))
     return Table("league", _("区县排名"), headers, rows)
 
 
-def department_rows_table(departments: list) -> Table:
+def departments_sheet(departments: list[DepartmentRow]) -> Table:
     headers = [
         _("部门"),
         _("帮扶协议数"),
@@ -125,59 +109,51 @@ def department_rows_table(departments: list) -> Table:
     ]
     rows = [
         [
-            d.department.name,
+            d.name,
             d.agreements,
             d.new_agreements,
-            percent(d.share),
-            percent(d.target),
-            _yes_no(d.met),
+            d.share_percent,
+            d.target_percent,
+            _met_text(d.met),
             d.short_by,
             d.task,
             d.assisted_enterprises,
-            percent(d.task_progress),
+            d.task_percent,
         ]
         for d in departments
     ]
     return Table("departments", _("部门帮扶新企业占比"), headers, rows)
 
 
-def trend_table(trend: Trend) -> Table:
-    headers = [_("统计日期"), *(f"{series['name']}（%）" for series in trend.series)]
-    return Table("trend", _("科技型企业占比趋势"), headers, trend.rows())
+def trend_sheet(trend: Trend) -> Table:
+    headers = [_("统计日期"), *(f"{series.name}（%）" for series in trend.series)]
+    rows = [[point.date, *point.shares] for point in trend.points]
+    return Table("trend", _("科技型企业占比趋势"), headers, rows)
 
 
-def funnel_table(row: ScopeRow | None) -> Table:
+def funnel_sheet(funnel: Funnel) -> Table:
     headers = [_("环节"), _("企业数"), _("占新注册企业（%）")]
-    rows = []
-    if row is not None:
-        labels = funnel_labels()
-        whole = row.snapshot.newly_registered
-        for step in FUNNEL_STEPS:
-            n = getattr(row.snapshot, step)
-            rows.append([labels[step], n, percent(Decimal(n) / Decimal(whole)) if whole else None])
+    rows = [[step.label, step.count, step.percent_of_new] for step in funnel.steps]
     return Table("funnel", _("从新注册到入库"), headers, rows)
 
 
-def breakdown_table(row: ScopeRow | None) -> Table:
+def breakdown_sheet(breakdown: Breakdown) -> Table:
     """The new tech SMEs (registered) by origin, founder category and industry cluster, one row per item."""
     headers = [_("分类"), _("项目"), _("企业数")]
-    labels = breakdown_labels()
-    grouped = breakdown_rows(row.snapshot if row is not None else None)
-    rows = [[labels[kind], label, n] for kind, items in grouped.items() for _code, label, n in items]
+    rows = [[group.title, item.label, item.count] for group in breakdown.groups for item in group.items]
     return Table("breakdown", _("新增科技型中小企业构成"), headers, rows)
 
 
-def waiting_table(filings: list[tuple]) -> Table:
+def waiting_sheet(filings: Iterable[WaitingFiling]) -> Table:
+    """Every waiting filing; ``filings`` may be a stream from the database, read once while writing."""
     headers = [_("企业名称"), _("统一社会信用代码"), _("评价年度"), _("状态"), _("提交日期")]
-    return Table("waiting", _("待审核申报"), headers, [list(filing) for filing in filings])
+    rows = ([f.enterprise_name, f.credit_code, f.evaluation_year, f.state_label, f.submitted_on] for f in filings)
+    return Table("waiting", _("待审核申报"), headers, rows)
 
 
-def candidates_table(row: ScopeRow | None) -> Table:
+def candidates_sheet(candidates: list[Candidate]) -> Table:
     headers = [_("序号"), _("企业名称"), _("得分"), _("评价结果"), _("数据来源")]
-    rows = [
-        [n, c["name"], c.get("score"), c["result"], c["source_label"]]
-        for n, c in enumerate(candidate_rows(row.snapshot if row is not None else None), start=1)
-    ]
+    rows = [[n, c.name, c.score, c.result, c.source_label] for n, c in enumerate(candidates, start=1)]
     return Table("candidates", _("最接近评价条件的培育库企业"), headers, rows)
 
 

@@ -1,33 +1,42 @@
-"""Read-only selectors of the dashboards, over the quota SNAPSHOTS only.
+"""Read-only selectors of the dashboards: queries over the quota SNAPSHOTS that return view models.
 
-The pages never touch the enterprise table for their figures: each selector is one query over
-``TechShareSnapshot`` or ``DepartmentShareSnapshot`` (a handful of rows per date), so a page costs
-the same at a hundred enterprises and at a million. The only reads outside the snapshots are the
-district dashboard's work lists (filings waiting for review, candidates closest to eligibility),
-which are limited to 10 rows and use the certification selectors.
+Each selector is one query over ``TechShareSnapshot`` or ``DepartmentShareSnapshot`` (a handful of
+rows per date), so a page costs the same at a hundred enterprises and at a million; what it returns
+is a view model of ``dashboards.view_models``, which the page, its charts and its .xlsx exports all
+read. The one read outside the snapshots is the district's list of filings waiting for review (the
+page's 10 oldest, or all of them for the export), through the certification selectors, so that a
+user sees only the filings in their scope.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Max, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from certification.models import Application
-from certification.rules import closeness
 from certification.selectors.filing import applications_visible_to
 from certification.states import WAITING_FOR_REVIEW
-from enterprises.models import Enterprise
 from quotas.models import DepartmentShareSnapshot, TechShareSnapshot
+
+from .view_models import (
+    DepartmentRow,
+    LeagueRow,
+    Overview,
+    Trend,
+    TrendSeries,
+    WaitingFiling,
+    breakdown_from,
+    candidates_from,
+    percent,
+)
 
 CITY = TechShareSnapshot.CITY
 WORK_LIST_LIMIT = 10
-FUNNEL_STEPS = ("newly_registered", "candidates", "filed", "recommended", "registered")
-BREAKDOWN_KINDS = ("origin", "founder_category", "cluster")
 
 
 # --- Dates and years --------------------------------------------------------------------------
@@ -75,75 +84,6 @@ def select_period(year: int | None = None, date: dt.date | None = None) -> Selec
 # --- The league of districts ------------------------------------------------------------------
 
 
-@dataclass
-class ScopeRow:
-    """One scope's figures on a date, with its rank among the districts and the change since the previous date."""
-
-    snapshot: TechShareSnapshot
-    name: str
-    code: str
-    rank: int | None = None
-    previous_rank: int | None = None
-    previous_share: Decimal | None = None
-
-    def __getattr__(self, name):  # the snapshot's fields: newly_registered, share, met, short_by, breakdown, …
-        if name == "snapshot":
-            raise AttributeError(name)
-        return getattr(self.snapshot, name)
-
-    @property
-    def is_city(self) -> bool:
-        return self.snapshot.scope_key == CITY
-
-    @property
-    def share_percent(self) -> Decimal:
-        return percent(self.snapshot.share)
-
-    @property
-    def target_percent(self) -> Decimal:
-        return percent(self.snapshot.target)
-
-    @property
-    def rank_change(self) -> int | None:
-        """Places moved up (positive) or down (negative) since the previous snapshot; None if new."""
-        if self.rank is None or self.previous_rank is None:
-            return None
-        return self.previous_rank - self.rank
-
-    @property
-    def share_change(self) -> Decimal | None:
-        """The change of the share in percentage points since the previous snapshot."""
-        if self.previous_share is None:
-            return None
-        return percent(self.snapshot.share - self.previous_share)
-
-    @property
-    def funnel(self) -> list[tuple[str, int]]:
-        return [(step, getattr(self.snapshot, step)) for step in FUNNEL_STEPS]
-
-
-@dataclass
-class Overview:
-    as_of: dt.date | None
-    previous_as_of: dt.date | None = None
-    city: ScopeRow | None = None
-    districts: list[ScopeRow] = field(default_factory=list)
-
-    @property
-    def computed_at(self):
-        rows = [row.computed_at for row in ([self.city] if self.city else []) + self.districts]
-        return max(rows) if rows else None
-
-    def row_for(self, code: str) -> ScopeRow | None:
-        return next((row for row in self.districts if row.code == code), None)
-
-
-def percent(share: Decimal | None) -> Decimal | None:
-    if share is None:
-        return None
-    return (Decimal(share) * 100).quantize(Decimal("0.01"))
-
-
 def _ranks(rows: list[TechShareSnapshot]) -> dict[str, int]:
     """Competition ranking by share (equal shares share a rank: 1, 2, 2, 4)."""
     shares = sorted((row.share for row in rows), reverse=True)
@@ -154,6 +94,31 @@ def _name_of(snapshot: TechShareSnapshot) -> str:
     if snapshot.scope_key == CITY:
         return _("全市")
     return snapshot.district.name if snapshot.district_id else snapshot.scope_key
+
+
+def _league_row(
+    snapshot: TechShareSnapshot, *, rank: int | None, previous_rank: int | None, previous_share: Decimal | None
+) -> LeagueRow:
+    return LeagueRow(
+        code=snapshot.scope_key,
+        name=_name_of(snapshot),
+        is_city=snapshot.scope_key == CITY,
+        newly_registered=snapshot.newly_registered,
+        candidates=snapshot.candidates,
+        filed=snapshot.filed,
+        recommended=snapshot.recommended,
+        registered=snapshot.registered,
+        share_percent=percent(snapshot.share),
+        target_percent=percent(snapshot.target),
+        met=snapshot.met,
+        short_by=snapshot.short_by,
+        computed_at=snapshot.computed_at,
+        rank=rank,
+        previous_rank=previous_rank,
+        share_change=None if previous_share is None else percent(snapshot.share - previous_share),
+        breakdown=breakdown_from(snapshot.breakdown),
+        closest_candidates=candidates_from(snapshot.closest_candidates),
+    )
 
 
 def city_overview(as_of: dt.date | None) -> Overview:
@@ -173,44 +138,27 @@ def city_overview(as_of: dt.date | None) -> Overview:
     earlier = [row for row in rows if row.as_of != as_of]
     overview = Overview(as_of=as_of, previous_as_of=earlier[0].as_of if earlier else None)
     current_districts = [row for row in current if row.scope_key != CITY]
-    earlier_districts = [row for row in earlier if row.scope_key != CITY]
-    ranks, previous_ranks = _ranks(current_districts), _ranks(earlier_districts)
+    ranks = _ranks(current_districts)
+    previous_ranks = _ranks([row for row in earlier if row.scope_key != CITY])
     previous_shares = {row.scope_key: row.share for row in earlier}
     for snapshot in current:
-        row = ScopeRow(
-            snapshot=snapshot,
-            name=_name_of(snapshot),
-            code=snapshot.scope_key,
+        row = _league_row(
+            snapshot,
             rank=ranks.get(snapshot.scope_key),
             previous_rank=previous_ranks.get(snapshot.scope_key),
             previous_share=previous_shares.get(snapshot.scope_key),
         )
-        if snapshot.scope_key == CITY:
+        if row.is_city:
             overview.city = row
         else:
             overview.districts.append(row)
-    overview.districts.sort(
-        key=lambda row: (
-            row.rank,
-            -row.snapshot.registered,
-            row.snapshot.district.sort_order if row.snapshot.district_id else 0,
-            row.code,
-        )
-    )
+    # Ties in share keep a stable order: more registered first, then the districts' own order.
+    order = {row.scope_key: (row.district.sort_order if row.district_id else 0) for row in current_districts}
+    overview.districts.sort(key=lambda row: (row.rank, -row.registered, order[row.code], row.code))
     return overview
 
 
 # --- Trend ------------------------------------------------------------------------------------
-
-
-@dataclass
-class Trend:
-    dates: list[dt.date]
-    series: list[dict]  # {"key", "name", "shares": [percent or None per date]}
-
-    def rows(self) -> list[list]:
-        """One row per date: the date, then each series' share in percent (None where missing)."""
-        return [[day, *(series["shares"][i] for series in self.series)] for i, day in enumerate(self.dates)]
 
 
 def district_trend(
@@ -239,112 +187,100 @@ def district_trend(
         entry = by_scope.setdefault(
             scope_key,
             {
-                "key": scope_key,
                 "name": _("全市") if scope_key == CITY else (district_name or scope_key),
                 "order": (0 if scope_key == CITY else 1, sort_order or 0, scope_key),
-                "values": {},
+                "shares": {},
             },
         )
-        entry["values"][as_of] = percent(share)
+        entry["shares"][as_of] = percent(share)
     series = [
-        {"key": entry["key"], "name": entry["name"], "shares": [entry["values"].get(day) for day in dates]}
-        for entry in sorted(by_scope.values(), key=lambda entry: entry["order"])
+        TrendSeries(key=key, name=entry["name"], shares=[entry["shares"].get(day) for day in dates])
+        for key, entry in sorted(by_scope.items(), key=lambda item: item[1]["order"])
     ]
     return Trend(dates=dates, series=series)
 
 
-# --- Breakdown of the new tech SMEs -----------------------------------------------------------
-
-
-def breakdown_rows(snapshot: TechShareSnapshot | None) -> dict[str, list[tuple[str, str, int]]]:
-    """The snapshot's breakdown as labelled rows per kind: (code, label, count), largest first."""
-    labels = {
-        "origin": dict(Enterprise.Origin.choices),
-        "founder_category": dict(Enterprise.FounderCategory.choices),
-        "cluster": {},
-    }
-    empty = {"origin": _("未标注"), "founder_category": _("未标注"), "cluster": _("未归入重点产业集群")}
-    data = (snapshot.breakdown if snapshot is not None else None) or {}
-    result = {}
-    for kind in BREAKDOWN_KINDS:
-        counts = data.get(kind) or {}
-        rows = []
-        for code, count in counts.items():
-            code = "" if code in (None, "None", "null") else str(code)
-            label = labels[kind].get(code) or (code if code else empty[kind])
-            rows.append((code, str(label), int(count or 0)))
-        rows.sort(key=lambda row: (-row[2], row[1]))
-        result[kind] = rows
-    return result
-
-
-def breakdown_labels() -> dict[str, str]:
-    return {"origin": _("企业来源"), "founder_category": _("创办人类别"), "cluster": _("重点产业集群")}
+def period_trend(period: Selection, scope_keys: list[str] | None = None) -> Trend:
+    """The trend of the selected policy year up to the selected date; empty (no query) without a date."""
+    if period.as_of is None:
+        return Trend()
+    return district_trend(scope_keys, until=period.as_of, year=period.year)
 
 
 # --- Departments ------------------------------------------------------------------------------
 
 
-def department_table(year: int | None, as_of: dt.date | None) -> list[DepartmentShareSnapshot]:
-    """The departments' snapshots of a year on the latest department snapshot date not after ``as_of``.
+def department_rows(year: int | None, as_of: dt.date | None) -> list[DepartmentRow]:
+    """The departments' figures of a year on the latest department snapshot date not after ``as_of``.
 
     One query (the date is a subquery); the department names come with a join.
     """
     if year is None or as_of is None:
         return []
     day = DepartmentShareSnapshot.objects.filter(year=year, as_of__lte=as_of).order_by("-as_of").values("as_of")[:1]
-    rows = list(
+    snapshots = (
         DepartmentShareSnapshot.objects.filter(year=year, as_of=Subquery(day))
         .select_related("department")
         .order_by("department__code", "department_id")
     )
-    for row in rows:
-        row.share_percent = percent(row.share)
-        row.target_percent = percent(row.target)
-        row.task_percent = percent(row.task_progress)
-        row.bar_percent = min(float(row.task_percent or 0), 100.0)
-    return rows
+    return [
+        DepartmentRow(
+            name=snapshot.department.name,
+            as_of=snapshot.as_of,
+            computed_at=snapshot.computed_at,
+            agreements=snapshot.agreements,
+            new_agreements=snapshot.new_agreements,
+            share_percent=percent(snapshot.share),
+            target_percent=percent(snapshot.target),
+            met=snapshot.met,
+            short_by=snapshot.short_by,
+            task=snapshot.task,
+            assisted_enterprises=snapshot.assisted_enterprises,
+            task_percent=percent(snapshot.task_progress),
+        )
+        for snapshot in snapshots
+    ]
 
 
 # --- The district dashboard's work lists ------------------------------------------------------
 
 
-def candidate_rows(snapshot: TechShareSnapshot | None) -> list[dict]:
-    """The district's closest pool candidates as the tech-share job stored them, each with its data
-    source and its result (eligible, points short, no data) as text and as a badge colour."""
-    sources = {
-        closeness.SOURCE_FILING: _("申报数据"),
-        closeness.SOURCE_ESTIMATE: _("估算数据"),
-        closeness.SOURCE_NONE: _("暂无数据"),
-    }
-    rows = []
-    for candidate in (snapshot.closest_candidates if snapshot is not None else None) or []:
-        if candidate["eligible"]:
-            kind, result = "success", _("符合条件")
-        elif candidate["source"] == closeness.SOURCE_NONE:
-            kind, result = "secondary", _("暂无数据")
-        else:  # a filing or an estimate always has a distance (certification.pool_selectors)
-            n = candidate["distance"]
-            kind, result = "warning", ngettext("差 %(n)s 分", "差 %(n)s 分", n) % {"n": n}
-        rows.append({**candidate, "source_label": sources[candidate["source"]], "result": result, "result_kind": kind})
-    return rows
+WAITING_FIELDS = (
+    "pk",
+    "enterprise_id",
+    "enterprise__name",
+    "enterprise__credit_code",
+    "evaluation_year",
+    "state",
+    "submitted_on",
+)
 
 
-def filings_waiting_all(user, district) -> list[tuple]:
-    """Every filing of the district waiting for its review, oldest first, for the export (one query):
-    (enterprise, credit code, evaluation year, state label, submitted on)."""
+def _waiting_filings(values) -> Iterator[WaitingFiling]:
     states = dict(Application.State.choices)
-    rows = _waiting(user, district).values_list(
-        "enterprise__name", "enterprise__credit_code", "evaluation_year", "state", "submitted_on"
-    )
-    return [(name, code, year, str(states[state]), day) for name, code, year, state, day in rows]
+    for pk, enterprise_id, name, credit_code, year, state, submitted_on in values:
+        yield WaitingFiling(
+            id=pk,
+            enterprise_id=enterprise_id,
+            enterprise_name=name,
+            credit_code=credit_code,
+            evaluation_year=year,
+            state_label=str(states[state]),
+            submitted_on=submitted_on,
+        )
 
 
-def filings_waiting(user, district) -> tuple[int, list[Application]]:
+def filings_waiting_all(user, district) -> Iterator[WaitingFiling]:
+    """Every filing of the district waiting for its review, oldest first, for the export: one query,
+    read in chunks, so that a long list streams into the workbook."""
+    return _waiting_filings(_waiting(user, district).values_list(*WAITING_FIELDS).iterator(chunk_size=2000))
+
+
+def filings_waiting(user, district) -> tuple[int, list[WaitingFiling]]:
     """The count and the 10 oldest filings of the district waiting for the district's review (two queries)."""
     qs = _waiting(user, district)
     count = qs.count()
-    first = list(qs[:WORK_LIST_LIMIT]) if count else []
+    first = list(_waiting_filings(qs.values_list(*WAITING_FIELDS)[:WORK_LIST_LIMIT])) if count else []
     return count, first
 
 

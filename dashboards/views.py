@@ -1,14 +1,16 @@
-"""The landing page and the city and district dashboards (read-only views over the quota snapshots).
+"""The landing page, the city and district dashboards and their .xlsx exports (thin, read-only views).
 
-The dashboards read precomputed snapshots only (``dashboards.selectors``), so each page runs the
-same small number of queries whatever the size of the registry. Every chart's data is rendered as
-a table under it and exports to .xlsx (``dashboards.exports``).
+A view reads the filters, finds the scope the user may see, asks ``dashboards.selectors`` for the
+view models and renders them: the templates show them as tables, ``dashboards.charts`` turns them
+into the charts' data, ``dashboards.exports`` into workbooks. The selectors read precomputed
+snapshots, so each page runs the same small number of queries whatever the size of the registry.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from urllib.parse import urlencode
 
 from django import forms
 from django.http import FileResponse, Http404
@@ -22,7 +24,8 @@ from enterprises.permissions import city_official_required, official_required
 from enterprises.roles import is_city_official
 from enterprises.selectors import districts_visible_to
 
-from . import exports, selectors
+from . import charts, exports, selectors
+from .view_models import Breakdown, Funnel
 
 
 def home(request):
@@ -67,45 +70,6 @@ def _recompute_url(user) -> str | None:
         return None
 
 
-def _float(value):
-    return None if value is None else float(value)
-
-
-def chart_data(*, target, league=None, trend=None, funnel=None, breakdown=None) -> dict:
-    """The charts' data, made from the very rows of the tables shown under them."""
-    data: dict = {"target": _float(target)}
-    if league is not None:
-        ranked = [row for row in league.rows if row[0] != ""]
-        data["league"] = {
-            "names": [row[2] for row in ranked],
-            "shares": [_float(row[9]) for row in ranked],
-            "met": [row[11] == exports._yes_no(True) for row in ranked],
-        }
-    if trend is not None:
-        data["trend"] = {
-            "dates": [row[0].isoformat() for row in trend.rows],
-            "series": [
-                {"name": header.removesuffix("（%）"), "data": [_float(row[i]) for row in trend.rows]}
-                for i, header in enumerate(trend.headers[1:], start=1)
-            ],
-        }
-    if funnel is not None:
-        data["funnel"] = [{"name": row[0], "value": row[1]} for row in funnel.rows]
-    if breakdown is not None:
-        kinds: dict[str, list] = {}
-        for kind, label, n in breakdown.rows:
-            kinds.setdefault(kind, []).append({"name": label, "value": n})
-        data["breakdown"] = [{"title": kind, "items": items} for kind, items in kinds.items()]
-    return data
-
-
-def _query_without(request, *names) -> str:
-    query = request.GET.copy()
-    for name in names:
-        query.pop(name, None)
-    return query.urlencode()
-
-
 # --- Pages ------------------------------------------------------------------------------------
 
 
@@ -114,32 +78,15 @@ def _query_without(request, *names) -> str:
 def city_dashboard(request):
     form, period = _period(request)
     overview = selectors.city_overview(period.as_of)
-    trend = selectors.district_trend(None, until=period.as_of, year=period.year) if period.as_of else None
-    departments = selectors.department_table(period.year, period.as_of)
-    tables = {}
-    if period.as_of:
-        tables = {
-            "league": exports.league_table(overview),
-            "trend": exports.trend_table(trend),
-            "funnel": exports.funnel_table(overview.city),
-            "breakdown": exports.breakdown_table(overview.city),
-            "departments": exports.department_rows_table(departments),
-        }
-    target = overview.city.target_percent if overview.city else None
+    trend = selectors.period_trend(period)
     context = {
         "form": form,
         "period": period,
         "overview": overview,
         "headline": overview.city,
-        "departments": departments,
-        "tables": tables,
-        "chart_data": chart_data(
-            target=target,
-            league=tables.get("league"),
-            trend=tables.get("trend"),
-            funnel=tables.get("funnel"),
-            breakdown=tables.get("breakdown"),
-        ),
+        "trend": trend,
+        "departments": selectors.department_rows(period.year, period.as_of),
+        "chart_data": charts.chart_data(overview.city, trend=trend, league=overview.districts),
         "recompute_url": _recompute_url(request.user),
         "export_query": _export_query(period),
     }
@@ -153,18 +100,7 @@ def district_dashboard(request, code: str | None = None):
     form, period = _period(request)
     overview = selectors.city_overview(period.as_of)
     row = overview.row_for(district.code)
-    trend = (
-        selectors.district_trend([district.code, selectors.CITY], until=period.as_of, year=period.year)
-        if period.as_of
-        else None
-    )
-    tables = {}
-    if period.as_of:
-        tables = {
-            "trend": exports.trend_table(trend),
-            "funnel": exports.funnel_table(row),
-            "breakdown": exports.breakdown_table(row),
-        }
+    trend = selectors.period_trend(period, [district.code, selectors.CITY])
     waiting_count, waiting = selectors.filings_waiting(request.user, district)
     city = is_city_official(request.user)
     context = {
@@ -176,16 +112,11 @@ def district_dashboard(request, code: str | None = None):
         "overview": overview,
         "headline": row,
         "district_count": len(overview.districts),
-        "tables": tables,
-        "chart_data": chart_data(
-            target=row.target_percent if row else None,
-            trend=tables.get("trend"),
-            funnel=tables.get("funnel"),
-            breakdown=tables.get("breakdown"),
-        ),
+        "trend": trend,
+        "chart_data": charts.chart_data(row, trend=trend),
         "waiting_count": waiting_count,
         "waiting": waiting,
-        "candidates": selectors.candidate_rows(row.snapshot if row else None),
+        "candidates": row.closest_candidates if row else [],
         "recompute_url": _recompute_url(request.user),
         "export_query": _export_query(period, district=district.code),
     }
@@ -193,8 +124,6 @@ def district_dashboard(request, code: str | None = None):
 
 
 def _export_query(period: selectors.Selection, **extra) -> str:
-    from urllib.parse import urlencode
-
     params = {}
     if period.year is not None:
         params["year"] = period.year
@@ -223,30 +152,9 @@ def export(request, table: str):
         raise Http404
     district = _district_for(request, code) if (code or not city or table in exports.DISTRICT_TABLES) else None
     _form, period = _period(request)
-    overview = (
-        selectors.city_overview(period.as_of) if table in {"league", "funnel", "breakdown", "candidates"} else None
-    )
-    if table == "waiting":
-        result = exports.waiting_table(selectors.filings_waiting_all(request.user, district))
-    elif table == "candidates":
-        result = exports.candidates_table(overview.row_for(district.code))
-    elif table == "league":
-        result = exports.league_table(overview)
-    elif table == "departments":
-        result = exports.department_rows_table(selectors.department_table(period.year, period.as_of))
-    elif table == "trend":
-        scopes = [district.code, selectors.CITY] if district else None
-        trend = (
-            selectors.district_trend(scopes, until=period.as_of, year=period.year)
-            if period.as_of
-            else selectors.Trend(dates=[], series=[])
-        )
-        result = exports.trend_table(trend)
-    else:
-        row = overview.row_for(district.code) if district else overview.city
-        result = exports.funnel_table(row) if table == "funnel" else exports.breakdown_table(row)
+    sheet = _sheet(request, table, district, period)
     target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after streaming
-    exports.write_xlsx([result], target)
+    exports.write_xlsx([sheet], target)
     target.seek(0)
     scope = district.code if district else "city"
     stamp = (period.as_of or dt.date.today()).strftime("%Y%m%d")
@@ -256,3 +164,24 @@ def export(request, table: str):
         filename=f"dashboard-{table}-{scope}-{stamp}.xlsx",
         content_type=exports.XLSX_CONTENT_TYPE,
     )
+
+
+def _sheet(request, table: str, district: District | None, period: selectors.Selection) -> exports.Table:
+    """The view model a table shows, for the district (None: the city), as a sheet."""
+    if table == "waiting":
+        return exports.waiting_sheet(selectors.filings_waiting_all(request.user, district))
+    if table == "departments":
+        return exports.departments_sheet(selectors.department_rows(period.year, period.as_of))
+    if table == "trend":
+        return exports.trend_sheet(
+            selectors.period_trend(period, [district.code, selectors.CITY] if district else None)
+        )
+    overview = selectors.city_overview(period.as_of)
+    if table == "league":
+        return exports.league_sheet(overview)
+    row = overview.row_for(district.code) if district else overview.city
+    if table == "candidates":
+        return exports.candidates_sheet(row.closest_candidates if row else [])
+    if table == "funnel":
+        return exports.funnel_sheet(row.funnel if row else Funnel())
+    return exports.breakdown_sheet(row.breakdown if row else Breakdown())

@@ -1,5 +1,6 @@
-/* Draws the dashboard charts with ECharts from the page's JSON data (#dashboard-data).
-   Each chart container names its kind in data-chart; the same numbers are in the table under it. */
+/* Draws the dashboard charts with ECharts from the page's JSON data (#dashboard-data, made by
+   dashboards/charts.py). Each chart container names its kind in data-chart ("breakdown-<kind>" for
+   a breakdown's pie); the same numbers are in the table under it. */
 (function () {
   "use strict";
 
@@ -65,9 +66,9 @@
   };
 
   function optionFor(kind, data) {
-    var match = /^breakdown-(\d+)$/.exec(kind);
+    var match = /^breakdown-(\w+)$/.exec(kind);
     if (match) {
-      var group = (data.breakdown || [])[Number(match[1])];
+      var group = (data.breakdown || []).filter(function (g) { return g.kind === match[1]; })[0];
       return group && group.items.length ? pieOption(group.items) : null;
     }
     if (!builders[kind] || !data[kind]) return null;

@@ -143,18 +143,18 @@ def test_department_without_agreements_is_not_shown_as_short(persona_client, cit
     assert '<tr class="table-secondary" data-testid="department-row"' in html
 
 
-def test_chart_data_matches_the_tables(persona_client, city_official, league):
+def test_chart_data_matches_the_view_models(persona_client, city_official, league):
     response = persona_client("city_official").get(CITY_URL)
     data = chart_json(response.content.decode())
-    tables = response.context["tables"]
+    overview, city, trend = response.context["overview"], response.context["headline"], response.context["trend"]
     assert data["target"] == 10.0
-    ranked = [row for row in tables["league"].rows if row[0] != ""]
-    assert data["league"]["names"] == [row[2] for row in ranked] == ["涪城区", "游仙区", "安州区"]
-    assert data["league"]["shares"] == [float(row[9]) for row in ranked] == [15.0, 11.0, 6.0]
-    assert data["league"]["met"] == [True, True, False]
-    assert data["trend"]["dates"] == ["2026-10-01", "2026-11-01"]
+    assert data["league"]["names"] == [row.name for row in overview.districts] == ["涪城区", "游仙区", "安州区"]
+    assert data["league"]["shares"] == [float(row.share_percent) for row in overview.districts] == [15.0, 11.0, 6.0]
+    assert data["league"]["met"] == [row.met for row in overview.districts] == [True, True, False]
+    assert data["trend"]["dates"] == ["2026-10-01", "2026-11-01"] == [day.isoformat() for day in trend.dates]
     city_series = data["trend"]["series"][0]
-    assert city_series["name"] == "全市" and city_series["data"] == [float(row[1]) for row in tables["trend"].rows] == [
+    assert trend.series[0].key == "city"
+    assert city_series["name"] == "全市" and city_series["data"] == [float(s) for s in trend.series[0].shares] == [
         8.33,
         8.0,
     ]
@@ -163,7 +163,7 @@ def test_chart_data_matches_the_tables(persona_client, city_official, league):
         ("游仙区", [12.0, 11.0]),
         ("安州区", [8.0, 6.0]),
     ]
-    assert data["funnel"] == [{"name": row[0], "value": row[1]} for row in tables["funnel"].rows]
+    assert data["funnel"] == [{"name": step.label, "value": step.count} for step in city.funnel.steps]
     assert [item["value"] for item in data["funnel"]] == [400, 120, 60, 40, 32]
     breakdown = {group["title"]: group["items"] for group in data["breakdown"]}
     assert breakdown["企业来源"] == [
@@ -173,12 +173,36 @@ def test_chart_data_matches_the_tables(persona_client, city_official, league):
     ]
     assert {"name": "未归入重点产业集群", "value": 20} in breakdown["重点产业集群"]
     flat = [(group, item["name"], item["value"]) for group, items in breakdown.items() for item in items]
-    assert flat == [tuple(row) for row in tables["breakdown"].rows]
-    # The same rows are on the page as tables.
+    assert flat == [(group.title, item.label, item.count) for group in city.breakdown.groups for item in group.items]
+    # The same view models are on the page as tables.
     html = response.content.decode()
     for table in ("trend", "funnel", "breakdown", "league", "departments"):
         assert f'data-testid="table-{table}"' in html
         assert f'data-testid="export-{table}"' in html
+    table = re.search(r'data-testid="table-trend">(.*?)</table>', html, re.S).group(1)
+    assert re.findall(r'<th scope="row" class="fw-normal">([\d-]+)</th>', table) == ["2026-10-01", "2026-11-01"]
+    assert '<td class="text-end">8.33</td>' in table and "全市（%）" in table
+    step = re.search(r'<tr data-step="registered">(.*?)</tr>', html).group(1)
+    assert ">已入库<" in step and '<td class="text-end">32</td>' in step and '<td class="text-end">8.00</td>' in step
+
+
+def test_breakdown_charts_find_their_kind_by_name(persona_client, district_official, district):
+    """A breakdown with clusters only: the cluster pie gets the clusters, the other two pies nothing."""
+    snap.save_all([snap.tech(district, D2, registered=12, breakdown={"cluster": {"电子信息": 12}}),
+                   snap.tech(None, D2, registered=12)])  # fmt: skip
+    response = persona_client("district_official").get(DISTRICT_URL)
+    html = response.content.decode()
+    groups = {group["kind"]: group for group in chart_json(html)["breakdown"]}
+    assert list(groups) == ["origin", "founder_category", "cluster"]
+    assert groups["origin"]["items"] == [] and groups["founder_category"]["items"] == []
+    assert groups["cluster"] == {
+        "kind": "cluster",
+        "title": "重点产业集群",
+        "items": [{"name": "电子信息", "value": 12}],
+    }
+    assert response.context["headline"].breakdown.group("cluster").items[0].count == 12
+    for kind in groups:
+        assert f'data-chart="breakdown-{kind}"' in html
 
 
 def test_empty_state_with_recompute_for_city_officials(persona_client, city_official, district_official):
@@ -274,8 +298,8 @@ def test_district_work_lists(persona_client, district_official, district, other_
     waiting = response.context["waiting"]
     assert [f.enterprise_id for f in waiting] == [e.pk for e in mine[:10]]  # the oldest first
     assert html.count('data-testid="waiting-row"') == 10
-    assert [c["id"] for c in response.context["candidates"]] == [c["id"] for c in closest[district.pk]]
-    assert {c["id"] for c in response.context["candidates"]} == {e.pk for e in mine[:3]}
+    assert [c.id for c in response.context["candidates"]] == [c["id"] for c in closest[district.pk]]
+    assert {c.id for c in response.context["candidates"]} == {e.pk for e in mine[:3]}
     assert html.count('data-testid="candidate-row"') == 3
     assert reverse("enterprises:detail", args=[mine[0].pk]) in html
     # The factory's filings carry no evaluation in their snapshot: a score of 0, 60 points short.
@@ -331,7 +355,7 @@ def test_selectors_read_snapshots_in_one_query_each(league, django_assert_num_qu
     with django_assert_num_queries(1):
         assert selectors.latest_as_of(2026) == D2
     with django_assert_num_queries(1):
-        assert selectors.department_table(2026, D2) == []
+        assert selectors.department_rows(2026, D2) == []
     assert selectors.latest_as_of(2030) is None
     assert selectors.city_overview(None).districts == []
 
