@@ -1,23 +1,16 @@
 """Deterministic demo data for the whole city (``manage.py seed_demo``), also used by the benchmarks.
 
-Design:
-- Enterprises are generated in fixed chunks of ``CHUNK`` rows. Chunk k always draws from its own
-  random stream ``rng_for(seed, "enterprises", k)`` and always draws a full chunk before being cut
-  to the requested size, so the enterprise at index i is the same whatever N is: reseeding with the
-  same N adds nothing, a larger N adds only the missing indices.
+Design (the chunks and random streams are described in :mod:`demo.context`):
 - The credit code of index i is unique per seed (a bijective scramble of i in the organisation
   part), so it is the idempotency key (``ON CONFLICT DO NOTHING`` on ``credit_code``).
 - Memory stays flat: one chunk is generated, inserted and dropped at a time. Each chunk costs a
   fixed number of queries (look up the codes already present, one insert).
-- Later features (filings, agreements) add a step to ``seed_demo`` that draws from its own stream
-  (``rng_for(seed, "filings", k)``), so adding them does not change the enterprises.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import time
-import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TextIO
@@ -27,7 +20,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection, reset_queries, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assistance.models import (
@@ -61,8 +53,9 @@ from certification.services.registration import (
     registration_valid_until,
 )
 from enterprises.creditcode import ALPHABET, with_check_character
-from enterprises.models import District, Enterprise, EnterpriseMembership, IndustryCluster, OfficialMembership
+from enterprises.models import District, Enterprise, EnterpriseMembership, OfficialMembership
 
+from .context import CHUNK, ActivityContext, SeedContext, at, insert_rows, rng_for
 from .data import (
     ABNORMAL_SHARE,
     AGREEMENT_RATE,
@@ -79,7 +72,6 @@ from .data import (
     DEPARTMENT_TARGET_MIN,
     DEPARTMENT_WEIGHTS,
     DISHONEST_SHARE,
-    DISTRICT_WEIGHTS,
     ENTERPRISE_TYPES,
     FEEDBACK,
     FILING_OPENS,
@@ -120,7 +112,6 @@ from .data import (
     ZONE_HOSTS,
 )
 
-CHUNK = 5000  # generation and insert batch; fixed, because the data of index i depends on it
 DEFAULT_ENTERPRISES = 5000
 DEFAULT_SEED = 2026
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed on purpose: demo logins for a local portal
@@ -150,59 +141,6 @@ class SeedResult:
     @property
     def enterprises_created(self) -> int:
         return self.created.get("enterprises", 0)
-
-
-@dataclass(frozen=True)
-class SeedContext:
-    """What every generation step needs: the seed, the date, the reference data as arrays."""
-
-    seed: int
-    today: dt.date
-    now: dt.datetime
-    district_ids: np.ndarray
-    district_codes: list[str]
-    district_names: list[str]
-    district_kinds: list[str]
-    district_weights: np.ndarray
-    cluster_of_industry: list[int | None]
-
-    @classmethod
-    def load(cls, *, seed: int) -> SeedContext:
-        districts = list(District.objects.order_by("sort_order", "code").values_list("id", "code", "name", "kind"))
-        if not districts:
-            raise ValueError(_("没有区县数据：请先运行 load_reference_data。"))
-        clusters = list(IndustryCluster.objects.values_list("id", "industry_prefixes"))
-        weights = np.array([DISTRICT_WEIGHTS.get(code, 0.02) for _id, code, _name, _kind in districts])
-        return cls(
-            seed=seed,
-            today=timezone.localdate(),
-            now=timezone.now(),
-            district_ids=np.array([row[0] for row in districts]),
-            district_codes=[row[1] for row in districts],
-            district_names=[row[2] for row in districts],
-            district_kinds=[row[3] for row in districts],
-            district_weights=weights / weights.sum(),
-            cluster_of_industry=[_cluster_for(code, section, clusters) for code, section, *_rest in INDUSTRIES],
-        )
-
-    def district_index(self, code: str) -> int | None:
-        return self.district_codes.index(code) if code in self.district_codes else None
-
-
-def _cluster_for(code: str, section: str, clusters: list[tuple[int, list[str]]]) -> int | None:
-    """The cluster whose longest prefix matches the industry code (a prefix may be a section letter)."""
-    best, best_length = None, 0
-    for cluster_id, prefixes in clusters:
-        for prefix in prefixes:
-            matches = prefix == section if prefix.isalpha() else code.startswith(prefix)
-            if matches and len(prefix) > best_length:
-                best, best_length = cluster_id, len(prefix)
-    return best
-
-
-def rng_for(seed: int, stream: str, chunk: int) -> np.random.Generator:
-    """An independent, reproducible random stream per (seed, kind of data, chunk)."""
-    return np.random.default_rng([seed, zlib.crc32(stream.encode()), chunk])
 
 
 def _choice(rng: np.random.Generator, size: int, weights) -> np.ndarray:
@@ -539,59 +477,6 @@ FilingPath = list[tuple[str, str]]  # (from_state, to_state) steps of a filing's
 S = Application.State
 
 
-@dataclass
-class ActivityContext:
-    """What the per-chunk steps share: years, districts, batches, serial counters, departments."""
-
-    base: SeedContext
-    enterprises: int
-    years: tuple[int, int]  # (previous, current) evaluation year
-    districts: dict[int, District]
-    agency: dict[int, str]  # district id -> 6-digit code of the registration number
-    registered_batch: dict[int, NoticeBatch | None]  # per year: the ended batch its registrations went through
-    notice_batch: NoticeBatch | None  # the current year's open batch
-    sequences: dict[tuple[int, str], int]  # (year, agency code) -> last serial used
-    window_years: dict[int, int]  # per year: QuotaPolicy.new_window_years
-    department_ids: np.ndarray
-    department_weights: np.ndarray
-    department_new_preference: np.ndarray
-    demo_user_id: int | None  # the demo enterprise user: creator of the demo draft
-    reviewer_ids: dict[int, int]  # district id -> the demo official reviewing it (涪城区, 高新区)
-    city_user_id: int | None  # the demo city official: puts filings under notice
-
-    def last_day(self, year: int) -> dt.date:
-        """The last day of the year that can carry activity (today for the current year)."""
-        return min(self.base.today, dt.date(year, 12, 31))
-
-    def opening(self, year: int) -> dt.date:
-        return dt.date(year, *FILING_OPENS)
-
-
-def _at(day: dt.date, hour: int = 10) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
-
-
-def _insert_rows(model, objects: list) -> None:
-    """Insert the objects as they are (dates included, no auto_now) in one statement.
-
-    SQLite runs one prepared statement over all rows (Django would split it into 999-parameter
-    statements); PostgreSQL gets one multi-row VALUES list. The caller skipped existing keys.
-    """
-    if not objects:
-        return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    rows = [tuple(f.get_db_prep_save(getattr(o, f.attname), connection) for f in fields) for o in objects]
-    insert = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "  # noqa: S608
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.executemany(insert + row, rows)
-        else:
-            cursor.execute(insert + ", ".join([row] * len(rows)), [value for values in rows for value in values])
-
-
 def _working_days_back(day: dt.date, count: int, overrides) -> dt.date:
     """The working day ``count`` working days before ``day`` (``day`` itself counting when working)."""
     counted = 0
@@ -637,8 +522,8 @@ def _notice_batches(ctx: SeedContext, years: tuple[int, int], counts: dict[str, 
             start_date=start,
             end_date=notice_end(start, overrides),
             published=True,
-            created_at=_at(start, 9),
-            updated_at=_at(start, 9),
+            created_at=at(start, 9),
+            updated_at=at(start, 9),
         )
         for title, start in plans.values()
         if title not in existing
@@ -986,8 +871,8 @@ def _build_filing_rows(act: ActivityContext, plans: list[dict], user_id: int | N
         state, dates = plan["state"], plan["dates"]
         enterprise = application.enterprise
         application.state = state
-        application.created_at = _at(dates["submitted_on"] - dt.timedelta(days=plan["created_before"]))
-        application.created_at = max(application.created_at, _at(act.opening(application.evaluation_year), 9))
+        application.created_at = at(dates["submitted_on"] - dt.timedelta(days=plan["created_before"]))
+        application.created_at = max(application.created_at, at(act.opening(application.evaluation_year), 9))
         application.updated_at = now
         application.created_by_id = application.updated_by_id = user_id if plan["index"] == 0 else None
         on_site = False
@@ -1073,7 +958,7 @@ def _events_for(
                 to_state=to_state,
                 comment=comment,
                 field_comments=field_comments,
-                created_at=_at(day, 9 + number % 8),
+                created_at=at(day, 9 + number % 8),
             )
         )
     return events
@@ -1095,7 +980,7 @@ def _seed_filings_chunk(act: ActivityContext, plans: list[dict], ids: dict[str, 
     if not plans:
         return
     _build_filing_rows(act, plans, act.demo_user_id)
-    _insert_rows(Application, [p["application"] for p in plans])
+    insert_rows(Application, [p["application"] for p in plans])
     saved = {
         (enterprise_id, year): pk
         for pk, enterprise_id, year in Application.objects.filter(
@@ -1129,16 +1014,16 @@ def _seed_filings_chunk(act: ActivityContext, plans: list[dict], ids: dict[str, 
                 number=number,
                 valid_from=min(plan["dates"]["registered_on"], valid_until),
                 valid_until=valid_until,
-                created_at=_at(plan["dates"]["registered_on"], 2),
-                updated_at=_at(plan["dates"]["registered_on"], 2),
+                created_at=at(plan["dates"]["registered_on"], 2),
+                updated_at=at(plan["dates"]["registered_on"], 2),
             )
         )
     events = []
     for plan in plans:
         application_id = saved[(plan["application"].enterprise_id, plan["application"].evaluation_year)]
         events += _events_for(act, plan, application_id, numbers.get(application_id))
-    _insert_rows(ApplicationEvent, events)
-    _insert_rows(Registration, registrations)
+    insert_rows(ApplicationEvent, events)
+    insert_rows(Registration, registrations)
     if touched:
         RegistrationSequence.objects.bulk_create(
             [
@@ -1218,7 +1103,7 @@ def _agreements_for_chunk(act: ActivityContext, chunk: int, size: int, ents: dic
                 responsible_officer=SURNAMES[d["surname"][i]] + "".join(GIVEN_CHARS[c] for c in d["given"][i]),
                 status=status,
                 counts_as_new=new,
-                created_at=_at(signed_on, 11),
+                created_at=at(signed_on, 11),
                 updated_at=act.base.now,
             )
             records = []
@@ -1238,9 +1123,9 @@ def _agreements_for_chunk(act: ActivityContext, chunk: int, size: int, ents: dic
                         resolution=RESOLUTIONS[d["resolution_text"][i][r]] if resolved_on else "",
                         resolved_on=resolved_on,
                         enterprise_feedback=FEEDBACK[d["feedback_text"][i][r]] if feedback else "",
-                        feedback_at=_at(resolved_on or day, 16) if feedback else None,
-                        created_at=_at(day, 17),
-                        updated_at=_at(resolved_on or day, 17),
+                        feedback_at=at(resolved_on or day, 16) if feedback else None,
+                        created_at=at(day, 17),
+                        updated_at=at(resolved_on or day, 17),
                     )
                 )
             plans.append({"agreement": agreement, "records": records})
@@ -1266,7 +1151,7 @@ def _seed_agreements_chunk(act: ActivityContext, plans: list[dict], ids: dict[st
     plans = [p for p in plans if _agreement_key(p["agreement"]) not in existing]
     if not plans:
         return
-    _insert_rows(AssistanceAgreement, [p["agreement"] for p in plans])
+    insert_rows(AssistanceAgreement, [p["agreement"] for p in plans])
     saved = {
         (department, enterprise, year): pk
         for pk, department, enterprise, year in current.values_list("id", "department_id", "enterprise_id", "year")
@@ -1276,7 +1161,7 @@ def _seed_agreements_chunk(act: ActivityContext, plans: list[dict], ids: dict[st
         for record in plan["records"]:
             record.agreement_id = saved[_agreement_key(plan["agreement"])]
             records.append(record)
-    _insert_rows(ServiceRecord, records)
+    insert_rows(ServiceRecord, records)
     counts["agreements"] += len(plans)
     counts["service_records"] += len(records)
 
