@@ -40,7 +40,8 @@ from certification.rules.notice import notice_end
 from certification.services.registration import agency_code, registration_flag, registration_number
 from demo.context import CHUNK, SeedContext
 from demo.enterprises import generate_enterprise_chunk
-from demo.seeding import DEMO_PASSWORD, seed_demo
+from demo.seeding import seed_demo
+from demo.users import DEMO_PASSWORD
 from enterprises.creditcode import valid_credit_codes
 from enterprises.models import District, Enterprise, EnterpriseMembership, IndustryCluster, OfficialMembership
 from enterprises.roles import is_city_official, is_official, member_enterprise_id, official_district_id
