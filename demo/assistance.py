@@ -10,20 +10,34 @@ import datetime as dt
 
 import numpy as np
 
-from assistance.models import AssistanceAgreement, Measure, ServiceRecord
+from assistance.models import AssistanceAgreement, Department, Measure, ServiceRecord
 from assistance.newness import is_new_enterprise
 
 from .context import CHUNK, ActivityContext, at, insert_rows, rng_for
 from .data import (
     AGREEMENT_RATE,
+    DEPARTMENT_NEW_PREFERENCE,
+    DEPARTMENT_WEIGHTS,
     FEEDBACK,
     GIVEN_CHARS,
     ISSUES,
     MEASURE_GOALS,
+    OTHER_DEPARTMENT_WEIGHT,
     RESOLUTIONS,
     SERVICE_RECORDS_PER_AGREEMENT,
     SURNAMES,
 )
+
+
+def agreement_shares(departments: list[Department]) -> np.ndarray:
+    """Each department's share of the agreements, in the order given."""
+    weights = np.array([DEPARTMENT_WEIGHTS.get(d.code, OTHER_DEPARTMENT_WEIGHT) for d in departments])
+    return weights / weights.sum()
+
+
+def new_enterprise_preference(departments: list[Department]) -> np.ndarray:
+    """How much more (or less) likely each department is to pick a new enterprise, in the order given."""
+    return np.array([DEPARTMENT_NEW_PREFERENCE.get(d.code, 1.0) for d in departments])
 
 
 def agreements_for_chunk(act: ActivityContext, chunk: int, size: int, ents: dict) -> list[dict]:

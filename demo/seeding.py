@@ -19,8 +19,6 @@ from django.utils.translation import gettext as _
 
 from assistance.models import (
     Department,
-    DepartmentTarget,
-    QuotaPolicy,
 )
 from certification.evaluation import application_snapshot, evaluate_application
 from certification.models import (
@@ -43,16 +41,10 @@ from certification.services.registration import (
 )
 from enterprises.models import District, Enterprise
 
-from .assistance import agreements_for_chunk, seed_agreements_chunk
+from .assistance import agreement_shares, agreements_for_chunk, new_enterprise_preference, seed_agreements_chunk
 from .context import CHUNK, ActivityContext, SeedContext, at, insert_rows, rng_for
 from .data import (
-    AGREEMENT_RATE,
     CURRENT_YEAR_STATES,
-    DEPARTMENT_NEW_PREFERENCE,
-    DEPARTMENT_TARGET_FACTOR,
-    DEPARTMENT_TARGET_MAX,
-    DEPARTMENT_TARGET_MIN,
-    DEPARTMENT_WEIGHTS,
     FILING_OPENS,
     FILING_RATE,
     FILING_RATE_POOL,
@@ -61,7 +53,6 @@ from .data import (
     INELIGIBLE_STATES,
     ON_SITE_NOTES_FAILED,
     ON_SITE_NOTES_PASSED,
-    OTHER_DEPARTMENT_WEIGHT,
     OTHER_INDUSTRY_FACTOR,
     PREVIOUS_YEAR_STATES,
     REFILE_AFTER_REGISTRATION,
@@ -71,6 +62,7 @@ from .data import (
     TECH_INDUSTRY_FACTOR,
 )
 from .enterprises import ORG_SPACE, chunk_enterprises, seed_enterprises
+from .quotas import seed_department_targets, seed_quota_policies
 from .users import DemoLogin, demo_scopes, seed_users
 
 DEFAULT_ENTERPRISES = 5000
@@ -164,38 +156,10 @@ def _notice_batches(ctx: SeedContext, years: tuple[int, int], counts: dict[str, 
 def _prepare_activity(ctx: SeedContext, *, enterprises: int, counts: dict[str, int]) -> ActivityContext:
     """Quota policies, department targets and notice batches (idempotent), and the shared lookups."""
     years = (ctx.today.year - 1, ctx.today.year)
-    existing_years = set(QuotaPolicy.objects.filter(year__in=years).values_list("year", flat=True))
-    policies = [QuotaPolicy(year=year) for year in years if year not in existing_years]
-    if policies:
-        QuotaPolicy.objects.bulk_create(policies, ignore_conflicts=True)
-    counts["quota_policies"] += len(policies)
-    window_years = {year: QuotaPolicy.for_year(year).new_window_years for year in years}
-
+    window_years = seed_quota_policies(years, counts)
     departments = list(Department.objects.order_by("sort_order", "code"))
-    weights = np.array([DEPARTMENT_WEIGHTS.get(d.code, OTHER_DEPARTMENT_WEIGHT) for d in departments])
-    weights = weights / weights.sum()
-    existing_targets = set(DepartmentTarget.objects.filter(year__in=years).values_list("department_id", "year"))
-    expected = enterprises * AGREEMENT_RATE * 0.92  # about 92% are operating
-    targets = [
-        DepartmentTarget(
-            department=department,
-            year=year,
-            enterprises_to_assist=int(
-                np.clip(
-                    round(expected * weight * DEPARTMENT_TARGET_FACTOR.get(department.code, 1.0)),
-                    DEPARTMENT_TARGET_MIN,
-                    DEPARTMENT_TARGET_MAX,
-                )
-            ),
-        )
-        for year in years
-        for department, weight in zip(departments, weights, strict=True)
-        if (department.pk, year) not in existing_targets
-    ]
-    if targets:
-        DepartmentTarget.objects.bulk_create(targets, ignore_conflicts=True)
-    counts["department_targets"] += len(targets)
-
+    shares = agreement_shares(departments)
+    seed_department_targets(departments, shares, years=years, enterprises=enterprises, counts=counts)
     registered_batch, notice_batch = _notice_batches(ctx, years, counts)
     districts = {district.pk: district for district in District.objects.all()}
     # The demo logins act in the histories they would have written (the others are anonymous).
@@ -221,8 +185,8 @@ def _prepare_activity(ctx: SeedContext, *, enterprises: int, counts: dict[str, i
         sequences=sequences,
         window_years=window_years,
         department_ids=np.array([d.pk for d in departments]),
-        department_weights=weights,
-        department_new_preference=np.array([DEPARTMENT_NEW_PREFERENCE.get(d.code, 1.0) for d in departments]),
+        department_weights=shares,
+        department_new_preference=new_enterprise_preference(departments),
         demo_user_id=users.get("enterprise"),
         reviewer_ids={pk: users[name] for pk, name in reviewers.items() if name in users},
         city_user_id=users.get("city"),
