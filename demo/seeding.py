@@ -26,17 +26,10 @@ from certification.models import (
     Application,
     ApplicationEvent,
     NoticeBatch,
-    Registration,
-    RegistrationSequence,
 )
-from certification.rules.notice import notice_end
 from certification.rules.on_site import on_site_grounds
-from certification.rules.workdays import is_working_day
-from certification.selectors.calendar import calendar_overrides_for
 from certification.services.registration import (
     agency_code,
-    registration_flag,
-    registration_number,
     registration_valid_until,
 )
 from enterprises.models import District, Enterprise
@@ -45,7 +38,6 @@ from .assistance import agreement_shares, agreements_for_chunk, new_enterprise_p
 from .context import CHUNK, ActivityContext, SeedContext, at, insert_rows, rng_for
 from .data import (
     CURRENT_YEAR_STATES,
-    FILING_OPENS,
     FILING_RATE,
     FILING_RATE_POOL,
     FLAGSHIP_DISTRICT_CODE,
@@ -62,6 +54,7 @@ from .data import (
     TECH_INDUSTRY_FACTOR,
 )
 from .enterprises import ORG_SPACE, chunk_enterprises, seed_enterprises
+from .notices import number_registrations, registration_sequences, save_registrations, seed_notice_batches
 from .quotas import seed_department_targets, seed_quota_policies
 from .users import DemoLogin, demo_scopes, seed_users
 
@@ -94,65 +87,6 @@ FilingPath = list[tuple[str, str]]  # (from_state, to_state) steps of a filing's
 S = Application.State
 
 
-def _working_days_back(day: dt.date, count: int, overrides) -> dt.date:
-    """The working day ``count`` working days before ``day`` (``day`` itself counting when working)."""
-    counted = 0
-    while True:
-        if is_working_day(day, overrides):
-            counted += 1
-            if counted == count:
-                return day
-        day -= dt.timedelta(days=1)
-
-
-def _next_working_day(day: dt.date, overrides) -> dt.date:
-    while not is_working_day(day, overrides):
-        day += dt.timedelta(days=1)
-    return day
-
-
-def _notice_batches(ctx: SeedContext, years: tuple[int, int], counts: dict[str, int]):
-    """Per year one ended batch (its filings are registered); for the current year also an open one.
-
-    Found by title, so a rerun (even on another day) reuses the stored batches and their dates.
-    """
-    previous, current = years
-    overrides = calendar_overrides_for([previous, current, current + 1])
-    plans = {}
-    start = _next_working_day(dt.date(previous, 10, 15), overrides)
-    plans[(previous, "registered")] = (_("{year}年度科技型中小企业评价入库公示（第一批）").format(year=previous), start)
-    opening = dt.date(current, *FILING_OPENS)
-    span = max((ctx.today - opening).days, 0)
-    start = _next_working_day(opening + dt.timedelta(days=int(span * 0.55)), overrides)
-    if notice_end(start, overrides) < ctx.today:
-        plans[(current, "registered")] = (
-            _("{year}年度科技型中小企业评价入库公示（第一批）").format(year=current),
-            start,
-        )
-    start = _working_days_back(ctx.today, 3, overrides)  # today is the third working day of the window
-    plans[(current, "notice")] = (_("{year}年度科技型中小企业评价入库公示（第二批）").format(year=current), start)
-    titles = [title for title, _start in plans.values()]
-    existing = {batch.title: batch for batch in NoticeBatch.objects.filter(title__in=titles)}
-    missing = [
-        NoticeBatch(
-            title=title,
-            start_date=start,
-            end_date=notice_end(start, overrides),
-            published=True,
-            created_at=at(start, 9),
-            updated_at=at(start, 9),
-        )
-        for title, start in plans.values()
-        if title not in existing
-    ]
-    if missing:
-        NoticeBatch.objects.bulk_create(missing)
-        existing = {batch.title: batch for batch in NoticeBatch.objects.filter(title__in=titles)}
-    counts["notice_batches"] += len(missing)
-    batches = {key: existing[title] for key, (title, _start) in plans.items()}
-    return {year: batches.get((year, "registered")) for year in years}, batches[(current, "notice")]
-
-
 def _prepare_activity(ctx: SeedContext, *, enterprises: int, counts: dict[str, int]) -> ActivityContext:
     """Quota policies, department targets and notice batches (idempotent), and the shared lookups."""
     years = (ctx.today.year - 1, ctx.today.year)
@@ -160,7 +94,7 @@ def _prepare_activity(ctx: SeedContext, *, enterprises: int, counts: dict[str, i
     departments = list(Department.objects.order_by("sort_order", "code"))
     shares = agreement_shares(departments)
     seed_department_targets(departments, shares, years=years, enterprises=enterprises, counts=counts)
-    registered_batch, notice_batch = _notice_batches(ctx, years, counts)
+    registered_batch, notice_batch = seed_notice_batches(ctx, years, counts)
     districts = {district.pk: district for district in District.objects.all()}
     # The demo logins act in the histories they would have written (the others are anonymous).
     users = dict(
@@ -170,10 +104,6 @@ def _prepare_activity(ctx: SeedContext, *, enterprises: int, counts: dict[str, i
     )
     names = {FLAGSHIP_DISTRICT_CODE: "fucheng", "ZGX": "gaoxin"}
     reviewers = {pk: names[d.code] for pk, d in districts.items() if d.code in names}
-    sequences = {
-        (row.evaluation_year, row.district_code): row.last_serial
-        for row in RegistrationSequence.objects.filter(evaluation_year__in=years)
-    }
     return ActivityContext(
         base=ctx,
         enterprises=enterprises,
@@ -182,7 +112,7 @@ def _prepare_activity(ctx: SeedContext, *, enterprises: int, counts: dict[str, i
         agency={pk: agency_code(district) for pk, district in districts.items()},
         registered_batch=registered_batch,
         notice_batch=notice_batch,
-        sequences=sequences,
+        sequences=registration_sequences(years),
         window_years=window_years,
         department_ids=np.array([d.pk for d in departments]),
         department_weights=shares,
@@ -543,53 +473,14 @@ def _seed_filings_chunk(act: ActivityContext, plans: list[dict], ids: dict[str, 
             enterprise_id__in={p["application"].enterprise_id for p in plans}, evaluation_year__in=act.years
         ).values_list("id", "enterprise_id", "evaluation_year")
     }
-    # Registrations: serials per (year, agency code) in order of submission, continuing the sequence.
-    registered = sorted(
-        (p for p in plans if p["state"] in (S.REGISTERED, S.EXPIRED)),
-        key=lambda p: (p["application"].evaluation_year, p["dates"]["submitted_on"], p["index"]),
-    )
-    registrations, numbers, touched = [], {}, set()
-    for plan in registered:
-        application = plan["application"]
-        year = application.evaluation_year
-        code = act.agency[application.evaluating_district.pk]
-        serial = act.sequences.get((year, code), 0) + 1
-        act.sequences[(year, code)] = serial
-        touched.add((year, code))
-        number = registration_number(
-            evaluation_year=year, code=code, flag=registration_flag(application), serial=serial
-        )
-        application_id = saved[(application.enterprise_id, year)]
-        numbers[application_id] = number
-        valid_until = plan["dates"]["valid_until"]
-        registrations.append(
-            Registration(
-                application_id=application_id,
-                enterprise_id=application.enterprise_id,
-                evaluation_year=year,
-                number=number,
-                valid_from=min(plan["dates"]["registered_on"], valid_until),
-                valid_until=valid_until,
-                created_at=at(plan["dates"]["registered_on"], 2),
-                updated_at=at(plan["dates"]["registered_on"], 2),
-            )
-        )
+    registrations, touched = number_registrations(act, plans, saved)
+    numbers = {registration.application_id: registration.number for registration in registrations}
     events = []
     for plan in plans:
         application_id = saved[(plan["application"].enterprise_id, plan["application"].evaluation_year)]
         events += _events_for(act, plan, application_id, numbers.get(application_id))
     insert_rows(ApplicationEvent, events)
-    insert_rows(Registration, registrations)
-    if touched:
-        RegistrationSequence.objects.bulk_create(
-            [
-                RegistrationSequence(evaluation_year=year, district_code=code, last_serial=act.sequences[(year, code)])
-                for year, code in sorted(touched)
-            ],
-            update_conflicts=True,
-            unique_fields=["evaluation_year", "district_code"],
-            update_fields=["last_serial"],
-        )
+    save_registrations(act, registrations, touched)
     counts["filings"] += len(plans)
     counts["application_events"] += len(events)
     counts["registrations"] += len(registrations)
