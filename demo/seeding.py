@@ -1,6 +1,16 @@
-"""Deterministic demo data for the whole city (``manage.py seed_demo``), also used by the benchmarks.
+"""``seed_demo``: deterministic demo data for the whole city (``manage.py seed_demo``), also used by the
+benchmarks. It runs the steps in this order:
 
-The chunks and random streams are described in :mod:`demo.context`, the registry in :mod:`demo.enterprises`.
+- :mod:`demo.enterprises`: the registry, one chunk of ``CHUNK`` indices at a time;
+- :mod:`demo.users`: one login per role, pointed at its demo scope;
+- :mod:`demo.quotas`: the yearly quota policies and the departments' targets;
+- :mod:`demo.notices`: the notice batches, and the registrations that follow them;
+- :mod:`demo.filings` with :mod:`demo.histories`: the filings, the path each took and its events;
+- :mod:`demo.assistance`: the agreements and their service records.
+
+:mod:`demo.context` holds what the steps share (the chunking, the random streams, the lookups),
+:mod:`demo.data` the data tables. Each step inserts only the rows whose key is missing, so seeding again
+with the same seed adds nothing and a larger N adds only the missing indices.
 """
 
 from __future__ import annotations
@@ -15,19 +25,13 @@ from django.contrib.auth import get_user_model
 from django.db import connection, reset_queries, transaction
 from django.utils.translation import gettext as _
 
-from assistance.models import (
-    Department,
-)
-from certification.services.registration import (
-    agency_code,
-)
+from assistance.models import Department
+from certification.services.registration import agency_code
 from enterprises.models import District, Enterprise
 
 from .assistance import agreement_shares, agreements_for_chunk, new_enterprise_preference, seed_agreements_chunk
 from .context import CHUNK, ActivityContext, SeedContext
-from .data import (
-    FLAGSHIP_DISTRICT_CODE,
-)
+from .data import FLAGSHIP_DISTRICT_CODE
 from .enterprises import ORG_SPACE, chunk_enterprises, seed_enterprises
 from .filings import filings_for_chunk, seed_filings_chunk
 from .notices import registration_sequences, seed_notice_batches
@@ -42,22 +46,13 @@ DEFAULT_SEED = 2026
 class SeedResult:
     enterprises_requested: int
     seed: int
-    created: dict[str, int] = field(default_factory=dict)  # per kind: "enterprises", "users", later "filings"…
+    created: dict[str, int] = field(default_factory=dict)  # per kind: "enterprises", "users", then ACTIVITY_KINDS
     logins: list[DemoLogin] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
     def enterprises_created(self) -> int:
         return self.created.get("enterprises", 0)
-
-
-# --- Filings, notices, registrations and assistance (drawn after the enterprises) ------------------
-#
-# Every step below draws from its own stream per chunk (``rng_for(seed, "filings", k)``,
-# ``rng_for(seed, "assistance", k)``), always a full chunk before cutting, so the enterprises never
-# change and the filing of index i is the same whatever N is. Rows are inserted with one statement
-# per kind and chunk, skipping what exists (application: enterprise + year; agreement: department +
-# enterprise + year), so a rerun adds nothing and a larger N adds only the missing.
 
 
 def _prepare_activity(ctx: SeedContext, *, enterprises: int, counts: dict[str, int]) -> ActivityContext:
