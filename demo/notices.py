@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from certification.models import Application, NoticeBatch, Registration, RegistrationSequence
 from certification.rules.notice import notice_end
-from certification.rules.workdays import is_working_day
+from certification.rules.workdays import is_working_day, nth_working_day
 from certification.selectors.calendar import calendar_overrides_for
 from certification.services.registration import registration_flag, registration_number
 
@@ -34,12 +34,6 @@ def _working_days_back(day: dt.date, count: int, overrides) -> dt.date:
         day -= dt.timedelta(days=1)
 
 
-def _next_working_day(day: dt.date, overrides) -> dt.date:
-    while not is_working_day(day, overrides):
-        day += dt.timedelta(days=1)
-    return day
-
-
 def seed_notice_batches(ctx: SeedContext, years: tuple[int, int], counts: dict[str, int]):
     """Per year one ended batch (its filings are registered); for the current year also an open one.
 
@@ -48,11 +42,11 @@ def seed_notice_batches(ctx: SeedContext, years: tuple[int, int], counts: dict[s
     previous, current = years
     overrides = calendar_overrides_for([previous, current, current + 1])
     plans = {}
-    start = _next_working_day(dt.date(previous, 10, 15), overrides)
+    start = nth_working_day(dt.date(previous, 10, 15), 1, overrides)
     plans[(previous, "registered")] = (_("{year}年度科技型中小企业评价入库公示（第一批）").format(year=previous), start)
     opening = dt.date(current, *FILING_OPENS)
     span = max((ctx.today - opening).days, 0)
-    start = _next_working_day(opening + dt.timedelta(days=int(span * 0.55)), overrides)
+    start = nth_working_day(opening + dt.timedelta(days=int(span * 0.55)), 1, overrides)
     if notice_end(start, overrides) < ctx.today:
         plans[(current, "registered")] = (
             _("{year}年度科技型中小企业评价入库公示（第一批）").format(year=current),
