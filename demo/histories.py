@@ -22,7 +22,7 @@ FilingPath = list[tuple[str, str]]  # (from_state, to_state) steps of a filing's
 S = Application.State
 
 
-def _needs_on_site_check(application: Application) -> bool:
+def needs_on_site_check(application: Application) -> bool:
     """RULES.md §3 as the review applies it (the demo seeds no revocations before a filing)."""
     return bool(
         on_site_grounds(
@@ -87,7 +87,7 @@ def build_filing_rows(act: ActivityContext, plans: list[dict], user_id: int | No
             application.submitted_on = dates["submitted_on"]
             application.first_time_applicant = plan["first_time"]
             application.evaluating_district = district
-            on_site = _needs_on_site_check(application)
+            on_site = needs_on_site_check(application)
         steps = _path_for(
             state,
             on_site=on_site,
