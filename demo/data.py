@@ -1,4 +1,4 @@
-"""Data tables for the demo city (names, industries, weights); generation lives in demo.seeding."""
+"""Data tables for the demo city (names, industries, weights); the generation steps are listed in demo.seeding."""
 
 import datetime as dt
 

@@ -38,8 +38,10 @@ from certification.models import (
 from certification.rules.industry import is_restricted_industry
 from certification.rules.notice import notice_end
 from certification.services.registration import agency_code, registration_flag, registration_number
-from demo import seeding as demo
-from demo.seeding import DEMO_PASSWORD, SeedContext, generate_enterprise_chunk, seed_demo
+from demo.context import CHUNK, SeedContext
+from demo.enterprises import generate_enterprise_chunk
+from demo.seeding import seed_demo
+from demo.users import DEMO_PASSWORD
 from enterprises.creditcode import valid_credit_codes
 from enterprises.models import District, Enterprise, EnterpriseMembership, IndustryCluster, OfficialMembership
 from enterprises.roles import is_city_official, is_official, member_enterprise_id, official_district_id
@@ -114,7 +116,7 @@ def test_same_seed_gives_the_same_data_and_another_seed_other_data(reference):
 def test_an_index_has_the_same_enterprise_whatever_n(reference):
     ctx = SeedContext.load(seed=2026)
     small = generate_enterprise_chunk(ctx, 0, size=40)
-    large = generate_enterprise_chunk(ctx, 0, size=demo.CHUNK)
+    large = generate_enterprise_chunk(ctx, 0, size=CHUNK)
     assert [(e.credit_code, e.name, e.established_on) for e in small] == [
         (e.credit_code, e.name, e.established_on) for e in large[:40]
     ]
