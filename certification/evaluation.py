@@ -101,7 +101,7 @@ def application_snapshot(
     """The data frozen at submission: declaration, engine result, district, enterprise, details.
 
     ``first_time_applicant`` must already be set. Used by ``_evaluate_and_freeze`` and by the demo
-    seeding (demo.seeding), which builds snapshots of unsaved filings in bulk.
+    seeding (demo.histories), which builds snapshots of unsaved filings in bulk.
     """
     return {
         "declaration": _declared_dict(application),

@@ -14,7 +14,7 @@ from certification.rules import on_site
 from certification.rules.industry import is_restricted_industry
 from certification.selectors.pool import pool_candidates
 from certification.services.filing_items import filing_start
-from demo.seeding import _needs_on_site_check as demo_needs_on_site_check
+from demo.histories import needs_on_site_check as demo_needs_on_site_check
 from tests import factories
 
 # (section, code, restricted): a blank section with a code of tobacco (C16) or entertainment (R90)
