@@ -13,6 +13,7 @@ from certification import filing_services, services
 from certification.models import Application, ApplicationAttachment, IntellectualProperty, RDProject
 from certification.services import TransitionError
 from tests import factories
+from tests.helpers import reload
 
 S = Application.State
 K = IntellectualProperty.Kind
@@ -56,10 +57,6 @@ def veteran(enterprise):
 
 def ip(kind=K.SOFTWARE_COPYRIGHT, n=1, **flags):
     return {"kind": kind, "number": f"2025SR{n:06d}", "title": f"软件{n}", **flags}
-
-
-def reload(app):
-    return Application.objects.get(pk=app.pk)
 
 
 # --- Constraints --------------------------------------------------------------------------------

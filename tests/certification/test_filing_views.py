@@ -13,6 +13,7 @@ from certification import filing_services, services
 from certification.forms import STEPS
 from certification.models import Application, ApplicationAttachment, ApplicationEvent, IntellectualProperty
 from tests import factories
+from tests.helpers import reload
 
 S = Application.State
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF"
@@ -65,10 +66,6 @@ def total_score(html: str) -> int:
     match = re.search(r'data-testid="total-score">(\d+)<', html)
     assert match, html
     return int(match.group(1))
-
-
-def reload(app):
-    return Application.objects.get(pk=app.pk)
 
 
 # --- List and start -------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.urls import reverse
 from certification import services
 from certification.models import Application, ApplicationEvent
 from tests import factories
+from tests.helpers import messages_of, reload
 
 S = Application.State
 DAY = dt.date(2026, 4, 20)
@@ -44,14 +45,6 @@ def filing(enterprise):
 @pytest.fixture
 def other_filing(other_enterprise):
     return submit(other_enterprise)
-
-
-def reload(app):
-    return Application.objects.get(pk=app.pk)
-
-
-def messages_of(response):
-    return [str(m) for m in response.context["messages"]] if response.context else []
 
 
 # --- List ----------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from certification.services import TransitionError
 from smeportal.models import Notification
 from tests import factories
 from tests.concurrency import run_together
+from tests.helpers import reload
 
 S = Application.State
 R = Revocation.State
@@ -46,10 +47,6 @@ def notice(registration, actor, *, grounds=G.CONDITIONS_NOT_MET, today=NOTICE_DA
 @pytest.fixture
 def revocation(registration, city_official):
     return notice(registration, city_official)
-
-
-def reload(obj):
-    return type(obj).objects.get(pk=obj.pk)
 
 
 # --- Deadline -------------------------------------------------------------------------------------

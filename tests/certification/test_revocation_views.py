@@ -16,6 +16,7 @@ from certification import revocation_services
 from certification.models import Application, Registration, Revocation
 from smeportal.models import Notification
 from tests import factories
+from tests.helpers import reload
 
 S = Application.State
 R = Revocation.State
@@ -51,10 +52,6 @@ def registration(enterprise):
 @pytest.fixture
 def revocation(registration):
     return open_revocation(registration)
-
-
-def reload(obj):
-    return type(obj).objects.get(pk=obj.pk)
 
 
 # --- Starting a procedure (city officials) ---------------------------------------------------------

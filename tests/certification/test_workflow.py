@@ -11,6 +11,7 @@ from certification import services
 from certification.models import REVIEW_WAITING_STATES, Application, ApplicationEvent, Registration
 from certification.services import TransitionError
 from tests import factories
+from tests.helpers import reload
 
 S = Application.State
 DAY = dt.date(2026, 4, 20)
@@ -48,10 +49,6 @@ def submitted(draft, enterprise_user, veteran):
 
 def transitions(app):
     return list(ApplicationEvent.objects.filter(application=app).order_by("id").values_list("from_state", "to_state"))
-
-
-def reload(app):
-    return Application.objects.get(pk=app.pk)
 
 
 # --- Draft ---------------------------------------------------------------------------------------
