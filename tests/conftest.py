@@ -2,6 +2,9 @@
 
 Tests marked ``needs_redis`` / ``needs_postgres`` skip locally when the service is missing, and
 fail in CI (CI=true), where the services are always there.
+
+Celery runs every task in-process (eager) whatever CELERY_BROKER_URL says, except in tests marked
+``needs_redis`` or ``celery_as_configured``, which see the app as the settings configure it.
 """
 
 import os
@@ -10,6 +13,7 @@ import socket
 import pytest
 from django.db import connection
 
+from smeportal.celery import app as celery_app
 from tests import factories
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -28,6 +32,41 @@ def pytest_runtest_setup(item):
         if IN_CI:
             pytest.fail("Redis at 127.0.0.1:6379 is required in CI but is not reachable")
         pytest.skip("needs Redis at 127.0.0.1:6379 (not reachable here)")
+
+
+# A shell that runs a worker exports CELERY_BROKER_URL, and the settings then send tasks to the broker:
+# a test's .delay(...).get() would wait for a worker that is not there.
+CELERY_IN_PROCESS = {
+    "task_always_eager": True,
+    "task_eager_propagates": True,
+    "result_backend": "cache+memory://",
+}
+# Celery takes these from the environment in preference to any broker or result backend it is configured
+# with, including the broker a real-worker test hands its client (the worker itself is given its own).
+CELERY_ENVIRONMENT = ("CELERY_BROKER_URL", "CELERY_BROKER_READ_URL", "CELERY_BROKER_WRITE_URL", "CELERY_RESULT_BACKEND")
+
+
+@pytest.fixture(autouse=True)
+def celery_in_process(request, settings, monkeypatch):
+    for name in CELERY_ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+    if request.node.get_closest_marker("needs_redis") or request.node.get_closest_marker("celery_as_configured"):
+        yield
+        return
+    # Values set on app.conf shadow the CELERY_* settings, so the app's own configuration is what decides;
+    # the settings are overridden too so that both say the same.
+    for key, value in CELERY_IN_PROCESS.items():
+        setattr(settings, f"CELERY_{key.upper()}", value)
+    changes = celery_app.conf.changes
+    shadowed = {key: changes[key] for key in CELERY_IN_PROCESS if key in changes}
+    celery_app.conf.update(CELERY_IN_PROCESS)
+    # Creating another Celery app (a test's broker client) makes it the thread's current app, and shared
+    # tasks run on the current app.
+    celery_app.set_current()
+    yield
+    for key in CELERY_IN_PROCESS:
+        changes.pop(key, None)
+    changes.update(shadowed)
 
 
 @pytest.fixture(autouse=True)

@@ -145,6 +145,22 @@ class IndustryClusterFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"测试产业集群{n}")
 
 
+def recommended_filing(
+    enterprise, *, year: int = 2026, submitted_on: dt.date = dt.date(2026, 4, 20), **fields
+) -> Application:
+    """A filing of ``year`` that the enterprise's district has recommended (submitted on ``submitted_on``,
+    not a first-time applicant); ``fields`` sets any other field."""
+    return ApplicationFactory(
+        enterprise=enterprise,
+        evaluation_year=year,
+        state=Application.State.RECOMMENDED,
+        submitted_on=submitted_on,
+        first_time_applicant=False,
+        evaluating_district=enterprise.managing_district,
+        **fields,
+    )
+
+
 def registered_filing(enterprise, *, year: int = 2025, serial: int | None = None) -> Registration:
     """A registered filing of ``year`` and its registration, valid 1 July – 31 December; the
     number's serial is ``serial``, or the filing's id."""

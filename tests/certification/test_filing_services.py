@@ -29,6 +29,7 @@ from certification.services.filing_items import (
 from certification.services.review import application_return
 from certification.workflow import TransitionError
 from tests import factories
+from tests.helpers import reload
 
 S = Application.State
 K = IntellectualProperty.Kind
@@ -72,10 +73,6 @@ def veteran(enterprise):
 
 def ip(kind=K.SOFTWARE_COPYRIGHT, n=1, **flags):
     return {"kind": kind, "number": f"2025SR{n:06d}", "title": f"软件{n}", **flags}
-
-
-def reload(app):
-    return Application.objects.get(pk=app.pk)
 
 
 # --- Constraints --------------------------------------------------------------------------------

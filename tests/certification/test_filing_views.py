@@ -15,6 +15,7 @@ from certification.services.filing import application_save_draft, application_su
 from certification.services.filing_items import attachment_add
 from certification.services.review import application_return
 from tests import factories
+from tests.helpers import reload
 
 S = Application.State
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF"
@@ -67,10 +68,6 @@ def total_score(html: str) -> int:
     match = re.search(r'data-testid="total-score">(\d+)<', html)
     assert match, html
     return int(match.group(1))
-
-
-def reload(app):
-    return Application.objects.get(pk=app.pk)
 
 
 # --- List and start -------------------------------------------------------------------------------

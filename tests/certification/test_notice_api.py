@@ -31,7 +31,7 @@ def as_persona(request):
 
 @pytest.fixture
 def recommended(enterprise):
-    return factories.ApplicationFactory(enterprise=enterprise, state=S.RECOMMENDED, submitted_on=dt.date(2026, 3, 2))
+    return factories.recommended_filing(enterprise, submitted_on=dt.date(2026, 3, 2))
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from django.utils import timezone
 from certification.models import Application, CalendarOverride, NoticeBatch, Objection, Registration
 from certification.services.notice import notice_batch_create
 from tests import factories
+from tests.helpers import messages_of
 
 S = Application.State
 START = dt.date(2026, 9, 28)  # over National Day 2026 and its make-up Saturday
@@ -27,20 +28,9 @@ def today(monkeypatch):
     return pin
 
 
-def recommended(enterprise, **extra):
-    return factories.ApplicationFactory(
-        enterprise=enterprise,
-        state=S.RECOMMENDED,
-        submitted_on=dt.date(2026, 4, 20),
-        first_time_applicant=False,
-        evaluating_district=enterprise.managing_district,
-        **extra,
-    )
-
-
 @pytest.fixture
 def filing(enterprise):
-    return recommended(enterprise)
+    return factories.recommended_filing(enterprise)
 
 
 @pytest.fixture
@@ -48,10 +38,6 @@ def batch(filing, city_official):
     return notice_batch_create(
         actor=city_official, title="2026年第3批公示", start_date=START, application_ids=[filing.pk]
     )
-
-
-def messages_of(response):
-    return [str(m) for m in response.context["messages"]]
 
 
 CITY_PAGES = [
@@ -97,7 +83,7 @@ def test_end_date_partial_follows_overrides(client, city_official):
 
 
 def test_create_shows_end_date_then_creates_on_confirmation(client, city_official, filing, enterprise):
-    other = recommended(factories.EnterpriseFactory(managing_district=enterprise.managing_district))
+    other = factories.recommended_filing(factories.EnterpriseFactory(managing_district=enterprise.managing_district))
     client.force_login(city_official)
     url = reverse("certification:batch_create")
     form = client.get(url).content.decode()
@@ -159,8 +145,10 @@ def test_objection_decide_refused_outside_city(persona_client, batch, filing, en
 def test_register_button_skips_held_filing_and_lookup_shows_the_number(
     client, city_official, enterprise, enterprise_user, today
 ):
-    held = recommended(factories.EnterpriseFactory(managing_district=enterprise.managing_district, name="被异议企业"))
-    free = recommended(enterprise)
+    held = factories.recommended_filing(
+        factories.EnterpriseFactory(managing_district=enterprise.managing_district, name="被异议企业")
+    )
+    free = factories.recommended_filing(enterprise)
     batch = notice_batch_create(actor=city_official, title="批次", start_date=START, application_ids=[held.pk, free.pk])
     Objection.objects.create(
         application=held, batch=batch, objector=enterprise_user, real_name="李四", contact="138", statement="不实"
@@ -208,7 +196,7 @@ def test_calendar_override_delete_refused_outside_city(client, district_official
 
 @pytest.mark.parametrize("count", [2, 20])
 def test_batch_detail_query_count_is_flat(client, city_official, district, django_assert_max_num_queries, count):
-    apps = [recommended(factories.EnterpriseFactory(managing_district=district)) for _ in range(count)]
+    apps = [factories.recommended_filing(factories.EnterpriseFactory(managing_district=district)) for _ in range(count)]
     batch = notice_batch_create(
         actor=city_official, title="批次", start_date=START, application_ids=[a.pk for a in apps]
     )

@@ -27,19 +27,9 @@ def today(monkeypatch):
     return pin
 
 
-def recommended(enterprise):
-    return factories.ApplicationFactory(
-        enterprise=enterprise,
-        state=S.RECOMMENDED,
-        submitted_on=dt.date(2026, 4, 20),
-        first_time_applicant=False,
-        evaluating_district=enterprise.managing_district,
-    )
-
-
 @pytest.fixture
 def filing(enterprise):
-    return recommended(enterprise)
+    return factories.recommended_filing(enterprise)
 
 
 @pytest.fixture
@@ -86,7 +76,9 @@ def test_unpublished_batch_is_not_public(client, batch, today):
 @pytest.mark.parametrize("count", [2, 20])
 def test_notices_query_count_is_flat(client, city_official, district, today, django_assert_max_num_queries, count):
     for _ in range(3):
-        apps = [recommended(factories.EnterpriseFactory(managing_district=district)) for _ in range(count)]
+        apps = [
+            factories.recommended_filing(factories.EnterpriseFactory(managing_district=district)) for _ in range(count)
+        ]
         notice_batch_create(actor=city_official, title="批次", start_date=START, application_ids=[a.pk for a in apps])
     today(dt.date(2026, 10, 9))
     with django_assert_max_num_queries(3):

@@ -23,26 +23,16 @@ from certification.services.registration import notice_batch_register_due, regis
 from certification.workflow import TransitionError
 from enterprises.models import District
 from tests import factories
+from tests.helpers import reload
 
 S = Application.State
 START = dt.date(2026, 9, 28)  # the window runs over National Day 2026 and its make-up Saturday
 END = dt.date(2026, 10, 15)
 
 
-def recommended(enterprise, *, submitted_on=dt.date(2026, 4, 20), year=2026):
-    return factories.ApplicationFactory(
-        enterprise=enterprise,
-        evaluation_year=year,
-        state=S.RECOMMENDED,
-        submitted_on=submitted_on,
-        first_time_applicant=False,
-        evaluating_district=enterprise.managing_district,
-    )
-
-
 @pytest.fixture
 def filing(enterprise):
-    return recommended(enterprise)
+    return factories.recommended_filing(enterprise)
 
 
 @pytest.fixture
@@ -50,10 +40,6 @@ def batch(filing, city_official):
     return notice_batch_create(
         actor=city_official, title="2026年第3批公示", start_date=START, application_ids=[filing.pk]
     )
-
-
-def reload(obj):
-    return type(obj).objects.get(pk=obj.pk)
 
 
 # --- Notice batches ------------------------------------------------------------------------------
@@ -111,7 +97,7 @@ def test_only_city_officials_change_the_calendar(request, persona):
 
 
 def test_year_without_calendar_data_does_not_crash(enterprise, city_official):
-    app = recommended(enterprise, year=2030)
+    app = factories.recommended_filing(enterprise, year=2030)
     batch = notice_batch_create(
         actor=city_official, title="公示", start_date=dt.date(2031, 3, 3), application_ids=[app.pk]
     )
@@ -119,7 +105,7 @@ def test_year_without_calendar_data_does_not_crash(enterprise, city_official):
 
 
 def test_window_spanning_new_year_uses_next_years_overrides(enterprise, city_official):
-    app = recommended(enterprise)
+    app = factories.recommended_filing(enterprise)
     CalendarOverride.objects.create(date=dt.date(2027, 1, 4), kind=CalendarOverride.Kind.HOLIDAY)
     without = nth_working_day(dt.date(2026, 12, 28), 10)
     batch = notice_batch_create(
@@ -278,7 +264,7 @@ def _register(applications, city_official):
 )
 def test_registration_number_flags(district, city_official, submitted_on, established_on, flag):
     enterprise = factories.EnterpriseFactory(managing_district=district, established_on=established_on)
-    app = recommended(enterprise, submitted_on=submitted_on)
+    app = factories.recommended_filing(enterprise, submitted_on=submitted_on)
     number = _register([app], city_official)[app.pk]
     assert number == f"2026510703{flag}00001"
     assert len(number) == 16
@@ -287,8 +273,12 @@ def test_registration_number_flags(district, city_official, submitted_on, establ
 def test_zone_uses_city_code(city_official):
     zone = factories.DistrictFactory(code="ZGXQ", name="高新区", kind=District.Kind.ZONE)
     other_zone = factories.DistrictFactory(code="ZJKQ", name="经开区", kind=District.Kind.ZONE)
-    a = recommended(factories.EnterpriseFactory(managing_district=zone, established_on=dt.date(2019, 5, 1)))
-    b = recommended(factories.EnterpriseFactory(managing_district=other_zone, established_on=dt.date(2019, 5, 1)))
+    a = factories.recommended_filing(
+        factories.EnterpriseFactory(managing_district=zone, established_on=dt.date(2019, 5, 1))
+    )
+    b = factories.recommended_filing(
+        factories.EnterpriseFactory(managing_district=other_zone, established_on=dt.date(2019, 5, 1))
+    )
     numbers = _register([a, b], city_official)
     # Zones share the city's code, so they share one serial sequence and never collide.
     assert sorted(numbers.values()) == ["20265107000" + "00001", "20265107000" + "00002"]
@@ -296,18 +286,23 @@ def test_zone_uses_city_code(city_official):
 
 def test_serials_are_consecutive_per_district_and_year(district, other_district, city_official):
     old = dt.date(2019, 5, 1)
-    first = [recommended(factories.EnterpriseFactory(managing_district=district, established_on=old)) for _ in range(2)]
-    elsewhere = recommended(factories.EnterpriseFactory(managing_district=other_district, established_on=old))
+    first = [
+        factories.recommended_filing(factories.EnterpriseFactory(managing_district=district, established_on=old))
+        for _ in range(2)
+    ]
+    elsewhere = factories.recommended_filing(
+        factories.EnterpriseFactory(managing_district=other_district, established_on=old)
+    )
     numbers = _register([*first, elsewhere], city_official)
     assert sorted(numbers[a.pk] for a in first) == ["202651070300" + "0001", "202651070300" + "0002"]
     assert numbers[elsewhere.pk] == "2026510704000001"
-    later = recommended(factories.EnterpriseFactory(managing_district=district, established_on=old))
+    later = factories.recommended_filing(factories.EnterpriseFactory(managing_district=district, established_on=old))
     assert _register([later], city_official)[later.pk] == "2026510703000003"
 
 
 def test_number_uses_evaluating_district_frozen_at_submission(district, other_district, city_official):
     enterprise = factories.EnterpriseFactory(managing_district=district, established_on=dt.date(2019, 5, 1))
-    app = recommended(enterprise)
+    app = factories.recommended_filing(enterprise)
     enterprise.managing_district = other_district
     enterprise.save()
     assert _register([app], city_official)[app.pk].startswith("2026510703")
@@ -473,7 +468,9 @@ def test_registration_mails_the_number(batch, filing, enterprise_user, mailoutbo
 @pytest.mark.parametrize("count", [2, 8])
 def test_batch_and_registration_query_counts_do_not_grow(district, city_official, count, django_assert_max_num_queries):
     apps = [
-        recommended(factories.EnterpriseFactory(managing_district=district, established_on=dt.date(2019, 1, 1)))
+        factories.recommended_filing(
+            factories.EnterpriseFactory(managing_district=district, established_on=dt.date(2019, 1, 1))
+        )
         for _ in range(count)
     ]
     ids = [a.pk for a in apps]

@@ -10,6 +10,7 @@ from certification.guards import on_site_grounds
 from certification.models import Application, ApplicationEvent
 from certification.services.filing import application_save_draft, application_submit
 from tests import factories
+from tests.helpers import messages_of, reload
 
 S = Application.State
 DAY = dt.date(2026, 4, 20)
@@ -46,14 +47,6 @@ def filing(enterprise):
 @pytest.fixture
 def other_filing(other_enterprise):
     return submit(other_enterprise)
-
-
-def reload(app):
-    return Application.objects.get(pk=app.pk)
-
-
-def messages_of(response):
-    return [str(m) for m in response.context["messages"]] if response.context else []
 
 
 # --- List ----------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from certification.workflow import TransitionError
 from smeportal.models import Notification
 from tests import factories
 from tests.concurrency import run_together
+from tests.helpers import reload
 
 S = Application.State
 R = Revocation.State
@@ -48,10 +49,6 @@ def notice(registration, actor, *, grounds=G.CONDITIONS_NOT_MET, today=NOTICE_DA
 @pytest.fixture
 def revocation(registration, city_official):
     return notice(registration, city_official)
-
-
-def reload(obj):
-    return type(obj).objects.get(pk=obj.pk)
 
 
 # --- Deadline -------------------------------------------------------------------------------------

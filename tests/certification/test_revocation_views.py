@@ -17,6 +17,7 @@ from certification.selectors.calendar import defence_deadline_for
 from certification.services.revocation import revocation_defend
 from smeportal.models import Notification
 from tests import factories
+from tests.helpers import reload
 
 S = Application.State
 R = Revocation.State
@@ -52,10 +53,6 @@ def registration(enterprise):
 @pytest.fixture
 def revocation(registration):
     return open_revocation(registration)
-
-
-def reload(obj):
-    return type(obj).objects.get(pk=obj.pk)
 
 
 # --- Starting a procedure (city officials) ---------------------------------------------------------

@@ -26,6 +26,7 @@ from certification.services.review import (
 from certification.states import WAITING_FOR_REVIEW
 from certification.workflow import TransitionError
 from tests import factories
+from tests.helpers import reload
 
 S = Application.State
 DAY = dt.date(2026, 4, 20)
@@ -69,10 +70,6 @@ def withdrawn(submitted, enterprise_user):
 
 def transitions(app):
     return list(ApplicationEvent.objects.filter(application=app).order_by("id").values_list("from_state", "to_state"))
-
-
-def reload(app):
-    return Application.objects.get(pk=app.pk)
 
 
 # --- Draft ---------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Browser journeys: one Chromium for the session, a fresh zh-CN context per page, screenshots, login.
 
-Debian's Chromium (/usr/bin/chromium, installed by .ci/run) is driven by Playwright's sync API;
-Playwright's own browser download is not used (it does not work here).
+Debian's Chromium (/usr/bin/chromium, installed by .ci/run; E2E_CHROMIUM names another binary) is driven
+by Playwright's sync API; Playwright's own browser download is not used (it does not work here). Without
+Chromium the journeys skip locally and fail in CI (CI=true), like the needs_redis / needs_postgres guards.
 """
 
 import os
@@ -18,6 +19,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests.conftest import IN_CI
+
 from .helpers import DESKTOP
 
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
@@ -33,6 +36,17 @@ CHROMIUM_ARGS = [
 ]
 
 
+def pytest_runtest_setup(item):
+    # Checked before any fixture, so a missing browser does not first cost a live server and its data.
+    if item.get_closest_marker("e2e") and not os.access(CHROMIUM, os.X_OK):
+        if IN_CI:
+            pytest.fail(f"CI needs Chromium, not found at {CHROMIUM} (apt-get install chromium, or set E2E_CHROMIUM)")
+        pytest.skip(
+            f"browser journeys need Chromium, not found at {CHROMIUM}: "
+            "apt-get install chromium, or set E2E_CHROMIUM to a Chromium binary"
+        )
+
+
 def pytest_collection_modifyitems(config, items):
     # Keep the journeys on one xdist worker (make test uses --dist loadgroup): one browser launch.
     if not config.pluginmanager.hasplugin("xdist"):
@@ -44,8 +58,6 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     playwright = sync_playwright().start()
     try:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

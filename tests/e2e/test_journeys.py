@@ -28,7 +28,8 @@ from tests import factories
 
 from .helpers import OVERFLOW_TOLERANCE, PHONE, horizontal_overflow, login, message, screenshots
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+# The longest journey takes about 30 s here, the browser's start included: 120 s is too little on a busy machine.
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.mark.timeout(300)]
 
 CREDIT_CODE = factories.credit_code_for(424242)
 COMPANY = "绵阳星河软件科技有限公司"

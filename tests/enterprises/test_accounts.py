@@ -5,13 +5,13 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.messages import get_messages
 from django.core import mail
 from django.urls import reverse
 
 from enterprises.models import Enterprise, EnterpriseMembership
 from enterprises.services import RegistrationError, enterprise_user_register
 from tests import factories
+from tests.helpers import messages_of
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -39,10 +39,6 @@ def form_data(**overrides):
 def spaced_lower(code: str) -> str:
     """How a clerk types a code: groups separated by spaces, lower case."""
     return " ".join(code[i : i + 6] for i in range(0, 18, 6)).lower()
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def assert_nothing_written(users_before: int, enterprises_before: int):

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.db.models import F
 from django.urls import reverse
 
@@ -20,7 +20,8 @@ from enterprises.models import District, Enterprise, RegistryImport
 from enterprises.registry.columns import REASONS, REQUIRED_HEADERS
 from enterprises.services import registry_import_apply, registry_import_parse
 from enterprises.tasks import registry_import_run
-from tests.factories import credit_code_for
+from tests.factories import EnterpriseFactory, credit_code_for
+from tests.helpers import REFUSAL_MESSAGE, database_refuses
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 if not (DATA / "registry_sample.xlsx").exists():  # the checkout sits beside ../shared
@@ -280,18 +281,17 @@ def test_copy_updates_exactly_what_bulk_update_would(reference, require_postgres
     assert Enterprise.objects.filter(updated_by=city_official).count() == counts["updated"]
 
 
-def test_apply_is_one_transaction(reference, tmp_path, monkeypatch):
+def test_apply_is_one_transaction(reference, tmp_path):
+    """The database refuses the update of a known enterprise after the new rows were written: none remain."""
+    known = EnterpriseFactory(credit_code=credit_code_for(30, area="510703"), name="原名称")
     parsed = _parsed(tmp_path, 30, "r.xlsx")
-    original = services._registry_create
-
-    def create_then_fail(*args):
-        original(*args)
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(services, "_registry_create", create_then_fail)
-    with pytest.raises(RuntimeError):
+    with (
+        database_refuses(Enterprise, "UPDATE", when=f"NEW.credit_code = '{known.credit_code}'") as refusal,
+        pytest.raises(IntegrityError, match=REFUSAL_MESSAGE),
+    ):
         registry_import_apply(rows=parsed)
-    assert Enterprise.objects.count() == 0
+    assert refusal.rows == 30  # the 29 new enterprises had been written
+    assert list(Enterprise.objects.values_list("pk", "name")) == [(known.pk, "原名称")]
 
 
 # --- the web flow ----------------------------------------------------------------------------------

@@ -21,17 +21,24 @@ def data(district, other_district, department, other_department):
 
 def test_a_run_computes_both_quotas_and_reports_progress(data):
     run = QuotaRun.objects.create(as_of=DAY, year=YEAR)
-    seen = []
-    original = QuotaRun.report
+    seen = []  # the progress the run's page shows as each job starts, then at the end
 
-    def spy(run_id, **fields):
-        seen.append(fields.get("progress"))
-        original(run_id, **fields)
+    def watched(job):
+        def run_job(**kwargs):
+            seen.append(QuotaRun.objects.get(pk=run.pk).progress)
+            return job(**kwargs)
 
-    with mock.patch.object(QuotaRun, "report", spy):
+        return run_job
+
+    with (
+        mock.patch.object(tasks, "tech_share_compute", watched(tasks.tech_share_compute)),
+        mock.patch.object(tasks, "department_share_compute", watched(tasks.department_share_compute)),
+        mock.patch.object(tasks, "quota_alerts_send", watched(tasks.quota_alerts_send)),
+    ):
         result = tasks.recompute_quotas.delay(run.pk).get()
-    assert seen == [0, 50, 90, 100]
     run.refresh_from_db()
+    seen.append(run.progress)
+    assert seen == [0, 50, 90, 100]
     assert (run.status, run.progress, run.error) == (QuotaRun.Status.DONE, 100, "")
     assert run.finished_at is not None
     assert result == {"tech_share_rows": 4, "department_rows": 2, "alerts": 3}  # 涪城区, 市经信局, city summary

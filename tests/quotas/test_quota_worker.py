@@ -24,6 +24,8 @@ def data(district, other_district, department, other_department):
 
 
 @pytest.mark.needs_redis
+# About 6 s here; its own waits (a minute per job, then the worker's shutdown) fail first, with the worker's log.
+@pytest.mark.timeout(300)
 def test_real_worker_writes_the_snapshots(transactional_db, require_postgres, data, tmp_path):
     client = Celery("quota-test", broker=BROKER, backend=None)
     client.control.purge()

@@ -62,6 +62,8 @@ def _backends(cursor, application_name: str) -> list[tuple[int, str | None]]:
 
 
 @pytest.mark.needs_redis
+# About 15 s here; its own waits (up to two minutes, then the workers' shutdown) fail first, with the workers' logs.
+@pytest.mark.timeout(300)
 def test_killed_worker_run_is_redelivered_and_completes_once(transactional_db, require_postgres, data, tmp_path):
     broker = redis.Redis.from_url(BROKER)
     broker.flushdb()

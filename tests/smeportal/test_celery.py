@@ -16,6 +16,7 @@ CELERY = str(Path(sys.executable).with_name("celery"))
 BROKER = "redis://127.0.0.1:6379/14"
 
 
+@pytest.mark.celery_as_configured  # the suite otherwise forces the app to run tasks in-process
 def test_app_reads_django_settings():
     from django.conf import settings
 

@@ -1,0 +1,78 @@
+"""Small helpers shared by the test modules (factories live in tests.factories, fixtures in conftest)."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.contrib.messages import get_messages
+from django.db import connection
+
+
+def reload(obj):
+    """A fresh copy of ``obj`` from the database; ``obj`` itself keeps the values it had."""
+    return type(obj).objects.get(pk=obj.pk)
+
+
+def messages_of(response) -> list[str]:
+    """The flash messages of the response's request: those a rendered page shows (also at the end of a
+    followed redirect), or those a view queued before redirecting."""
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+REFUSAL_MESSAGE = "refused by the test"
+
+
+@dataclass
+class Refusal:
+    rows: int | None = None  # the rows in the table when the database refused the write; None: nothing refused
+
+
+@contextmanager
+def database_refuses(model, operation: str, when: str) -> Iterator[Refusal]:
+    """Within the block the database refuses to ``operation`` ("INSERT" or "UPDATE") a row of ``model`` for
+    which the SQL condition ``when`` holds (on NEW, and OLD for an update), with an IntegrityError whose
+    message holds REFUSAL_MESSAGE, as a broken constraint would.
+
+    A trigger does it, so the failure is a real one at whatever point the code under test writes that row.
+    The yielded Refusal tells how many rows the table held at that moment, which shows what had already been
+    written (a sequence keeps the count on PostgreSQL: setval survives the rollback of the failed write).
+    """
+    table = connection.ops.quote_name(model._meta.db_table)
+    count_rows = f"(SELECT count(*) FROM {table})"  # noqa: S608 - a model's table, not input
+    refusal = Refusal()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("CREATE SEQUENCE test_refused_at_rows MINVALUE 0 START 0")
+            cursor.execute(
+                "CREATE FUNCTION test_refuse_write() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                f" PERFORM setval('test_refused_at_rows', {count_rows});"
+                f" RAISE EXCEPTION '{REFUSAL_MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';"
+                " END $$"
+            )
+            cursor.execute(
+                f"CREATE TRIGGER test_refuse_write BEFORE {operation} ON {table} FOR EACH ROW WHEN ({when})"
+                " EXECUTE FUNCTION test_refuse_write()"
+            )
+        else:
+            connection.connection.create_function(
+                "test_refused_at_rows", 1, lambda rows: setattr(refusal, "rows", rows), deterministic=False
+            )
+            cursor.execute(
+                f"CREATE TRIGGER test_refuse_write BEFORE {operation} ON {table} FOR EACH ROW WHEN {when} BEGIN"
+                f" SELECT test_refused_at_rows({count_rows});"
+                f" SELECT RAISE(ABORT, '{REFUSAL_MESSAGE}'); END"
+            )
+    try:
+        yield refusal
+    finally:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"DROP TRIGGER test_refuse_write ON {table}")
+                cursor.execute("DROP FUNCTION test_refuse_write()")
+                cursor.execute("SELECT last_value, is_called FROM test_refused_at_rows")
+                rows, called = cursor.fetchone()
+                if called:
+                    refusal.rows = rows
+                cursor.execute("DROP SEQUENCE test_refused_at_rows")
+            else:
+                cursor.execute("DROP TRIGGER test_refuse_write")
