@@ -56,7 +56,8 @@ def agreements_visible_to(user, *, include_archived: bool = False) -> QuerySet[A
         return qs.filter(scope.q("enterprise"))
     if (department_id := member_department_id(user)) is not None:
         return qs.filter(department_id=department_id)
-    return qs.filter(scope.q("enterprise"))
+    # An enterprise pending the district's confirmation sees no agreements yet.
+    return qs.filter(scope.q("enterprise"), enterprise__confirmed=True)
 
 
 def service_records_visible_to(user) -> QuerySet[ServiceRecord]:

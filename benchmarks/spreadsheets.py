@@ -15,7 +15,7 @@ from dashboards.exports import Table, write_xlsx
 from enterprises.creditcode import ALPHABET, with_check_character
 from enterprises.models import Enterprise
 from enterprises.registry.columns import COL_SERIAL, REQUIRED_HEADERS
-from enterprises.services import registry_import_apply, registry_import_parse
+from enterprises.services.registry import registry_import_apply, registry_import_parse
 
 from .timing import Row, clock, sec
 

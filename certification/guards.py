@@ -18,6 +18,12 @@ from certification.rules import on_site
 from smeportal.text import join_clauses, join_list
 
 
+def enterprise_confirmed(application: Application, today: dt.date) -> None:
+    """An enterprise the registry does not know yet files once its district has confirmed it."""
+    if not application.enterprise.confirmed:
+        raise TransitionError(_("贵企业尚未经所属区县确认，确认后方可提交申报。"))
+
+
 def figures_complete(application: Application, today: dt.date) -> None:
     missing = application.missing_fields()
     if missing:

@@ -7,13 +7,10 @@ transition.
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from enterprises.models import EnterpriseMembership
-from smeportal.notifications import notify_users
+from enterprises.notifications import tell, verified_members
 
 from .models import Application
 
@@ -36,16 +33,7 @@ def notify_enterprise(application_id: int, message: str) -> int:
     application = Application.objects.select_related("enterprise").filter(pk=application_id).first()
     if application is None:
         return 0
-    members = list(
-        EnterpriseMembership.objects.filter(enterprise_id=application.enterprise_id).values_list(
-            "user_id", "user__email"
-        )
-    )
     subject = _("【科技型中小企业评价】{enterprise} {year}年度申报").format(
         enterprise=application.enterprise.name, year=application.evaluation_year
     )
-    notify_users([user_id for user_id, _email in members], f"{subject} {message}", filing_link(application))
-    recipients = sorted({email for _user_id, email in members if email})
-    if not recipients:
-        return 0
-    return send_mail(subject, message, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True)
+    return tell(verified_members(application.enterprise_id), subject, message, filing_link(application))

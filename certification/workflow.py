@@ -77,7 +77,7 @@ TRANSITIONS: dict[str, Transition] = _transitions(
         S.SUBMITTED,
         frozenset({ENTERPRISE}),
         gettext_lazy("只有草稿状态的申报可以提交。"),
-        guards=(guards.figures_complete, guards.self_evaluation_passes),
+        guards=(guards.enterprise_confirmed, guards.figures_complete, guards.self_evaluation_passes),
     ),
     Transition(
         "resubmit",
@@ -85,7 +85,7 @@ TRANSITIONS: dict[str, Transition] = _transitions(
         S.SUBMITTED,
         frozenset({ENTERPRISE}),
         gettext_lazy("只有退回修改的申报可以重新提交。"),
-        guards=(guards.figures_complete, guards.self_evaluation_passes),
+        guards=(guards.enterprise_confirmed, guards.figures_complete, guards.self_evaluation_passes),
     ),
     Transition("withdraw", UNDECIDED, S.WITHDRAWN, frozenset({ENTERPRISE}), gettext_lazy("已作出决定的申报不能撤回。")),
     Transition(

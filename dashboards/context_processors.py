@@ -4,7 +4,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from assistance.roles import member_department_id
-from enterprises.roles import is_city_official, member_enterprise_id, official_district_id
+from enterprises.roles import (
+    enterprise_membership,
+    is_city_official,
+    is_enterprise_admin,
+    member_enterprise_id,
+    official_district_id,
+)
 from smeportal.notifications import unread_count
 
 PUBLIC = [
@@ -19,15 +25,19 @@ ENTERPRISE = [
     (_("帮扶协议"), "assistance:mine"),
     (_("评价申报"), "certification:filing_list"),
 ]
+ENTERPRISE_ADMIN = [*ENTERPRISE, (_("账号管理"), "enterprises:members")]
+CLAIMANT = [(_("账号验证"), "claim_status")]
 DISTRICT_OFFICIAL = [
     (_("区县看板"), "dashboards:district"),
     (_("企业库"), "enterprises:list"),
+    (_("账号验证"), "enterprises:claims"),
     (_("申报审核"), "certification:review_list"),
     (_("培育库"), "certification:pool"),
 ]
 CITY_OFFICIAL = [
     (_("全市看板"), "dashboards:city"),
     (_("企业库"), "enterprises:list"),
+    (_("账号验证"), "enterprises:claims"),
     (_("登记数据导入"), "enterprises:import"),
     (_("部门帮扶"), "assistance:overview"),
     (_("申报审核"), "certification:review_list"),
@@ -51,8 +61,10 @@ def role_of(user) -> str:
         return "district_official"
     if member_department_id(user) is not None:
         return "department"
-    if member_enterprise_id(user) is not None:
-        return "enterprise"
+    if (enterprise_id := member_enterprise_id(user)) is not None:
+        return "enterprise_admin" if is_enterprise_admin(user, enterprise_id) else "enterprise"
+    if enterprise_membership(user) is not None:
+        return "claimant"
     return "none"
 
 
@@ -62,6 +74,8 @@ ROLE_LABELS = {
     "district_official": _("区县管理人员"),
     "department": _("部门用户"),
     "enterprise": _("企业用户"),
+    "enterprise_admin": _("企业管理员"),
+    "claimant": _("待验证企业用户"),
     "none": _("未分配角色"),
 }
 ROLE_NAV = {
@@ -69,6 +83,8 @@ ROLE_NAV = {
     "district_official": DISTRICT_OFFICIAL,
     "department": DEPARTMENT,
     "enterprise": ENTERPRISE,
+    "enterprise_admin": ENTERPRISE_ADMIN,
+    "claimant": CLAIMANT,
 }
 
 

@@ -100,10 +100,14 @@ def seed_users(ctx: SeedContext, *, scopes: tuple | None = None) -> tuple[int, l
                     enterprise=enterprise,
                     contact_name=enterprise.legal_representative,
                     contact_phone="0816-2345678",
+                    # The demo's enterprise account is its verified administrator, as if its district had
+                    # checked the authorisation letter.
+                    status=EnterpriseMembership.Status.VERIFIED,
+                    is_admin=True,
                 )
             ],
             update_conflicts=True,
             unique_fields=["user"],
-            update_fields=["enterprise"],
+            update_fields=["enterprise", "status", "is_admin"],
         )
     return len(missing), [DemoLogin(username, DEMO_PASSWORD, role) for username, role in plan]

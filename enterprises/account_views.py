@@ -1,13 +1,16 @@
 """Account pages of the portal: enterprise self-registration (login, logout and password reset are Django's)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
+from enterprises.services.accounts import RegistrationError, enterprise_user_register
+from smeportal.throttling import PageThrottle
+
 from .account_forms import EnterpriseRegistrationForm
-from .services import RegistrationError, enterprise_user_register
 
 
 @sensitive_post_parameters("password1", "password2")
@@ -17,6 +20,11 @@ def register(request):
         messages.info(request, _("您已登录，无需再注册。"))
         return redirect("home")
     form = EnterpriseRegistrationForm(request.POST or None)
+    if request.method == "POST" and not PageThrottle("register", settings.REGISTRATION_THROTTLE_RATE).allow_request(
+        request, None
+    ):
+        form.add_error(None, _("注册过于频繁，请稍后再试。"))
+        return render(request, "registration/register.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -39,15 +47,12 @@ def register(request):
             if result.enterprise_created:
                 messages.success(
                     request,
-                    _("注册成功。登记数据中暂无贵企业，已提交所属区县确认，确认前部分功能暂不可用。"),
+                    _("注册成功。登记数据中暂无贵企业，请上传加盖公章的授权委托书，由所属区县确认企业并验证账号。"),
                 )
             else:
-                messages.success(request, _("注册成功，账号已关联企业“%(name)s”。") % {"name": result.enterprise.name})
-            if result.other_members:
-                messages.info(
+                messages.success(
                     request,
-                    _("该企业已有 %(count)d 个账号，如非本企业同事注册，请联系所属区县。")
-                    % {"count": result.other_members},
+                    _("注册成功。验证通过前不显示企业信息：请上传加盖公章的授权委托书，等待企业管理员或所属区县验证。"),
                 )
-            return redirect("enterprises:profile")
+            return redirect("claim_status")
     return render(request, "registration/register.html", {"form": form})

@@ -40,9 +40,14 @@ class EnterpriseAdmin(admin.ModelAdmin):
 
 @admin.register(EnterpriseMembership)
 class EnterpriseMembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "enterprise", "contact_name", "contact_phone"]
+    """Claims are decided on the portal's pages (by the enterprise's administrator or its district),
+    where the decision is recorded and the people concerned are told; here they are read."""
+
+    list_display = ["user", "enterprise", "status", "is_admin", "contact_name", "decided_by", "decided_at"]
+    list_filter = ["status", "is_admin"]
     search_fields = ["user__username", "enterprise__name", "enterprise__credit_code"]
-    raw_id_fields = ["user", "enterprise"]
+    raw_id_fields = ["user", "enterprise", "decided_by"]
+    readonly_fields = ["status", "is_admin", "decided_by", "decided_at", "decision_note", "authorisation_letter"]
 
 
 @admin.register(OfficialMembership)

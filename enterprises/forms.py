@@ -7,7 +7,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from smeportal.uploads import check_upload
+from smeportal.uploads import UploadValidator, check_upload
 
 CSV_SNIFF_BYTES = 64 * 1024
 
@@ -50,3 +50,15 @@ class RegistryImportForm(forms.Form):
         else:
             raise forms.ValidationError(_("只支持 .xlsx 或 .csv 文件。"))
         return upload
+
+
+class AuthorisationLetterForm(forms.Form):
+    letter = forms.FileField(
+        label=_("加盖公章的授权委托书"),
+        validators=[UploadValidator()],
+        help_text=_("PDF、JPG 或 PNG，由企业法定代表人签字并加盖企业公章，授权本账号代表企业办理。"),
+    )
+
+
+class ClaimDecisionForm(forms.Form):
+    note = forms.CharField(label=_("意见"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))

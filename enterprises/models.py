@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from smeportal.models import BackgroundJob, TrackedModel
+from smeportal.uploads import random_stored_name
 
 from .creditcode import CREDIT_CODE_PATTERN
 
@@ -178,8 +179,24 @@ class Enterprise(TrackedModel):
         return reverse("enterprises:detail", args=[self.pk])
 
 
+def _authorisation_letter_path(instance, filename: str) -> str:
+    return f"memberships/{random_stored_name(filename)}"
+
+
 class EnterpriseMembership(TrackedModel):
-    """Links a user account to the one enterprise it acts for."""
+    """A user account acting for one enterprise: first a claim, verified before it gives any access.
+
+    Credit codes are public, so naming one proves nothing. A claim is verified by the enterprise's
+    account administrator (企业管理员), or by the managing district's official after checking the
+    stamped authorisation letter (授权委托书) the claimant uploads; the first account of an enterprise
+    always goes the district's way and becomes its administrator.
+    """
+
+    class Status(models.TextChoices):
+        CLAIMED = "claimed", _("待验证")
+        VERIFIED = "verified", _("已验证")
+        REJECTED = "rejected", _("未通过验证")
+        REMOVED = "removed", _("已移除")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="enterprise_membership"
@@ -189,13 +206,39 @@ class EnterpriseMembership(TrackedModel):
     )
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    status = models.CharField(_("验证状态"), max_length=10, choices=Status.choices, default=Status.CLAIMED)
+    is_admin = models.BooleanField(_("企业管理员"), default=False)
+    authorisation_letter = models.FileField(
+        _("授权委托书"), upload_to=_authorisation_letter_path, max_length=200, blank=True
+    )
+    authorisation_letter_name = models.CharField(_("授权委托书原文件名"), max_length=200, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("验证人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("验证时间"), null=True, blank=True)
+    decision_note = models.CharField(_("验证意见"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("企业用户")
         verbose_name_plural = _("企业用户")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_admin=False) | Q(status="verified"), name="membership_admin_is_verified"
+            ),
+        ]
+        indexes = [models.Index(fields=["enterprise", "status"], name="membership_enterprise_status")]
 
     def __str__(self):
         return f"{self.user} → {self.enterprise}"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == self.Status.VERIFIED
 
 
 class OfficialMembership(TrackedModel):

@@ -36,5 +36,35 @@ def is_official(user) -> bool:
 
 
 def member_enterprise_id(user) -> int | None:
+    """The enterprise a user acts for once the claim is verified; None before (and for everyone else)."""
     membership = _membership(user, "enterprise_membership")
-    return membership.enterprise_id if membership is not None else None
+    return membership.enterprise_id if membership is not None and membership.is_verified else None
+
+
+def enterprise_membership(user):
+    """The user's membership of an enterprise whatever its status (a claim waiting for verification
+    included), or None."""
+    return _membership(user, "enterprise_membership")
+
+
+def is_enterprise_admin(user, enterprise_id: int) -> bool:
+    """The verified account administrator (企业管理员) of that enterprise."""
+    membership = _membership(user, "enterprise_membership")
+    return (
+        membership is not None
+        and membership.is_verified
+        and membership.is_admin
+        and membership.enterprise_id == enterprise_id
+    )
+
+
+def has_confirmed_enterprise(user) -> bool:
+    """A verified account of an enterprise the registry (or the district) has confirmed: the identity
+    that may submit filings, object, see agreements and attachments, and get API tokens."""
+    membership = _membership(user, "enterprise_membership")
+    return membership is not None and membership.is_verified and membership.enterprise.confirmed
+
+
+def is_unconfirmed_enterprise_user(user) -> bool:
+    """An account whose claim is not verified, or whose enterprise is still pending confirmation."""
+    return _membership(user, "enterprise_membership") is not None and not has_confirmed_enterprise(user)

@@ -2,6 +2,9 @@
 
 from django.db.models import Q, QuerySet
 
+from enterprises.models import EnterpriseMembership
+from enterprises.roles import enterprise_membership
+
 from .creditcode import normalize_credit_code
 from .models import District, Enterprise
 from .scoping import enterprise_scope
@@ -39,3 +42,27 @@ def enterprises_managed_by(user) -> QuerySet[Enterprise]:
     none for enterprise users and everyone else."""
     scope = enterprise_scope(user)
     return Enterprise.objects.filter(scope.q()) if scope.is_official else Enterprise.objects.none()
+
+
+def claims_to_decide(user) -> QuerySet[EnterpriseMembership]:
+    """Claims waiting for verification that ``user`` may decide: an official's scope, or the claims to
+    the enterprise a user administers; oldest first."""
+    claims = EnterpriseMembership.objects.filter(status=EnterpriseMembership.Status.CLAIMED).select_related(
+        "user", "enterprise__managing_district"
+    )
+    scope = enterprise_scope(user)
+    if scope.is_official:
+        return claims.filter(scope.q("enterprise")).order_by("created_at", "pk")
+    own = enterprise_membership(user)
+    if own is not None and own.is_verified and own.is_admin:
+        return claims.filter(enterprise_id=own.enterprise_id).order_by("created_at", "pk")
+    return claims.none()
+
+
+def members_of(enterprise_id: int) -> QuerySet[EnterpriseMembership]:
+    """The accounts of an enterprise, verified first, with who decided them."""
+    return (
+        EnterpriseMembership.objects.filter(enterprise_id=enterprise_id)
+        .select_related("user", "decided_by")
+        .order_by("-is_admin", "status", "created_at", "pk")
+    )

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services import registry_import_process
+from enterprises.services.registry import registry_import_process
 
 
 @shared_task(bind=True, acks_late=True, time_limit=30 * 60, soft_time_limit=29 * 60)

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from enterprises.services.accounts import ConfirmationError, enterprise_confirm
 from smeportal.pagination import paginate_without_count
 
 from .filters import EnterpriseFilter
@@ -14,7 +15,6 @@ from .models import Enterprise
 from .permissions import enterprise_user_required, official_required
 from .roles import member_enterprise_id
 from .selectors import enterprises_visible_to
-from .services import ConfirmationError, enterprise_confirm
 
 
 @official_required

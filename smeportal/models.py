@@ -1,9 +1,15 @@
-"""Base models shared by the domain apps (who changed a row; a long job's progress) and the
-in-portal notifications."""
+"""Base models shared by the domain apps (who changed a row; a long job's progress), the in-portal
+notifications and the users' API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
 
@@ -102,3 +108,51 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.message[:50]
+
+
+def token_digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """An API key of a user (``Authorization: Token <key>``). Only the key's SHA-256 digest is stored, so
+    nobody, administrators included, can read a key back; the owner sees it once, when it is issued.
+
+    A key carries the fingerprint of the password it was issued under: changing the password makes
+    every earlier key invalid (as it ends every session)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("名称"), max_length=100, blank=True)
+    prefix = models.CharField(_("前缀"), max_length=8, help_text=_("令牌的前几位，用于辨认。"))
+    digest = models.CharField(_("摘要"), max_length=64, unique=True)
+    password_fingerprint = models.CharField(_("密码指纹"), max_length=128)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+
+    def __str__(self):
+        return f"{self.user} · {self.prefix}…"
+
+    @classmethod
+    def issue(cls, user, name: str = "") -> tuple[ApiToken, str]:
+        """A new token of ``user`` and its key, which is not stored and cannot be shown again."""
+        key = secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            user=user,
+            name=name[:100],
+            prefix=key[:8],
+            digest=token_digest(key),
+            password_fingerprint=user.get_session_auth_hash(),
+        )
+        return token, key
+
+    @property
+    def is_current(self) -> bool:
+        """Issued under the user's current password."""
+        return constant_time_compare(self.password_fingerprint, self.user.get_session_auth_hash())

@@ -31,7 +31,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -107,6 +106,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# Reverse proxies in front of the portal whose X-Forwarded-For is trusted (0: none, REMOTE_ADDR is the
+# client). The login lockout, the API throttles and the page throttles all read the client this way.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "smeportal.clientip.client_ip"
+# Self-registrations (claims) per client IP.
+REGISTRATION_THROTTLE_RATE = env.str("REGISTRATION_THROTTLE_RATE", default="10/hour")
+
 # Repeated failed logins lock the username/IP pair for an hour.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1
@@ -141,6 +147,9 @@ STORAGES = {
 # Uploaded files live outside the web root and are served only through scoped views.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# An open objection holds a registration: each account files a few per filing, within a storage budget.
+OBJECTIONS_PER_ACCOUNT_AND_FILING = env.int("OBJECTIONS_PER_ACCOUNT_AND_FILING", default=3)
+OBJECTION_EVIDENCE_BUDGET_BYTES = env.int("OBJECTION_EVIDENCE_BUDGET_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -176,7 +185,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "smeportal.authentication.HashedTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -184,6 +193,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_RATES": {"anon": env.str("ANON_THROTTLE_RATE", default="120/min")},
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "科技型中小企业服务平台 API",

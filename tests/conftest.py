@@ -11,6 +11,7 @@ import os
 import socket
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 from smeportal.celery import app as celery_app
@@ -67,6 +68,14 @@ def celery_in_process(request, settings, monkeypatch):
     for key in CELERY_IN_PROCESS:
         changes.pop(key, None)
     changes.update(shadowed)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Throttles and lockouts count in the cache: each test starts with none spent by another."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

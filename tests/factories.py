@@ -58,11 +58,14 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
 
 
 class EnterpriseMembershipFactory(factory.django.DjangoModelFactory):
+    """A verified account of the enterprise (claims waiting for verification are made explicitly)."""
+
     class Meta:
         model = EnterpriseMembership
 
     user = factory.SubFactory(UserFactory)
     enterprise = factory.SubFactory(EnterpriseFactory)
+    status = EnterpriseMembership.Status.VERIFIED
 
 
 class OfficialMembershipFactory(factory.django.DjangoModelFactory):

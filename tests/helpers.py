@@ -5,7 +5,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+
+
+def evidence_pdf(name: str = "证明材料.pdf"):
+    """A small PDF upload (judged by its content, as every upload is)."""
+    return SimpleUploadedFile(name, b"%PDF-1.4 evidence", content_type="application/pdf")
 
 
 def reload(obj):

@@ -80,6 +80,17 @@ EXPECTED = {
     "password_reset_done": (None, everyone(OK)),
     "password_reset_confirm": ("reset_token", everyone(OK)),  # a bad token shows the "link invalid" page
     "password_reset_complete": (None, everyone(OK)),
+    # Claims and tokens: enterprise accounts see their own claim; officials verify claims in their scope;
+    # "claim" is a stranger's claim to the 涪城区 enterprise with its authorisation letter.
+    "claim_status": (None, row(LOGIN, OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)),
+    "tokens": (None, SIGNED_IN),
+    "token_revoke": ("token", everyone(NOT_ALLOWED)),
+    "enterprises:members": (None, row(LOGIN, *[NOT_FOUND] * 7)),
+    "enterprises:member_remove": ("claim", everyone(NOT_ALLOWED)),
+    "enterprises:claims": (None, row(LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK)),
+    "enterprises:claim_approve": ("claim", everyone(NOT_ALLOWED)),
+    "enterprises:claim_reject": ("claim", everyone(NOT_ALLOWED)),
+    "enterprises:claim_letter": ("claim", row(LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK)),
     # Enterprise registry (pages)
     "enterprises:list": (None, row(LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK)),
     "enterprises:detail": ("enterprise", row(LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK)),
@@ -501,6 +512,20 @@ def revocation(registration, settings, tmp_path):
     return revocation
 
 
+@pytest.fixture
+def claim(enterprise, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    from tests.factories import EnterpriseMembershipFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    membership = EnterpriseMembershipFactory(
+        enterprise=enterprise, user__username="stranger", status="claimed", authorisation_letter_name="letter.pdf"
+    )
+    membership.authorisation_letter.save("letter.pdf", ContentFile(b"%PDF-1.4 letter"), save=True)
+    return membership
+
+
 def kwargs_for(kind, request) -> dict:
     if kind is None:
         return {}
@@ -528,6 +553,12 @@ def kwargs_for(kind, request) -> dict:
         return {"pk": request.getfixturevalue("filing_attachment").pk}
     if kind == "enterprise":
         return {"pk": request.getfixturevalue("enterprise").pk}
+    if kind == "claim":
+        return {"pk": request.getfixturevalue("claim").pk}
+    if kind == "token":
+        from smeportal.models import ApiToken
+
+        return {"pk": ApiToken.issue(request.getfixturevalue("city_official"))[0].pk}
     if kind == "registry_import":
         return {"pk": request.getfixturevalue("registry_import").pk}
     if kind == "reset_token":

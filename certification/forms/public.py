@@ -18,7 +18,6 @@ class ObjectionForm(forms.Form):
     )
     evidence = forms.FileField(
         label=gettext_lazy("证明材料"),
-        required=False,
         validators=[UploadValidator()],
         help_text=gettext_lazy("PDF、JPG或PNG，不超过10 MB。"),
     )

@@ -80,6 +80,7 @@ class Objection(TrackedModel):
     contact = models.CharField(_("联系方式"), max_length=100)
     statement = models.TextField(_("异议内容"))
     evidence = models.FileField(_("证明材料"), upload_to=_evidence_path, max_length=200, blank=True)
+    evidence_size = models.PositiveBigIntegerField(_("证明材料大小（字节）"), default=0)
     status = models.CharField(_("处理状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

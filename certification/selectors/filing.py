@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from certification.models import Application
+from certification.models import Application, ApplicationAttachment
+from enterprises.roles import is_unconfirmed_enterprise_user
 from enterprises.scoping import EnterpriseScope, enterprise_scope
 
 
@@ -30,3 +31,10 @@ def filing_visible_to(scope: EnterpriseScope, application: Application) -> bool:
     ):
         return False
     return not scope.is_official or application.submitted_on is not None
+
+
+def attachments_visible_to(user) -> QuerySet[ApplicationAttachment]:
+    """The documents of the filings the user sees; an enterprise pending confirmation downloads none."""
+    if is_unconfirmed_enterprise_user(user):
+        return ApplicationAttachment.objects.none()
+    return ApplicationAttachment.objects.filter(application__in=applications_visible_to(user).values("pk"))

@@ -7,9 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.http import Http404
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +33,7 @@ from certification.workflow import (
     notify_after_commit,
     today_or,
 )
+from enterprises.roles import has_confirmed_enterprise, is_official
 from smeportal.text import join_list
 from smeportal.uploads import check_upload
 
@@ -83,9 +87,15 @@ def objection_file(
     evidence=None,
     today: dt.date | None = None,
 ) -> Objection:
-    """A real-name objection by any logged-in user, during the window of the filing's batch."""
+    """A real-name objection with evidence, during the window of the filing's batch, by an official or a
+    verified account of a confirmed enterprise. Each account files at most
+    ``settings.OBJECTIONS_PER_ACCOUNT_AND_FILING`` objections on a filing, and all its evidence together
+    stays within ``settings.OBJECTION_EVIDENCE_BUDGET_BYTES``: an open objection holds a registration, so
+    an objection must cost the objector something to file."""
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied(_("请登录后提出异议。"))
+    if not (is_official(actor) or has_confirmed_enterprise(actor)):
+        raise PermissionDenied(_("只有通过验证的账号可以提出异议。"))
     application = (
         Application.objects.select_for_update(of=("self",))
         .select_related("notice_batch")
@@ -96,6 +106,10 @@ def objection_file(
         raise Http404
     if not application.notice_batch.is_open_on(today_or(today)):
         raise TransitionError(_("不在公示期内，不能提出异议。"))
+    filed = Objection.objects.filter(objector=actor)
+    limit = settings.OBJECTIONS_PER_ACCOUNT_AND_FILING
+    if filed.filter(application=application).count() >= limit:
+        raise TransitionError(_("同一账号对同一申报最多提出{limit}次异议。").format(limit=limit))
     errors = {}
     if not (real_name or "").strip():
         errors["real_name"] = [_("异议须署真实姓名。")]
@@ -103,11 +117,18 @@ def objection_file(
         errors["statement"] = [_("请填写异议内容。")]
     if not (contact or "").strip():
         errors["contact"] = [_("请填写联系方式。")]
-    if evidence is not None:
+    if evidence is None:
+        errors["evidence"] = [_("异议须附证明材料。")]
+    else:
         try:
             check_upload(evidence)
         except ValidationError as problem:
             errors["evidence"] = problem.messages
+        else:
+            used = filed.aggregate(total=Sum("evidence_size"))["total"] or 0
+            budget = settings.OBJECTION_EVIDENCE_BUDGET_BYTES
+            if used + evidence.size > budget:
+                errors["evidence"] = [_("您提交的证明材料已达{budget}的上限。").format(budget=filesizeformat(budget))]
     if errors:
         raise ValidationError(errors)
     objection = Objection(
@@ -120,8 +141,8 @@ def objection_file(
         created_by=actor,
         updated_by=actor,
     )
-    if evidence is not None:
-        objection.evidence = evidence
+    objection.evidence = evidence
+    objection.evidence_size = evidence.size
     objection.save()
     return objection
 

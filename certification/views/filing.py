@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from certification.evaluation_input import DIRECT_PATH_CHOICES
 from certification.forms.filing import STEP_FORMS, STEP_LABELS, STEPS, AttachmentForm, IPItemForm, RDProjectForm
 from certification.models import DECLARED_FIELDS, Application, ApplicationAttachment, ApplicationEvent
-from certification.selectors.filing import applications_visible_to
+from certification.selectors.filing import applications_visible_to, attachments_visible_to
 from certification.services import filing_items
 from certification.services.filing import (
     application_resubmit,
@@ -374,10 +374,7 @@ def filing_withdraw(request, pk: int):
 @login_required
 def attachment_download(request, pk: int):
     """The file, for the enterprise's users and the officials who can see the filing; everyone else 404."""
-    attachment = get_object_or_404(
-        ApplicationAttachment.objects.filter(application__in=applications_visible_to(request.user).values("pk")),
-        pk=pk,
-    )
+    attachment = get_object_or_404(attachments_visible_to(request.user), pk=pk)
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as exc:

@@ -23,7 +23,6 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -32,6 +31,7 @@ from schemathesis.checks import (
 )
 
 from certification.models import Application, NoticeBatch, Registration
+from smeportal.models import ApiToken
 from tests import factories
 
 pytestmark = [pytest.mark.api_fuzz, pytest.mark.django_db]
@@ -123,8 +123,8 @@ def token_header(request, seeded, settings):
     }
     settings.API_TOKEN_THROTTLE_RATE = "100000/min"
     user = request.getfixturevalue(request.param)
-    token, _ = Token.objects.get_or_create(user=user)
-    return {"Authorization": f"Token {token.key}"}
+    _token, key = ApiToken.issue(user)
+    return {"Authorization": f"Token {key}"}
 
 
 @pytest.mark.parametrize("token_header", PERSONAS, indirect=True)

@@ -9,7 +9,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from certification.models import (
@@ -19,6 +18,7 @@ from certification.models import (
     IntellectualProperty,
     Registration,
 )
+from smeportal.models import ApiToken
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -485,9 +485,9 @@ def test_list_pages_by_cursor(as_persona, enterprise, settings):
 
 
 def test_token_authentication(db, enterprise_user, submitted):
-    token = Token.objects.create(user=enterprise_user)
+    _token, key = ApiToken.issue(enterprise_user)
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     response = api.get(LIST)
     assert response.status_code == 200
     assert [row["id"] for row in response.json()["results"]] == [submitted.pk, submitted.pk - 1]
@@ -502,7 +502,9 @@ def test_obtain_token_with_password(db, enterprise_user):
     api = APIClient()
     good = api.post("/api/v1/auth/token/", {"username": "ent_user", "password": "portal-pass-2026"}, format="json")
     assert good.status_code == 200
-    assert good.json()["token"] == Token.objects.get(user=enterprise_user).key
+    key = good.json()["token"]
+    stored = ApiToken.objects.get(user=enterprise_user)
+    assert stored.prefix == key[:8] and key not in stored.digest  # only a digest is kept
     wrong = api.post("/api/v1/auth/token/", {"username": "ent_user", "password": "nope"}, format="json")
     assert wrong.status_code == 400
     assert "token" not in wrong.json()

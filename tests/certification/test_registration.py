@@ -23,7 +23,7 @@ from certification.services.registration import notice_batch_register_due, regis
 from certification.workflow import TransitionError
 from enterprises.models import District
 from tests import factories
-from tests.helpers import reload
+from tests.helpers import evidence_pdf, reload
 
 S = Application.State
 START = dt.date(2026, 9, 28)  # the window runs over National Day 2026 and its make-up Saturday
@@ -161,7 +161,13 @@ def test_objection_during_window_holds_registration(batch, filing, other_enterpr
 
 def test_upheld_objection_rejects_the_filing(batch, filing, other_enterprise_user, city_official):
     objection = objection_file(
-        actor=other_enterprise_user, application_id=filing.pk, real_name="李四", contact="x", statement="y", today=START
+        actor=other_enterprise_user,
+        application_id=filing.pk,
+        real_name="李四",
+        contact="x",
+        statement="y",
+        evidence=evidence_pdf(),
+        today=START,
     )
     objection_decide(actor=city_official, objection_id=objection.pk, upheld=True, note="成立")
     assert reload(filing).state == S.REJECTED
@@ -212,7 +218,13 @@ def test_objection_needs_login_and_a_filing_under_notice(batch, filing, enterpri
 
 def test_objection_decide_city_only(batch, filing, other_enterprise_user, district_official):
     objection = objection_file(
-        actor=other_enterprise_user, application_id=filing.pk, real_name="李四", contact="x", statement="y", today=START
+        actor=other_enterprise_user,
+        application_id=filing.pk,
+        real_name="李四",
+        contact="x",
+        statement="y",
+        evidence=evidence_pdf(),
+        today=START,
     )
     with pytest.raises(PermissionDenied):
         objection_decide(actor=district_official, objection_id=objection.pk, upheld=True, note="x")
@@ -432,6 +444,28 @@ def test_objection_evidence_checked_by_content(batch, filing, other_enterprise_u
             objection_file(**kwargs, statement="y", evidence=upload, today=START)
         assert "evidence" in caught.value.message_dict
         assert not Objection.objects.exists()
+
+
+def test_objections_need_evidence_and_are_limited_per_account_filing_and_storage(
+    batch, filing, other_enterprise_user, enterprise, city_official, settings
+):
+    """On the previous main any account could post objections without evidence, ten a second."""
+    kwargs = {"actor": other_enterprise_user, "application_id": filing.pk, "real_name": "李四", "contact": "x"}
+    with pytest.raises(ValidationError) as caught:
+        objection_file(**kwargs, statement="没有证据", today=START)
+    assert "evidence" in caught.value.message_dict
+    settings.OBJECTIONS_PER_ACCOUNT_AND_FILING = 2
+    for _ in range(2):
+        objection_file(**kwargs, statement="y", evidence=evidence_pdf(), today=START)
+    with pytest.raises(TransitionError, match="最多提出2次"):
+        objection_file(**kwargs, statement="y", evidence=evidence_pdf(), today=START)
+    other = factories.recommended_filing(factories.EnterpriseFactory(managing_district=enterprise.managing_district))
+    notice_batch_create(actor=city_official, title="第二批", start_date=START, application_ids=[other.pk])
+    settings.OBJECTION_EVIDENCE_BUDGET_BYTES = 2 * evidence_pdf().size + 5
+    with pytest.raises(ValidationError) as caught:
+        objection_file(**{**kwargs, "application_id": other.pk}, statement="y", evidence=evidence_pdf(), today=START)
+    assert "上限" in caught.value.message_dict["evidence"][0]
+    assert Objection.objects.count() == 2
 
 
 def test_objection_evidence_size_limit(batch, filing, other_enterprise_user, settings):

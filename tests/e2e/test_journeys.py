@@ -106,7 +106,9 @@ def save_and_continue(page: Page, next_step_label: str) -> None:
 # --- 1. Registration and filing -------------------------------------------------------------------
 
 
-def test_enterprise_registers_fills_the_filing_with_live_score_is_refused_then_submits(new_page, company):
+def test_enterprise_registers_fills_the_filing_with_live_score_is_refused_then_submits(
+    new_page, company, fucheng_official, tmp_path
+):
     page = new_page()
     page.goto("/accounts/register/")
     page.fill("#id_username", "xinghe_admin")
@@ -119,8 +121,22 @@ def test_enterprise_registers_fills_the_filing_with_live_score_is_refused_then_s
     page.fill("#id_contact_name", "王芳")
     page.fill("#id_contact_phone", "0816-2345678")
     page.get_by_role("button", name="注册", exact=True).click()
-    message(page, f"注册成功，账号已关联企业“{COMPANY}”。")
+    message(page, "注册成功。验证通过前不显示企业信息")
     expect(page.locator("nav").get_by_text("xinghe_admin")).to_be_visible()
+    # The firm's first account: the district verifies it after checking the stamped letter.
+    expect(page.get_by_test_id("claim-status")).to_have_attribute("data-status", "claimed")
+    letter = tmp_path / "授权委托书.pdf"
+    letter.write_bytes(b"%PDF-1.4 letter of authorisation")
+    page.set_input_files("#id_letter", str(letter))
+    page.get_by_role("button", name="上传").click()
+    message(page, "已上传授权委托书，请等待验证。")
+    official = new_page()
+    login(official, "fucheng_official")
+    official.goto("/enterprises/claims/")
+    official.get_by_role("row", name=re.compile("xinghe_admin")).get_by_role("button", name="通过验证").click()
+    message(official, "已通过验证。")
+    page.reload()
+    expect(page.get_by_test_id("claim-status")).to_have_attribute("data-status", "verified")
 
     page.goto("/certification/filings/")
     page.get_by_test_id("start-filing").click()
@@ -438,3 +454,44 @@ def _phone_shot(name: str):
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS / f"{name}.png"
+
+
+# --- A stranger claims a firm with a public credit code ---------------------------------------------
+
+
+def test_a_stranger_claiming_a_firm_waits_for_verification_and_the_firm_administrator_approves(
+    new_page, company, company_user, fucheng_official
+):
+    from enterprises.models import EnterpriseMembership
+
+    EnterpriseMembership.objects.filter(user=company_user).update(is_admin=True)
+    factories.ApplicationFactory(enterprise=company, evaluation_year=this_year(), total_staff="40")
+    page = new_page()
+    page.goto("/accounts/register/")
+    page.fill("#id_username", "stranger")
+    page.fill("#id_password1", "Str-mianyang-2026!")
+    page.fill("#id_password2", "Str-mianyang-2026!")
+    page.fill("#id_email", "stranger@example.cn")
+    page.fill("#id_credit_code", CREDIT_CODE)
+    page.fill("#id_company_name", COMPANY)
+    page.fill("#id_contact_name", "陌生人")
+    page.fill("#id_contact_phone", "0816-7654321")
+    page.get_by_role("button", name="注册", exact=True).click()
+    expect(page.get_by_test_id("claim-status")).to_have_attribute("data-status", "claimed")
+    expect(page.get_by_text("等待验证", exact=True)).to_be_visible()
+    expect(page.locator("main")).not_to_contain_text(COMPANY)
+    assert page.goto("/certification/filings/").status == 404
+    assert page.goto("/enterprises/profile/").status == 404
+    page.goto("/accounts/claim/")
+    screenshots(page, "claim-waiting-for-verification")
+
+    administrator = new_page()
+    login(administrator, "xinghe")
+    expect(administrator.locator("nav").get_by_role("link", name="账号管理")).to_be_visible()
+    administrator.goto("/enterprises/members/")
+    administrator.get_by_role("row", name=re.compile("stranger")).get_by_role("button", name="通过验证").click()
+    message(administrator, "已通过验证。")
+    screenshots(administrator, "enterprise-members")
+
+    page.goto("/enterprises/profile/")
+    expect(page.locator("h1")).to_have_text(COMPANY)

@@ -9,7 +9,7 @@ from django.core import mail
 from django.urls import reverse
 
 from enterprises.models import Enterprise, EnterpriseMembership
-from enterprises.services import RegistrationError, enterprise_user_register
+from enterprises.services.accounts import RegistrationError, enterprise_user_register
 from tests import factories
 from tests.helpers import messages_of
 
@@ -73,38 +73,47 @@ def test_signed_in_user_is_not_offered_registration(client, enterprise_user):
     assert response.status_code == 302 and response["Location"] == reverse("home")
 
 
-def test_registration_links_to_the_existing_enterprise(client, enterprise):
+def test_registration_with_a_known_code_makes_a_claim_that_shows_nothing_of_the_enterprise(client, enterprise):
+    """Credit codes are public: registering with one gives no access until the claim is verified."""
     response = client.post(
         reverse("register"),
         form_data(credit_code=spaced_lower(enterprise.credit_code), company_name="随便写的名字"),
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("enterprises:profile")
+    assert response["Location"] == reverse("claim_status")
     user = User.objects.get(username="new_company")
     membership = user.enterprise_membership
-    assert membership.enterprise == enterprise
+    assert membership.enterprise == enterprise and membership.status == EnterpriseMembership.Status.CLAIMED
     assert (membership.contact_name, membership.contact_phone) == ("李四", "0816-2345678")
     assert user.email == "hr@new-company.cn" and user.check_password(PASSWORD)
-    assert Enterprise.objects.count() == 1  # linked, not duplicated
+    assert Enterprise.objects.count() == 1  # claimed, not duplicated
     enterprise.refresh_from_db()
     assert enterprise.name != "随便写的名字" and enterprise.confirmed
-    assert any(enterprise.name in m for m in messages_of(response))
-    # Logged in: the profile page opens straight away.
-    profile = client.get(reverse("enterprises:profile"))
-    assert profile.status_code == 200 and enterprise.name in profile.content.decode()
+    assert any("验证" in m for m in messages_of(response))
+    # Logged in, but the enterprise's pages stay closed and the claim page shows only the typed code.
+    assert client.get(reverse("enterprises:profile")).status_code == 404
+    status = client.get(reverse("claim_status")).content.decode()
+    assert enterprise.credit_code in status and enterprise.name not in status
 
 
-def test_registration_tells_the_user_when_the_enterprise_already_has_accounts(client, enterprise_user, enterprise):
-    response = client.post(reverse("register"), form_data(credit_code=enterprise.credit_code))
+def test_registration_tells_the_enterprise_verified_accounts_of_the_claim(
+    client, enterprise_user, enterprise, mailoutbox, django_capture_on_commit_callbacks
+):
+    enterprise_user.email = "boss@company.cn"
+    enterprise_user.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("register"), form_data(credit_code=enterprise.credit_code))
     assert response.status_code == 302
     assert EnterpriseMembership.objects.filter(enterprise=enterprise).count() == 2
-    assert any("已有 1 个账号" in m for m in messages_of(response))
+    told = enterprise_user.notifications.get()
+    assert "new_company" in told.message and told.link == reverse("enterprises:members")
+    assert [m.to for m in mailoutbox] == [["boss@company.cn"]]
 
 
 def test_registration_with_unknown_code_creates_a_pending_enterprise(client, district):
     response = client.post(reverse("register"), form_data(managing_district=district.pk, established_on="2025-06-01"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("enterprises:profile")
+    assert response["Location"] == reverse("claim_status")
     enterprise = Enterprise.objects.get(credit_code=UNKNOWN_CODE)
     assert enterprise.confirmed is False
     assert enterprise.name == "绵阳新创科技有限公司"
@@ -112,10 +121,10 @@ def test_registration_with_unknown_code_creates_a_pending_enterprise(client, dis
     assert enterprise.established_on == dt.date(2025, 6, 1)
     user = User.objects.get(username="new_company")
     assert user.enterprise_membership.enterprise == enterprise
+    assert user.enterprise_membership.status == EnterpriseMembership.Status.CLAIMED
     assert enterprise.created_by == user
     assert any("区县确认" in m for m in messages_of(response))
-    profile = client.get(reverse("enterprises:profile")).content.decode()
-    assert "正等待所属区县确认" in profile
+    assert "授权委托书" in client.get(reverse("claim_status")).content.decode()
 
 
 def test_unknown_code_needs_district_and_establishment_date(client, district):

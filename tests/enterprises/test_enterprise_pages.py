@@ -7,7 +7,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from enterprises.models import Enterprise, IndustryCluster
-from enterprises.services import ConfirmationError, enterprise_confirm
+from enterprises.services.accounts import ConfirmationError, enterprise_confirm
 from tests import factories
 
 pytestmark = pytest.mark.django_db

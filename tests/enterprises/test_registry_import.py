@@ -15,10 +15,14 @@ from django.db import IntegrityError, connection
 from django.db.models import F
 from django.urls import reverse
 
-from enterprises import services
 from enterprises.models import District, Enterprise, RegistryImport
 from enterprises.registry.columns import REASONS, REQUIRED_HEADERS
-from enterprises.services import registry_import_apply, registry_import_parse
+from enterprises.services.registry import (
+    REGISTRY_FIELDS,
+    registry_import_apply,
+    registry_import_parse,
+    registry_records,
+)
 from enterprises.tasks import registry_import_run
 from tests.factories import EnterpriseFactory, credit_code_for
 from tests.helpers import REFUSAL_MESSAGE, database_refuses
@@ -246,14 +250,12 @@ def test_apply_query_count_does_not_grow_with_rows(reference, tmp_path, django_a
 
 
 def test_copy_writes_exactly_what_bulk_create_would(reference, require_postgres):
-    """PostgreSQL loads new rows with COPY; SQLite with bulk_create from ``_registry_records``. On the
+    """PostgreSQL loads new rows with COPY; SQLite with bulk_create from ``registry_records``. On the
     dirty sample both must give the same values."""
     parsed = registry_import_parse(source=SAMPLE, filename=SAMPLE.name)
     registry_import_apply(rows=parsed)
-    expected = {
-        record["credit_code"]: record for record in services._registry_records(parsed.valid.assign(confirmed=True))
-    }
-    written = {row["credit_code"]: row for row in Enterprise.objects.values("credit_code", *services.REGISTRY_FIELDS)}
+    expected = {record["credit_code"]: record for record in registry_records(parsed.valid.assign(confirmed=True))}
+    written = {row["credit_code"]: row for row in Enterprise.objects.values("credit_code", *REGISTRY_FIELDS)}
     assert written == expected
     assert len(written) == EXPECTED["created"]
     assert {None} < {row["cluster_id"] for row in written.values()}  # with and without a cluster
@@ -261,7 +263,7 @@ def test_copy_writes_exactly_what_bulk_create_would(reference, require_postgres)
 
 def test_copy_updates_exactly_what_bulk_update_would(reference, require_postgres, city_official):
     """PostgreSQL writes changed rows with COPY + UPDATE … FROM; SQLite with bulk_update from
-    ``_registry_records``. Changed text, dates, amounts (to and from empty) and districts all land."""
+    ``registry_records``. Changed text, dates, amounts (to and from empty) and districts all land."""
     parsed = registry_import_parse(source=SAMPLE, filename=SAMPLE.name)
     registry_import_apply(rows=parsed)
     valid = parsed.valid
@@ -275,8 +277,8 @@ def test_copy_updates_exactly_what_bulk_update_would(reference, require_postgres
     counts = registry_import_apply(rows=parsed, actor=city_official)
 
     assert counts["updated"] > len(valid) // 3 and counts["created"] == 0
-    expected = {record["credit_code"]: record for record in services._registry_records(valid.assign(confirmed=True))}
-    written = {row["credit_code"]: row for row in Enterprise.objects.values("credit_code", *services.REGISTRY_FIELDS)}
+    expected = {record["credit_code"]: record for record in registry_records(valid.assign(confirmed=True))}
+    written = {row["credit_code"]: row for row in Enterprise.objects.values("credit_code", *REGISTRY_FIELDS)}
     assert written == expected
     assert Enterprise.objects.filter(updated_by=city_official).count() == counts["updated"]
 

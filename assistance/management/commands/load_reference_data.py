@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from assistance.services import departments_load
-from enterprises.services import reference_data_load
+from enterprises.services.reference import reference_data_load
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from enterprises.registry.columns import REASONS, RegistryFileError, reason_messages
 from enterprises.registry.report import write_error_report
-from enterprises.services import registry_import_apply, registry_import_parse
+from enterprises.services.registry import registry_import_apply, registry_import_parse
 
 
 class Command(BaseCommand):

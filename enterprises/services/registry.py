@@ -1,147 +1,26 @@
-"""Writes of the enterprise app: reference data, self-registration, confirmation and the registry import."""
+"""The registry import's writes: new enterprises inserted, changed ones updated, all in one transaction,
+run as a background job with its progress (:class:`enterprises.models.RegistryImport`)."""
 
 import logging
 import tempfile
-from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 import pandas as pd
-from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from enterprises.models import District, Enterprise, IndustryCluster, RegistryImport
 from enterprises.registry.columns import REASONS, RegistryFileError, RegistryLookups, RegistryParseResult
 from enterprises.registry.reading import read_registry_file
 from enterprises.registry.report import write_error_report
 from enterprises.registry.validation import validate_registry
 from smeportal.bulk import copy_insert, copy_update
 
-from .creditcode import is_valid_credit_code, normalize_credit_code
-from .models import District, Enterprise, EnterpriseMembership, IndustryCluster, RegistryImport
-from .roles import is_official
-from .selectors import enterprises_visible_to
-
 logger = logging.getLogger(__name__)
 
-
-@transaction.atomic
-def reference_data_load(*, districts: list[dict], clusters: list[dict]) -> dict[str, int]:
-    """Upsert districts and clusters by code, keeping their order from the file. Idempotent."""
-    District.objects.bulk_create(
-        [District(sort_order=i, **row) for i, row in enumerate(districts)],
-        update_conflicts=True,
-        unique_fields=["code"],
-        update_fields=["name", "kind", "sort_order"],
-    )
-    IndustryCluster.objects.bulk_create(
-        [IndustryCluster(sort_order=i, **row) for i, row in enumerate(clusters)],
-        update_conflicts=True,
-        unique_fields=["code"],
-        update_fields=["name", "industry_prefixes", "sort_order"],
-    )
-    return {"districts": len(districts), "clusters": len(clusters)}
-
-
-# --- Accounts: enterprise self-registration and confirmation of pending enterprises -------------
-
-
-class RegistrationError(Exception):
-    """A registration the service refuses (bad input that slipped past the form, or a race)."""
-
-
-class ConfirmationError(Exception):
-    """A confirmation the enterprise's current state does not allow."""
-
-
-@dataclass(frozen=True)
-class EnterpriseRegistration:
-    user: object
-    enterprise: Enterprise
-    enterprise_created: bool
-    # Accounts that were already linked to the enterprise before this one.
-    other_members: int
-
-
-@transaction.atomic
-def enterprise_user_register(
-    *,
-    username: str,
-    password: str,
-    email: str,
-    credit_code: str,
-    company_name: str,
-    contact_name: str,
-    contact_phone: str,
-    managing_district_id: int | None = None,
-    established_on: date | None = None,
-) -> EnterpriseRegistration:
-    """Create the user and link it to the enterprise with that credit code, in one transaction.
-
-    A code found in the registry links to that record (other accounts of the same enterprise are
-    allowed). An unknown code creates a pending enterprise (confirmed=False) under the chosen
-    district, which that district's official confirms.
-    """
-    code = normalize_credit_code(credit_code)
-    if not is_valid_credit_code(code):
-        raise RegistrationError(_("统一社会信用代码无效。"))
-    enterprise = Enterprise.objects.filter(credit_code=code).first()
-    created = False
-    if enterprise is None:
-        if managing_district_id is None or established_on is None:
-            raise RegistrationError(_("登记数据中没有该信用代码的企业，请选择所属区县并填写成立日期。"))
-        enterprise, created = Enterprise.objects.get_or_create(
-            credit_code=code,
-            defaults={
-                "name": company_name.strip(),
-                "managing_district_id": managing_district_id,
-                "established_on": established_on,
-                "confirmed": False,
-            },
-        )
-    other_members = EnterpriseMembership.objects.filter(enterprise=enterprise).count()
-    try:
-        with transaction.atomic():
-            user = get_user_model().objects.create_user(username=username, email=email, password=password)
-    except IntegrityError:
-        raise RegistrationError(_("该用户名已被注册。")) from None
-    if created:
-        enterprise.created_by = user
-        enterprise.save(update_fields=["created_by", "updated_at"])
-    EnterpriseMembership.objects.create(
-        user=user,
-        enterprise=enterprise,
-        contact_name=contact_name.strip(),
-        contact_phone=contact_phone.strip(),
-        created_by=user,
-    )
-    return EnterpriseRegistration(
-        user=user, enterprise=enterprise, enterprise_created=created, other_members=other_members
-    )
-
-
-@transaction.atomic
-def enterprise_confirm(*, enterprise_id: int, actor) -> Enterprise:
-    """A district official (or a city official) confirms a self-registered enterprise in scope.
-
-    Outside the actor's scope, or for actors who are not officials, raises Enterprise.DoesNotExist
-    (the views answer 404, so existence does not leak).
-    """
-    if not is_official(actor):
-        raise Enterprise.DoesNotExist
-    enterprise = enterprises_visible_to(actor).select_for_update(of=("self",)).get(pk=enterprise_id)
-    if enterprise.confirmed:
-        raise ConfirmationError(_("该企业已确认，无需重复操作。"))
-    enterprise.confirmed = True
-    enterprise.updated_by = actor
-    enterprise.save(update_fields=["confirmed", "updated_by", "updated_at"])
-    return enterprise
-
-
-# --- Registry import: the market regulator's export of newly registered enterprises -------------
 
 # Registry fields the import writes and compares (everything else on Enterprise is the portal's own).
 REGISTRY_TEXT_FIELDS = (
@@ -155,7 +34,11 @@ REGISTRY_TEXT_FIELDS = (
     "industry_name",
     "status",
 )
+
+
 REGISTRY_ID_FIELDS = ("managing_district_id", "registered_district_id")
+
+
 REGISTRY_FIELDS = (
     *REGISTRY_TEXT_FIELDS,
     *REGISTRY_ID_FIELDS,
@@ -164,7 +47,11 @@ REGISTRY_FIELDS = (
     "cluster_id",
     "confirmed",
 )
+
+
 REGISTRY_WRITE_BATCH = 1000
+
+
 _REGISTRY_LOCK_KEY = 0x5EED_1A7  # pg_advisory_xact_lock key: one registry import writes at a time
 
 
@@ -207,7 +94,7 @@ def _registry_differs(new: pd.Series, old: pd.Series, field: str) -> pd.Series:
     return new.fillna("").astype(str) != old.fillna("").astype(str)
 
 
-def _registry_records(frame: pd.DataFrame) -> list[dict]:
+def registry_records(frame: pd.DataFrame) -> list[dict]:
     """Model keyword arguments per row (python values: date, Decimal, None)."""
     frame = frame.assign(established_on=frame["established_on"].dt.date, confirmed=True)
     frame = frame.astype(object).where(frame.notna(), None)
@@ -228,7 +115,7 @@ def _registry_create(fresh: pd.DataFrame, actor) -> None:
         )
         return
     Enterprise.objects.bulk_create(
-        [Enterprise(**record, created_by=actor, updated_by=actor) for record in _registry_records(fresh)],
+        [Enterprise(**record, created_by=actor, updated_by=actor) for record in registry_records(fresh)],
         batch_size=REGISTRY_WRITE_BATCH,
     )
 
@@ -245,7 +132,7 @@ def _registry_update(changed: pd.DataFrame, fields: list[str], actor, now) -> No
         return
     objects = [
         Enterprise(id=pk, **record, updated_by=actor, updated_at=now)
-        for pk, record in zip(ids.tolist(), _registry_records(changed), strict=True)
+        for pk, record in zip(ids.tolist(), registry_records(changed), strict=True)
     ]
     Enterprise.objects.bulk_update(objects, [*fields, "updated_by", "updated_at"], batch_size=REGISTRY_WRITE_BATCH)
 

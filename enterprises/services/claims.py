@@ -1,0 +1,164 @@
+"""Claims to act for an enterprise and their verification (see :class:`enterprises.models.EnterpriseMembership`).
+
+Who decides:
+- the enterprise's administrator (企业管理员: a verified account with ``is_admin``) approves or rejects
+  the claims to the enterprise and removes its members;
+- the officials of the enterprise's managing district, and city officials, approve a claim once its
+  stamped authorisation letter (授权委托书) is uploaded, reject it, and remove members. The first
+  verified account of an enterprise becomes its administrator, so its first claim always goes this way.
+Anyone else gets ``Http404``: a claim's existence does not leak. A decided claim cannot be decided again.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from enterprises.models import EnterpriseMembership
+from enterprises.notifications import district_officials, tell, verified_members
+from enterprises.roles import enterprise_membership, is_enterprise_admin
+from enterprises.scoping import enterprise_scope
+from smeportal.errors import DomainError
+from smeportal.uploads import check_upload
+
+Status = EnterpriseMembership.Status
+ADMIN = "admin"
+OFFICIAL = "official"
+
+
+class ClaimError(DomainError):
+    """A claim or membership decision its current status does not allow."""
+
+
+def decider_role(actor, membership: EnterpriseMembership) -> str | None:
+    """``OFFICIAL`` for an official whose scope holds the enterprise, ``ADMIN`` for its administrator, else None."""
+    scope = enterprise_scope(actor)
+    if scope.is_official and scope.allows(
+        enterprise_id=membership.enterprise_id, managing_district_id=membership.enterprise.managing_district_id
+    ):
+        return OFFICIAL
+    if is_enterprise_admin(actor, membership.enterprise_id):
+        return ADMIN
+    return None
+
+
+def _locked(membership_id: int, actor) -> tuple[EnterpriseMembership, str]:
+    membership = (
+        EnterpriseMembership.objects.select_for_update(of=("self",))
+        .select_related("enterprise", "user")
+        .filter(pk=membership_id)
+        .first()
+    )
+    role = decider_role(actor, membership) if membership is not None else None
+    if role is None:
+        raise Http404
+    return membership, role
+
+
+def _decide(membership: EnterpriseMembership, actor, status: str, note: str, *, is_admin: bool = False) -> None:
+    membership.status = status
+    membership.is_admin = is_admin
+    membership.decided_by = actor
+    membership.decided_at = timezone.now()
+    membership.decision_note = note.strip()[:500]
+    membership.updated_by = actor
+    membership.save(
+        update_fields=["status", "is_admin", "decided_by", "decided_at", "decision_note", "updated_by", "updated_at"]
+    )
+
+
+def _tell_claimant(membership: EnterpriseMembership, message: str) -> None:
+    person = [(membership.user_id, membership.user.email)]
+    subject = _("【企业账号验证】{enterprise}").format(enterprise=membership.enterprise.name)
+    transaction.on_commit(lambda: tell(person, subject, message, reverse("claim_status")))
+
+
+def claim_announce(claim_id: int) -> int:
+    """Tell the enterprise's verified accounts of a new claim, and the district's officials when the
+    enterprise has no administrator who could verify it. Returns the number of people told."""
+    claim = EnterpriseMembership.objects.select_related("enterprise", "user").filter(pk=claim_id).first()
+    if claim is None or claim.status != Status.CLAIMED:
+        return 0
+    enterprise = claim.enterprise
+    subject = _("【企业账号验证】{enterprise}").format(enterprise=enterprise.name)
+    message = _(
+        "账号“{username}”（联系人：{contact}）申请代表本企业使用平台。如非本企业人员，请拒绝并联系所属区县。"
+    ).format(username=claim.user.get_username(), contact=claim.contact_name or "—")
+    people = verified_members(enterprise.pk)
+    tell(people, subject, message, reverse("enterprises:members"))
+    has_admin = EnterpriseMembership.objects.filter(enterprise=enterprise, is_admin=True).exists()
+    officials = [] if has_admin else district_officials(enterprise.managing_district_id)
+    if officials:
+        tell(officials, subject, message, reverse("enterprises:claims"))
+    return len(people) + len(officials)
+
+
+@transaction.atomic
+def claim_letter_upload(*, actor, upload) -> EnterpriseMembership:
+    """The claimant's stamped authorisation letter (PDF, JPG or PNG by content), replacing an earlier one."""
+    own = enterprise_membership(actor)
+    if own is None:
+        raise Http404
+    membership = EnterpriseMembership.objects.select_for_update().get(pk=own.pk)
+    if membership.status != Status.CLAIMED:
+        raise ClaimError(_("该账号的验证已经办结，无需再上传授权委托书。"))
+    check_upload(upload)
+    previous = membership.authorisation_letter.name
+    membership.authorisation_letter_name = (getattr(upload, "name", "") or "")[-200:]
+    membership.authorisation_letter.save(membership.authorisation_letter_name or "letter", upload, save=False)
+    membership.updated_by = actor
+    membership.save(update_fields=["authorisation_letter", "authorisation_letter_name", "updated_by", "updated_at"])
+    if previous:
+        storage = membership.authorisation_letter.storage
+        transaction.on_commit(lambda: storage.delete(previous))
+    return membership
+
+
+@transaction.atomic
+def claim_approve(*, actor, membership_id: int, note: str = "") -> EnterpriseMembership:
+    """Verify a claim. An official needs the uploaded letter; the enterprise's first verified account
+    becomes its administrator."""
+    membership, role = _locked(membership_id, actor)
+    if membership.status != Status.CLAIMED:
+        raise ClaimError(_("该申请已处理。"))
+    if role == OFFICIAL and not membership.authorisation_letter:
+        raise ClaimError(_("申请人尚未上传加盖公章的授权委托书，请核对后再验证。"))
+    first = not EnterpriseMembership.objects.filter(enterprise_id=membership.enterprise_id, is_admin=True).exists()
+    _decide(membership, actor, Status.VERIFIED, note, is_admin=first)
+    _tell_claimant(
+        membership,
+        _("您的账号已通过验证，可以办理“{enterprise}”的各项事项。").format(enterprise=membership.enterprise.name),
+    )
+    return membership
+
+
+@transaction.atomic
+def claim_reject(*, actor, membership_id: int, note: str) -> EnterpriseMembership:
+    membership, _role = _locked(membership_id, actor)
+    if membership.status != Status.CLAIMED:
+        raise ClaimError(_("该申请已处理。"))
+    if not (note or "").strip():
+        raise ClaimError(_("请填写不予验证的理由。"))
+    _decide(membership, actor, Status.REJECTED, note)
+    _tell_claimant(membership, _("您的账号未通过验证：{note}").format(note=note.strip()))
+    return membership
+
+
+@transaction.atomic
+def member_remove(*, actor, membership_id: int, note: str = "") -> EnterpriseMembership:
+    """Take a verified account's access away (it keeps its login, not the enterprise). An administrator
+    cannot remove themselves: another must be appointed by the district first."""
+    membership, role = _locked(membership_id, actor)
+    if membership.status != Status.VERIFIED:
+        raise ClaimError(_("只能移除已验证的账号。"))
+    if role == ADMIN and membership.user_id == actor.pk:
+        raise ClaimError(_("企业管理员不能移除自己的账号，请联系所属区县。"))
+    _decide(membership, actor, Status.REMOVED, note)
+    _tell_claimant(
+        membership,
+        _("您的账号已不再代表“{enterprise}”。").format(enterprise=membership.enterprise.name),
+    )
+    return membership

@@ -1,0 +1,103 @@
+"""API tokens: ``POST /api/v1/auth/token/`` with username and password issues one, and every user lists
+and revokes their own on /accounts/tokens/. A key is shown once, when it is issued; an account whose
+enterprise claim is not verified (or whose enterprise is pending confirmation) gets none."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.views import APIView
+
+from smeportal.models import ApiToken
+
+from .roles import is_unconfirmed_enterprise_user
+
+DEFAULT_TOKEN_REQUEST_RATE = "10/min"  # noqa: S105 (a rate, not a secret)
+
+
+def ensure_may_hold_tokens(user) -> None:
+    if is_unconfirmed_enterprise_user(user):
+        raise PermissionDenied(_("账号尚未通过验证，不能获取 API 令牌。"))
+
+
+class TokenObtainThrottle(SimpleRateThrottle):
+    """Per client IP, whoever asks; the rate is read at request time (``API_TOKEN_THROTTLE_RATE``)."""
+
+    scope = "token_obtain"
+
+    def get_rate(self):
+        return getattr(settings, "API_TOKEN_THROTTLE_RATE", DEFAULT_TOKEN_REQUEST_RATE)
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class ObtainTokenView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = [TokenObtainThrottle]
+
+    @extend_schema(
+        operation_id="auth_token_create",
+        summary="用用户名和密码换取 API 令牌",
+        description=(
+            "每次调用签发一个新令牌，令牌只在此时显示一次（服务器只保存其摘要）；修改密码后原有令牌全部失效。"
+            "之后在请求头中发送 `Authorization: Token <令牌>`。未通过验证的企业账号不签发。"
+        ),
+        request=AuthTokenSerializer,
+        responses={
+            200: inline_serializer("AuthTokenResult", {"token": serializers.CharField()}),
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="用户名或密码不正确（按字段给出错误信息）"),
+            403: OpenApiResponse(OpenApiTypes.OBJECT, description="登录失败次数过多已被锁定，或账号尚未通过验证"),
+            429: OpenApiResponse(OpenApiTypes.OBJECT, description="请求过于频繁"),
+        },
+        tags=["auth"],
+        auth=[],
+    )
+    def post(self, request):
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        ensure_may_hold_tokens(user)
+        _token, key = ApiToken.issue(user, name=_("通过接口签发"))
+        return Response({"token": key})
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("用途"), max_length=100, required=False)
+
+
+@login_required
+def tokens(request):
+    """The user's own tokens (never their keys), a form to issue one, and the key just issued."""
+    form = TokenForm(request.POST or None)
+    issued_key = None
+    if request.method == "POST" and form.is_valid():
+        ensure_may_hold_tokens(request.user)
+        _token, issued_key = ApiToken.issue(request.user, name=form.cleaned_data["name"])
+        form = TokenForm()
+    own = ApiToken.objects.filter(user=request.user).select_related("user")
+    return render(request, "registration/tokens.html", {"tokens": own, "form": form, "issued_key": issued_key})
+
+
+@require_POST
+@login_required
+def token_revoke(request, pk: int):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    token.delete()
+    messages.success(request, _("已撤销令牌 {prefix}…").format(prefix=token.prefix))
+    return redirect("tokens")
