@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from certification.models.campaign import EvaluationCampaign
+
 from .models import (
     Application,
     ApplicationAttachment,
@@ -138,19 +140,14 @@ class ObjectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Registrations change only through the procedure: registration after the notice, expiry, and
+    revocation with notice, defence and finding (certification.services)."""
+
     list_display = ["number", "enterprise", "evaluation_year", "valid_until", "revoked_at"]
     list_filter = ["evaluation_year", "revocation_grounds"]
     search_fields = ["number", "enterprise__name", "enterprise__credit_code"]
     list_select_related = ["enterprise"]
-    raw_id_fields = ["application", "enterprise"]
-    readonly_fields = ["number", "created_at", "created_by", "updated_at", "updated_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RegistrationSequence)
@@ -194,3 +191,11 @@ class RevocationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["state", "grounds"]
     search_fields = ["registration__number", "registration__enterprise__name", "registration__enterprise__credit_code"]
     list_select_related = ["registration__enterprise"]
+
+
+@admin.register(EvaluationCampaign)
+class EvaluationCampaignAdmin(admin.ModelAdmin):
+    """City officials keep each year's campaign here or on the campaign page."""
+
+    list_display = ["year", "filing_opens", "filing_closes", "notices_end_by", "spot_checks_due", "summary_due"]
+    readonly_fields = ["created_at", "created_by", "updated_at", "updated_by"]

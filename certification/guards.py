@@ -1,40 +1,97 @@
 """The preconditions the workflow table re-checks when a transition happens (:mod:`certification.workflow`).
 
-Each guard takes the locked filing and the day of the transition and raises
-:class:`certification.workflow.TransitionError` with a message for the user when the transition may
-not happen. Guards read; they never write.
+Each guard takes the locked filing and the :class:`Moment` of the transition and raises
+:class:`certification.errors.TransitionError` with a message for the user when the transition may not
+happen. Guards read; they never write. A bulk transition shares one moment, so what a guard reads per
+year (the campaign) is read once, not once per filing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
 from certification.errors import TransitionError
 from certification.evaluation import evaluate_application
-from certification.models import Application, Registration
+from certification.models import Application, EvaluationCampaign, Registration
 from certification.rules import on_site
+from certification.rules.registration import FRAUD_BAN_YEARS
+from certification.selectors.campaign import campaign_for
 from smeportal.text import join_clauses, join_list
 
 
-def enterprise_confirmed(application: Application, today: dt.date) -> None:
+@dataclass
+class Moment:
+    """The day a transition happens, and the campaigns its guards have read so far."""
+
+    today: dt.date
+    campaigns: dict[int, EvaluationCampaign] = field(default_factory=dict)
+
+    def campaign(self, year: int) -> EvaluationCampaign:
+        if year not in self.campaigns:
+            self.campaigns[year] = campaign_for(year)
+        return self.campaigns[year]
+
+
+def not_banned(application: Application, moment: Moment) -> None:
+    """A revoked enterprise files nothing for the year of its revocation; one revoked for fraud, nothing
+    for that year and the ``FRAUD_BAN_YEARS`` after it (RULES.md §3). Re-checked at every submission: a
+    draft made before a revocation is not a way round it."""
+    revoked = Registration.objects.filter(enterprise_id=application.enterprise_id, revoked_at__isnull=False)
+    year = application.evaluation_year
+    if revoked.filter(revoked_at__year=year).exists():
+        raise TransitionError(_("该企业本年度已被撤销入库登记，当年不得再次申报。"))
+    if revoked.filter(
+        revocation_grounds=Registration.Grounds.FRAUD, revoked_at__year__gte=year - FRAUD_BAN_YEARS
+    ).exists():
+        raise TransitionError(_("该企业因弄虚作假被撤销入库登记，{years}年内不得申报。").format(years=FRAUD_BAN_YEARS))
+
+
+def filing_window_open(application: Application, moment: Moment) -> None:
+    """Filing, submitting and resubmitting happen within the year's campaign window (RULES.md §3)."""
+    dates, today = moment.campaign(application.evaluation_year).dates, moment.today
+    if today < dates.filing_opens:
+        raise TransitionError(
+            _("{year}年度评价申报将于{date}开始，届时方可填报和提交。").format(
+                year=dates.year, date=dates.filing_opens.isoformat()
+            )
+        )
+    if today > dates.filing_closes:
+        raise TransitionError(
+            _("{year}年度评价申报已于{date}截止。").format(year=dates.year, date=dates.filing_closes.isoformat())
+        )
+
+
+def registration_window_open(application: Application, moment: Moment) -> None:
+    """A registration of a year is made while that year's registrations are valid, never after."""
+    valid_until = moment.campaign(application.evaluation_year).registration_valid_until
+    if moment.today > valid_until:
+        raise TransitionError(
+            _("{year}年度入库登记已于{date}截止。").format(
+                year=application.evaluation_year, date=valid_until.isoformat()
+            )
+        )
+
+
+def enterprise_confirmed(application: Application, moment: Moment) -> None:
     """An enterprise the registry does not know yet files once its district has confirmed it."""
     if not application.enterprise.confirmed:
         raise TransitionError(_("贵企业尚未经所属区县确认，确认后方可提交申报。"))
 
 
-def figures_complete(application: Application, today: dt.date) -> None:
+def figures_complete(application: Application, moment: Moment) -> None:
     missing = application.missing_fields()
     if missing:
         labels = join_list(Application._meta.get_field(name).verbose_name for name in missing)
         raise TransitionError(_("以下申报数据尚未填写：{fields}。").format(fields=labels))
 
 
-def self_evaluation_passes(application: Application, today: dt.date) -> None:
+def self_evaluation_passes(application: Application, moment: Moment) -> None:
     """A filing whose self-evaluation fails cannot be submitted (RULES.md §3); the refusal carries the
     engine's reasons and gap so the enterprise sees what to change."""
-    evaluation = evaluate_application(application, on=today)
+    evaluation = evaluate_application(application, on=moment.today)
     if not evaluation.eligible:
         raise TransitionError(
             _("自评未达到科技型中小企业评价条件，不能提交：{reasons}").format(
@@ -45,27 +102,29 @@ def self_evaluation_passes(application: Application, today: dt.date) -> None:
         )
 
 
-def on_site_grounds(application: Application, today: dt.date) -> list[str]:
+def on_site_grounds(application: Application, today: dt.date, campaign: EvaluationCampaign | None = None) -> list[str]:
     """Why RULES.md §3 requires an on-site check of this filing before recommendation (empty: not required)."""
+    thresholds = (campaign or campaign_for(application.evaluation_year)).on_site_thresholds
     revoked_recently = Registration.objects.filter(
         enterprise_id=application.enterprise_id,
         revoked_at__isnull=False,
-        revoked_at__date__gte=on_site.revocation_lookback_start(today),
+        revoked_at__date__gte=on_site.revocation_lookback_start(today, thresholds),
     ).exists()
     return on_site.on_site_grounds(
         total_staff=application.total_staff,
         tech_staff=application.tech_staff,
         first_time_applicant=application.first_time_applicant,
         revoked_recently=revoked_recently,
+        thresholds=thresholds,
     )
 
 
-def on_site_check_passed_when_required(application: Application, today: dt.date) -> None:
+def on_site_check_passed_when_required(application: Application, moment: Moment) -> None:
     """A recommendation needs a passed on-site check when one was arranged or RULES.md §3 requires one."""
     checked = application.state == Application.State.ON_SITE_CHECK and application.on_site_checked_on is not None
     if checked and not application.on_site_check_passed:
         raise TransitionError(_("现场核查未通过，不能推荐。"))
-    grounds = on_site_grounds(application, today)
+    grounds = on_site_grounds(application, moment.today, moment.campaign(application.evaluation_year))
     if grounds and not checked:
         raise TransitionError(
             _("该申报须先完成现场核查方可推荐（{reasons}）。").format(
@@ -76,8 +135,8 @@ def on_site_check_passed_when_required(application: Application, today: dt.date)
         raise TransitionError(_("请先登记现场核查结果。"))
 
 
-def notice_over(application: Application, today: dt.date) -> None:
+def notice_over(application: Application, moment: Moment) -> None:
     """Registration follows the end of the public notice (the end day still belongs to the notice)."""
     batch = application.notice_batch
-    if batch is None or not batch.published or batch.end_date >= today:
+    if batch is None or not batch.published or batch.end_date >= moment.today:
         raise TransitionError(_("公示期尚未结束，不能入库登记。"))

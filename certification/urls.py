@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import calculator, filing, notice, pool, public, review, revocation
+from .views import calculator, campaign, filing, notice, pool, public, review, revocation
 
 app_name = "certification"
 urlpatterns = [
@@ -29,6 +29,9 @@ urlpatterns = [
     path("review/<int:pk>/on-site/record/", review.review_record_on_site, name="review_record_on_site"),
     path("review/<int:pk>/recommend/", review.review_recommend, name="review_recommend"),
     path("review/<int:pk>/reject/", review.review_reject, name="review_reject"),
+    # Yearly campaigns (city officials)
+    path("campaigns/", campaign.campaign_list, name="campaign_list"),
+    path("campaigns/<int:year>/", campaign.campaign_edit, name="campaign_edit"),
     # Notice batches (city officials)
     path("batches/", notice.batch_list, name="batch_list"),
     path("batches/new/", notice.batch_create, name="batch_create"),

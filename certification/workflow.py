@@ -51,7 +51,7 @@ SYSTEM = "system"
 NEW = ""  # the "state" of a filing that does not exist yet
 
 
-Guard = Callable[[Application, dt.date], None]
+Guard = Callable[[Application, guards.Moment], None]
 
 
 @dataclass(frozen=True)
@@ -70,14 +70,27 @@ def _transitions(*items: Transition) -> dict[str, Transition]:
 
 S = FilingState
 TRANSITIONS: dict[str, Transition] = _transitions(
-    Transition("open", (NEW, S.WITHDRAWN), S.DRAFT, frozenset({ENTERPRISE}), gettext_lazy("该年度的申报已存在。")),
+    Transition(
+        "open",
+        (NEW, S.WITHDRAWN),
+        S.DRAFT,
+        frozenset({ENTERPRISE}),
+        gettext_lazy("该年度的申报已存在。"),
+        guards=(guards.not_banned, guards.filing_window_open),
+    ),
     Transition(
         "submit",
         (S.DRAFT,),
         S.SUBMITTED,
         frozenset({ENTERPRISE}),
         gettext_lazy("只有草稿状态的申报可以提交。"),
-        guards=(guards.enterprise_confirmed, guards.figures_complete, guards.self_evaluation_passes),
+        guards=(
+            guards.not_banned,
+            guards.filing_window_open,
+            guards.enterprise_confirmed,
+            guards.figures_complete,
+            guards.self_evaluation_passes,
+        ),
     ),
     Transition(
         "resubmit",
@@ -85,7 +98,13 @@ TRANSITIONS: dict[str, Transition] = _transitions(
         S.SUBMITTED,
         frozenset({ENTERPRISE}),
         gettext_lazy("只有退回修改的申报可以重新提交。"),
-        guards=(guards.enterprise_confirmed, guards.figures_complete, guards.self_evaluation_passes),
+        guards=(
+            guards.not_banned,
+            guards.filing_window_open,
+            guards.enterprise_confirmed,
+            guards.figures_complete,
+            guards.self_evaluation_passes,
+        ),
     ),
     Transition("withdraw", UNDECIDED, S.WITHDRAWN, frozenset({ENTERPRISE}), gettext_lazy("已作出决定的申报不能撤回。")),
     Transition(
@@ -139,7 +158,7 @@ TRANSITIONS: dict[str, Transition] = _transitions(
         S.REGISTERED,
         frozenset({CITY, SYSTEM}),
         gettext_lazy("该申报已不在公示中。"),
-        guards=(guards.notice_over,),
+        guards=(guards.notice_over, guards.registration_window_open),
     ),
     Transition("expire", (S.REGISTERED,), S.EXPIRED, frozenset({SYSTEM}), gettext_lazy("该入库登记已不在有效期内。")),
     Transition("revoke", HOLDING_REGISTRATION, S.REVOKED, frozenset({CITY}), gettext_lazy("该入库登记已被撤销。")),
@@ -195,15 +214,23 @@ def available(application: Application, actor) -> set[str]:
 # --- The guarded move ---------------------------------------------------------------------------
 
 
-def allow(application: Application, name: str, actor, *, today: dt.date | None = None) -> Transition:
+def allow(
+    application: Application,
+    name: str,
+    actor,
+    *,
+    today: dt.date | None = None,
+    moment: guards.Moment | None = None,
+) -> Transition:
     """Check that ``actor`` may take transition ``name`` on ``application`` now: scope and role, then
     the state, then the transition's guards. Raises; returns the transition."""
     transition = TRANSITIONS[name]
     ensure_role(actor, application, transition.roles)
     if application.state not in transition.sources:
         raise TransitionError(str(transition.refusal))
+    moment = moment or guards.Moment(today or timezone.localdate())
     for guard in transition.guards:
-        guard(application, today or timezone.localdate())
+        guard(application, moment)
     return transition
 
 
@@ -286,12 +313,14 @@ def move_many(
     actor,
     *,
     today: dt.date | None = None,
+    moment: guards.Moment | None = None,
     comment: str | Callable[[Application], str] = "",
     update_fields: Iterable[str] = (),
 ) -> list[ApplicationEvent]:
     """:func:`allow` for every filing, then one :func:`record` for all (the bulk transitions)."""
+    moment = moment or guards.Moment(today or timezone.localdate())
     for application in applications:
-        allow(application, name, actor, today=today)
+        allow(application, name, actor, moment=moment)
     return record(applications, name, actor, comment=comment, update_fields=update_fields)
 
 

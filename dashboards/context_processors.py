@@ -41,6 +41,7 @@ CITY_OFFICIAL = [
     (_("登记数据导入"), "enterprises:import"),
     (_("部门帮扶"), "assistance:overview"),
     (_("申报审核"), "certification:review_list"),
+    (_("评价工作安排"), "certification:campaign_list"),
     (_("公示批次"), "certification:batch_list"),
     (_("撤销程序"), "certification:revocation_list"),
     (_("培育库"), "certification:pool"),

@@ -18,7 +18,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certification.models import NoticeBatch
+from certification.models import EvaluationCampaign, NoticeBatch
 from enterprises.models import District, IndustryCluster
 
 from .data import DISTRICT_WEIGHTS, FILING_OPENS, INDUSTRIES
@@ -92,6 +92,7 @@ class ActivityContext:
     notice_batch: NoticeBatch | None  # the current year's open batch
     sequences: dict[tuple[int, str], int]  # (year, agency code) -> last serial used
     window_years: dict[int, int]  # per year: QuotaPolicy.new_window_years
+    campaigns: dict[int, EvaluationCampaign]  # per year: the evaluation campaign
     department_ids: np.ndarray
     department_weights: np.ndarray
     department_new_preference: np.ndarray

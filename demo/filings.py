@@ -14,7 +14,6 @@ import numpy as np
 
 from certification.evaluation import evaluate_application
 from certification.models import DECLARED_NUMBER_FIELDS, Application, ApplicationEvent, NoticeBatch
-from certification.services.registration import registration_valid_until
 from enterprises.models import Enterprise
 
 from .context import CHUNK, ActivityContext, insert_rows, rng_for
@@ -211,7 +210,7 @@ def _plan_dates(
         "review_until": (batch.start_date - dt.timedelta(days=1)) if through_notice else act.last_day(year),
         "batch": batch if through_notice else None,
         "registered_on": registered_on,
-        "valid_until": registration_valid_until(year),
+        "valid_until": act.campaigns[year].registration_valid_until,
     }
 
 

@@ -1,15 +1,19 @@
-"""The yearly quota policies and the departments' assistance targets, for the previous and the current year.
+"""The yearly quota policies, the departments' assistance targets and the evaluation campaigns, for the
+previous and the current year.
 
 Both are created only when missing: a rerun, or an official's edit in the admin, keeps what is stored.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 
 from assistance.models import Department, DepartmentTarget, QuotaPolicy
+from certification.models import EvaluationCampaign
 
-from .data import AGREEMENT_RATE, DEPARTMENT_TARGET_FACTOR, DEPARTMENT_TARGET_MAX, DEPARTMENT_TARGET_MIN
+from .data import AGREEMENT_RATE, DEPARTMENT_TARGET_FACTOR, DEPARTMENT_TARGET_MAX, DEPARTMENT_TARGET_MIN, FILING_OPENS
 
 
 def seed_quota_policies(years: tuple[int, int], counts: dict[str, int]) -> dict[int, int]:
@@ -52,3 +56,23 @@ def seed_department_targets(
     if targets:
         DepartmentTarget.objects.bulk_create(targets, ignore_conflicts=True)
     counts["department_targets"] += len(targets)
+
+
+def seed_campaigns(years: tuple[int, int], counts: dict[str, int]) -> dict[int, EvaluationCampaign]:
+    """Each year's campaign when missing, open from the demo's filing season to the end of the year, so
+    a newcomer can walk the whole procedure today (the national defaults close filing on 30 September)."""
+    existing = {c.year: c for c in EvaluationCampaign.objects.filter(year__in=years)}
+    missing = []
+    for year in years:
+        if year in existing:
+            continue
+        campaign = EvaluationCampaign.with_defaults(year)
+        campaign.filing_opens = dt.date(year, *FILING_OPENS)
+        campaign.filing_closes = campaign.notices_end_by = dt.date(year, 12, 31)
+        campaign.batch_cutoffs = []
+        missing.append(campaign)
+    if missing:
+        EvaluationCampaign.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {c.year: c for c in EvaluationCampaign.objects.filter(year__in=years)}
+    counts["campaigns"] += len(missing)
+    return existing

@@ -35,7 +35,7 @@ from .data import FLAGSHIP_DISTRICT_CODE
 from .enterprises import ORG_SPACE, chunk_enterprises, seed_enterprises
 from .filings import filings_for_chunk, seed_filings_chunk
 from .notices import registration_sequences, seed_notice_batches
-from .quotas import seed_department_targets, seed_quota_policies
+from .quotas import seed_campaigns, seed_department_targets, seed_quota_policies
 from .users import DemoLogin, demo_scopes, seed_users
 
 DEFAULT_ENTERPRISES = 5000
@@ -59,6 +59,7 @@ def _prepare_activity(ctx: SeedContext, *, enterprises: int, counts: dict[str, i
     """Quota policies, department targets and notice batches (idempotent), and the shared lookups."""
     years = (ctx.today.year - 1, ctx.today.year)
     window_years = seed_quota_policies(years, counts)
+    campaigns = seed_campaigns(years, counts)
     departments = list(Department.objects.order_by("sort_order", "code"))
     shares = agreement_shares(departments)
     seed_department_targets(departments, shares, years=years, enterprises=enterprises, counts=counts)
@@ -82,6 +83,7 @@ def _prepare_activity(ctx: SeedContext, *, enterprises: int, counts: dict[str, i
         notice_batch=notice_batch,
         sequences=registration_sequences(years),
         window_years=window_years,
+        campaigns=campaigns,
         department_ids=np.array([d.pk for d in departments]),
         department_weights=shares,
         department_new_preference=new_enterprise_preference(departments),
@@ -93,6 +95,7 @@ def _prepare_activity(ctx: SeedContext, *, enterprises: int, counts: dict[str, i
 
 ACTIVITY_KINDS = (
     "quota_policies",
+    "campaigns",
     "department_targets",
     "notice_batches",
     "filings",

@@ -7,12 +7,14 @@ Celery runs every task in-process (eager) whatever CELERY_BROKER_URL says, excep
 ``needs_redis`` or ``celery_as_configured``, which see the app as the settings configure it.
 """
 
+import datetime as dt
 import os
 import socket
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.utils import timezone
 
 from smeportal.celery import app as celery_app
 from tests import factories
@@ -68,6 +70,42 @@ def celery_in_process(request, settings, monkeypatch):
     for key in CELERY_IN_PROCESS:
         changes.pop(key, None)
     changes.update(shadowed)
+
+
+@pytest.fixture(autouse=True)
+def campaigns_open_all_year(request):
+    """Tests file, review and register on whatever dates they name: each year's campaign is open from
+    1 January to 31 December (tests of the windows store their own campaign over it)."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and not {"db", "transactional_db"} & set(request.fixturenames):
+        yield
+        return
+    transactional = (
+        marker is not None and marker.kwargs.get("transaction")
+    ) or "transactional_db" in request.fixturenames
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from certification.models import EvaluationCampaign
+
+    campaigns = []
+    for year in range(2017, dt.date.today().year + 6):
+        campaign = EvaluationCampaign.with_defaults(year)
+        campaign.filing_opens, campaign.filing_closes = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        campaign.batch_cutoffs = []
+        campaign.notices_end_by = dt.date(year, 12, 31)
+        campaigns.append(campaign)
+    EvaluationCampaign.objects.bulk_create(campaigns, ignore_conflicts=True)
+    yield
+
+
+@pytest.fixture
+def today(monkeypatch):
+    """Pin the portal's 'today' (views call timezone.localdate())."""
+
+    def pin(day):
+        monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: day)
+        return day
+
+    return pin
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,6 @@
 """Small helpers shared by the test modules (factories live in tests.factories, fixtures in conftest)."""
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,6 +13,22 @@ from django.db import connection
 def evidence_pdf(name: str = "证明材料.pdf"):
     """A small PDF upload (judged by its content, as every upload is)."""
     return SimpleUploadedFile(name, b"%PDF-1.4 evidence", content_type="application/pdf")
+
+
+def open_filing_today(*years: int) -> None:
+    """Let the enterprises file for these (later) years today, whatever the campaigns say: for tests of
+    rules other than the filing window."""
+    from certification.models import EvaluationCampaign
+
+    EvaluationCampaign.objects.filter(year__in=years).update(filing_opens=dt.date(2017, 1, 1))
+
+
+def notices_may_end_by(year: int, day: dt.date) -> None:
+    """Let the notices of ``year``'s filings run until ``day`` (and register until then): for tests of
+    the calendar across the new year rather than of the campaign's deadlines."""
+    from certification.models import EvaluationCampaign
+
+    EvaluationCampaign.objects.filter(year=year).update(notices_end_by=day, registration_valid_until=day)
 
 
 def reload(obj):

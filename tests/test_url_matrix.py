@@ -191,6 +191,8 @@ EXPECTED = {
         f"certification:review_{action}": ("review_filing", everyone(NOT_ALLOWED))
         for action in ("return", "require_on_site", "record_on_site", "recommend", "reject")
     },
+    "certification:campaign_list": (None, CITY_ONLY),
+    "certification:campaign_edit": ("campaign_year", CITY_ONLY),
     "certification:batch_list": (None, CITY_ONLY),
     "certification:batch_create": (None, CITY_ONLY),
     "certification:batch_end_date": (None, CITY_ONLY),
@@ -553,6 +555,8 @@ def kwargs_for(kind, request) -> dict:
         return {"pk": request.getfixturevalue("filing_attachment").pk}
     if kind == "enterprise":
         return {"pk": request.getfixturevalue("enterprise").pk}
+    if kind == "campaign_year":
+        return {"year": 2027}
     if kind == "claim":
         return {"pk": request.getfixturevalue("claim").pk}
     if kind == "token":

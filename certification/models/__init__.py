@@ -4,6 +4,7 @@ One module per sub-domain; everything is importable from here (``from certificat
 Application``).
 """
 
+from .campaign import EvaluationCampaign
 from .filing import (
     AWARD_YEARS,
     DECLARED_COUNT_FIELDS,
@@ -61,6 +62,7 @@ __all__ = [
     "ApplicationAttachment",
     "ApplicationEvent",
     "CalendarOverride",
+    "EvaluationCampaign",
     "IntellectualProperty",
     "NoticeBatch",
     "Objection",

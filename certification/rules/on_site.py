@@ -7,6 +7,7 @@ need one, and the demo seeds checks for exactly these filings.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from .rulesets import _
@@ -20,6 +21,19 @@ SMALL_STAFF_MAX = 5  # total staff at most this many
 HIGH_TECH_STAFF_MIN = 50  # total staff at least this many, and ...
 HIGH_TECH_SHARE_PERCENT = 90  # ... tech staff at least this share of them
 REVOCATION_LOOKBACK_YEARS = 3
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The numbers of RULES.md §3 (the defaults); a campaign may set its own."""
+
+    small_staff_max: int = SMALL_STAFF_MAX
+    high_tech_staff_min: int = HIGH_TECH_STAFF_MIN
+    high_tech_share_percent: int = HIGH_TECH_SHARE_PERCENT
+    revocation_lookback_years: int = REVOCATION_LOOKBACK_YEARS
+
+
+DEFAULT_THRESHOLDS = Thresholds()
 
 LABELS = {
     SMALL_STAFF: _("职工总数不超过5人"),
@@ -35,16 +49,17 @@ def on_site_grounds(
     tech_staff: Decimal | None,
     first_time_applicant: bool | None,
     revoked_recently: bool,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> list[str]:
     """The grounds (codes, in the order of RULES.md) that require an on-site check; empty: none."""
     grounds = []
-    if total_staff is not None and total_staff <= SMALL_STAFF_MAX:
+    if total_staff is not None and total_staff <= thresholds.small_staff_max:
         grounds.append(SMALL_STAFF)
     if (
         total_staff is not None
         and tech_staff is not None
-        and total_staff >= HIGH_TECH_STAFF_MIN
-        and tech_staff * 100 >= total_staff * HIGH_TECH_SHARE_PERCENT
+        and total_staff >= thresholds.high_tech_staff_min
+        and tech_staff * 100 >= total_staff * thresholds.high_tech_share_percent
     ):
         grounds.append(HIGH_TECH_SHARE)
     if first_time_applicant:
@@ -62,6 +77,6 @@ def years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def revocation_lookback_start(today: dt.date) -> dt.date:
+def revocation_lookback_start(today: dt.date, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> dt.date:
     """Revocations on or after this day count as "in the past 3 years"."""
-    return years_before(today, REVOCATION_LOOKBACK_YEARS)
+    return years_before(today, thresholds.revocation_lookback_years)

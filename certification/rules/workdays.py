@@ -60,3 +60,10 @@ def nth_working_day(start: dt.date, n: int, overrides: CalendarOverrides | None 
             if counted == n:
                 return day
         day += dt.timedelta(days=1)
+
+
+def working_days_left(today: dt.date, deadline: dt.date, overrides: CalendarOverrides | None = None) -> int:
+    """Working days from ``today`` to ``deadline``, both counted when they are working days (0 once past)."""
+    if deadline < today:
+        return 0
+    return sum(is_working_day(today + dt.timedelta(days=n), overrides) for n in range((deadline - today).days + 1))

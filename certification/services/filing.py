@@ -11,7 +11,8 @@ Bad input (an empty reason, an unknown field) raises ``ValidationError``.
 Decisions documented here:
 - A first-time applicant is an enterprise with no submitted filing of an earlier year.
 - Revoked in calendar year Y: no filing for evaluation year Y; revoked for fraud: none for Y to
-  Y + 3 (``FRAUD_BAN_YEARS``)."""
+  Y + 3 (:data:`certification.rules.registration.FRAUD_BAN_YEARS`), checked by the workflow's guards
+  when the filing is opened and at every submission."""
 
 from __future__ import annotations
 
@@ -31,7 +32,6 @@ from certification.models import (
     FINANCE_COMPONENT_FIELDS,
     QUARTER_KEYS,
     Application,
-    Registration,
 )
 from certification.states import FilingState
 from certification.workflow import (
@@ -47,20 +47,7 @@ from certification.workflow import (
 from enterprises.models import District, Enterprise
 from enterprises.roles import member_enterprise_id
 
-FRAUD_BAN_YEARS = 3
-
-
 DRAFT_FIELDS = (*DECLARED_FIELDS, *FINANCE_COMPONENT_FIELDS, "staff_quarters", *EVIDENCE_FIELDS)
-
-
-def _ensure_may_apply(enterprise_id: int, evaluation_year: int) -> None:
-    revoked = Registration.objects.filter(enterprise_id=enterprise_id, revoked_at__isnull=False)
-    if revoked.filter(revoked_at__year=evaluation_year).exists():
-        raise TransitionError(_("该企业本年度已被撤销入库登记，当年不得再次申报。"))
-    if revoked.filter(
-        revocation_grounds=Registration.Grounds.FRAUD, revoked_at__year__gte=evaluation_year - FRAUD_BAN_YEARS
-    ).exists():
-        raise TransitionError(_("该企业因弄虚作假被撤销入库登记，{years}年内不得申报。").format(years=FRAUD_BAN_YEARS))
 
 
 def _validate_declared(application: Application) -> None:
@@ -161,7 +148,6 @@ def application_save_draft(*, actor, evaluation_year: int, data: Mapping[str, ob
         application.enterprise = Enterprise.objects.get(pk=enterprise_id)
     if opening:
         allow(application, "open", actor)
-        _ensure_may_apply(enterprise_id, evaluation_year)
     else:
         ensure_editable(application, actor)
     for name, value in data.items():

@@ -23,6 +23,7 @@ from certification.models import (
     Objection,
 )
 from certification.selectors.calendar import notice_end_for
+from certification.selectors.campaign import campaigns_for
 from certification.states import FilingState
 from certification.workflow import (
     TransitionError,
@@ -40,15 +41,27 @@ from smeportal.uploads import check_upload
 
 @transaction.atomic
 def notice_batch_create(
-    *, actor, title: str, start_date: dt.date, application_ids: Iterable[int], published: bool = True
+    *,
+    actor,
+    title: str,
+    start_date: dt.date,
+    application_ids: Iterable[int],
+    published: bool = True,
+    today: dt.date | None = None,
 ) -> NoticeBatch:
-    """Put recommended filings under public notice for 10 working days on the official calendar."""
+    """Put recommended filings under public notice for 10 working days on the official calendar.
+
+    A notice starts today or later (a backdated notice would have ended before anyone could object), and
+    ends by the date the campaign of each filing's year sets for notices (RULES.md §3)."""
     ensure_city(actor)
     ids = sorted(set(application_ids))
     if not ids:
         raise ValidationError({"application_ids": [_("请选择要公示的申报。")]})
     if not title.strip():
         raise ValidationError({"title": [_("请填写公示标题。")]})
+    today = today_or(today)
+    if start_date < today:
+        raise ValidationError({"start_date": [_("公示开始日期不能早于今天（{today}）。").format(today=today)]})
     applications = list(
         Application.objects.select_for_update(of=("self",)).select_related("enterprise").filter(pk__in=ids)
     )
@@ -59,10 +72,19 @@ def notice_batch_create(
         raise TransitionError(
             _("只有已推荐的申报可以公示：{names}").format(names=join_list(a.enterprise.name for a in wrong))
         )
+    end_date = notice_end_for(start_date)
+    campaigns = campaigns_for({application.evaluation_year for application in applications})
+    late = sorted({year for year, campaign in campaigns.items() if end_date > campaign.notices_end_by})
+    if late:
+        raise TransitionError(
+            _("公示将于{end}结束，晚于{year}年度公示须完成的日期{limit}。").format(
+                end=end_date, year=late[0], limit=campaigns[late[0]].notices_end_by
+            )
+        )
     batch = NoticeBatch.objects.create(
         title=title.strip(),
         start_date=start_date,
-        end_date=notice_end_for(start_date),
+        end_date=end_date,
         published=published,
         created_by=actor,
         updated_by=actor,

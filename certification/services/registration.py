@@ -23,6 +23,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from certification.guards import Moment
 from certification.models import (
     Application,
     Objection,
@@ -30,6 +31,7 @@ from certification.models import (
     RegistrationSequence,
     Revocation,
 )
+from certification.selectors.campaign import campaigns_for
 from certification.states import FilingState
 from certification.workflow import (
     TransitionError,
@@ -82,30 +84,33 @@ def _allocate_serials(evaluation_year: int, code: str, count: int) -> int:
     return first
 
 
-def registration_valid_until(evaluation_year: int) -> dt.date:
-    month, day = getattr(settings, "REGISTRATION_VALID_UNTIL", (12, 31))
-    return dt.date(evaluation_year, month, day)
-
-
 @transaction.atomic
-def notice_batch_register_due(*, today: dt.date, actor=None) -> list[Registration]:
-    """Register the filings whose notice window ended before ``today`` and that no objection holds.
+def notice_batch_register_due(*, today: dt.date, actor=None, batch_id: int | None = None) -> list[Registration]:
+    """Register the filings whose notice window ended before ``today`` and that no objection holds: of one
+    batch (``batch_id``, the button on a batch's page) or of every batch (the nightly job).
 
-    Safe to run twice: registered filings leave the under-notice state, so a second run finds
-    nothing. ``actor`` is None for the scheduled task; a person must be a city official.
+    Filings of a year whose registrations are no longer made (after the campaign's validity end) stay
+    under notice: the workflow table refuses their registration. Safe to run twice: registered filings
+    leave the under-notice state, so a second run finds nothing. ``actor`` is None for the scheduled
+    task; a person must be a city official.
     """
     if actor is not None:
         ensure_city(actor)
     held = Objection.objects.filter(
         application=OuterRef("pk"), status__in=[Objection.Status.OPEN, Objection.Status.UPHELD]
     )
-    applications = list(
+    due = (
         Application.objects.select_for_update(of=("self",))
         .select_related("enterprise", "evaluating_district", "notice_batch")
         .filter(state=FilingState.UNDER_NOTICE, notice_batch__published=True, notice_batch__end_date__lt=today)
         .exclude(Exists(held))
         .order_by("submitted_on", "id")
     )
+    if batch_id is not None:
+        due = due.filter(notice_batch_id=batch_id)
+    applications = list(due)
+    campaigns = campaigns_for({application.evaluation_year for application in applications})
+    applications = [a for a in applications if today <= campaigns[a.evaluation_year].registration_valid_until]
     if not applications:
         return []
     groups: dict[tuple[int, str], list[Application]] = defaultdict(list)
@@ -115,7 +120,7 @@ def notice_batch_register_due(*, today: dt.date, actor=None) -> list[Registratio
     registrations = []
     for (year, code), members in sorted(groups.items()):
         serial = _allocate_serials(year, code, len(members))
-        valid_until = registration_valid_until(year)
+        valid_until = campaigns[year].registration_valid_until
         for offset, application in enumerate(members):
             registrations.append(
                 Registration(
@@ -125,14 +130,15 @@ def notice_batch_register_due(*, today: dt.date, actor=None) -> list[Registratio
                     number=registration_number(
                         evaluation_year=year, code=code, flag=registration_flag(application), serial=serial + offset
                     ),
-                    valid_from=min(today, valid_until),
+                    valid_from=today,
                     valid_until=valid_until,
                     created_by=actor,
                 )
             )
     Registration.objects.bulk_create(registrations)
     numbers = {registration.application_id: registration.number for registration in registrations}
-    move_many(applications, "register", actor, today=today, comment=lambda application: numbers[application.pk])
+    moment = Moment(today, campaigns=campaigns)
+    move_many(applications, "register", actor, moment=moment, comment=lambda application: numbers[application.pk])
     for registration in registrations:
         notify_after_commit(
             registration.application_id,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from certification.evaluation_input import DIRECT_PATH_CHOICES
 from certification.forms.filing import STEP_FORMS, STEP_LABELS, STEPS, AttachmentForm, IPItemForm, RDProjectForm
 from certification.models import DECLARED_FIELDS, Application, ApplicationAttachment, ApplicationEvent
+from certification.selectors.campaign import filing_campaign, filing_deadline, filing_year
 from certification.selectors.filing import applications_visible_to, attachments_visible_to
 from certification.services import filing_items
 from certification.services.filing import (
@@ -84,7 +85,9 @@ def _score_context(application: Application) -> dict:
 @enterprise_user_required
 def filing_list(request):
     filings = list(_own_filings(request.user).order_by("-evaluation_year"))
-    current_year = timezone.localdate().year
+    today = timezone.localdate()
+    campaign = filing_campaign(today)
+    current_year = campaign.year
     current = next((f for f in filings if f.evaluation_year == current_year), None)
     return render(
         request,
@@ -93,6 +96,8 @@ def filing_list(request):
             "filings": filings,
             "current_year": current_year,
             "current": current,
+            "deadline": filing_deadline(campaign, today),
+            "window_open": campaign.dates.filing_open_on(today),
             "can_start": current is None or current.state == FilingState.WITHDRAWN,
         },
     )
@@ -102,7 +107,8 @@ def filing_list(request):
 @enterprise_user_required
 def filing_start(request):
     done, application = run_service(
-        request, lambda: filing_items.filing_start(actor=request.user, evaluation_year=timezone.localdate().year)
+        request,
+        lambda: filing_items.filing_start(actor=request.user, evaluation_year=filing_year(timezone.localdate())),
     )
     if not done:
         return redirect("certification:filing_list")

@@ -133,14 +133,11 @@ def objection_decide(request, pk: int):
 @require_POST
 @city_official_required
 def batch_register_due(request, pk: int):
-    """Register now every filing whose window has ended and that no objection holds (all batches)."""
+    """Register now the filings of this batch whose notice has ended and that no objection holds."""
     batch = get_object_or_404(NoticeBatch, pk=pk)
-    registrations = notice_batch_register_due(today=timezone.localdate(), actor=request.user)
+    registrations = notice_batch_register_due(today=timezone.localdate(), actor=request.user, batch_id=batch.pk)
     if registrations:
-        messages.success(
-            request,
-            _("已登记入库{count}家企业（所有公示期满的批次）。").format(count=len(registrations)),
-        )
+        messages.success(request, _("已为本批次登记入库{count}家企业。").format(count=len(registrations)))
     else:
         messages.info(request, _("没有公示期满待登记的申报。"))
     return redirect("certification:batch_detail", pk=batch.pk)

@@ -8,7 +8,6 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from certification.models import (
@@ -16,6 +15,7 @@ from certification.models import (
     ApplicationAttachment,
     ApplicationEvent,
     IntellectualProperty,
+    NoticeBatch,
     Registration,
 )
 from smeportal.models import ApiToken
@@ -96,7 +96,7 @@ def withdrawn(enterprise):
 # --- The whole workflow through the API ----------------------------------------------------------
 
 
-def test_full_workflow_draft_to_registration(as_persona, enterprise, district):
+def test_full_workflow_draft_to_registration(as_persona, enterprise, district, today):
     company, reviewer, city = (
         as_persona("enterprise_user"),
         as_persona("district_official"),
@@ -154,7 +154,7 @@ def test_full_workflow_draft_to_registration(as_persona, enterprise, district):
     recommended = reviewer.post(act(pk, "recommend"), {"comment": "同意推荐"}, format="json")
     assert recommended.status_code == 200 and recommended.json()["state"] == S.RECOMMENDED
 
-    start = timezone.localdate() - dt.timedelta(days=60)
+    start = today(dt.date(2026, 11, 2))  # the notice starts the day it is created
     batch = city.post(
         "/api/v1/certification/notice-batches/",
         {"title": "2026年第一批", "start_date": start.isoformat(), "application_ids": [pk]},
@@ -164,6 +164,7 @@ def test_full_workflow_draft_to_registration(as_persona, enterprise, district):
     assert [f["id"] for f in batch.json()["filings"]] == [pk]
     assert Application.objects.get(pk=pk).state == S.UNDER_NOTICE
 
+    today(NoticeBatch.objects.get().end_date + dt.timedelta(days=1))
     registered = city.post("/api/v1/certification/notice-batches/register-due/", format="json")
     assert registered.status_code == 200
     assert registered.json()["count"] == 1

@@ -37,7 +37,9 @@ def recommended(enterprise):
 @pytest.fixture
 def batch(recommended, city_official):
     start = timezone.localdate() - dt.timedelta(days=60)
-    return notice_batch_create(actor=city_official, title="第一批", start_date=start, application_ids=[recommended.pk])
+    return notice_batch_create(
+        actor=city_official, title="第一批", start_date=start, today=start, application_ids=[recommended.pk]
+    )
 
 
 @pytest.fixture
@@ -48,7 +50,12 @@ def hidden_batch(enterprise, city_official):
         submitted_on=dt.date(2026, 3, 2),
     )
     return notice_batch_create(
-        actor=city_official, title="未发布", start_date=dt.date(2026, 9, 1), application_ids=[app.pk], published=False
+        actor=city_official,
+        title="未发布",
+        start_date=dt.date(2026, 9, 1),
+        today=dt.date(2026, 9, 1),
+        application_ids=[app.pk],
+        published=False,
     )
 
 
@@ -99,8 +106,9 @@ def test_only_city_officials_create_batches_and_register(as_persona, recommended
     assert Application.objects.get(pk=recommended.pk).state == S.RECOMMENDED
 
 
-def test_batch_end_date_is_ten_working_days_later(as_persona, recommended):
+def test_batch_end_date_is_ten_working_days_later(as_persona, recommended, today):
     # 2026-09-28 (Mon) + 10 working days over the National Day holiday (1–7 Oct, make-up days 27 Sep and 10 Oct).
+    today(dt.date(2026, 9, 28))
     response = as_persona("city_official").post(
         BATCHES, {"title": "国庆批", "start_date": "2026-09-28", "application_ids": [recommended.pk]}, format="json"
     )
@@ -127,16 +135,18 @@ def test_bad_batch_input_is_400(as_persona, db, payload, field):
     assert field in response.json()
 
 
-def test_batch_late_in_the_last_accepted_year_has_an_end_date(as_persona, recommended):
-    # No official calendar for that year: weekends only, never a crash.
+def test_batch_late_in_the_last_accepted_year_is_refused_by_the_campaign_without_a_crash(as_persona, recommended):
+    # No official calendar for that year (weekends only): the end is computed, and it is far past the
+    # date by which the filing's campaign wants its notices finished.
     response = as_persona("city_official").post(
         BATCHES, {"title": "远期", "start_date": "2100-12-01", "application_ids": [recommended.pk]}, format="json"
     )
-    assert response.status_code == 201, response.content
-    assert response.json()["end_date"] == "2100-12-14"
+    assert response.status_code == 409, response.content
+    assert "2100-12-14" in response.json()["detail"] and "2026-12-31" in response.json()["detail"]
 
 
-def test_batch_of_unrecommended_filing_is_409_and_unknown_is_404(as_persona, enterprise):
+def test_batch_of_unrecommended_filing_is_409_and_unknown_is_404(as_persona, enterprise, today):
+    today(dt.date(2026, 6, 1))
     draft = factories.ApplicationFactory(enterprise=enterprise)
     city = as_persona("city_official")
     payload = {"title": "x", "start_date": "2026-06-01", "application_ids": [draft.pk]}

@@ -4,7 +4,6 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from certification.models import Application, CalendarOverride, NoticeBatch, Objection, Registration
 from certification.services.notice import notice_batch_create
@@ -18,17 +17,6 @@ AFTER = dt.date(2026, 10, 16)
 
 
 @pytest.fixture
-def today(monkeypatch):
-    """Pin the portal's 'today' (views call timezone.localdate())."""
-
-    def pin(day):
-        monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: day)
-        return day
-
-    return pin
-
-
-@pytest.fixture
 def filing(enterprise):
     return factories.recommended_filing(enterprise)
 
@@ -36,7 +24,7 @@ def filing(enterprise):
 @pytest.fixture
 def batch(filing, city_official):
     return notice_batch_create(
-        actor=city_official, title="2026年第3批公示", start_date=START, application_ids=[filing.pk]
+        actor=city_official, title="2026年第3批公示", start_date=START, today=START, application_ids=[filing.pk]
     )
 
 
@@ -82,7 +70,8 @@ def test_end_date_partial_follows_overrides(client, city_official):
     assert "2026-10-16" in response.content.decode()
 
 
-def test_create_shows_end_date_then_creates_on_confirmation(client, city_official, filing, enterprise):
+def test_create_shows_end_date_then_creates_on_confirmation(client, city_official, filing, enterprise, today):
+    today(START)
     other = factories.recommended_filing(factories.EnterpriseFactory(managing_district=enterprise.managing_district))
     client.force_login(city_official)
     url = reverse("certification:batch_create")
@@ -149,7 +138,9 @@ def test_register_button_skips_held_filing_and_lookup_shows_the_number(
         factories.EnterpriseFactory(managing_district=enterprise.managing_district, name="被异议企业")
     )
     free = factories.recommended_filing(enterprise)
-    batch = notice_batch_create(actor=city_official, title="批次", start_date=START, application_ids=[held.pk, free.pk])
+    batch = notice_batch_create(
+        actor=city_official, title="批次", start_date=START, today=START, application_ids=[held.pk, free.pk]
+    )
     Objection.objects.create(
         application=held, batch=batch, objector=enterprise_user, real_name="李四", contact="138", statement="不实"
     )
@@ -161,7 +152,7 @@ def test_register_button_skips_held_filing_and_lookup_shows_the_number(
     assert not Registration.objects.exists()
     today(AFTER)
     response = client.post(url, follow=True)
-    assert "已登记入库1家企业（所有公示期满的批次）。" in messages_of(response)
+    assert "已为本批次登记入库1家企业。" in messages_of(response)
     registration = Registration.objects.get()
     assert registration.application_id == free.pk
     assert registration.number == "2026510703000001"
@@ -198,7 +189,7 @@ def test_calendar_override_delete_refused_outside_city(client, district_official
 def test_batch_detail_query_count_is_flat(client, city_official, district, django_assert_max_num_queries, count):
     apps = [factories.recommended_filing(factories.EnterpriseFactory(managing_district=district)) for _ in range(count)]
     batch = notice_batch_create(
-        actor=city_official, title="批次", start_date=START, application_ids=[a.pk for a in apps]
+        actor=city_official, title="批次", start_date=START, today=START, application_ids=[a.pk for a in apps]
     )
     for app in apps:
         Objection.objects.create(

@@ -35,7 +35,7 @@ def filing(enterprise):
 @pytest.fixture
 def batch(filing, city_official):
     return notice_batch_create(
-        actor=city_official, title="2026年第3批公示", start_date=START, application_ids=[filing.pk]
+        actor=city_official, title="2026年第3批公示", start_date=START, today=START, application_ids=[filing.pk]
     )
 
 
@@ -79,7 +79,9 @@ def test_notices_query_count_is_flat(client, city_official, district, today, dja
         apps = [
             factories.recommended_filing(factories.EnterpriseFactory(managing_district=district)) for _ in range(count)
         ]
-        notice_batch_create(actor=city_official, title="批次", start_date=START, application_ids=[a.pk for a in apps])
+        notice_batch_create(
+            actor=city_official, title="批次", start_date=START, today=START, application_ids=[a.pk for a in apps]
+        )
     today(dt.date(2026, 10, 9))
     with django_assert_max_num_queries(3):
         response = client.get(reverse("certification:notices"))

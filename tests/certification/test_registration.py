@@ -23,7 +23,7 @@ from certification.services.registration import notice_batch_register_due, regis
 from certification.workflow import TransitionError
 from enterprises.models import District
 from tests import factories
-from tests.helpers import evidence_pdf, reload
+from tests.helpers import evidence_pdf, notices_may_end_by, open_filing_today, reload
 
 S = Application.State
 START = dt.date(2026, 9, 28)  # the window runs over National Day 2026 and its make-up Saturday
@@ -38,7 +38,7 @@ def filing(enterprise):
 @pytest.fixture
 def batch(filing, city_official):
     return notice_batch_create(
-        actor=city_official, title="2026年第3批公示", start_date=START, application_ids=[filing.pk]
+        actor=city_official, title="2026年第3批公示", start_date=START, today=START, application_ids=[filing.pk]
     )
 
 
@@ -65,7 +65,9 @@ def test_batch_end_is_tenth_working_day_on_official_calendar(batch, filing):
 )
 def test_officials_overrides_move_the_end(filing, city_official, kind, day, end):
     CalendarOverride.objects.create(date=day, kind=kind, note="国务院办公厅通知")
-    batch = notice_batch_create(actor=city_official, title="公示", start_date=START, application_ids=[filing.pk])
+    batch = notice_batch_create(
+        actor=city_official, title="公示", start_date=START, today=START, application_ids=[filing.pk]
+    )
     assert batch.end_date == end
 
 
@@ -98,18 +100,28 @@ def test_only_city_officials_change_the_calendar(request, persona):
 
 def test_year_without_calendar_data_does_not_crash(enterprise, city_official):
     app = factories.recommended_filing(enterprise, year=2030)
+    notices_may_end_by(2030, dt.date(2031, 12, 31))
     batch = notice_batch_create(
-        actor=city_official, title="公示", start_date=dt.date(2031, 3, 3), application_ids=[app.pk]
+        actor=city_official,
+        title="公示",
+        start_date=dt.date(2031, 3, 3),
+        today=dt.date(2031, 3, 3),
+        application_ids=[app.pk],
     )
     assert batch.end_date >= dt.date(2031, 3, 14)
 
 
 def test_window_spanning_new_year_uses_next_years_overrides(enterprise, city_official):
     app = factories.recommended_filing(enterprise)
+    notices_may_end_by(2026, dt.date(2027, 3, 31))
     CalendarOverride.objects.create(date=dt.date(2027, 1, 4), kind=CalendarOverride.Kind.HOLIDAY)
     without = nth_working_day(dt.date(2026, 12, 28), 10)
     batch = notice_batch_create(
-        actor=city_official, title="公示", start_date=dt.date(2026, 12, 28), application_ids=[app.pk]
+        actor=city_official,
+        title="公示",
+        start_date=dt.date(2026, 12, 28),
+        today=dt.date(2026, 12, 28),
+        application_ids=[app.pk],
     )
     assert batch.end_date > without
 
@@ -118,7 +130,11 @@ def test_window_spanning_new_year_uses_next_years_overrides(enterprise, city_off
 def test_only_city_officials_create_batches(request, filing, persona):
     with pytest.raises(PermissionDenied):
         notice_batch_create(
-            actor=request.getfixturevalue(persona), title="公示", start_date=START, application_ids=[filing.pk]
+            actor=request.getfixturevalue(persona),
+            title="公示",
+            start_date=START,
+            today=START,
+            application_ids=[filing.pk],
         )
     assert reload(filing).state == S.RECOMMENDED
 
@@ -127,12 +143,12 @@ def test_batch_refuses_filings_not_recommended(filing, enterprise, city_official
     submitted = factories.ApplicationFactory(enterprise=other_enterprise, state=S.SUBMITTED)
     with pytest.raises(TransitionError):
         notice_batch_create(
-            actor=city_official, title="公示", start_date=START, application_ids=[filing.pk, submitted.pk]
+            actor=city_official, title="公示", start_date=START, today=START, application_ids=[filing.pk, submitted.pk]
         )
     assert reload(filing).state == S.RECOMMENDED
     assert not ApplicationEvent.objects.exists()
     with pytest.raises(ValidationError):
-        notice_batch_create(actor=city_official, title="公示", start_date=START, application_ids=[])
+        notice_batch_create(actor=city_official, title="公示", start_date=START, today=START, application_ids=[])
 
 
 # --- Objections ----------------------------------------------------------------------------------
@@ -258,7 +274,7 @@ def _register(applications, city_official):
     for app in applications:
         Application.objects.filter(pk=app.pk).update(state=S.RECOMMENDED)
     notice_batch_create(
-        actor=city_official, title="公示", start_date=START, application_ids=[a.pk for a in applications]
+        actor=city_official, title="公示", start_date=START, today=START, application_ids=[a.pk for a in applications]
     )
     notice_batch_register_due(today=END + dt.timedelta(days=1))
     return {a.pk: Registration.objects.get(application=a).number for a in applications}
@@ -342,6 +358,7 @@ def test_revoke_and_same_year_reapplication_refused(registration, filing, city_o
     )
     assert reload(filing).state == S.REVOKED
     assert reload(registration).revoked_at is not None
+    open_filing_today(2027, 2028)
     with pytest.raises(TransitionError, match="当年不得再次申报"):
         application_save_draft(actor=enterprise_user, evaluation_year=2027, data={})
     assert application_save_draft(actor=enterprise_user, evaluation_year=2028, data={}).state == S.DRAFT
@@ -358,6 +375,7 @@ def test_fraud_bans_for_three_years(registration, city_official, enterprise_user
         reason="伪造研发费用凭证",
         revoked_at=_revoked_at(2026),
     )
+    open_filing_today(year)
     if allowed:
         assert application_save_draft(actor=enterprise_user, evaluation_year=year, data={})
     else:
@@ -460,7 +478,7 @@ def test_objections_need_evidence_and_are_limited_per_account_filing_and_storage
     with pytest.raises(TransitionError, match="最多提出2次"):
         objection_file(**kwargs, statement="y", evidence=evidence_pdf(), today=START)
     other = factories.recommended_filing(factories.EnterpriseFactory(managing_district=enterprise.managing_district))
-    notice_batch_create(actor=city_official, title="第二批", start_date=START, application_ids=[other.pk])
+    notice_batch_create(actor=city_official, title="第二批", start_date=START, today=START, application_ids=[other.pk])
     settings.OBJECTION_EVIDENCE_BUDGET_BYTES = 2 * evidence_pdf().size + 5
     with pytest.raises(ValidationError) as caught:
         objection_file(**{**kwargs, "application_id": other.pk}, statement="y", evidence=evidence_pdf(), today=START)
@@ -509,7 +527,9 @@ def test_batch_and_registration_query_counts_do_not_grow(district, city_official
     ]
     ids = [a.pk for a in apps]
     with django_assert_max_num_queries(8):
-        notice_batch_create(actor=city_official, title="公示", start_date=START, application_ids=ids)
-    with django_assert_max_num_queries(12):  # constant: select, 5 for the serial block, 3 bulk writes, savepoints
+        notice_batch_create(actor=city_official, title="公示", start_date=START, today=START, application_ids=ids)
+    with django_assert_max_num_queries(
+        13
+    ):  # constant: select, campaigns, 5 for the serial block, 3 bulk writes, savepoints
         registrations = notice_batch_register_due(today=END + dt.timedelta(days=1))
     assert len(registrations) == count

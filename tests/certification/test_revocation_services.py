@@ -19,7 +19,7 @@ from certification.workflow import TransitionError
 from smeportal.models import Notification
 from tests import factories
 from tests.concurrency import run_together
-from tests.helpers import reload
+from tests.helpers import open_filing_today, reload
 
 S = Application.State
 R = Revocation.State
@@ -125,6 +125,7 @@ def test_notice_defence_finding_announcement(
     assert "已被撤销" in mail.outbox[-1].body
 
     # Revoked this year: no filing this year; next year is allowed (not fraud).
+    open_filing_today(this_year + 1)
     with pytest.raises(TransitionError, match="当年不得再次申报"):
         application_save_draft(actor=enterprise_user, evaluation_year=this_year, data={})
     assert application_save_draft(actor=enterprise_user, evaluation_year=this_year + 1, data={})
@@ -141,6 +142,7 @@ def test_fraud_bans_for_three_years(registration, city_official, enterprise_user
         today=DEADLINE + dt.timedelta(days=1),
     )
     year = this_year + years_later
+    open_filing_today(year)
     if allowed:
         assert application_save_draft(actor=enterprise_user, evaluation_year=year, data={})
     else:

@@ -47,7 +47,9 @@ def test_two_registration_runs_at_once_number_each_filing_once(
         for _ in range(3)
     ]
     start = dt.date(2026, 9, 28)
-    notice_batch_create(actor=city_official, title="公示", start_date=start, application_ids=[a.pk for a in apps])
+    notice_batch_create(
+        actor=city_official, title="公示", start_date=start, today=start, application_ids=[a.pk for a in apps]
+    )
     after = dt.date(2026, 10, 16)
     results = run_together([lambda: notice_batch_register_due(today=after)] * 2, timeout=30)
     assert not [r for r in results if isinstance(r, Exception)], results

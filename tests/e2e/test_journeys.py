@@ -402,6 +402,7 @@ def test_phone_layout_of_filing_step_review_list_and_lookup(
         actor=city_official,
         title="公示",
         start_date=timezone.localdate() - dt.timedelta(days=60),
+        today=timezone.localdate() - dt.timedelta(days=60),
         application_ids=[registered.pk],
     )
     assert notice_batch_register_due(today=timezone.localdate(), actor=city_official)

@@ -107,7 +107,13 @@ def test_a_claim_is_not_told_of_the_enterprise_filings(enterprise, enterprise_us
 
 def test_a_claimant_cannot_object(enterprise, other_enterprise, city_official):
     filing = factories.recommended_filing(other_enterprise)
-    notice_batch_create(actor=city_official, title="公示", start_date=timezone.localdate(), application_ids=[filing.pk])
+    notice_batch_create(
+        actor=city_official,
+        title="公示",
+        start_date=timezone.localdate(),
+        today=timezone.localdate(),
+        application_ids=[filing.pk],
+    )
     stranger = register(enterprise)
     with pytest.raises(PermissionDenied):
         objection_file(

@@ -107,7 +107,13 @@ def test_tasks_run_twice_register_and_expire_once(enterprise, city_official, mon
         first_time_applicant=False,
         evaluating_district=enterprise.managing_district,
     )
-    notice_batch_create(actor=city_official, title="批次", start_date=dt.date(2026, 9, 28), application_ids=[app.pk])
+    notice_batch_create(
+        actor=city_official,
+        title="批次",
+        start_date=dt.date(2026, 9, 28),
+        today=dt.date(2026, 9, 28),
+        application_ids=[app.pk],
+    )
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: dt.date(2026, 10, 16))
     assert tasks.register_due_filings.delay().get() == 1
     assert tasks.register_due_filings.delay().get() == 0

@@ -53,6 +53,7 @@ class Command(BaseCommand):
             "enterprises": _("企业"),
             "users": _("用户"),
             "quota_policies": _("年度指标政策"),
+            "campaigns": _("评价工作安排"),
             "department_targets": _("部门年度帮扶任务"),
             "notice_batches": _("公示批次"),
             "filings": _("评价申报"),

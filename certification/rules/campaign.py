@@ -1,0 +1,69 @@
+"""The yearly evaluation campaign's dates and its defaults (RULES.md §3). Pure: no Django imports.
+
+The national notices of 2024 and 2025 set the defaults: filing opens at the end of June (2024: 27 June;
+2025: 1 July), monthly batch cut-offs on the 30th of July, August and September, filing closes on
+30 September, every public notice ends by 31 October, spot checks end by 15 December and the year-end
+summary is due by 31 December; registrations are valid to 31 December. City officials change them per
+year (:class:`certification.models.EvaluationCampaign`); these are only the starting values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+AWARD_WINDOW_YEARS = 5  # a national award counts when won in the evaluation year or the 5 years before
+SPOT_CHECK_SHARE = Decimal("0.05")  # at least 5% of the year's registered enterprises
+
+
+@dataclass(frozen=True)
+class CampaignDates:
+    year: int
+    filing_opens: dt.date
+    filing_closes: dt.date
+    batch_cutoffs: tuple[dt.date, ...] = field(default=())
+    notices_end_by: dt.date | None = None
+    spot_checks_due: dt.date | None = None
+    summary_due: dt.date | None = None
+    registration_valid_until: dt.date | None = None
+
+    def filing_open_on(self, day: dt.date) -> bool:
+        return self.filing_opens <= day <= self.filing_closes
+
+    def next_cutoff(self, day: dt.date) -> dt.date | None:
+        """The first batch cut-off on or after ``day`` (filings by then go into that month's batch)."""
+        return next((cutoff for cutoff in sorted(self.batch_cutoffs) if cutoff >= day), None)
+
+
+def default_dates(year: int) -> CampaignDates:
+    return CampaignDates(
+        year=year,
+        filing_opens=dt.date(year, 7, 1),
+        filing_closes=dt.date(year, 9, 30),
+        batch_cutoffs=(dt.date(year, 7, 30), dt.date(year, 8, 30), dt.date(year, 9, 30)),
+        notices_end_by=dt.date(year, 10, 31),
+        spot_checks_due=dt.date(year, 12, 15),
+        summary_due=dt.date(year, 12, 31),
+        registration_valid_until=dt.date(year, 12, 31),
+    )
+
+
+def dates_in_order(dates: CampaignDates) -> list[str]:
+    """The names of the dates that come in the wrong order (empty when the campaign is consistent)."""
+    wrong = []
+    if dates.filing_closes < dates.filing_opens:
+        wrong.append("filing_closes")
+    for name in ("notices_end_by", "spot_checks_due", "summary_due", "registration_valid_until"):
+        value = getattr(dates, name)
+        if value is not None and value < dates.filing_opens:
+            wrong.append(name)
+    if (
+        dates.notices_end_by
+        and dates.registration_valid_until
+        and dates.registration_valid_until < dates.notices_end_by
+    ):
+        wrong.append("registration_valid_until")
+    if any(not dates.filing_opens <= cutoff <= dates.filing_closes for cutoff in dates.batch_cutoffs):
+        wrong.append("batch_cutoffs")
+    return wrong
