@@ -15,6 +15,30 @@ from .helpers import login
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.mark.timeout(300)]
 
 
+def test_swagger_ui_needs_a_login_then_runs_a_request_under_the_policy(new_page, settings, transactional_db):
+    settings.API_DOCS_PUBLIC = False  # production's default
+    district = factories.DistrictFactory(code="510703", name="涪城区")
+    factories.EnterpriseFactory(name="绵阳文档测试科技有限公司", managing_district=district)
+    factories.OfficialMembershipFactory(district=None, user__username="city_official")
+
+    page = new_page()
+    response = page.goto("/api/docs/")
+    assert page.url.endswith("/accounts/login/?next=/api/docs/")
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    page.fill("#id_username", "city_official")
+    page.fill("#id_password", "portal-pass-2026")
+    page.locator("main").get_by_role("button", name="登录").click()
+
+    page.wait_for_url("**/api/docs/")
+    operation = page.locator(".opblock-get", has_text="/api/v1/enterprises/").first
+    expect(operation).to_be_visible()
+    operation.locator(".opblock-summary").click()
+    page.get_by_role("button", name="Try it out").click()
+    page.get_by_role("button", name="Execute").click()
+    expect(operation.locator(".live-responses-table tbody .response-col_status").first).to_have_text("200")
+    expect(operation.locator(".live-responses-table")).to_contain_text("绵阳文档测试科技有限公司")
+
+
 def test_dashboard_charts_and_their_tooltips_draw_under_the_policy(new_page, transactional_db):
     fucheng = factories.DistrictFactory(code="510703", name="涪城区")
     youxian = factories.DistrictFactory(code="510704", name="游仙区")
