@@ -26,3 +26,6 @@ urlpatterns = [
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+# A server error is rendered without the request's context processors, which may be what failed.
+handler500 = "smeportal.errorpages.server_error"

@@ -87,6 +87,18 @@ def test_injected_handlers_and_styles_are_refused_and_reported(new_page, csp_vio
     csp_violations.clear()  # refused as expected: this test's pages are otherwise clean
 
 
+def test_error_pages_are_the_portals_in_both_languages(new_page, transactional_db):
+    page = new_page()
+    response = page.goto("/no-such-page/")
+    assert response.status == 404
+    expect(page.locator("h1")).to_have_text("页面不存在")
+    expect(page.locator("nav.navbar")).to_be_visible()
+    page.locator("#language-select").select_option("en")
+    page.wait_for_url("**/no-such-page/")
+    expect(page.locator("h1")).to_have_text("Page not found")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+
 def test_the_admin_works_under_the_policy(new_page, transactional_db):
     factories.UserFactory(username="root", is_staff=True, is_superuser=True)
     enterprise = factories.EnterpriseFactory(managing_district=factories.DistrictFactory(code="510703", name="涪城区"))
