@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,7 +38,16 @@ class AgreementForm(forms.Form):
         label=_("企业"),
         max_length=200,
         help_text=_("输入统一社会信用代码或企业全称。"),
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        # htmx suggests enterprises as the user types (the response holds the #enterprise-options datalist).
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "list": "enterprise-options",
+                "hx-get": reverse_lazy("assistance:enterprise_search"),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": "#enterprise-suggestions",
+            }
+        ),
     )
     year = forms.IntegerField(label=_("协议年度"), min_value=2000, max_value=2100)
     signed_on = forms.DateField(label=_("签订日期"), widget=DATE_INPUT)

@@ -13,6 +13,10 @@ Decisions recorded here:
 - The enterprise API is open to officials and enterprise users, scoped; users without an
   enterprise scope (department users, users without a role) are refused with 403.
 - POST-only endpoints answer 405 to GET for everybody, before any role check.
+- The OpenAPI schema and Swagger UI need a login, as in production (API_DOCS_PUBLIC off, its default when
+  DEBUG=0; tests/smeportal/test_api_docs.py covers the setting turned on).
+- Every response carries the Content-Security-Policy, and every response to a signed-in persona
+  ``Cache-Control: private, no-store`` (tests/smeportal/test_headers.py covers anonymous pages and tokens).
 
 URL kwargs: `pk` is the enterprise of 涪城区 (in scope for `district_official`, `enterprise_user`,
 the city and the admin; out of scope for `other_district_official` and `other_enterprise_user`),
@@ -238,9 +242,9 @@ EXPECTED = {
         "filing_attachment",
         row(LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     ),
-    # API schema and docs are public
-    "api-schema": (None, everyone(OK)),
-    "api-docs": (None, everyone(OK)),
+    # API schema and docs: signed-in users only (API_DOCS_PUBLIC off, see the autouse fixture below).
+    "api-schema": (None, row(API_DENIED, *[OK] * 7)),
+    "api-docs": (None, row(LOGIN, *[OK] * 7)),
 }
 
 # State-changing endpoints, POSTed with an empty body (a refused persona must not get past the role check).
@@ -343,6 +347,11 @@ def test_table_covers_every_url_pattern():
     assert names - EXPECTED.keys() == set(), "new URLs: add them to EXPECTED with the outcome for every persona"
     assert EXPECTED.keys() - names == set(), "URLs in EXPECTED that no longer exist"
     assert EXPECTED_POST.keys() <= names
+
+
+@pytest.fixture(autouse=True)
+def api_docs_as_in_production(settings):
+    settings.API_DOCS_PUBLIC = False
 
 
 def test_table_rows_name_every_persona():
@@ -597,6 +606,13 @@ def assert_outcome(response, expected, url, request):
         raise AssertionError(f"unknown outcome {expected!r}")
 
 
+def assert_headers(response, persona, url):
+    assert response.has_header("Content-Security-Policy"), url
+    if persona != "anonymous":
+        directives = {part.strip().split("=")[0] for part in response.get("Cache-Control", "").split(",")}
+        assert {"private", "no-store"} <= directives, f"{url} as {persona}: Cache-Control {directives}"
+
+
 def cases(table):
     return [
         pytest.param(name, kind, persona, outcome, id=f"{name}-{persona}")
@@ -611,6 +627,7 @@ def test_get_every_url_as_every_persona(persona_client, request, enterprise, nam
     url = reverse(name, kwargs=kwargs_for(kind, request))
     response = persona_client(persona).get(url)
     assert_outcome(response, expected, url, request)
+    assert_headers(response, persona, url)
 
 
 @pytest.mark.django_db
@@ -619,3 +636,4 @@ def test_post_state_changing_urls_as_every_persona(persona_client, request, ente
     url = reverse(name, kwargs=kwargs_for(kind, request))
     response = persona_client(persona).post(url, {})
     assert_outcome(response, expected, url, request)
+    assert_headers(response, persona, url)

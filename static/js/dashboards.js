@@ -1,6 +1,7 @@
 /* Draws the dashboard charts with ECharts from the page's JSON data (#dashboard-data, made by
    dashboards/charts.py). Each chart container names its kind in data-chart ("breakdown-<kind>" for
-   a breakdown's pie); the same numbers are in the table under it. */
+   a breakdown's pie); the same numbers are in the table under it. Loaded as a static file: the page has
+   no inline script. */
 (function () {
   "use strict";
 
@@ -83,6 +84,9 @@
     document.querySelectorAll("[data-chart]").forEach(function (element) {
       var option = optionFor(element.dataset.chart, data);
       if (!option) { element.hidden = true; return; }
+      // ECharts builds its HTML tooltips with style attributes, which the portal's Content-Security-Policy
+      // refuses (style-src 'self'): the tooltips are drawn inside the chart's SVG instead.
+      if (option.tooltip) { option.tooltip.renderMode = "richText"; }
       var chart = echarts.init(element, null, { renderer: "svg" });
       chart.setOption(option);
       charts.push(chart);

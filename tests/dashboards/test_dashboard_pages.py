@@ -129,7 +129,7 @@ def test_city_dashboard_department_table(persona_client, city_official, league, 
     html = persona_client("city_official").get(CITY_URL).content.decode()
     rows = html.split('data-testid="department-row"')[1:]
     assert len(rows) == 2
-    assert "市科技局" in rows[1] and "20.00%" in rows[1] and 'style="width: 50%"' in rows[1]
+    assert "市科技局" in rows[1] and "20.00%" in rows[1] and 'class="progress-bar w-pct-50"' in rows[1]
     assert "市经信局" in rows[0] and "差 1 家" in rows[0]
     assert html.count('<tr class="table-success" data-testid="department-row"') == 1
     assert html.count('<tr class="table-danger" data-testid="department-row"') == 1

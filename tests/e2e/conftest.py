@@ -1,5 +1,8 @@
 """Browser journeys: one Chromium for the session, a fresh zh-CN context per page, screenshots, login.
 
+Every page of a journey runs under the portal's Content-Security-Policy: a console message or page
+error about it (an inline script, handler or style the policy refused) fails the journey.
+
 Debian's Chromium (/usr/bin/chromium, installed by .ci/run; E2E_CHROMIUM names another binary) is driven
 by Playwright's sync API; Playwright's own browser download is not used (it does not work here). Without
 Chromium the journeys skip locally and fail in CI (CI=true), like the needs_redis / needs_postgres guards.
@@ -56,6 +59,31 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xdist_group("e2e"))
 
 
+# Chromium's console text for a refused inline script, handler, style, eval or source names the policy.
+CSP_MARKERS = ("Content Security Policy", "Content-Security-Policy")
+
+
+def is_csp_report(text: str) -> bool:
+    return any(marker in text for marker in CSP_MARKERS)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    result = yield
+    violations = getattr(item, "csp_violations", None)
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations), pytrace=False)
+    return result
+
+
+@pytest.fixture
+def csp_violations(request) -> list[str]:
+    """What the pages of this test reported about the Content-Security-Policy (the test fails if any)."""
+    if not hasattr(request.node, "csp_violations"):
+        request.node.csp_violations = []
+    return request.node.csp_violations
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     playwright = sync_playwright().start()
@@ -68,9 +96,17 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def new_page(browser, live_server) -> Iterator[Callable[..., Page]]:
+def new_page(browser, live_server, csp_violations) -> Iterator[Callable[..., Page]]:
     """new_page(viewport=DESKTOP): a page in its own context (own cookies), Chinese, on the live server."""
     contexts = []
+
+    def on_console(message) -> None:
+        if is_csp_report(message.text):
+            csp_violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+    def on_page_error(error) -> None:
+        if is_csp_report(str(error.error)):
+            csp_violations.append(f"{error.page.url if error.page else '?'}: {error.error}")
 
     def make(viewport: dict | None = None) -> Page:
         context = browser.new_context(
@@ -80,6 +116,8 @@ def new_page(browser, live_server) -> Iterator[Callable[..., Page]]:
             viewport=viewport or DESKTOP,
         )
         context.set_default_timeout(10_000)
+        context.on("console", on_console)
+        context.on("weberror", on_page_error)
         contexts.append(context)
         return context.new_page()
 

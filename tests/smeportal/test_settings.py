@@ -14,8 +14,51 @@ PRINT_SETTINGS = (
     "import json, django; django.setup(); from django.conf import settings as s;"
     "print(json.dumps({'debug': s.DEBUG, 'engine': s.DATABASES['default']['ENGINE'],"
     " 'eager': s.CELERY_TASK_ALWAYS_EAGER, 'email': s.EMAIL_BACKEND, 'broker': s.CELERY_BROKER_URL,"
-    " 'static': s.STORAGES['staticfiles']['BACKEND'], 'hosts': s.ALLOWED_HOSTS}))"
+    " 'static': s.STORAGES['staticfiles']['BACKEND'], 'hosts': s.ALLOWED_HOSTS,"
+    " 'renderers': s.REST_FRAMEWORK['DEFAULT_RENDERER_CLASSES'], 'api_docs_public': s.API_DOCS_PUBLIC}))"
 )
+# Anonymous requests through the whole middleware stack with the given settings (no database is touched).
+REQUEST_HEADERS = """
+import json, django
+django.setup()
+from django.conf import settings
+from django.test import Client
+client = Client(HTTP_HOST=settings.ALLOWED_HOSTS[0])
+browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+answers = {}
+for name, url, accept in [
+    ("api_html", "/api/v1/enterprises/", browser),
+    ("schema", "/api/schema/", "application/json"),
+    ("docs", "/api/docs/", browser),
+]:
+    response = client.get(url, secure=True, HTTP_ACCEPT=accept)
+    answers[name] = {
+        "status": response.status_code,
+        "type": response.get("Content-Type", ""),
+        "location": response.get("Location"),
+        "csp": response.get("Content-Security-Policy"),
+        "hsts": response.get("Strict-Transport-Security"),
+    }
+print(json.dumps(answers))
+"""
+STRICT_POLICY = {
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "frame-ancestors 'none'",
+    "form-action 'self'",
+    "base-uri 'self'",
+    "object-src 'none'",
+}
+
+
+def directives(policy: str | None) -> set[str]:
+    """The policy's directives (django-csp writes them in no fixed order)."""
+    return {part.strip() for part in (policy or "").split(";") if part.strip()}
+
+
 PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "x" * 20 + "production-secret-key-for-the-test-only-" + "y" * 20,
@@ -43,6 +86,38 @@ def test_embedded_default_needs_no_variables():
     assert values["engine"] == "django.db.backends.sqlite3"
     assert values["eager"] is True
     assert values["email"] == "django.core.mail.backends.console.EmailBackend"
+    assert "rest_framework.renderers.BrowsableAPIRenderer" in values["renderers"]
+    assert values["api_docs_public"] is True
+
+
+def test_api_docs_can_be_made_public_in_production():
+    result = _run(PRINT_SETTINGS, _clean_env(**PRODUCTION, API_DOCS_PUBLIC="1"))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1])["api_docs_public"] is True
+
+
+def test_production_answers_json_only_hides_the_docs_and_sends_the_headers():
+    result = _run(REQUEST_HEADERS, _clean_env(**{**PRODUCTION, "DATABASE_URL": "sqlite:///:memory:"}))
+    assert result.returncode == 0, result.stdout + result.stderr
+    answers = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answers["api_html"]["status"] == 403
+    assert answers["api_html"]["type"] == "application/json"  # not the browsable API's HTML
+    assert answers["schema"]["status"] == 403
+    assert answers["docs"]["status"] == 302
+    assert answers["docs"]["location"] == "/accounts/login/?next=/api/docs/"
+    for name, answer in answers.items():
+        assert directives(answer["csp"]) == STRICT_POLICY, name
+        assert answer["hsts"].startswith("max-age=31536000"), name
+
+
+def test_embedded_default_keeps_the_browsable_api_and_public_docs():
+    result = _run(REQUEST_HEADERS, _clean_env(DATABASE_URL="sqlite:///:memory:"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    answers = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answers["api_html"]["type"].startswith("text/html")
+    assert answers["schema"]["status"] == 200
+    assert answers["docs"]["status"] == 200
+    assert directives(answers["docs"]["csp"]) == STRICT_POLICY
 
 
 def test_production_variables_switch_everything():
@@ -55,6 +130,8 @@ def test_production_variables_switch_everything():
     assert values["broker"] == "redis://127.0.0.1:6379/0"
     assert values["static"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
     assert values["hosts"] == ["portal.example.gov.cn"]
+    assert values["renderers"] == ["rest_framework.renderers.JSONRenderer"]  # no browsable API
+    assert values["api_docs_public"] is False
 
 
 def test_production_without_secret_key_refuses_to_start():

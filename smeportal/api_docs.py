@@ -1,0 +1,58 @@
+"""The OpenAPI schema and Swagger UI: signed-in users only unless ``API_DOCS_PUBLIC`` (default: DEBUG).
+
+The schema lists every endpoint and its parameters, which is a map for an attacker and no help to the
+public; the portal's own developers and integrators sign in. The setting is read at request time.
+
+Swagger UI runs under the portal's Content-Security-Policy: drf-spectacular's own page has an inline
+``<style>`` and an inline (or per-request, user-specific) script, so this page gives Swagger UI its
+settings as a JSON data block and starts it from a static file (static/js/swagger-init.js).
+"""
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from drf_spectacular.settings import spectacular_settings
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.permissions import AllowAny, BasePermission
+from rest_framework.response import Response
+
+
+def docs_open_to(user) -> bool:
+    return settings.API_DOCS_PUBLIC or bool(user and user.is_authenticated)
+
+
+class ApiDocsPermission(BasePermission):
+    def has_permission(self, request, view):
+        return docs_open_to(request.user)
+
+
+class SchemaView(SpectacularAPIView):
+    permission_classes = [ApiDocsPermission]
+
+
+class SwaggerView(SpectacularSwaggerView):
+    # An HTML page: an anonymous visitor is sent to the login page (below) rather than shown a 403.
+    # The page holds no data of its own; the schema it loads is guarded by ApiDocsPermission.
+    permission_classes = [AllowAny]
+    template_name = "api_docs.html"
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        if not docs_open_to(request.user):
+            return redirect_to_login(request.get_full_path())
+        config = {
+            "url": self._get_schema_url(request),
+            "settings": spectacular_settings.SWAGGER_UI_SETTINGS,
+            "csrfHeaderName": self._get_csrf_header_name(),
+        }
+        return Response(
+            data={
+                "title": self.title,
+                "swagger_ui_css": self._swagger_ui_resource("swagger-ui.css"),
+                "swagger_ui_bundle": self._swagger_ui_resource("swagger-ui-bundle.js"),
+                "swagger_ui_standalone": self._swagger_ui_resource("swagger-ui-standalone-preset.js"),
+                "favicon_href": self._swagger_ui_favicon(),
+                "swagger_config": config,
+            },
+            template_name=self.template_name,
+        )

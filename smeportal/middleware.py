@@ -1,0 +1,29 @@
+"""Responses to a signed-in user are never stored by a browser or a proxy cache.
+
+A signed-in user's pages, API answers, ``.xlsx`` exports and file downloads carry that user's data; a
+shared cache (an office proxy) or the browser's back button on a shared computer must not replay them.
+One middleware covers every view, so a new view cannot forget it. Anonymous public pages stay cacheable.
+"""
+
+from django.utils.cache import patch_cache_control
+
+
+def _authenticated(request) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
+class PrivateCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # Asked before and after the view: a login makes the user signed in during the view, and a DRF view
+        # replaces request.user with its own result (AnonymousUser for a view without authentication
+        # classes, even for a browser with a session; the token's user for a token call). Any
+        # Authorization header counts, even one that was refused.
+        signed_in = _authenticated(request) or "HTTP_AUTHORIZATION" in request.META
+        response = self.get_response(request)
+        if signed_in or _authenticated(request):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
