@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from smeportal.excel import safe_cell
+from smeportal.spreadsheets import SpreadsheetRefused, check_xlsx
 from smeportal.text import join_list
 
 from . import newness
@@ -132,8 +133,15 @@ def _date(value) -> dt.date | None:
     return None
 
 
-def read_rows(handle: IO[bytes]) -> Iterator[tuple[int, dict]]:
-    """(spreadsheet row number, {header: value}) of every non-empty row of the first sheet."""
+def read_rows(handle: IO[bytes], *, max_rows: int) -> Iterator[tuple[int, dict]]:
+    """(spreadsheet row number, {header: value}) of every non-empty row of the first sheet.
+
+    The file is sized first (:func:`smeportal.spreadsheets.check_xlsx`): one over ``max_rows`` data rows, or
+    that inflates too far, is refused before openpyxl opens it."""
+    try:
+        check_xlsx(handle, max_rows=max_rows)
+    except SpreadsheetRefused as exc:
+        raise AgreementFileError(exc.message) from exc
     try:
         book = load_workbook(handle, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file

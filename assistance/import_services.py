@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -51,7 +52,7 @@ def agreement_import_validate(*, import_id: int) -> None:
     )
     try:
         with record.file.open("rb") as handle:
-            rows = list(excel.read_rows(handle))
+            rows = list(excel.read_rows(handle, max_rows=settings.AGREEMENT_IMPORT_MAX_ROWS))
         total = len(rows) or 1
         AgreementImport.report(import_id, progress=30, total_rows=len(rows))
         codes = set(excel.normalized_codes(rows)[0])
