@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
+from smeportal.spreadsheets import GAVE_UP
 
 from . import excel
 from .models import AgreementImport, AssistanceAgreement, QuotaPolicy
@@ -46,6 +47,8 @@ def agreement_import_validate(*, import_id: int) -> None:
     """Read and check every row of an upload; store valid and rejected rows for the preview. Safe to rerun."""
     record = AgreementImport.objects.get(pk=import_id)
     if record.status in {AgreementImport.Status.PREVIEW, AgreementImport.Status.COMMITTED}:
+        return
+    if not AgreementImport.start_attempt(import_id, gave_up=GAVE_UP):
         return
     AgreementImport.report(
         import_id, status=AgreementImport.Status.VALIDATING, progress=5, error="", started_at=timezone.now()

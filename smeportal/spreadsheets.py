@@ -33,6 +33,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+# An import whose file keeps killing the worker that reads it (``attempts``: the limit of starts).
+GAVE_UP = gettext_lazy(
+    "文件在 %(attempts)s 次尝试后仍未能处理完（每次都在处理中途中断，可能是文件过大），已停止重试。"
+    "请检查文件，必要时拆分后重新上传。"
+)
 
 CHUNK_BYTES = 1 << 20
 XLSX_MAX_COLUMN = 16384  # XFD
