@@ -47,18 +47,17 @@ XLSX_MAX_COLUMN = 16384  # XFD
 # The quick scan reads pieces of the XML that end just after a ">": no tag name, attribute name or
 # reference is split between two pieces. A stretch this long without one is no sheet Excel writes.
 MAX_PIECE_BYTES = 4 * CHUNK_BYTES
-# What the quick scan does not understand sends the entry to the exact scan: a namespace prefix,
-# a DTD, comment or CDATA section, a row, cell or dimension whose reference is missing or not first
-# or written any other way than Excel writes it.
+# What the quick scan does not understand sends the entry to the exact scan: a namespace prefix, a DTD
+# (its entities can expand into rows), a row or cell written otherwise than Excel, WPS, LibreOffice and
+# the usual libraries write them: the reference first and alone (calamine takes the last of two), a cell
+# with no other attribute than its style and type, a dimension as a plain range.
 _UNUSUAL = (
     re.compile(rb":(?:row|c|dimension)[\s/>]"),
-    re.compile(rb'<row(?=[\s/>])(?! r="\d{1,7}"[\s/>])'),
-    re.compile(rb'<c(?=[\s/>])(?! r="[A-Z]{1,3}\d{1,7}"[\s/>])'),
+    re.compile(rb'<row(?=[\s/>])(?! r="\d{1,7}"(?: (?!r=)[\w:.-]+="[^"<]*")*\s?/?>)'),
+    re.compile(rb'<c(?! r="[A-Z]{1,3}\d{1,7}"(?: s="\d{1,5}")?(?: t="[a-zA-Z]{1,9}")?\s?/?>)[\s/>]'),
 )
 _UNUSUAL_DIMENSION = re.compile(rb'<dimension(?=[\s/>])(?! ref="[A-Z]{1,3}\d{1,7}(?::[A-Z]{1,3}\d{1,7})?"\s*/>)')
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?"')
-# Any attribute named r (a second one on a cell counts: calamine takes the last, openpyxl refuses).
-_SPACES = bytes.maketrans(b"\t\n\r", b"   ")
 _REFERENCE = re.compile(r"\s*\$?([A-Za-z]*)\$?(\d*)\s*")
 
 
@@ -134,11 +133,10 @@ class _QuickScan:
         # Only row numbers with as many digits as the limit, and columns with as many letters, can pass it.
         digits = str(min(len(str(limits.rows + 1)), 7)).encode()
         letters = str(min(len(column_letters(limits.columns)), 3)).encode()
-        self.high_rows = (
-            re.compile(rb'<row r="(\d{' + digits + rb',7})"'),
-            re.compile(rb'<c r="[A-Z]{1,3}(\d{' + digits + rb',7})"'),
+        self.high_rows = re.compile(rb'<row r="(\d{' + digits + rb',7})"')
+        self.high_cells = re.compile(
+            rb'<c r="(?=[A-Z]{' + letters + rb"}|[A-Z]{1,3}\d{" + digits + rb'})([A-Z]{1,3})(\d{1,7})"'
         )
-        self.high_columns = re.compile(rb'<c r="([A-Z]{' + letters + rb",3})\d")
 
     def feed(self, chunk: bytes, *, final: bool = False) -> None:
         data = self.rest + chunk
@@ -150,21 +148,18 @@ class _QuickScan:
             self.scan(data[:cut])
 
     def scan(self, piece: bytes) -> None:
-        rows = piece.count(b'<row r="')
-        references = rows + piece.count(b'<c r="')
-        spaced = piece.translate(_SPACES)
         if (
-            b"<!" in piece
+            b"<!DOCTYPE" in piece
             or any(pattern.search(piece) for pattern in _UNUSUAL)
             or (b"<dimension" in piece and _UNUSUAL_DIMENSION.search(piece))
-            or spaced.count(b" r=") + spaced.count(b" r ") != references
         ):
             self.unusual = True
             return
-        self.rows += rows
-        highest = max((int(n) for pattern in self.high_rows for n in pattern.findall(piece)), default=0)
+        self.rows += piece.count(b'<row r="')
+        cells = self.high_cells.findall(piece)
+        highest = max((int(n) for n in (*self.high_rows.findall(piece), *(n for _c, n in cells))), default=0)
         self.limits.check_rows(max(self.rows, highest))
-        for letters in self.high_columns.findall(piece):
+        for letters, _number in cells:
             self.limits.check_columns(column_number(letters.decode()))
         for first_column, first_row, last_column, last_row in _DIMENSION.findall(piece):
             self.limits.check_rows(max(int(first_row), int(last_row or 0)))

@@ -78,11 +78,19 @@ def test_five_million_row_bomb_is_refused_at_once_with_flat_memory(five_million_
     assert seconds < 1 and peak < FLAT_MEMORY
 
 
-def test_bomb_under_the_size_limit_is_refused_by_its_rows(settings, five_million_rows):
+@pytest.mark.parametrize(
+    ("row", "max_rows"),
+    [
+        (PLAIN_ROW, 20_000),  # rows without numbers: the exact scan (expat) places them
+        (b'<row r="1"><c r="A1"><v>1</v></c></row>', 120_000),  # as Excel writes rows: the quick scan
+    ],
+)
+def test_bomb_under_the_size_limit_is_refused_by_its_rows(settings, row, max_rows):
     settings.SPREADSHEET_MAX_UNCOMPRESSED_BYTES = 2**30
+    bomb = row_bomb(1_000_000, row)
 
     def refuse():
-        assert refusal(five_million_rows, max_rows=120_000) == "too_many_rows"
+        assert refusal(bomb, max_rows=max_rows) == "too_many_rows"
 
     seconds, peak = measured(refuse)
     assert seconds < 1 and peak < FLAT_MEMORY
@@ -125,6 +133,9 @@ ROW = b'<row r="%d"><c r="A%d"><v>1</v></c></row>'
         (b'<row r="1"><c r="A1"><v>1</v></c><c r="A5000000"><v>1</v></c></row>', "too_many_rows", False),
         (b'<row r="1"><c r="BL1"><v>1</v></c></row>', None, False),
         (b'<row r="1"><c r="BM1"><v>1</v></c></row>', "too_many_columns", False),
+        (b'<row r="1"><c r="BL5000000"><v>1</v></c></row>', "too_many_rows", False),
+        (b'<row r="1"><c r="AA102"><v>1</v></c></row>', "too_many_rows", False),
+        (b'<row r="1"><c r="AA101" s="3" t="s"><v>1</v></c><c r="B7" t="inlineStr"/></row>', None, False),
         (b'<row r="1"><c r="A1"><v>1</v></c><c r="XFD1048576"><v>1</v></c></row>', "too_many_rows", False),
         (b'<row r="1" spans="1:2" x14ac:dyDescent="0.25"><c r="B1" s="1" t="s"><v>0</v></c></row>', None, False),
         # Anything else: the exact scan, which places rows and cells as the parsers do.
