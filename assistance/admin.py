@@ -108,7 +108,7 @@ class ServiceRecordAdmin(admin.ModelAdmin):
 class AgreementImportAdmin(admin.ModelAdmin):
     list_display = ["department", "original_name", "status", "created_count", "created_at"]
     list_filter = ["status"]
-    exclude = ["valid_rows", "rejected_rows"]
+    exclude = ["valid_rows", "valid_preview", "rejected_rows"]
 
     def has_add_permission(self, request):
         return False

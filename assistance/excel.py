@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
 import xlsxwriter
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
 from smeportal.excel import safe_cell
+from smeportal.spreadsheets import SpreadsheetRefused, check_xlsx
 from smeportal.text import join_list
 
 from . import newness
@@ -95,11 +98,31 @@ class Lookups:
     closed_years: set[int]
 
 
+# Why a row is not imported: code → what the counts by reason call it (a row's own message may say more).
+REASONS = {
+    "credit_code": gettext_lazy("统一社会信用代码格式或校验位错误"),
+    "unknown_enterprise": gettext_lazy("统一社会信用代码未在企业库中找到"),
+    "not_operating": gettext_lazy("企业不是存续状态"),
+    "year": gettext_lazy("协议年度缺失或无法识别"),
+    "closed_year": gettext_lazy("该年度已关闭"),
+    "signed_on": gettext_lazy("签订日期缺失或无法识别"),
+    "signed_outside_year": gettext_lazy("签订日期不在协议年度内"),
+    "unknown_measure": gettext_lazy("未知的帮扶措施"),
+    "no_measure": gettext_lazy("帮扶措施为空"),
+    "officer": gettext_lazy("责任人为空或超过50个字符"),
+    "status": gettext_lazy("状态无法识别"),
+    "existing": gettext_lazy("本部门与该企业在该年度已有帮扶协议"),
+    "duplicate": gettext_lazy("与本文件中前面的行重复"),
+    "late": gettext_lazy("确认导入前已有相同的帮扶协议或年度已关闭"),
+}
+
+
 @dataclass
 class ValidationResult:
     total: int = 0
     valid: list[dict] = field(default_factory=list)
     rejected: list[dict] = field(default_factory=list)
+    rejected_by_reason: Counter = field(default_factory=Counter)  # reason code → rows
 
 
 def cell_text(value) -> str:
@@ -132,8 +155,15 @@ def _date(value) -> dt.date | None:
     return None
 
 
-def read_rows(handle: IO[bytes]) -> Iterator[tuple[int, dict]]:
-    """(spreadsheet row number, {header: value}) of every non-empty row of the first sheet."""
+def read_rows(handle: IO[bytes], *, max_rows: int) -> Iterator[tuple[int, dict]]:
+    """(spreadsheet row number, {header: value}) of every non-empty row of the first sheet.
+
+    The file is sized first (:func:`smeportal.spreadsheets.check_xlsx`): one over ``max_rows`` data rows, or
+    that inflates too far, is refused before openpyxl opens it."""
+    try:
+        check_xlsx(handle, max_rows=max_rows)
+    except SpreadsheetRefused as exc:
+        raise AgreementFileError(exc.message) from exc
     try:
         book = load_workbook(handle, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
@@ -182,52 +212,53 @@ def validate_rows(
     for result.total, (number, row) in enumerate(rows, start=1):
         if progress and result.total % 500 == 0:
             progress(result.total)
-        reasons: list[str] = []
+        reasons: dict[str, str] = {}  # code → the row's message
         code = codes[result.total - 1]
         enterprise = lookups.enterprises.get(code)
         if not code_ok[result.total - 1]:
-            reasons.append(_("统一社会信用代码格式或校验位错误"))
+            reasons["credit_code"] = REASONS["credit_code"]
         elif enterprise is None:
-            reasons.append(_("统一社会信用代码未在企业库中找到"))
+            reasons["unknown_enterprise"] = REASONS["unknown_enterprise"]
         elif enterprise[1] != "operating":
-            reasons.append(_("企业不是存续状态"))
+            reasons["not_operating"] = REASONS["not_operating"]
         year_text = cell_text(row.get(COL_YEAR))
         year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else None
         if year is None:
-            reasons.append(_("协议年度缺失或无法识别"))
+            reasons["year"] = REASONS["year"]
         elif year in lookups.closed_years:
-            reasons.append(_("该年度已关闭"))
+            reasons["closed_year"] = REASONS["closed_year"]
         signed_on = _date(row.get(COL_SIGNED))
         if signed_on is None:
-            reasons.append(_("签订日期缺失或无法识别"))
+            reasons["signed_on"] = REASONS["signed_on"]
         elif year is not None and signed_on.year != year:
-            reasons.append(_("签订日期不在协议年度内"))
+            reasons["signed_outside_year"] = REASONS["signed_outside_year"]
         measure_text = cell_text(row.get(COL_MEASURES))
         measure_items = [m for m in MEASURE_SEPARATORS.split(measure_text) if m]
         unknown = [m for m in measure_items if m not in measures_by_name]
         measures = list(dict.fromkeys(measures_by_name[m] for m in measure_items if m in measures_by_name))
         if unknown:
-            reasons.append(_("未知的帮扶措施：%(codes)s") % {"codes": "、".join(unknown)})
+            reasons["unknown_measure"] = _("未知的帮扶措施：%(codes)s") % {"codes": "、".join(unknown)}
         elif not measures:
-            reasons.append(_("帮扶措施为空"))
+            reasons["no_measure"] = REASONS["no_measure"]
         officer = cell_text(row.get(COL_OFFICER))
         if not officer or len(officer) > 50:
-            reasons.append(_("责任人为空或超过50个字符"))
+            reasons["officer"] = REASONS["officer"]
         status_text = cell_text(row.get(COL_STATUS))
         status = status_by_name.get(status_text or AssistanceAgreement.Status.ACTIVE)
         if status is None:
-            reasons.append(_("状态无法识别"))
+            reasons["status"] = REASONS["status"]
         if enterprise is not None and year is not None:
             key = (enterprise[0], year)
             if key in lookups.existing:
-                reasons.append(_("本部门与该企业在该年度已有帮扶协议"))
+                reasons["existing"] = REASONS["existing"]
             elif key in seen:
-                reasons.append(_("与本文件第%(row)s行重复") % {"row": seen[key]})
+                reasons["duplicate"] = _("与本文件第%(row)s行重复") % {"row": seen[key]}
             else:
                 seen[key] = number
         if reasons:
             values = [cell_text(row.get(h)) for h in HEADERS]
-            result.rejected.append({"row": number, "values": values, "reasons": reasons})
+            result.rejected.append({"row": number, "values": values, "reasons": [str(m) for m in reasons.values()]})
+            result.rejected_by_reason.update(reasons.keys())
             continue
         _id, _status, established_on, introduced_on, origin = enterprise
         result.valid.append(
@@ -253,13 +284,25 @@ def validate_rows(
     return result
 
 
-def write_rejected_report(rejected: list[dict], target: IO[bytes]) -> None:
-    book = xlsxwriter.Workbook(target, {"in_memory": True})
+def write_rejected_report(rejected: Iterable[dict], target: IO[bytes]) -> None:
+    """Every rejected row with its reasons, streamed (constant memory: rows are flushed as they are written)."""
+    book = xlsxwriter.Workbook(target, {"constant_memory": True})
     bold = book.add_format({"bold": True})
     sheet = book.add_worksheet(_("未导入的行"))
     sheet.write_row(0, 0, [_("行号"), *HEADERS, _("原因")], bold)
     _write_rows(sheet, ([item["row"], *item["values"], "；".join(item["reasons"])] for item in rejected), start=1)
     book.close()
+
+
+def read_rejected_report(handle: IO[bytes]) -> Iterator[dict]:
+    """The rows of a report written by :func:`write_rejected_report` (the portal's own file), as written."""
+    book = load_workbook(handle, read_only=True, data_only=True)
+    try:
+        for values in book.worksheets[0].iter_rows(min_row=2, values_only=True):
+            number, *cells, reasons = (list(values) + [None] * (len(HEADERS) + 2))[: len(HEADERS) + 2]
+            yield {"row": int(number), "values": [cell_text(v) for v in cells], "reasons": (reasons or "").split("；")}
+    finally:
+        book.close()
 
 
 EXPORT_HEADERS = (

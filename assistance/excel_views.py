@@ -21,8 +21,6 @@ from .permissions import department_required
 from .roles import member_department_id
 from .selectors import agreements_visible_to
 
-PREVIEW_ROWS = 200
-
 
 def _xlsx(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type=excel.XLSX_CONTENT_TYPE)
@@ -39,8 +37,11 @@ def import_template(request):
 
 
 def _own_import(request, pk: int) -> AgreementImport:
+    # The valid rows (up to the row limit) are read by the commit alone, which loads the upload itself.
     return get_object_or_404(
-        AgreementImport.objects.select_related("requested_by"), pk=pk, department_id=member_department_id(request.user)
+        AgreementImport.objects.select_related("requested_by").defer("valid_rows"),
+        pk=pk,
+        department_id=member_department_id(request.user),
     )
 
 
@@ -53,7 +54,9 @@ def import_page(request):
         upload = form.cleaned_data["file"]
         record = agreement_import_start(actor=request.user, department_id=department_id, upload=upload)
         return redirect(record)
-    recent = AgreementImport.objects.filter(department_id=department_id).select_related("requested_by")[:10]
+    recent = AgreementImport.objects.filter(department_id=department_id).only(
+        "pk", "original_name", "status", "created_at"
+    )[:10]
     return render(request, "assistance/import.html", {"form": form, "imports": recent})
 
 
@@ -61,12 +64,14 @@ def import_page(request):
 @require_GET
 def import_detail(request, pk: int):
     record = _own_import(request, pk)
+    by_reason = sorted(record.rejected_by_reason.items(), key=lambda item: (-item[1], item[0]))
     context = {
         "record": record,
-        "valid_count": len(record.valid_rows),
-        "rejected_count": len(record.rejected_rows),
-        "valid_preview": record.valid_rows[:PREVIEW_ROWS],
-        "rejected_preview": record.rejected_rows[:PREVIEW_ROWS],
+        "valid_count": record.valid_count,
+        "rejected_count": record.rejected_count,
+        "valid_preview": record.valid_preview,
+        "rejected_preview": record.rejected_rows,
+        "reasons": [(code, excel.REASONS.get(code, code), number) for code, number in by_reason],
         "headers": excel.HEADERS,
     }
     partial = request.headers.get("HX-Request")
@@ -90,9 +95,18 @@ def import_commit(request, pk: int):
 @require_GET
 def import_rejected(request, pk: int):
     record = _own_import(request, pk)
+    filename = f"assistance-import-{record.pk}-rejected.xlsx"
+    if record.rejected_report:  # written once, when the upload was validated
+        return FileResponse(
+            record.rejected_report.open("rb"),
+            as_attachment=True,
+            filename=filename,
+            content_type=excel.XLSX_CONTENT_TYPE,
+        )
+    # No rows rejected, or an upload validated before the reports were written (it kept every rejected row).
     buffer = io.BytesIO()
     excel.write_rejected_report(record.rejected_rows, buffer)
-    return _xlsx(buffer.getvalue(), f"assistance-import-{record.pk}-rejected.xlsx")
+    return _xlsx(buffer.getvalue(), filename)
 
 
 @department_required

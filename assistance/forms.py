@@ -1,6 +1,7 @@
 """Forms of the assistance pages: agreements, service visits, feedback, filters and the Excel upload."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.creditcode import is_valid_credit_code, normalize_credit_code
 from enterprises.models import District, IndustryCluster
+from smeportal.spreadsheets import check_xlsx
 from smeportal.uploads import UploadValidator
 
 from .models import AssistanceAgreement, Measure, ServiceRecord
@@ -96,3 +98,8 @@ class WithoutAssistanceFilterForm(forms.Form):
 
 class AgreementImportForm(forms.Form):
     file = forms.FileField(label=_("Excel 文件（.xlsx）"), validators=[XLSX_ONLY])
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        check_xlsx(upload, max_rows=settings.AGREEMENT_IMPORT_MAX_ROWS)  # rows, columns, inflated size
+        return upload

@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import heapq
+import itertools
 import logging
+import tempfile
+from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
+from smeportal.spreadsheets import GAVE_UP
 
 from . import excel
 from .models import AgreementImport, AssistanceAgreement, QuotaPolicy
 from .selectors import can_manage_department
 
 logger = logging.getLogger(__name__)
+
+# What the pages show of an upload: the first valid rows as a preview, and the first rejected rows (every
+# rejected row is in the report and in the counts by reason), so a page's cost does not grow with the file.
+VALID_PREVIEW_ROWS = 200
+REJECTED_ROWS_KEPT = 1000
 
 
 def _lookups(department_id: int, codes: set[str], years: set[int]) -> excel.Lookups:
@@ -41,17 +55,35 @@ def _window_years() -> callable:
     return lambda year: windows.get(year, default)
 
 
+def _write_report(rejected: Iterable[dict]) -> str:
+    """Write the rejected rows' report to storage (streamed through a temporary file); its name, or "" when
+    there is no rejected row."""
+    rejected = iter(rejected)
+    first = next(rejected, None)
+    if first is None:
+        return ""
+    with tempfile.TemporaryFile() as buffer:
+        excel.write_rejected_report(itertools.chain([first], rejected), buffer)
+        buffer.seek(0)
+        field = AgreementImport._meta.get_field("rejected_report")
+        return default_storage.save(field.generate_filename(None, "rejected.xlsx"), File(buffer))
+
+
 def agreement_import_validate(*, import_id: int) -> None:
     """Read and check every row of an upload; store valid and rejected rows for the preview. Safe to rerun."""
     record = AgreementImport.objects.get(pk=import_id)
     if record.status in {AgreementImport.Status.PREVIEW, AgreementImport.Status.COMMITTED}:
         return
+    if not AgreementImport.start_attempt(import_id, gave_up=GAVE_UP):
+        return
     AgreementImport.report(
         import_id, status=AgreementImport.Status.VALIDATING, progress=5, error="", started_at=timezone.now()
     )
+    if record.rejected_report:  # a validation that ran before (a redelivered task) wrote one
+        record.rejected_report.delete(save=False)
     try:
         with record.file.open("rb") as handle:
-            rows = list(excel.read_rows(handle))
+            rows = list(excel.read_rows(handle, max_rows=settings.AGREEMENT_IMPORT_MAX_ROWS))
         total = len(rows) or 1
         AgreementImport.report(import_id, progress=30, total_rows=len(rows))
         codes = set(excel.normalized_codes(rows)[0])
@@ -83,7 +115,12 @@ def agreement_import_validate(*, import_id: int) -> None:
         progress=100,
         total_rows=result.total,
         valid_rows=result.valid,
-        rejected_rows=result.rejected,
+        valid_count=len(result.valid),
+        valid_preview=result.valid[:VALID_PREVIEW_ROWS],
+        rejected_rows=result.rejected[:REJECTED_ROWS_KEPT],
+        rejected_count=len(result.rejected),
+        rejected_by_reason=dict(result.rejected_by_reason),
+        rejected_report=_write_report(result.rejected),
         finished_at=timezone.now(),
     )
 
@@ -91,7 +128,7 @@ def agreement_import_validate(*, import_id: int) -> None:
 @transaction.atomic
 def agreement_import_commit(*, actor, import_id: int) -> AgreementImport:
     """Write the previewed valid rows in one transaction (bulk). Rows that became duplicates or fall in a
-    year closed since the preview move to the rejected rows. Committing twice writes nothing more."""
+    year closed since the preview move to the rejected rows (and the report). Committing twice writes nothing more."""
     record = AgreementImport.objects.select_for_update().get(pk=import_id)
     if not can_manage_department(actor, record.department_id):
         raise AgreementImport.DoesNotExist
@@ -107,7 +144,7 @@ def agreement_import_commit(*, actor, import_id: int) -> AgreementImport:
                 {"row": row["row"], "values": [row["credit_code"], "", str(row["year"]), row["signed_on"],
                                                "、".join(row["measures"]), row["goals"], row["responsible_officer"],
                                                row["status"]],
-                 "reasons": [_("确认导入前已有相同的帮扶协议或年度已关闭")]}
+                 "reasons": [str(excel.REASONS["late"])]}
             )  # fmt: skip
             continue
         to_create.append(
@@ -127,11 +164,28 @@ def agreement_import_commit(*, actor, import_id: int) -> AgreementImport:
         )
     AssistanceAgreement.objects.bulk_create(to_create, batch_size=1000)
     record.created_count = len(to_create)
-    record.rejected_rows = sorted(record.rejected_rows + late_rejects, key=lambda item: item["row"])
+    fields = ["created_count", "status", "finished_at", "updated_at"]
+    if late_rejects:
+        _add_late_rejects(record, late_rejects)
+        fields += ["rejected_rows", "rejected_count", "rejected_by_reason", "rejected_report"]
     record.status = AgreementImport.Status.COMMITTED
     record.finished_at = timezone.now()
-    record.save(update_fields=["created_count", "rejected_rows", "status", "finished_at", "updated_at"])
+    record.save(update_fields=fields)
     return record
+
+
+def _add_late_rejects(record: AgreementImport, late: list[dict]) -> None:
+    """Merge rows rejected at commit into the kept rows, the counts and the report (read back and written again)."""
+    record.rejected_rows = sorted(record.rejected_rows + late, key=lambda item: item["row"])[:REJECTED_ROWS_KEPT]
+    record.rejected_count += len(late)
+    by_reason = record.rejected_by_reason
+    record.rejected_by_reason = {**by_reason, "late": by_reason.get("late", 0) + len(late)}
+    earlier = record.rejected_report.name
+    with contextlib.ExitStack() as stack:
+        before = excel.read_rejected_report(stack.enter_context(default_storage.open(earlier))) if earlier else ()
+        record.rejected_report = _write_report(heapq.merge(before, late, key=lambda item: item["row"]))
+    if earlier:
+        default_storage.delete(earlier)
 
 
 def agreement_import_start(*, actor, department_id: int, upload) -> AgreementImport:

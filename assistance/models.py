@@ -251,6 +251,10 @@ def _import_upload_path(instance, filename: str) -> str:
     return f"assistance/imports/{uuid.uuid4().hex}.xlsx"
 
 
+def _import_report_path(instance, filename: str) -> str:
+    return f"assistance/imports/rejected/{uuid.uuid4().hex}.xlsx"
+
+
 class AgreementImport(BackgroundJob):
     """One Excel upload of agreements by a department: validated first (Celery task), previewed, then committed.
 
@@ -272,10 +276,17 @@ class AgreementImport(BackgroundJob):
     file = models.FileField(_("上传文件"), upload_to=_import_upload_path, max_length=200)
     original_name = models.CharField(_("原文件名"), max_length=255, blank=True)
     total_rows = models.PositiveIntegerField(_("总行数"), default=0)
-    # Valid rows as field values (enterprise id, dates as ISO strings), committed on confirmation.
+    # Valid rows as field values (enterprise id, dates as ISO strings), committed on confirmation. Only the
+    # commit reads them all; the pages read the counts and the preview (the first rows).
     valid_rows = models.JSONField(_("有效行"), default=list, blank=True)
-    # Rejected rows as shown in the preview: {"row": n, "values": [...], "reasons": [...]}.
+    valid_count = models.PositiveIntegerField(_("有效行数"), default=0)
+    valid_preview = models.JSONField(_("有效行预览"), default=list, blank=True)
+    # The first rejected rows as the page shows them: {"row": n, "values": [...], "reasons": [...]}; every
+    # rejected row is in the report, written once, and counted by reason (code → rows).
     rejected_rows = models.JSONField(_("被拒绝的行"), default=list, blank=True)
+    rejected_count = models.PositiveIntegerField(_("被拒绝的行数"), default=0)
+    rejected_by_reason = models.JSONField(_("按原因统计"), default=dict, blank=True)
+    rejected_report = models.FileField(_("未导入行报告"), upload_to=_import_report_path, max_length=200, blank=True)
     created_count = models.PositiveIntegerField(_("导入条数"), default=0)
 
     class Meta(BackgroundJob.Meta):

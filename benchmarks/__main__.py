@@ -23,7 +23,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=DEFAULT_REPEAT, help="timed requests per page")
     parser.add_argument("--quota-repeat", type=int, default=3, help="timed runs of the quota jobs and their SQL")
     parser.add_argument("--seed", type=int, default=2026, help="random seed of the demo data")
-    parser.add_argument("--skip", nargs="*", default=[], choices=["quotas", "pages", "import", "export"])
+    parser.add_argument("--skip", nargs="*", default=[], choices=["quotas", "pages", "import", "export", "agreements"])
     return parser.parse_args(argv)
 
 
@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from enterprises.models import Enterprise
 
-    from . import pages, quotas, spreadsheets
+    from . import agreements, pages, quotas, spreadsheets
     from .timing import render, sec
 
     print(machine_line(), flush=True)
@@ -114,6 +114,10 @@ def main(argv: list[str] | None = None) -> int:
         if "export" not in args.skip:
             rows, note = spreadsheets.measure_export(Path(workdir))
             print(render("enterprise export", rows))
+            print(note + "\n", flush=True)
+        if "agreements" not in args.skip:
+            rows, note = agreements.measure(Path(workdir))
+            print(render("agreements upload", rows))
             print(note + "\n", flush=True)
     return 0
 

@@ -64,4 +64,7 @@ class RegistryImportAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["original_name", "requested_by__username"]
     raw_id_fields = ["requested_by"]
-    readonly_fields = ["created_at", "started_at", "finished_at", "updated_at", "counts", "progress", "stage"]
+    readonly_fields = [
+        *("created_at", "started_at", "finished_at", "updated_at"),
+        *("counts", "progress", "stage", "attempts"),
+    ]

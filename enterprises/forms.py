@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from smeportal.uploads import UploadValidator, check_upload
 
+from .registry.reading import check_registry_file
+
 CSV_SNIFF_BYTES = 64 * 1024
 
 
@@ -40,6 +42,7 @@ class RegistryImportForm(forms.Form):
         name = upload.name.lower()
         if name.endswith(".xlsx"):
             check_upload(upload, kinds=frozenset({"xlsx"}))
+            check_registry_file(upload, ".xlsx")  # rows, columns and inflated size, before any parser
         elif name.endswith(".csv"):
             if upload.size > settings.MAX_UPLOAD_BYTES:
                 raise forms.ValidationError(
@@ -47,6 +50,7 @@ class RegistryImportForm(forms.Form):
                 )
             if not _looks_like_csv(upload):
                 raise forms.ValidationError(_("文件内容不是可读的 CSV 文本（支持 UTF-8 或 GB18030 编码）。"))
+            check_registry_file(upload, ".csv")
         else:
             raise forms.ValidationError(_("只支持 .xlsx 或 .csv 文件。"))
         return upload

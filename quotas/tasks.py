@@ -12,11 +12,15 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .alerts import quota_alerts_send
 from .department_share import department_share_compute
 from .models import QuotaRun
 from .tech_share import tech_share_compute
+
+# Every start counts, a retry after a database error as much as a redelivery after a worker died.
+GAVE_UP = gettext_lazy("计算在 %(attempts)s 次尝试后仍未完成，已停止重试。请稍后重新计算，或联系管理员。")
 
 TASK_OPTIONS = {
     "acks_late": True,
@@ -34,6 +38,8 @@ def quota_run_process(*, run_id: int) -> dict:
     run = QuotaRun.objects.filter(pk=run_id).first()
     if run is None or run.status == QuotaRun.Status.DONE:
         return {"skipped": True}
+    if not QuotaRun.start_attempt(run_id, gave_up=GAVE_UP):
+        return {"skipped": True, "gave_up": True}
     try:
         QuotaRun.report(
             run_id,

@@ -45,6 +45,11 @@ class BackgroundJob(models.Model):
 
     The task reports through :meth:`report`, an UPDATE by primary key, so the page that polls the
     row sees each step at once and a step never overwrites fields it does not name.
+
+    The tasks are acknowledged late, so a task whose worker dies (killed for its memory, say) is
+    delivered again; each start is counted in ``attempts`` (:meth:`start_attempt`) and a job that
+    keeps killing its workers is marked failed after ``settings.JOB_MAX_ATTEMPTS`` starts instead of
+    being run forever.
     """
 
     class Status(models.TextChoices):
@@ -67,6 +72,7 @@ class BackgroundJob(models.Model):
     progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
     stage = models.CharField(_("当前阶段"), max_length=100, blank=True)
     error = models.TextField(_("错误信息"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
@@ -87,6 +93,25 @@ class BackgroundJob(models.Model):
     def report(cls, pk: int, **fields) -> None:
         """Write one step of the job (status, progress, stage, error, counts, …) to its row."""
         cls.objects.filter(pk=pk).update(updated_at=timezone.now(), **fields)
+
+    @classmethod
+    def start_attempt(cls, pk: int, *, gave_up: str) -> bool:
+        """Count one more start of the job's task, committed before the work begins. Past
+        ``settings.JOB_MAX_ATTEMPTS`` starts, mark the job failed with ``gave_up`` (formatted with
+        ``attempts``, the limit) and answer False: the task stops without running the work again."""
+        cls.objects.filter(pk=pk).update(attempts=models.F("attempts") + 1, updated_at=timezone.now())
+        attempts = cls.objects.filter(pk=pk).values_list("attempts", flat=True).first()
+        limit = settings.JOB_MAX_ATTEMPTS
+        if attempts is None or attempts <= limit:
+            return True
+        cls.report(
+            pk,
+            status=cls.Status.FAILED,
+            stage=_("已停止重试"),
+            error=gave_up % {"attempts": limit},
+            finished_at=timezone.now(),
+        )
+        return False
 
 
 class Notification(models.Model):

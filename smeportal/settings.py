@@ -167,6 +167,15 @@ STORAGES = {
 # Uploaded files live outside the web root and are served only through scoped views.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# Spreadsheets are sized before any parser reads them (smeportal.spreadsheets): what a workbook may
+# inflate to, how many columns it may have, and how many data rows each import takes.
+SPREADSHEET_MAX_UNCOMPRESSED_BYTES = env.int("SPREADSHEET_MAX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024)
+SPREADSHEET_MAX_COLUMNS = env.int("SPREADSHEET_MAX_COLUMNS", default=64)
+REGISTRY_IMPORT_MAX_ROWS = env.int("REGISTRY_IMPORT_MAX_ROWS", default=120_000)
+AGREEMENT_IMPORT_MAX_ROWS = env.int("AGREEMENT_IMPORT_MAX_ROWS", default=20_000)
+# A background job whose task has started this many times without finishing (its worker killed each
+# time, e.g. out of memory) is marked failed instead of being run again.
+JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
 # An open objection holds a registration: each account files a few per filing, within a storage budget.
 OBJECTIONS_PER_ACCOUNT_AND_FILING = env.int("OBJECTIONS_PER_ACCOUNT_AND_FILING", default=3)
 OBJECTION_EVIDENCE_BUDGET_BYTES = env.int("OBJECTION_EVIDENCE_BUDGET_BYTES", default=20 * 1024 * 1024)

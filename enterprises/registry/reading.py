@@ -1,4 +1,5 @@
-"""Reading a registry export (.xlsx with calamine, or .csv in UTF-8 or GB18030) into a frame of text cells."""
+"""Reading a registry export (.xlsx with calamine, or .csv in UTF-8 or GB18030) into a frame of text cells,
+once the file is sized (:mod:`smeportal.spreadsheets`)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from pathlib import Path
 from typing import IO
 
 import pandas as pd
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from enterprises.registry.columns import REQUIRED_HEADERS, RegistryFileError
+from smeportal.spreadsheets import SpreadsheetRefused, check_csv, check_xlsx
 
 
 def _normalise_headers(frame: pd.DataFrame) -> pd.DataFrame:
@@ -28,10 +31,29 @@ def _decode_csv(data: bytes) -> str:
     raise RegistryFileError(_("CSV 文件的编码无法识别，请另存为 UTF-8 或 GB18030 编码后重试。"))
 
 
+def check_registry_file(handle: IO[bytes], suffix: str) -> None:
+    """Raise SpreadsheetRefused when the file is over the import's limits (rows, columns, inflated size)."""
+    head = handle.read(4)
+    handle.seek(0)
+    if suffix == ".csv":
+        check_csv(handle, max_rows=settings.REGISTRY_IMPORT_MAX_ROWS)
+    elif head == b"PK\x03\x04":  # anything else is refused below as not a workbook
+        check_xlsx(handle, max_rows=settings.REGISTRY_IMPORT_MAX_ROWS)
+
+
+def _read_checked(handle: IO[bytes], suffix: str) -> bytes:
+    try:
+        check_registry_file(handle, suffix)
+    except SpreadsheetRefused as exc:
+        raise RegistryFileError(exc.message) from exc
+    return handle.read()
+
+
 def read_registry_file(source: str | os.PathLike | IO[bytes], *, filename: str | None = None) -> pd.DataFrame:
     """Read an .xlsx or .csv export into a DataFrame of objects, with the spreadsheet row numbers.
 
-    Raises RegistryFileError with a Chinese message when the file cannot be read or lacks headers.
+    Raises RegistryFileError with a Chinese message when the file cannot be read, lacks headers, or is over
+    the limits; no parser reads a file before it is sized.
     The index of the result is the row number in the spreadsheet (the header is row 1).
     """
     name = filename or (str(source) if isinstance(source, str | os.PathLike) else getattr(source, "name", ""))
@@ -39,7 +61,11 @@ def read_registry_file(source: str | os.PathLike | IO[bytes], *, filename: str |
     if suffix not in {".xlsx", ".csv"}:
         raise RegistryFileError(_("只支持 .xlsx 或 .csv 文件。"))
     try:
-        data = Path(source).read_bytes() if isinstance(source, str | os.PathLike) else source.read()
+        if isinstance(source, str | os.PathLike):
+            with open(source, "rb") as handle:
+                data = _read_checked(handle, suffix)
+        else:
+            data = _read_checked(source, suffix)
     except OSError as exc:
         raise RegistryFileError(_("无法打开文件：%(error)s") % {"error": exc.strerror or exc}) from exc
 

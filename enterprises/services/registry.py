@@ -18,6 +18,7 @@ from enterprises.registry.reading import read_registry_file
 from enterprises.registry.report import write_error_report
 from enterprises.registry.validation import validate_registry
 from smeportal.bulk import copy_insert, copy_update
+from smeportal.spreadsheets import GAVE_UP
 
 logger = logging.getLogger(__name__)
 
@@ -212,6 +213,8 @@ def registry_import_process(*, import_id: int) -> dict:
     record = RegistryImport.objects.select_related("requested_by").get(pk=import_id)
     if record.status == RegistryImport.Status.DONE:
         return record.counts
+    if not RegistryImport.start_attempt(import_id, gave_up=GAVE_UP):
+        return {}
     status = RegistryImport.Status
     RegistryImport.report(
         import_id,

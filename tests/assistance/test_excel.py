@@ -99,7 +99,7 @@ def test_upload_preview_commit_and_rejected_report(client, upload, department_us
     assert 'data-counts="10/2/8"' in preview and 'data-rejected-row="9"' in preview
 
     report = client.get(reverse("assistance:import_rejected", args=[record.pk]))
-    sheet = load_workbook(io.BytesIO(report.content)).active
+    sheet = load_workbook(io.BytesIO(report.getvalue())).active  # a stored file, streamed
     assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == [4, 5, 6, 7, 8, 9, 10, 11]
 
     response = client.post(reverse("assistance:import_commit", args=[record.pk]))

@@ -42,7 +42,7 @@ def test_real_worker_writes_the_snapshots(transactional_db, require_postgres, da
         client.signature("quotas.recompute_quotas", args=[run.pk]).apply_async()
         worker.wait_for(lambda: QuotaRun.objects.get(pk=run.pk).status == QuotaRun.Status.DONE)
         run.refresh_from_db()
-        assert run.progress == 100 and run.finished_at is not None
+        assert run.progress == 100 and run.finished_at is not None and run.attempts == 1
         assert DepartmentShareSnapshot.objects.filter(as_of=DAY, year=YEAR, short_by=1).count() == 1
         assert QuotaAlert.objects.count() == 3
     finally:

@@ -125,6 +125,7 @@ def test_killed_worker_run_is_redelivered_and_completes_once(transactional_db, r
 
         run.refresh_from_db()
         assert (run.progress, run.error) == (100, "") and run.finished_at is not None
+        assert run.attempts == 2  # worker A's start and worker B's, each counted before the work
         snapshots = list(TechShareSnapshot.objects.filter(as_of=DAY))
         assert TechShareSnapshot.objects.count() == len(snapshots) == len(EXPECTED)
         assert {s.scope_key: tuple(getattr(s, f) for f in FIELDS) for s in snapshots} == EXPECTED
