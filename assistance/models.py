@@ -66,7 +66,12 @@ class QuotaPolicy(TrackedModel):
         default=1,
         help_text=_("1 表示协议当年或上一年成立或引进的企业算作新企业。"),
     )
-    baseline_date = models.DateField(_("新注册企业统计基准日"), null=True, blank=True)
+    baseline_date = models.DateField(
+        _("新注册企业统计基准日"),
+        null=True,
+        blank=True,
+        help_text=_("留空则沿用此前最近一个年度设定的基准日；都未设定时为当年 1 月 1 日。"),
+    )
     tech_share_target = models.DecimalField(
         _("科技型企业占比目标"), max_digits=4, decimal_places=3, default=Decimal("0.100")
     )

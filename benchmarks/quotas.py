@@ -26,7 +26,11 @@ from .timing import Row, clock, median, sec
 QUOTA_SQL = """
 WITH base AS (
     SELECT
-        e.managing_district_id AS district,
+        COALESCE(
+            (SELECT m.from_district_id FROM enterprises_districtmove m
+             WHERE m.enterprise_id = e.id AND m.moved_on > %(day)s ORDER BY m.moved_on, m.id LIMIT 1),
+            e.managing_district_id
+        ) AS district,
         e.in_cultivation_pool AS pool,
         COALESCE(e.origin, '') AS origin,
         COALESCE(e.founder_category, '') AS founder_category,
@@ -43,13 +47,18 @@ WITH base AS (
         ) AS recommended,
         EXISTS (
             SELECT 1 FROM certification_registration r
+            WHERE r.enterprise_id = e.id AND r.valid_from <= %(day)s AND r.evaluation_year >= %(baseline_year)s
+              AND (r.revoked_at IS NULL OR (r.revoked_at AT TIME ZONE %(tz)s)::date > %(day)s)
+        ) AS registered,
+        EXISTS (
+            SELECT 1 FROM certification_registration r
             WHERE r.enterprise_id = e.id AND r.valid_from <= %(day)s AND r.valid_until >= %(day)s
               AND (r.revoked_at IS NULL OR (r.revoked_at AT TIME ZONE %(tz)s)::date > %(day)s)
-        ) AS registered
+        ) AS valid
     FROM enterprises_enterprise e
     LEFT JOIN enterprises_industrycluster c ON c.id = e.cluster_id
     WHERE e.established_on >= %(baseline)s AND e.established_on <= %(day)s
-      AND e.managing_district_id IS NOT NULL
+      AND e.credit_code LIKE '91%%'
 ),
 this_year AS (
     SELECT g.department_id, g.enterprise_id, g.counts_as_new
@@ -58,15 +67,15 @@ this_year AS (
 )
 SELECT 'tech' AS kind, district AS scope, '' AS label,
        count(*), count(*) FILTER (WHERE pool), count(*) FILTER (WHERE filed),
-       count(*) FILTER (WHERE recommended), count(*) FILTER (WHERE registered)
+       count(*) FILTER (WHERE recommended), count(*) FILTER (WHERE registered), count(*) FILTER (WHERE valid)
 FROM base GROUP BY district
 UNION ALL
-SELECT 'origin', district, origin, count(*), 0, 0, 0, 0 FROM base WHERE registered GROUP BY district, origin
+SELECT 'origin', district, origin, count(*), 0, 0, 0, 0, 0 FROM base WHERE registered GROUP BY district, origin
 UNION ALL
-SELECT 'founder_category', district, founder_category, count(*), 0, 0, 0, 0
+SELECT 'founder_category', district, founder_category, count(*), 0, 0, 0, 0, 0
 FROM base WHERE registered GROUP BY district, founder_category
 UNION ALL
-SELECT 'cluster', district, cluster, count(*), 0, 0, 0, 0 FROM base WHERE registered GROUP BY district, cluster
+SELECT 'cluster', district, cluster, count(*), 0, 0, 0, 0, 0 FROM base WHERE registered GROUP BY district, cluster
 UNION ALL
 SELECT 'department', d.id, '',
        (SELECT count(*) FROM this_year y WHERE y.department_id = d.id),
@@ -74,7 +83,7 @@ SELECT 'department', d.id, '',
        (SELECT count(DISTINCT y.enterprise_id) FROM this_year y WHERE y.department_id = d.id),
        COALESCE((SELECT t.enterprises_to_assist FROM assistance_departmenttarget t
                  WHERE t.department_id = d.id AND t.year = %(year)s LIMIT 1), 0),
-       0
+       0, 0
 FROM assistance_department d
 """
 
@@ -112,7 +121,7 @@ ORDER BY district, place
 """
 CLOSEST_KEYS = ("id", "name", "source", "score", "eligible", "distance")
 
-TECH_FIELDS = ("newly_registered", "candidates", "filed", "recommended", "registered")
+TECH_FIELDS = ("newly_registered", "candidates", "filed", "recommended", "registered", "valid_registrations")
 
 
 def sql_numbers(day: dt.date) -> dict:
@@ -123,6 +132,7 @@ def sql_numbers(day: dt.date) -> dict:
         "year": day.year,
         "day": day,
         "baseline": baseline_of(policy),
+        "baseline_year": baseline_of(policy).year,
         "filed_states": list(FILED),
         "recommended_states": [str(state) for state in RECOMMENDED_OR_LATER],
         "tz": settings.TIME_ZONE,
@@ -134,9 +144,10 @@ def sql_numbers(day: dt.date) -> dict:
     departments: dict[int, dict] = {}
     with connection.cursor() as cursor:
         cursor.execute(QUOTA_SQL, params)
-        for kind, scope, label, n1, n2, n3, n4, n5 in cursor.fetchall():
+        for kind, scope, label, *figures in cursor.fetchall():
+            n1, n2, n3, n4 = figures[:4]
             if kind == "tech":
-                tech[scope] = dict(zip(TECH_FIELDS, (n1, n2, n3, n4, n5), strict=True))
+                tech[scope] = dict(zip(TECH_FIELDS, figures, strict=True))
             elif kind == "department":
                 departments[scope] = {"agreements": n1, "new_agreements": n2, "assisted_enterprises": n3, "task": n4}
             else:

@@ -108,6 +108,7 @@ def _league_row(
         filed=snapshot.filed,
         recommended=snapshot.recommended,
         registered=snapshot.registered,
+        valid_registrations=snapshot.valid_registrations,
         share_percent=percent(snapshot.share),
         target_percent=percent(snapshot.target),
         met=snapshot.met,

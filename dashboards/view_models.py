@@ -196,7 +196,8 @@ class LeagueRow:
     candidates: int  # the cultivation pool's size, not the closest candidates
     filed: int
     recommended: int
-    registered: int
+    registered: int  # registered since the baseline and not revoked, expired ones included (RULES.md §5)
+    valid_registrations: int  # of those, the ones still valid on the day
     share_percent: Decimal
     target_percent: Decimal
     met: bool

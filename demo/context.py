@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from certification.models import EvaluationCampaign, NoticeBatch
 from enterprises.models import District, IndustryCluster
+from smeportal.bulk import inserted_fields
 
 from .data import DISTRICT_WEIGHTS, FILING_OPENS, INDUSTRIES
 
@@ -120,7 +121,7 @@ def insert_rows(model, objects: list) -> None:
     """
     if not objects:
         return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    fields = inserted_fields(model)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from certification.rules.industry import is_restricted_industry
 from enterprises.creditcode import ALPHABET, with_check_character
 from enterprises.models import District, Enterprise
+from smeportal.bulk import inserted_fields
 
 from .context import CHUNK, ActivityContext, SeedContext, rng_for
 from .data import (
@@ -253,7 +254,7 @@ def _insert_enterprises(enterprises: list[Enterprise]) -> None:
     if connection.vendor == "sqlite":
         # Django splits SQLite bulk inserts into 999-parameter statements (~35 rows each); one
         # prepared statement run over all rows is faster and keeps the query count fixed.
-        fields = [f for f in Enterprise._meta.concrete_fields if not f.primary_key]
+        fields = inserted_fields(Enterprise)
         quote = connection.ops.quote_name
         columns = ", ".join(quote(f.column) for f in fields)
         placeholders = ", ".join(["%s"] * len(fields))

@@ -17,9 +17,18 @@ from .data import AGREEMENT_RATE, DEPARTMENT_TARGET_FACTOR, DEPARTMENT_TARGET_MA
 
 
 def seed_quota_policies(years: tuple[int, int], counts: dict[str, int]) -> dict[int, int]:
-    """Each year's policy with the defaults when missing; returns each year's window for new enterprises."""
+    """Each year's policy with the defaults when missing; returns each year's window for new enterprises.
+
+    The tech share counts from 1 January of the first year: the first policy sets that baseline and the
+    next one inherits it, as a city's plan would.
+    """
     existing_years = set(QuotaPolicy.objects.filter(year__in=years).values_list("year", flat=True))
-    policies = [QuotaPolicy(year=year) for year in years if year not in existing_years]
+    baseline = dt.date(min(years), 1, 1)
+    policies = [
+        QuotaPolicy(year=year, baseline_date=baseline if year == min(years) else None)
+        for year in years
+        if year not in existing_years
+    ]
     if policies:
         QuotaPolicy.objects.bulk_create(policies, ignore_conflicts=True)
     counts["quota_policies"] += len(policies)

@@ -1,8 +1,18 @@
 """Admin of districts, clusters, enterprises, memberships and registry imports."""
 
 from django.contrib import admin
+from django.utils import timezone
 
-from .models import District, Enterprise, EnterpriseMembership, IndustryCluster, OfficialMembership, RegistryImport
+from .models import (
+    District,
+    DistrictMove,
+    Enterprise,
+    EnterpriseMembership,
+    IndustryCluster,
+    OfficialMembership,
+    RegistryImport,
+)
+from .services.moves import district_moves_record
 
 
 @admin.register(District)
@@ -25,17 +35,53 @@ class EnterpriseAdmin(admin.ModelAdmin):
         "credit_code",
         "managing_district",
         "established_on",
+        "entity_kind",
         "origin",
         "status",
         "in_cultivation_pool",
     ]
-    list_filter = ["managing_district", "origin", "status", "in_cultivation_pool", "confirmed", "cluster"]
+    list_filter = [
+        "managing_district",
+        "entity_kind",
+        "origin",
+        "status",
+        "in_cultivation_pool",
+        "confirmed",
+        "cluster",
+    ]
     search_fields = ["name", "credit_code"]
     list_select_related = ["managing_district"]
     autocomplete_fields = ["registered_district", "managing_district", "cluster"]
-    readonly_fields = ["created_at", "updated_at", "created_by", "updated_by"]
+    readonly_fields = ["entity_kind", "created_at", "updated_at", "created_by", "updated_by"]
     show_full_result_count = False
     date_hierarchy = "established_on"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "managing_district" in form.changed_data:
+            district_moves_record(
+                [(obj.pk, form.initial["managing_district"], obj.managing_district_id)], moved_on=timezone.localdate()
+            )
+
+
+@admin.register(DistrictMove)
+class DistrictMoveAdmin(admin.ModelAdmin):
+    """Moves are recorded when the managing district changes (registry import, enterprise admin): read here."""
+
+    list_display = ["enterprise", "from_district", "to_district", "moved_on", "recorded_at"]
+    list_filter = ["from_district", "to_district"]
+    search_fields = ["enterprise__name", "enterprise__credit_code"]
+    list_select_related = ["enterprise", "from_district", "to_district"]
+    date_hierarchy = "moved_on"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(EnterpriseMembership)

@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-CREDIT_CODE_PATTERN = r"^[0-9A-HJ-NPQRTUWXY]{18}$"
+# Positions 3–8 are the registering authority's six-digit administrative code (RULES.md §4).
+CREDIT_CODE_PATTERN = r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"
 # Weight of position i (1-based) is 3^(i-1) mod 31.
 WEIGHTS = np.array([pow(3, i, 31) for i in range(17)], dtype=np.int64)
 

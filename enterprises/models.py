@@ -70,6 +70,14 @@ class IndustryCluster(models.Model):
 
 
 class Enterprise(TrackedModel):
+    class EntityKind(models.TextChoices):
+        """The kind of registered entity, from the credit code's first two characters (RULES.md §4)."""
+
+        ENTERPRISE = "enterprise", _("企业")
+        INDIVIDUAL_BUSINESS = "individual", _("个体工商户")
+        COOPERATIVE = "cooperative", _("农民专业合作社")
+        OTHER = "other", _("其他主体")
+
     class Origin(models.TextChoices):
         NEW = "new", _("新设立")
         INTRODUCED = "introduced", _("招商引进")
@@ -93,6 +101,17 @@ class Enterprise(TrackedModel):
         MOVED_OUT = "moved_out", _("迁出")
 
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    # Derived by the database from the code, so no write path (import, admin, registration) can disagree.
+    entity_kind = models.GeneratedField(
+        expression=models.Case(
+            models.When(credit_code__startswith="91", then=models.Value(EntityKind.ENTERPRISE.value)),
+            models.When(credit_code__startswith="92", then=models.Value(EntityKind.INDIVIDUAL_BUSINESS.value)),
+            models.When(credit_code__startswith="93", then=models.Value(EntityKind.COOPERATIVE.value)),
+            default=models.Value(EntityKind.OTHER.value),
+        ),
+        output_field=models.CharField(_("主体类型"), max_length=12, choices=EntityKind.choices),
+        db_persist=True,
+    )
     # Not indexed: searches look for a part of the name (a btree cannot serve them), and the two btrees
     # PostgreSQL would keep for it were the most expensive part of loading the registry.
     name = models.CharField(_("企业名称"), max_length=200)
@@ -122,6 +141,8 @@ class Enterprise(TrackedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="registered_enterprises",
+        # The legal district is an administrative one; a functional zone only manages enterprises.
+        limit_choices_to=~Q(kind="zone"),
     )
     managing_district = models.ForeignKey(
         District,
@@ -177,6 +198,39 @@ class Enterprise(TrackedModel):
 
     def get_absolute_url(self):
         return reverse("enterprises:detail", args=[self.pk])
+
+
+class DistrictMove(models.Model):
+    """An enterprise moving from one managing district to another, from a day on.
+
+    The quota figures of a past day count each enterprise where it was managed that day (RULES.md §5):
+    the district on day D is the ``from_district`` of the first move after D, or the current one.
+    Written wherever the managing district changes (the registry import and the admin).
+    """
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="district_moves"
+    )
+    from_district = models.ForeignKey(
+        District, verbose_name=_("原管理区县/功能区"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_district = models.ForeignKey(
+        District, verbose_name=_("新管理区县/功能区"), on_delete=models.PROTECT, related_name="+"
+    )
+    moved_on = models.DateField(_("迁移日期"))
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["enterprise", "moved_on", "id"]
+        verbose_name = _("管理区县变更")
+        verbose_name_plural = _("管理区县变更")
+        constraints = [
+            models.CheckConstraint(condition=~Q(from_district=models.F("to_district")), name="district_move_moves"),
+        ]
+        indexes = [models.Index(fields=["enterprise", "moved_on"], name="district_move_by_enterprise")]
+
+    def __str__(self):
+        return f"{self.enterprise_id}: {self.from_district_id} → {self.to_district_id} ({self.moved_on})"
 
 
 def _authorisation_letter_path(instance, filename: str) -> str:

@@ -1,18 +1,33 @@
 """Reads of enterprises and districts, scoped by :func:`enterprises.scoping.enterprise_scope`."""
 
-from django.db.models import Q, QuerySet
+import datetime as dt
+
+from django.db.models import BigIntegerField, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from enterprises.models import EnterpriseMembership
 from enterprises.roles import enterprise_membership
 
 from .creditcode import normalize_credit_code
-from .models import District, Enterprise
+from .models import District, DistrictMove, Enterprise
 from .scoping import enterprise_scope
 
 
 def enterprises_visible_to(user) -> QuerySet[Enterprise]:
     """The enterprises a user may see: all for city officials, their district's, or their own."""
     return Enterprise.objects.select_related("managing_district", "cluster").filter(enterprise_scope(user).q())
+
+
+def managing_district_on(day: dt.date) -> Coalesce:
+    """An expression for the id of the district that managed the enterprise on ``day``.
+
+    The district it left by the first move after that day, else the current one (a move counts from
+    the day it happened). One correlated lookup on the (enterprise, moved_on) index per enterprise.
+    """
+    later_moves = DistrictMove.objects.filter(enterprise=OuterRef("pk"), moved_on__gt=day).order_by("moved_on", "pk")
+    return Coalesce(
+        Subquery(later_moves.values("from_district_id")[:1]), F("managing_district_id"), output_field=BigIntegerField()
+    )
 
 
 def districts_visible_to(user) -> QuerySet[District]:

@@ -14,6 +14,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "credit_code",
+            "entity_kind",
             "name",
             "legal_representative",
             "established_on",

@@ -73,7 +73,12 @@ class TechShareSnapshot(models.Model):
     candidates = models.PositiveIntegerField(_("培育库企业数"), default=0)
     filed = models.PositiveIntegerField(_("已申报企业数"), default=0)
     recommended = models.PositiveIntegerField(_("已推荐企业数"), default=0)
-    registered = models.PositiveIntegerField(_("已入库企业数"), default=0)
+    registered = models.PositiveIntegerField(
+        _("已入库企业数"), default=0, help_text=_("基准年度以来入库且截至统计日期未被撤销的企业（含已过有效期）。")
+    )
+    valid_registrations = models.PositiveIntegerField(
+        _("有效期内入库企业数"), default=0, help_text=_("统计日期当天入库登记仍在有效期内的企业。")
+    )
     share = models.DecimalField(_("科技型企业占比"), max_digits=7, decimal_places=4, default=Decimal(0))
     target = models.DecimalField(_("目标占比"), max_digits=5, decimal_places=4)
     met = models.BooleanField(_("已达标"), default=False)

@@ -1,16 +1,19 @@
 """The tech-share quota job (RULES.md §5): per managing district and for the whole city.
 
-Among the enterprises newly registered (established) since the policy's baseline date and on or
-before the day, how many are in the cultivation pool, have a submitted filing of the policy year,
-were recommended (or got further), and hold a registration valid on the day. The share is
-registered ÷ newly registered against the year's target.
+For a day D and the policy's baseline: the denominator is every *enterprise* (credit code ``91…``,
+not individual businesses, cooperatives or other entities) established from the baseline to D; the
+numerator those of them registered (入库) by D in an evaluation year from the baseline's year on and
+not revoked by D. An expired registration still counts, so the share does not fall on 1 January;
+the registrations valid on D are kept as a second figure. Each enterprise counts in the district
+that managed it on D (:func:`enterprises.selectors.managing_district_on`). The pipeline figures
+(pool candidates, filed, recommended) are of the policy year.
 
 Each district's snapshot also keeps the pool candidates closest to eligibility at the time of the
 run, which the district dashboard lists (the live, filterable list is the pool page).
 
-The job runs a fixed number of queries whatever the size of the registry (policy, districts, one
-grouped count, one ranked pool query, one upsert): aggregation happens in
-the database and no Python loop runs over enterprises. The upsert makes a rerun write the same rows.
+The job runs a fixed number of queries whatever the size of the registry (policy, baseline,
+districts, one grouped count, one ranked pool query, one upsert): aggregation happens in the
+database and no Python loop runs over enterprises. The upsert makes a rerun write the same rows.
 """
 
 from __future__ import annotations
@@ -28,13 +31,14 @@ from certification.models import Application, Registration
 from certification.selectors.pool import closest_by_district
 from certification.states import FILED, RECOMMENDED_OR_LATER
 from enterprises.models import District, Enterprise
+from enterprises.selectors import managing_district_on
 
 from .models import TechShareSnapshot
 
 FOUR_PLACES = Decimal("0.0001")
 
 BREAKDOWNS = {"origin": "origin", "founder_category": "founder_category", "cluster": "cluster__name"}
-COUNTED_FIELDS = ("newly_registered", "candidates", "filed", "recommended", "registered")
+COUNTED_FIELDS = ("newly_registered", "candidates", "filed", "recommended", "registered", "valid_registrations")
 UPDATE_FIELDS = [
     "district",
     "policy_year",
@@ -51,8 +55,19 @@ CLOSEST_CANDIDATES = 10
 
 
 def baseline_of(policy: QuotaPolicy) -> dt.date:
-    """The policy's baseline date; 1 January of the policy year when none is set."""
-    return policy.baseline_date or dt.date(policy.year, 1, 1)
+    """The policy's baseline date; without one, the latest earlier policy's, else 1 January of the year.
+
+    Inherited so that a new year without its own policy row keeps counting from the plan's baseline.
+    """
+    if policy.baseline_date:
+        return policy.baseline_date
+    earlier = (
+        QuotaPolicy.objects.filter(year__lt=policy.year, baseline_date__isnull=False)
+        .order_by("-year")
+        .values_list("baseline_date", flat=True)
+        .first()
+    )
+    return earlier or dt.date(policy.year, 1, 1)
 
 
 def share_of(part: int, whole: int) -> Decimal:
@@ -64,14 +79,26 @@ def short_by(*, new: int, registered: int, target: Decimal) -> int:
     return max(0, math.ceil(Decimal(target) * Decimal(new)) - registered)
 
 
-def registered_on_q(day: dt.date) -> Q:
-    """A registration valid on ``day`` and not revoked by then (revoked later: it still counted that day)."""
-    return Q(valid_from__lte=day, valid_until__gte=day) & (Q(revoked_at__isnull=True) | Q(revoked_at__date__gt=day))
+def not_revoked_by_q(day: dt.date) -> Q:
+    """A registration not revoked on ``day`` (revoked later: it still counted that day)."""
+    return Q(revoked_at__isnull=True) | Q(revoked_at__date__gt=day)
 
 
-def new_enterprises(*, day: dt.date, policy: QuotaPolicy) -> QuerySet[Enterprise]:
-    """Enterprises newly registered since the baseline, up to and including ``day``."""
-    return Enterprise.objects.filter(established_on__gte=baseline_of(policy), established_on__lte=day)
+def counted_registration_q(*, day: dt.date, baseline: dt.date) -> Q:
+    """The numerator's registrations: made by ``day``, of an evaluation year from the baseline's on, not revoked."""
+    return Q(valid_from__lte=day, evaluation_year__gte=baseline.year) & not_revoked_by_q(day)
+
+
+def valid_registration_q(day: dt.date) -> Q:
+    """A registration valid on ``day`` and not revoked by then."""
+    return Q(valid_from__lte=day, valid_until__gte=day) & not_revoked_by_q(day)
+
+
+def new_enterprises(*, day: dt.date, baseline: dt.date) -> QuerySet[Enterprise]:
+    """Enterprises (entity kind) established since the baseline, up to and including ``day``."""
+    return Enterprise.objects.filter(
+        entity_kind=Enterprise.EntityKind.ENTERPRISE, established_on__gte=baseline, established_on__lte=day
+    )
 
 
 def tech_share_compute(*, day: dt.date, year: int | None = None) -> int:
@@ -80,10 +107,13 @@ def tech_share_compute(*, day: dt.date, year: int | None = None) -> int:
     ``year`` selects the quota policy (default: the day's year). Returns the number of rows written.
     """
     policy = QuotaPolicy.for_year(year or day.year)
+    baseline = baseline_of(policy)
     target = Decimal(policy.tech_share_target)
     districts = list(District.objects.order_by("sort_order", "code"))
 
-    registered = Exists(Registration.objects.filter(registered_on_q(day), enterprise=OuterRef("pk")))
+    registrations = Registration.objects.filter(enterprise=OuterRef("pk"))
+    registered = Exists(registrations.filter(counted_registration_q(day=day, baseline=baseline)))
+    valid = Exists(registrations.filter(valid_registration_q(day)))
     filed = Exists(
         Application.objects.filter(
             enterprise=OuterRef("pk"),
@@ -101,25 +131,27 @@ def tech_share_compute(*, day: dt.date, year: int | None = None) -> int:
     # breakdowns of the new tech SMEs are sums over these groups (at most districts × 3 × 9 × clusters
     # rows), so the subqueries run once per enterprise instead of once per figure.
     groups = (
-        new_enterprises(day=day, policy=policy)
+        new_enterprises(day=day, baseline=baseline)
+        .annotate(district_on_day=managing_district_on(day))
         .order_by()
-        .values("managing_district", *BREAKDOWNS.values())
+        .values("district_on_day", *BREAKDOWNS.values())
         .annotate(
             newly_registered=Count("pk"),
             candidates=Count("pk", filter=Q(in_cultivation_pool=True)),
             filed=Count("pk", filter=filed),
             recommended=Count("pk", filter=recommended),
             registered=Count("pk", filter=registered),
+            valid_registrations=Count("pk", filter=valid),
         )
     )
     grouped: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTED_FIELDS, 0))
     breakdowns: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: {name: {} for name in BREAKDOWNS})
     for group in groups:
-        totals = grouped[group["managing_district"]]
+        totals = grouped[group["district_on_day"]]
         for field in COUNTED_FIELDS:
             totals[field] += group[field]
         if group["registered"]:
-            breakdown = breakdowns[group["managing_district"]]
+            breakdown = breakdowns[group["district_on_day"]]
             for name, field in BREAKDOWNS.items():
                 key = str(group[field]) if group[field] is not None else ""
                 breakdown[name][key] = breakdown[name].get(key, 0) + group["registered"]

@@ -32,13 +32,17 @@ def _as_column(field: models.Field, values: pd.Series) -> pd.Series:
     return values
 
 
+def inserted_fields(model: type[models.Model]) -> list[models.Field]:
+    """The fields an INSERT names: every stored field but the primary key and generated columns."""
+    return [field for field in model._meta.concrete_fields if not field.primary_key and not field.generated]
+
+
 def _column_values(model: type[models.Model], frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with a column for every concrete field but the primary key; absent fields get defaults."""
+    """The frame with a column for every stored field but the primary key and generated columns; absent
+    fields get defaults."""
     now = timezone.now()
     columns = {}
-    for field in model._meta.concrete_fields:
-        if field.primary_key:
-            continue
+    for field in inserted_fields(model):
         if field.attname in frame:
             columns[field.column] = _as_column(field, frame[field.attname])
         elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):

@@ -8,11 +8,13 @@ Celery runs every task in-process (eager) whatever CELERY_BROKER_URL says, excep
 """
 
 import datetime as dt
+import io
 import os
 import socket
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -128,6 +130,12 @@ def require_postgres(db):
         if IN_CI:
             pytest.fail("CI must run on PostgreSQL (set DATABASE_URL)")
         pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://postgres@127.0.0.1:5432/smeportal)")
+
+
+@pytest.fixture
+def reference(db):
+    """The city's districts, clusters and departments (RULES.md §6), as ``make demo`` loads them."""
+    call_command("load_reference_data", stdout=io.StringIO())
 
 
 @pytest.fixture

@@ -12,13 +12,13 @@ from enterprises.creditcode import ALPHABET, with_check_character
 from enterprises.models import District, Enterprise, EnterpriseMembership, OfficialMembership
 
 
-def credit_code_for(n: int, area: str = "510703") -> str:
-    """A valid credit code whose organisation part encodes n (unique per n)."""
+def credit_code_for(n: int, area: str = "510703", kind: str = "91") -> str:
+    """A valid credit code whose organisation part encodes n (unique per n); ``kind`` "91" is an enterprise."""
     digits = []
     for _ in range(8):
         n, rest = divmod(n, len(ALPHABET))
         digits.append(ALPHABET[rest])
-    return with_check_character(f"91{area}M{''.join(reversed(digits))}")
+    return with_check_character(f"{kind}{area}M{''.join(reversed(digits))}")
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -47,9 +47,12 @@ from enterprises.registry.reading import read_registry_file
 
 
 def _registered_districts(codes: pd.Series, managing: pd.Series, by_code: Mapping[str, int]) -> pd.Series:
+    """The legal district from the code's administrative part; else the managing district when it is an
+    administrative one. A functional zone is never a legal district (the city's own code 510700 says none)."""
     area = codes.astype("string").str.slice(2, 8).replace(LEGACY_AREA_CODES)
     registered = area.map(dict(by_code)).astype("Int64")
-    return registered.fillna(managing)
+    administrative = managing.where(managing.isin(list(by_code.values())))
+    return registered.fillna(administrative)
 
 
 def validate_registry(

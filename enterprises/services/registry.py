@@ -17,6 +17,7 @@ from enterprises.registry.columns import REASONS, RegistryFileError, RegistryLoo
 from enterprises.registry.reading import read_registry_file
 from enterprises.registry.report import write_error_report
 from enterprises.registry.validation import validate_registry
+from enterprises.services.moves import district_moves_record
 from smeportal.bulk import copy_insert, copy_update
 from smeportal.spreadsheets import GAVE_UP
 
@@ -197,6 +198,16 @@ def registry_import_apply(*, rows, actor=None) -> dict:
             keep_cluster = to_update["cluster_id"].isna()
             to_update.loc[keep_cluster, "cluster_id"] = to_update.loc[keep_cluster, "cluster_id_old"]
             _registry_update(to_update, [f for f in REGISTRY_FIELDS if changed[f].any()], actor, now)
+            moved = to_update.loc[changed.loc[to_update.index, "managing_district_id"]]
+            district_moves_record(
+                zip(
+                    moved["id_old"].astype("int64").tolist(),
+                    moved["managing_district_id_old"].astype("int64").tolist(),
+                    moved["managing_district_id"].astype("int64").tolist(),
+                    strict=True,
+                ),
+                moved_on=timezone.localdate(now),
+            )
         counts["created"] += len(fresh)
         counts["updated"] += len(to_update)
         counts["unchanged"] += int((~row_changed).sum())

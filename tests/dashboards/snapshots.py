@@ -29,6 +29,7 @@ def tech(district, as_of, *, new=100, registered=0, year=2026, candidates=None, 
         filed=filed if filed is not None else registered * 2,
         recommended=recommended if recommended is not None else registered + 1,
         registered=registered,
+        valid_registrations=registered * 4 // 5,  # some of them expired
         share=share,
         target=TARGET,
         met=registered >= needed,

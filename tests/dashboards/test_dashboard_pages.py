@@ -228,6 +228,7 @@ def test_district_official_sees_own_district(persona_client, district_official, 
     html = response.content.decode()
     assert response.context["district"].code == "510703"
     assert 'data-testid="headline-registered">15<' in html
+    assert "其中有效期内 12 家" in html  # the second figure: registrations still valid on the day
     assert 'data-testid="headline-share">15.00%<' in html and 'data-met="1"' in html
     assert "排名第 1" in html and 'data-change="up"' in html
     data = chart_json(html)

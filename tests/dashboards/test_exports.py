@@ -57,10 +57,10 @@ def test_league_export(persona_client, city_official, data):
     rows = workbook_rows(persona_client("city_official").get(export_url("league")))
     assert rows[0][:4] == ("排名", "排名变化", "区县/功能区", "代码")
     assert rows[1][:4] == (1, "▲1", "涪城区", "510703")
-    assert rows[1][4:] == (100, 40, 30, 20, 15, 15, 10, "达标", 0)
+    assert rows[1][4:] == (100, 40, 30, 20, 15, 12, 15, 10, "达标", 0)  # 15 registered, 12 of them valid
     assert rows[2][:4] == (2, "▼1", "游仙区", "510704")
     assert rows[2][-2:] == ("未达标", 1)
-    assert rows[3][2] == "全市" and rows[3][8] == 24 and rows[3][9] == 12
+    assert rows[3][2] == "全市" and rows[3][8] == 24 and rows[3][10] == 12
     assert len(rows) == 4
 
 

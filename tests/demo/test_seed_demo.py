@@ -57,11 +57,6 @@ def fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def reference(db):
-    call_command("load_reference_data", stdout=io.StringIO())
-
-
 def snapshot() -> list[tuple]:
     return list(Enterprise.objects.order_by("credit_code").values_list(*COLUMNS))
 

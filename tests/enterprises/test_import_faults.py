@@ -33,11 +33,6 @@ BAD_KINDS = ("credit_code", "name", "established_on", "district", "registered_ca
 BIG_ROWS = 100_000
 
 
-@pytest.fixture
-def reference(db):
-    call_command("load_reference_data", stdout=io.StringIO())
-
-
 def _bad_check_character(code: str) -> str:
     return code[:-1] + ("1" if code[-1] != "1" else "2")
 

@@ -248,12 +248,25 @@ def test_duplicate_keeps_first_importable_occurrence_and_lists_all_reasons():
     assert "；" in result.rejected[REASON_MESSAGES].iloc[2]
 
 
+def test_the_city_code_falls_back_to_the_managing_district_only_when_it_is_administrative():
+    result = validate_registry(
+        frame(
+            row(**{"统一社会信用代码": credit_code_for(1, "510700"), "所属区县": "涪城区"}),
+            row(**{"统一社会信用代码": credit_code_for(2, "510700"), "所属区县": "高新区"}),
+        ),
+        LOOKUPS,
+        today=TODAY,
+    )
+    registered = result.valid["registered_district_id"]
+    assert registered.iloc[0] == 1 and pd.isna(registered.iloc[1])
+
+
 def test_districts_status_industry_and_clusters():
     result = validate_registry(
         frame(
             # managed by a zone, registered (code positions 3-8) in 涪城区
             row(**{"统一社会信用代码": credit_code_for(1, "510703"), "所属区县": "高新区", "行业代码": "6510"}),
-            # the city's own code 510700 is no district: registered = managing
+            # the city's own code 510700 is no district, and a zone is no legal district: unknown
             row(**{"统一社会信用代码": credit_code_for(2, "510700"), "所属区县": "高新区", "行业代码": "6520"}),
             # former 安县 code
             row(
@@ -271,7 +284,9 @@ def test_districts_status_industry_and_clusters():
     )
     valid = result.valid
     assert valid["managing_district_id"].tolist() == [10, 10, 2]
-    assert valid["registered_district_id"].tolist() == [1, 10, 3]
+    assert valid["registered_district_id"].astype(object).where(
+        valid["registered_district_id"].notna(), None
+    ).tolist() == [1, None, 3]
     assert valid["status"].tolist() == ["operating", "operating", "cancelled"]
     assert valid["industry_section"].tolist() == ["I", "I", "C"]
     assert valid["industry_code"].tolist() == ["6510", "6520", "3670"]

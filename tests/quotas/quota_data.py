@@ -2,14 +2,15 @@
 
 Policy 2026: baseline 2025-01-01, tech share 10%, new-enterprise share 20%. The day is 2026-11-20.
 
-涪城区 (510703): 20 enterprises established since the baseline, 3 in the pool, filings:
+涪城区 (510703): 30 enterprises established since the baseline, 3 in the pool, filings:
   a0 registered (valid 2026-06-01..2029-05-31), a1 registered then revoked on 2026-10-01, a2 registered
-  in 2025 and expired on 2026-05-31, a3 submitted, a4 draft, a5 withdrawn, a6 under notice;
-  plus one registered enterprise established before the baseline and one established after the day.
-  → new 20, candidates 3, filed 4, recommended 3, registered 1: 5%, short by 1.
+  in 2025 and expired on 2026-05-31 (still counted: never revoked), a3 submitted, a4 draft, a5 withdrawn,
+  a6 under notice; plus one registered enterprise established before the baseline, one established
+  after the day, and an individual business (92…) established since the baseline (not an enterprise).
+  → new 30, candidates 3, filed 4, recommended 3, registered 2 (valid on the day 1): 6.67%, short by 1.
 游仙区 (510704): 10 new, b0 registered (introduced, founded by a graduate, in the 电子信息 cluster) → 10%, met.
 安州区 (510705): no enterprises → zeros, met.
-City: 30 new, 2 registered → 6.67%, short by 1.
+City: 40 new, 3 registered (2 valid) → 7.5%, short by 1.
 
 Departments 2026: 市科技局 10 agreements, 2 with new enterprises, task 20 → 20% met, progress 50%;
 市经信局 9 agreements, 1 new, no task → short by 1. Archived and 2025 agreements don't count.
@@ -74,7 +75,7 @@ def tech_share_data(district, other_district):
     """The districts' enterprises and filings described in the module docstring; returns 安州区."""
     policy()
     cluster = factories.IndustryClusterFactory(code="electronics", name="电子信息")
-    a = enterprises(district, 20)
+    a = enterprises(district, 30)
     for index in (0, 3, 7):
         a[index].in_cultivation_pool = True
     Enterprise.objects.bulk_update([a[0], a[3], a[7]], ["in_cultivation_pool"])
@@ -90,6 +91,7 @@ def tech_share_data(district, other_district):
     (old,) = enterprises(district, 1, established_on=dt.date(2024, 12, 31))
     registration(old, **valid)
     enterprises(district, 1, established_on=DAY + dt.timedelta(days=1))
+    enterprises(district, 1, credit_code=factories.credit_code_for(900_001, kind="92"))
 
     b = enterprises(other_district, 10)
     b[0].origin, b[0].introduced_on, b[0].founder_category, b[0].cluster = (

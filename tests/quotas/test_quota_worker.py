@@ -34,9 +34,9 @@ def test_real_worker_writes_the_snapshots(transactional_db, require_postgres, da
         client.signature("quotas.compute_tech_share", args=[DAY.isoformat(), YEAR]).apply_async()
         worker.wait_for(lambda: TechShareSnapshot.objects.filter(as_of=DAY).count() == 4)
         fucheng = TechShareSnapshot.objects.get(scope_key="510703", as_of=DAY)
-        assert (fucheng.newly_registered, fucheng.registered, fucheng.short_by, fucheng.met) == (20, 1, 1, False)
+        assert (fucheng.newly_registered, fucheng.registered, fucheng.short_by, fucheng.met) == (30, 2, 1, False)
         city = TechShareSnapshot.objects.get(scope_key="city", as_of=DAY)
-        assert (city.newly_registered, city.registered, str(city.share)) == (30, 2, "0.0667")
+        assert (city.newly_registered, city.registered, str(city.share)) == (40, 3, "0.0750")
 
         run = QuotaRun.objects.create(as_of=DAY, year=YEAR)
         client.signature("quotas.recompute_quotas", args=[run.pk]).apply_async()

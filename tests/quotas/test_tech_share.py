@@ -13,8 +13,19 @@ from quotas.tech_share import CLOSEST_CANDIDATES, short_by, tech_share_compute
 from tests.quotas import quota_data
 from tests.quotas.quota_data import DAY
 
-FIELDS = ("newly_registered", "candidates", "filed", "recommended", "registered", "share", "target", "met", "short_by")
-QUERIES = 5  # policy, districts, grouped counts, ranked pool, upsert
+FIELDS = (
+    "newly_registered",
+    "candidates",
+    "filed",
+    "recommended",
+    "registered",
+    "valid_registrations",
+    "share",
+    "target",
+    "met",
+    "short_by",
+)
+QUERIES = 5  # policy, districts, grouped counts, ranked pool, upsert (+1 for an inherited baseline)
 
 
 def numbers(scope_key, day=DAY):
@@ -38,12 +49,13 @@ def test_short_by_rounds_the_required_number_up(new, registered, target, expecte
 def test_numbers_per_district_and_city(data):
     assert tech_share_compute(day=DAY, year=2026) == 4  # three districts and the city
     assert numbers("510703") == {
-        "newly_registered": 20,  # not the one before the baseline nor the one after the day
+        "newly_registered": 30,  # not the one before the baseline, after the day, nor the individual business
         "candidates": 3,
         "filed": 4,  # registered, revoked, submitted, under notice; not draft, withdrawn or last year's
         "recommended": 3,
-        "registered": 1,  # not revoked, not expired, not established before the baseline
-        "share": Decimal("0.0500"),
+        "registered": 2,  # the valid one and the expired one; not the revoked one nor the one before the baseline
+        "valid_registrations": 1,
+        "share": Decimal("0.0667"),
         "target": Decimal("0.1000"),
         "met": False,
         "short_by": 1,
@@ -54,6 +66,7 @@ def test_numbers_per_district_and_city(data):
         "filed": 1,
         "recommended": 1,
         "registered": 1,
+        "valid_registrations": 1,
         "share": Decimal("0.1000"),
         "target": Decimal("0.1000"),
         "met": True,
@@ -64,12 +77,13 @@ def test_numbers_per_district_and_city(data):
     assert (empty["share"], empty["met"], empty["short_by"]) == (Decimal(0), True, 0)
     city = numbers("city")
     assert city == {
-        "newly_registered": 30,
+        "newly_registered": 40,
         "candidates": 3,
         "filed": 5,
         "recommended": 4,
-        "registered": 2,
-        "share": Decimal("0.0667"),
+        "registered": 3,
+        "valid_registrations": 2,
+        "share": Decimal("0.0750"),
         "target": Decimal("0.1000"),
         "met": False,
         "short_by": 1,
@@ -87,14 +101,14 @@ def test_breakdown_of_the_registered_new_enterprises(data):
         "cluster": {"电子信息": 1},
     }
     assert TechShareSnapshot.objects.get(scope_key="510703").breakdown == {
-        "origin": {"new": 1},
-        "founder_category": {"": 1},
-        "cluster": {"": 1},
+        "origin": {"new": 2},
+        "founder_category": {"": 2},
+        "cluster": {"": 2},
     }
     assert TechShareSnapshot.objects.get(scope_key="city").breakdown == {
-        "origin": {"introduced": 1, "new": 1},
-        "founder_category": {"": 1, "graduate": 1},
-        "cluster": {"": 1, "电子信息": 1},
+        "origin": {"introduced": 1, "new": 2},
+        "founder_category": {"": 2, "graduate": 1},
+        "cluster": {"": 2, "电子信息": 1},
     }
     assert TechShareSnapshot.objects.get(scope_key="510705").breakdown == {
         "origin": {},
@@ -103,15 +117,22 @@ def test_breakdown_of_the_registered_new_enterprises(data):
     }
 
 
-def test_registration_counts_on_the_days_it_was_valid(data):
-    before_revocation = dt.date(2026, 9, 30)  # a1 revoked on 2026-10-01 still counted that day
-    tech_share_compute(day=before_revocation, year=2026)
-    assert numbers("510703", before_revocation)["registered"] == 2
-    last_day_of_expired = dt.date(2026, 5, 31)  # a2 valid until 2026-05-31 inclusive; a0, a1 only from 06-01
-    tech_share_compute(day=last_day_of_expired, year=2026)
-    assert numbers("510703", last_day_of_expired)["registered"] == 1
-    tech_share_compute(day=dt.date(2026, 6, 1), year=2026)
-    assert numbers("510703", dt.date(2026, 6, 1))["registered"] == 2
+@pytest.mark.parametrize(
+    ("day", "registered", "valid"),
+    [
+        (dt.date(2026, 5, 31), 1, 1),  # a2 valid to this day; a0 and a1 registered only on 06-01
+        (dt.date(2026, 6, 1), 3, 2),  # a2 expired the day before: still registered, no longer valid
+        (dt.date(2026, 9, 30), 3, 2),  # a1 revoked on 10-01 still counted the day before
+        (dt.date(2026, 10, 1), 2, 1),  # from the day of its revocation a1 counts no more
+    ],
+)
+def test_registrations_count_from_their_day_until_revoked(data, day, registered, valid):
+    tech_share_compute(day=day, year=2026)
+    row = numbers("510703", day)
+    assert (row["registered"], row["valid_registrations"]) == (registered, valid)
+
+
+def test_pipeline_counts_filings_submitted_by_the_day(data):
     before_filing = dt.date(2026, 3, 31)  # the 2026 filings were submitted on 2026-04-01
     tech_share_compute(day=before_filing, year=2026)
     assert numbers("510703", before_filing)["filed"] == 0
@@ -121,7 +142,7 @@ def test_target_and_baseline_come_from_the_policy(data):
     QuotaPolicy.objects.filter(year=2026).update(tech_share_target=Decimal("0.050"), baseline_date=dt.date(2024, 1, 1))
     tech_share_compute(day=DAY)
     row = numbers("510703")
-    assert row["newly_registered"] == 21 and row["registered"] == 2  # the 2024 enterprise is now new
+    assert row["newly_registered"] == 31 and row["registered"] == 3  # the 2024 enterprise is now new
     assert (row["target"], row["met"], row["short_by"]) == (Decimal("0.0500"), True, 0)
 
 
@@ -151,7 +172,7 @@ def test_a_changed_registry_updates_the_days_rows(data, district):
     quota_data.enterprises(district, 5)
     tech_share_compute(day=DAY)
     assert TechShareSnapshot.objects.count() == 4
-    assert numbers("510703")["newly_registered"] == 25 and numbers("510703")["short_by"] == 2
+    assert numbers("510703")["newly_registered"] == 35 and numbers("510703")["short_by"] == 2
 
 
 def test_district_snapshots_keep_their_closest_pool_candidates(data, district, other_district):

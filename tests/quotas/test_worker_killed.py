@@ -30,10 +30,10 @@ TASK = "quotas.recompute_quotas"
 FIELDS = ("newly_registered", "candidates", "filed", "recommended", "registered", "share", "met", "short_by")
 # quota_data's data set: (new, in the pool, filed, recommended, registered, share, met, short by).
 EXPECTED = {
-    "510703": (20, 3, 4, 3, 1, Decimal("0.0500"), False, 1),
+    "510703": (30, 3, 4, 3, 2, Decimal("0.0667"), False, 1),
     "510704": (10, 0, 1, 1, 1, Decimal("0.1000"), True, 0),
     "510705": (0, 0, 0, 0, 0, Decimal("0.0000"), True, 0),
-    TechShareSnapshot.CITY: (30, 3, 5, 4, 2, Decimal("0.0667"), False, 1),
+    TechShareSnapshot.CITY: (40, 3, 5, 4, 3, Decimal("0.0750"), False, 1),
 }
 
 
