@@ -16,7 +16,8 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
-from django.utils import timezone
+from django.conf import settings as django_settings
+from django.utils import timezone, translation
 
 from smeportal.celery import app as celery_app
 from tests import factories
@@ -72,6 +73,15 @@ def celery_in_process(request, settings, monkeypatch):
     for key in CELERY_IN_PROCESS:
         changes.pop(key, None)
     changes.update(shadowed)
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """A request through LocaleMiddleware leaves its language active on the thread; each test starts in
+    the portal's default language, as a worker process does."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
