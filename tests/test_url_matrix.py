@@ -220,6 +220,12 @@ EXPECTED = {
     "certification:revocation_defend": ("revocation", OWN_ENTERPRISE_ONLY),
     "certification:revocation_attachment": ("revocation", row(LOGIN, OK, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK)),
     "certification:revocations_public": (None, everyone(OK)),
+    # The proof of registration: the enterprise's own, and officials in its scope.
+    "certification:registration_proof": ("registration", row(LOGIN, OK, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK)),
+    "certification:registration_proof_pdf": (
+        "registration",
+        row(LOGIN, OK, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK),
+    ),
     "notifications": (None, SIGNED_IN),
     # Dashboards (dashboards/views.py): the city's for city officials; a district's for its officials (their own
     # without a code; "district_code" is 涪城区) and for city officials; exports of "export_funnel" (the funnel table).
