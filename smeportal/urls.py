@@ -7,13 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from dashboards.views import home
 from smeportal.api_docs import SchemaView, SwaggerView
-from smeportal.views import notifications
+from smeportal.views import favicon, notifications
 
 admin.site.site_header = _("科技型中小企业服务平台管理后台")
 admin.site.site_title = _("科技型中小企业服务平台")
 
 urlpatterns = [
     path("", home, name="home"),
+    path("favicon.ico", favicon, name="favicon"),
     path("notifications/", notifications, name="notifications"),
     path("accounts/", include("enterprises.account_urls")),
     path("enterprises/", include("enterprises.urls")),
