@@ -76,6 +76,7 @@ AGREEMENT_MANAGERS = row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, 
 EXPECTED = {
     "home": (None, everyone(OK)),
     "favicon": (None, everyone(ICON)),
+    "help": (None, everyone(OK)),
     # Accounts
     "register": (None, row(OK, HOME, HOME, HOME, HOME, HOME, HOME, HOME)),
     "login": (None, everyone(OK)),

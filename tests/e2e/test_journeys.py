@@ -23,6 +23,7 @@ from certification.services.review import (
     application_record_on_site_check,
     application_require_on_site_check,
 )
+from certification.states import FilingState
 from enterprises.models import District
 from tests import factories
 
@@ -442,6 +443,11 @@ def test_phone_layout_of_filing_step_review_list_and_lookup(
     public.goto(f"/certification/lookup/?q={CREDIT_CODE}")
     expect(public.locator("tbody tr")).to_contain_text(Registration.objects.get().number)
     assert_phone_layout(public, "5-phone-lookup")
+
+    public.goto("/help/")
+    expect(public.locator("#states tbody tr")).to_have_count(len(FilingState))
+    expect(public.get_by_test_id("site-footer")).to_contain_text("办事指南")
+    assert_phone_layout(public, "5-phone-help")
 
 
 def login_on_phone(page: Page, username: str) -> None:
