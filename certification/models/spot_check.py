@@ -71,6 +71,7 @@ class SpotCheck(models.Model):
 
     # The revocation grounds a failed check can give (RULES.md §3: a failed check or no answer).
     FAILURE_GROUNDS = (Registration.Grounds.CONDITIONS_NOT_MET, Registration.Grounds.NO_SPOT_CHECK_REPLY)
+    FAILURE_GROUND_CHOICES = [(grounds.value, grounds.label) for grounds in FAILURE_GROUNDS]
 
     draw = models.ForeignKey(SpotCheckDraw, verbose_name=_("抽取记录"), on_delete=models.PROTECT, related_name="checks")
     registration = models.ForeignKey(
@@ -80,9 +81,7 @@ class SpotCheck(models.Model):
         District, verbose_name=_("负责区县/功能区"), on_delete=models.PROTECT, related_name="spot_checks"
     )
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.ASSIGNED)
-    failure_grounds = models.CharField(
-        _("未通过的事由"), max_length=24, choices=[(g.value, g.label) for g in FAILURE_GROUNDS], blank=True
-    )
+    failure_grounds = models.CharField(_("未通过的事由"), max_length=24, choices=FAILURE_GROUND_CHOICES, blank=True)
     result_note = models.TextField(_("核查意见"), blank=True)
     evidence = models.FileField(_("核查材料"), upload_to=_evidence_path, max_length=200, blank=True)
     evidence_name = models.CharField(_("核查材料原文件名"), max_length=200, blank=True)
