@@ -21,6 +21,7 @@ from certification.services.spot_check import spot_check_draw, spot_check_record
 from certification.workflow import TransitionError
 from smeportal.models import Notification
 from tests import factories
+from tests.concurrency import run_together
 from tests.helpers import evidence_pdf, reload
 
 YEAR = 2026
@@ -351,3 +352,42 @@ def test_command_refuses_a_year_already_drawn(year_of_firms):
     run("--year", str(YEAR), "--json")
     with pytest.raises(CommandError, match="每年只抽取一次"):
         call_command("draw_spot_checks", "--year", str(YEAR), "--json", stdout=io.StringIO())
+
+
+# --- Concurrency (PostgreSQL) ---------------------------------------------------------------------
+
+
+def test_two_draws_at_once_record_one(transactional_db, require_postgres, district, city_official, admin_user_persona):
+    registrations(district, 5)
+    results = run_together(
+        [
+            lambda: spot_check_draw(actor=city_official, year=YEAR, seed=1),
+            lambda: spot_check_draw(actor=admin_user_persona, year=YEAR, seed=2),
+        ],
+        timeout=30,
+    )
+    assert sorted(type(r).__name__ for r in results) == ["SpotCheckDraw", "TransitionError"], results
+    assert SpotCheckDraw.objects.count() == 1 and SpotCheck.objects.count() == 1
+
+
+def test_two_results_at_once_record_one(
+    transactional_db, require_postgres, district, city_official, district_official, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    registrations(district, 1)
+    spot_check_draw(actor=city_official, year=YEAR, seed=1)
+    check = SpotCheck.objects.get()
+
+    def fail(actor):
+        return spot_check_record(
+            actor=actor,
+            check_id=check.pk,
+            passed=False,
+            note="不符合条件",
+            evidence=evidence_pdf(),
+            failure_grounds=G.CONDITIONS_NOT_MET,
+        )
+
+    results = run_together([lambda: fail(city_official), lambda: fail(district_official)], timeout=30)
+    assert sorted(type(r).__name__ for r in results) == ["SpotCheck", "TransitionError"], results
+    assert Revocation.objects.count() == 1
