@@ -1,4 +1,5 @@
-"""Admin of filings, notices, registrations, revocations and pool estimates; workflow data is read-only."""
+"""Admin of filings, notices, registrations, revocations, spot checks and pool estimates; workflow data is
+read-only."""
 
 from django.contrib import admin
 
@@ -17,6 +18,8 @@ from .models import (
     Registration,
     RegistrationSequence,
     Revocation,
+    SpotCheck,
+    SpotCheckDraw,
 )
 
 
@@ -191,6 +194,24 @@ class RevocationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["state", "grounds"]
     search_fields = ["registration__number", "registration__enterprise__name", "registration__enterprise__credit_code"]
     list_select_related = ["registration__enterprise"]
+
+
+@admin.register(SpotCheckDraw)
+class SpotCheckDrawAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """A year's draw is recorded once, by the spot-check page or the draw_spot_checks command."""
+
+    list_display = ["year", "share", "seed", "population", "excluded", "drawn", "drawn_by", "drawn_at"]
+    list_select_related = ["drawn_by"]
+
+
+@admin.register(SpotCheck)
+class SpotCheckAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Results are recorded on the spot-check page (a failure starts the revocation procedure there)."""
+
+    list_display = ["registration", "draw", "district", "state", "checked_at"]
+    list_filter = ["draw__year", "state", "district"]
+    search_fields = ["registration__number", "registration__enterprise__name", "registration__enterprise__credit_code"]
+    list_select_related = ["registration", "draw", "district"]
 
 
 @admin.register(EvaluationCampaign)

@@ -1,8 +1,8 @@
-"""URLs of the certification pages: calculator, pool, filing, review, notice, revocation, public."""
+"""URLs of the certification pages: calculator, pool, filing, review, notice, revocation, spot checks, public."""
 
 from django.urls import path
 
-from .views import calculator, campaign, filing, notice, pool, proof, public, review, revocation
+from .views import calculator, campaign, filing, notice, pool, proof, public, review, revocation, spot_check
 
 app_name = "certification"
 urlpatterns = [
@@ -56,4 +56,10 @@ urlpatterns = [
     path("revocations/<int:pk>/defence/", revocation.revocation_defend, name="revocation_defend"),
     path("revocations/<int:pk>/attachment/", revocation.revocation_attachment, name="revocation_attachment"),
     path("revocations/announcements/", revocation.revocations_public, name="revocations_public"),
+    # Spot checks (抽查): the city draws, the districts record the results
+    path("spot-checks/", spot_check.spot_check_list, name="spot_checks"),
+    path("spot-checks/draw/", spot_check.spot_check_draw_view, name="spot_check_draw"),
+    path("spot-checks/export/", spot_check.spot_check_export, name="spot_check_export"),
+    path("spot-checks/<int:pk>/", spot_check.spot_check_detail, name="spot_check_detail"),
+    path("spot-checks/<int:pk>/evidence/", spot_check.spot_check_evidence, name="spot_check_evidence"),
 ]

@@ -34,6 +34,7 @@ DISTRICT_OFFICIAL = [
     (_("账号验证"), "enterprises:claims"),
     (_("申报审核"), "certification:review_list"),
     (_("培育库"), "certification:pool"),
+    (_("抽查"), "certification:spot_checks"),
 ]
 CITY_OFFICIAL = [
     (_("全市看板"), "dashboards:city"),
@@ -45,6 +46,7 @@ CITY_OFFICIAL = [
     (_("评价工作安排"), "certification:campaign_list"),
     (_("公示批次"), "certification:batch_list"),
     (_("撤销程序"), "certification:revocation_list"),
+    (_("抽查"), "certification:spot_checks"),
     (_("培育库"), "certification:pool"),
 ]
 DEPARTMENT = [

@@ -155,6 +155,7 @@ EXPECTED = {
         "revocation",
         row(API_DENIED, OK, NOT_FOUND, OK, NOT_FOUND, API_DENIED, OK, OK),
     ),
+    "certification-spot-check-list": (None, row(API_DENIED, OK, OK, OK, OK, API_DENIED, OK, OK)),
     "api-token": (None, everyone(NOT_ALLOWED)),  # POST username and password (tests/certification/test_filings_api.py)
     # Assistance (pages). Kwargs: the kjj department's agreement with the 涪城区 enterprise (with a document),
     # a service record under it, an upload of kjj in preview, or the kjj department.
@@ -229,6 +230,19 @@ EXPECTED = {
         "registration",
         row(LOGIN, OK, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK),
     ),
+    # Spot checks (certification/views/spot_check.py): officials, each district its own checks; "spot_check" is a
+    # passed check (with its evidence) of the 涪城区 enterprise's registration. Only the city draws.
+    "certification:spot_checks": (None, row(LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK)),
+    "certification:spot_check_draw": (None, everyone(NOT_ALLOWED)),
+    "certification:spot_check_export": (None, row(LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK)),
+    "certification:spot_check_detail": (
+        "spot_check",
+        row(LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK),
+    ),
+    "certification:spot_check_evidence": (
+        "spot_check",
+        row(LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK),
+    ),
     "notifications": (None, SIGNED_IN),
     # Dashboards (dashboards/views.py): the city's for city officials; a district's for its officials (their own
     # without a code; "district_code" is 涪城区) and for city officials; exports of "export_funnel" (the funnel table).
@@ -302,6 +316,9 @@ EXPECTED_POST = {
     "certification:revocation_start": ("revocation_filing", CITY_ONLY),
     "certification:revocation_decide": ("revocation", row(LOGIN, *[NOT_FOUND] * 5, BACK, BACK)),
     "certification:revocation_defend": ("revocation", OWN_ENTERPRISE_ONLY),
+    # Spot checks: an empty draw goes back with a message; an empty result form is shown again.
+    "certification:spot_check_draw": (None, row(LOGIN, *[NOT_FOUND] * 5, BACK, BACK)),
+    "certification:spot_check_detail": ("spot_check", row(LOGIN, NOT_FOUND, NOT_FOUND, OK, *[NOT_FOUND] * 2, OK, OK)),
     "notifications": (None, row(LOGIN, *[BACK] * 7)),  # mark all read
     # Assistance: empty forms are shown again; archive, commit and (empty) feedback redirect with a message.
     "assistance:agreement_create": (None, DEPARTMENT_ONLY),
@@ -533,6 +550,30 @@ def revocation(registration, settings, tmp_path):
 
 
 @pytest.fixture
+def spot_check(registration, settings, tmp_path):
+    from django.utils import timezone
+
+    from certification.models import SpotCheck, SpotCheckDraw
+
+    settings.MEDIA_ROOT = tmp_path
+    draw = SpotCheckDraw.objects.create(
+        year=2025, share="0.05", seed=1, population=1, excluded=0, drawn=1, drawn_at=timezone.now()
+    )
+    check = SpotCheck(
+        draw=draw,
+        registration=registration,
+        district=registration.enterprise.managing_district,
+        state=SpotCheck.State.PASSED,
+        result_note="属实",
+        evidence_name="核查.pdf",
+        checked_at=timezone.now(),
+    )
+    check.evidence.save("c.pdf", ContentFile(b"%PDF-1.4 check"), save=False)
+    check.save()
+    return check
+
+
+@pytest.fixture
 def claim(enterprise, settings, tmp_path):
     from django.core.files.base import ContentFile
 
@@ -565,6 +606,8 @@ def kwargs_for(kind, request) -> dict:
         return {"pk": QuotaRun.objects.create(as_of="2026-11-20", year=2026).pk}
     if kind == "revocation":
         return {"pk": request.getfixturevalue("revocation").pk}
+    if kind == "spot_check":
+        return {"pk": request.getfixturevalue("spot_check").pk}
     if kind == "revocation_filing":
         return {"pk": request.getfixturevalue("registration").application_id}
     if kind == "filing_step":

@@ -1,4 +1,5 @@
-"""The certification data: filings and their items, notices, registrations, revocations and pool estimates.
+"""The certification data: filings and their items, notices, registrations, revocations, spot checks
+and pool estimates.
 
 One module per sub-domain; everything is importable from here (``from certification.models import
 Application``).
@@ -42,6 +43,10 @@ from .registration import (
     RegistrationSequence,
     Revocation,
 )
+from .spot_check import (
+    SpotCheck,
+    SpotCheckDraw,
+)
 
 __all__ = [
     "AWARD_YEARS",
@@ -71,5 +76,7 @@ __all__ = [
     "Registration",
     "RegistrationSequence",
     "Revocation",
+    "SpotCheck",
+    "SpotCheckDraw",
     "money_field",
 ]

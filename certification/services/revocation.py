@@ -69,6 +69,17 @@ def revocation_notice(
     registration = _lock_registration(registration_id)
     application = lock_filing(registration.application_id)
     ensure_role(actor, application, (CITY,))
+    return notice_locked(
+        actor=actor, registration=registration, application=application, grounds=grounds, reason=reason, today=today
+    )
+
+
+def notice_locked(
+    *, actor, registration: Registration, application, grounds: str, reason: str, today: dt.date | None = None
+) -> Revocation:
+    """The notice itself, on a registration and its filing the caller has locked (in that order) after
+    checking the actor may start it: :func:`revocation_notice` for city officials, a failed spot check
+    (:mod:`certification.services.spot_check`) for the district that checked."""
     if registration.revoked_at is not None or application.state not in HOLDING_REGISTRATION:
         raise TransitionError(_("该入库登记已被撤销，不能再启动撤销程序。"))
     if registration.revocations.filter(state__in=Revocation.OPEN_STATES).exists():

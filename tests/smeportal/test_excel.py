@@ -30,7 +30,7 @@ from enterprises.registry.columns import (
 )
 from enterprises.registry.report import write_error_report
 from enterprises.registry.validation import parse_registry
-from smeportal.excel import safe_cell
+from smeportal.excel import safe_cell, write_sheet
 from tests.factories import credit_code_for
 
 ATTACKS = ['=HYPERLINK("http://evil.example","点我")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)", "\t=1+1"]
@@ -132,6 +132,14 @@ def test_assistance_export():
     values = cells(target.getvalue())
     assert_neutralised(values)
     assert -1 in values  # numbers are written as numbers, not neutralised text
+
+
+def test_write_sheet():
+    target = io.BytesIO()
+    write_sheet(target, "抽查", [ATTACKS[0], "数"], ([attack, -1] for attack in ATTACKS))
+    values = cells(target.getvalue())
+    assert_neutralised(values)
+    assert -1 in values  # numbers stay numbers
 
 
 def test_dashboard_tables():

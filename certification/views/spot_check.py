@@ -1,0 +1,184 @@
+"""Spot-check pages (抽查): the year's list for city and district officials (with the city's draw and the
+.xlsx export), one check with its result form, and its evidence file."""
+
+from __future__ import annotations
+
+import tempfile
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from certification.forms.spot_check import DrawForm, ResultForm, SpotCheckFilterForm
+from certification.selectors.campaign import campaign_for, deadline
+from certification.selectors.spot_check import (
+    DEFAULT_SORT,
+    draw_of,
+    filter_spot_checks,
+    progress_by_district,
+    sorted_spot_checks,
+    spot_checks_visible_to,
+)
+from certification.services.spot_check import spot_check_draw, spot_check_record
+from enterprises.permissions import city_official_required, official_required
+from enterprises.roles import is_city_official
+from smeportal.excel import write_sheet
+from smeportal.pagination import paginate_without_count
+from smeportal.text import join_clauses
+from smeportal.views import run_service
+
+PER_PAGE = 50
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _selection(request):
+    """The filter form and the checks it selects (the year's, in the user's scope), with year and sort."""
+    city = is_city_official(request.user)
+    form = SpotCheckFilterForm(request.GET or None, city=city)
+    values = form.cleaned_data if form.is_valid() else {}
+    year = values.get("year") or timezone.localdate().year
+    district = values.get("district")
+    checks = filter_spot_checks(
+        spot_checks_visible_to(request.user),
+        year=year,
+        district_id=district.pk if district else None,
+        state=values.get("state") or "",
+    )
+    return form, checks, year, values.get("sort") or DEFAULT_SORT
+
+
+@official_required
+def spot_check_list(request):
+    form, checks, year, sort = _selection(request)
+    city = is_city_official(request.user)
+    campaign = campaign_for(year)
+    today = timezone.localdate()
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "year": year,
+        "city": city,
+        "total": checks.count(),
+        "page": paginate_without_count(sorted_spot_checks(checks, sort), request.GET.get("page"), PER_PAGE),
+        "query": query.urlencode(),
+        "deadline": deadline(_("抽查完成期限"), campaign.spot_checks_due, today),
+        "today": today,
+    }
+    if city:
+        draw = draw_of(year)
+        context.update(
+            draw=draw,
+            draw_form=None if draw else DrawForm(initial={"year": year, "share": campaign.spot_check_share}),
+            registering=today <= campaign.notices_end_by,
+            notices_end_by=campaign.notices_end_by,
+            progress=progress_by_district(filter_spot_checks(spot_checks_visible_to(request.user), year=year))
+            if draw
+            else [],
+        )
+    return render(request, "certification/spot_check/list.html", context)
+
+
+@require_POST
+@city_official_required
+def spot_check_draw_view(request):
+    form = DrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, join_clauses(message for errors in form.errors.values() for message in errors))
+        return redirect("certification:spot_checks")
+    year = form.cleaned_data["year"]
+    run_service(
+        request,
+        lambda: spot_check_draw(
+            actor=request.user, year=year, share=form.cleaned_data["share"], seed=form.cleaned_data["seed"]
+        ),
+        success=lambda draw: _("已抽取{year}年度抽查企业{drawn}家（随机种子{seed}），已通知各区县。").format(
+            year=draw.year, drawn=draw.drawn, seed=draw.seed
+        ),
+    )
+    return redirect(reverse("certification:spot_checks") + f"?year={year}")
+
+
+@require_GET
+@official_required
+def spot_check_export(request):
+    """The selected checks as .xlsx, written row by row (the same filters as the page)."""
+    _form, checks, year, sort = _selection(request)
+    checks = sorted_spot_checks(checks, sort)
+    headers = [
+        _("入库登记编号"), _("企业名称"), _("统一社会信用代码"), _("负责区县/功能区"), _("状态"),
+        _("未通过的事由"), _("核查意见"), _("核查时间"), _("核查人"),
+    ]  # fmt: skip
+
+    def rows():
+        for check in checks.iterator(chunk_size=2000):
+            yield [
+                check.registration.number,
+                check.registration.enterprise.name,
+                check.registration.enterprise.credit_code,
+                check.district.name,
+                check.get_state_display(),
+                check.get_failure_grounds_display(),
+                check.result_note,
+                timezone.localtime(check.checked_at).strftime("%Y-%m-%d %H:%M") if check.checked_at else "",
+                check.checked_by.get_username() if check.checked_by else "",
+            ]
+
+    target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after streaming
+    write_sheet(target, _("{year}年度抽查").format(year=year), headers, rows())
+    target.seek(0)
+    return FileResponse(target, as_attachment=True, filename=f"spot-checks-{year}.xlsx", content_type=XLSX_CONTENT_TYPE)
+
+
+@official_required
+def spot_check_detail(request, pk: int):
+    """One check; its district's officials and the city record the result with the evidence."""
+    check = get_object_or_404(spot_checks_visible_to(request.user), pk=pk)
+    form = ResultForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and check.is_open and form.is_valid():
+        done, _result = run_service(
+            request,
+            lambda: spot_check_record(
+                actor=request.user,
+                check_id=check.pk,
+                passed=form.cleaned_data["passed"],
+                note=form.cleaned_data["note"],
+                evidence=form.cleaned_data["evidence"],
+                failure_grounds=form.cleaned_data["failure_grounds"],
+            ),
+            form=form,
+            success=lambda recorded: (
+                _("已登记核查通过。")
+                if recorded.revocation_id is None
+                else _("已登记核查未通过，并已启动撤销程序、告知企业。")
+            ),
+        )
+        if done or not form.errors:
+            return redirect("certification:spot_check_detail", pk=check.pk)
+    campaign = campaign_for(check.draw.year)
+    return render(
+        request,
+        "certification/spot_check/detail.html",
+        {
+            "check": check,
+            "registration": check.registration,
+            "form": form,
+            "deadline": deadline(_("抽查完成期限"), campaign.spot_checks_due, timezone.localdate()),
+            "city": is_city_official(request.user),
+        },
+    )
+
+
+@official_required
+def spot_check_evidence(request, pk: int):
+    """The result's evidence file, for the officials who can see the check; everyone else 404."""
+    check = get_object_or_404(spot_checks_visible_to(request.user).exclude(evidence=""), pk=pk)
+    try:
+        handle = check.evidence.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=check.evidence_name or check.evidence.name)
