@@ -17,7 +17,8 @@ Decisions documented here:
   an evidence file. A failed check starts the revocation procedure through the same notice as the city's
   (:func:`certification.services.revocation.notice_locked`) with the grounds chosen (no longer meeting
   the conditions, or no answer to the check); when a procedure is already open on the registration the
-  check is linked to it instead of starting a second one.
+  check is linked to it instead of starting a second one. A registration revoked since the draw
+  cannot fail its check (the notice refuses: there is nothing left to revoke).
 - Results after the campaign's spot-check deadline are still accepted (the page shows them as late):
   refusing them would leave the check open for ever.
 - Locks are taken check → registration → filing; nothing else locks a check, so the revocation's own

@@ -226,6 +226,21 @@ def test_a_failure_joins_a_procedure_already_open(check, district_official, city
     assert reload(check).revocation == open_one and Revocation.objects.count() == 1
 
 
+def test_a_failure_on_a_registration_revoked_since_the_draw_is_refused(check, district_official):
+    """The procedure has nothing left to revoke; the check stays open (a pass may still be recorded)."""
+    Registration.objects.filter(pk=check.registration_id).update(revoked_at=timezone.now())
+    with pytest.raises(TransitionError, match="已被撤销"):
+        spot_check_record(
+            actor=district_official,
+            check_id=check.pk,
+            passed=False,
+            note="不符合",
+            evidence=evidence_pdf(),
+            failure_grounds=G.CONDITIONS_NOT_MET,
+        )
+    assert reload(check).state == SpotCheck.State.ASSIGNED
+
+
 @pytest.mark.parametrize(
     ("values", "field"),
     [
