@@ -118,7 +118,7 @@ class NoticeBatchAdmin(admin.ModelAdmin):
 
 @admin.register(CalendarOverride)
 class CalendarOverrideAdmin(admin.ModelAdmin):
-    list_display = ["date", "kind", "note"]
+    list_display = ["date", "kind", "reason"]
     list_filter = ["kind"]
     date_hierarchy = "date"
     readonly_fields = ["created_at", "created_by", "updated_at", "updated_by"]
