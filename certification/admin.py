@@ -10,6 +10,7 @@ from .models import (
     ApplicationAttachment,
     ApplicationEvent,
     CalendarOverride,
+    DeadlineChange,
     IntellectualProperty,
     NoticeBatch,
     Objection,
@@ -120,17 +121,19 @@ class NoticeBatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(admin.ModelAdmin):
-    list_display = ["date", "kind", "note"]
+class CalendarOverrideAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Read-only: adding or removing an override moves the running deadlines, which only the calendar
+    page's service does (certification.services.calendar)."""
+
+    list_display = ["date", "kind", "reason", "created_by"]
     list_filter = ["kind"]
     date_hierarchy = "date"
-    readonly_fields = ["created_at", "created_by", "updated_at", "updated_by"]
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
+
+@admin.register(DeadlineChange)
+class DeadlineChangeAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["override_date", "override_kind", "override_removed", "batch", "revocation", "old_date", "new_date"]
+    list_select_related = ["batch", "revocation"]
 
 
 @admin.register(Objection)

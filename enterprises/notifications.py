@@ -30,6 +30,11 @@ def district_officials(district_id: int) -> list[tuple[int, str]]:
     return list(OfficialMembership.objects.filter(district_id=district_id).values_list("user_id", "user__email"))
 
 
+def city_officials() -> list[tuple[int, str]]:
+    """(user id, e-mail) of the city's officials (no district)."""
+    return list(OfficialMembership.objects.filter(district__isnull=True).values_list("user_id", "user__email"))
+
+
 def tell(people: Iterable[tuple[int, str]], subject: str, message: str, link: str = "") -> int:
     """One in-portal message and one e-mail per person; returns the number of e-mails sent."""
     people = list(people)

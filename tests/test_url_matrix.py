@@ -523,7 +523,9 @@ def calendar_override(db):
 
     from certification.models import CalendarOverride
 
-    return CalendarOverride.objects.create(date=dt.date(2027, 2, 20), kind=CalendarOverride.Kind.WORKING_DAY)
+    return CalendarOverride.objects.create(
+        date=dt.date(2027, 2, 20), kind=CalendarOverride.Kind.WORKING_DAY, reason="春节调休"
+    )
 
 
 @pytest.fixture

@@ -52,8 +52,15 @@ class ObjectionDecisionForm(forms.Form):
     note = forms.CharField(label=gettext_lazy("处理意见"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class CalendarOverrideForm(forms.ModelForm):
-    class Meta:
-        model = CalendarOverride
-        fields = ["date", "kind", "note"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+class CalendarOverrideForm(forms.Form):
+    """Add an override; the service recomputes the deadlines it moves, so the reason is required."""
+
+    date = forms.DateField(
+        label=gettext_lazy("日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    kind = forms.ChoiceField(label=gettext_lazy("类型"), choices=CalendarOverride.Kind.choices)
+    reason = forms.CharField(label=gettext_lazy("调整理由"), max_length=200)
+
+
+class CalendarOverrideDeleteForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("删除理由"), max_length=200)

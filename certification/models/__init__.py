@@ -5,6 +5,7 @@ One module per sub-domain; everything is importable from here (``from certificat
 Application``).
 """
 
+from .calendar import DeadlineChange
 from .campaign import EvaluationCampaign
 from .filing import (
     AWARD_YEARS,
@@ -67,6 +68,7 @@ __all__ = [
     "ApplicationAttachment",
     "ApplicationEvent",
     "CalendarOverride",
+    "DeadlineChange",
     "EvaluationCampaign",
     "IntellectualProperty",
     "NoticeBatch",

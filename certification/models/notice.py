@@ -44,7 +44,9 @@ class CalendarOverride(TrackedModel):
 
     date = models.DateField(_("日期"), unique=True)
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
-    note = models.CharField(_("说明"), max_length=200, blank=True)
+    reason = models.CharField(
+        _("调整理由"), max_length=200, help_text=_("如：国务院办公厅关于节假日安排的通知，或市政府临时通知。")
+    )
 
     class Meta:
         ordering = ["date"]

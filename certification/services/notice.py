@@ -1,6 +1,6 @@
-"""Public notice (公示) of recommended filings, the objections to them, and the official calendar's
-overrides (RULES.md §3). Same conventions as the other services: keyword-only, one transaction,
-rows locked, roles checked, one event per filing moved."""
+"""Public notice (公示) of recommended filings and the objections to them (RULES.md §3); the calendar's
+overrides are in :mod:`certification.services.calendar`. Same conventions as the other services:
+keyword-only, one transaction, rows locked, roles checked, one event per filing moved."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 
 from certification.models import (
     Application,
-    CalendarOverride,
     NoticeBatch,
     Objection,
 )
@@ -194,27 +193,3 @@ def objection_decide(*, actor, objection_id: int, upheld: bool, note: str) -> Ob
         move(application, "uphold_objection", actor, comment=reason, update_fields=["decision_reason"])
         notify_after_commit(application.pk, reason)
     return objection
-
-
-@transaction.atomic
-def calendar_override_add(*, actor, date: dt.date, kind: str, note: str = "") -> CalendarOverride:
-    """A city official declares ``date`` a holiday or a working day (one override per date).
-
-    Notice windows that already ended are not moved; the next batch counts with the new calendar.
-    """
-    ensure_city(actor)
-    override = CalendarOverride(date=date, kind=kind, note=note, created_by=actor, updated_by=actor)
-    override.full_clean()
-    override.save()
-    return override
-
-
-@transaction.atomic
-def calendar_override_delete(*, actor, override_id: int) -> CalendarOverride:
-    """A city official removes an override; 404 when it is gone already."""
-    ensure_city(actor)
-    override = CalendarOverride.objects.select_for_update().filter(pk=override_id).first()
-    if override is None:
-        raise Http404
-    override.delete()
-    return override

@@ -14,11 +14,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from certification.forms.notice import BatchForm, CalendarOverrideForm, ObjectionDecisionForm
-from certification.models import Application, CalendarOverride, NoticeBatch, Objection
+from certification.forms.notice import (
+    BatchForm,
+    CalendarOverrideDeleteForm,
+    CalendarOverrideForm,
+    ObjectionDecisionForm,
+)
+from certification.models import Application, CalendarOverride, DeadlineChange, NoticeBatch, Objection
 from certification.selectors.calendar import notice_end_for
+from certification.services import calendar as calendar_services
 from certification.services import notice as notice_services
-from certification.services.notice import calendar_override_add, notice_batch_create
+from certification.services.notice import notice_batch_create
 from certification.services.registration import notice_batch_register_due
 from enterprises.permissions import city_official_required
 from smeportal.pagination import paginate_without_count
@@ -87,6 +93,7 @@ def batch_detail(request, pk: int):
                     "enterprise__name", "id"
                 ),
             ),
+            Prefetch("deadline_changes", queryset=DeadlineChange.objects.select_related("created_by")),
             Prefetch(
                 "objections",
                 queryset=Objection.objects.select_related("application__enterprise", "decided_by").order_by(
@@ -143,13 +150,30 @@ def batch_register_due(request, pk: int):
     return redirect("certification:batch_detail", pk=batch.pk)
 
 
+def _calendar_change_messages(request, change) -> None:
+    """After an override went through: the deadlines it moved, and any notice now ending late."""
+    if change.changes:
+        messages.info(
+            request,
+            _("已重新计算{count}项进行中的期限，并已通知相关企业和市级管理人员。").format(count=len(change.changes)),
+        )
+    for warning in change.warnings:
+        messages.warning(request, warning)
+
+
 @city_official_required
 def calendar_overrides(request):
     form = CalendarOverrideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        override = calendar_override_add(actor=request.user, **form.cleaned_data)
-        messages.success(request, _("已添加{date}的日历调整。").format(date=override.date))
-        return redirect("certification:calendar_overrides")
+        done, change = run_service(
+            request,
+            lambda: calendar_services.calendar_override_add(actor=request.user, **form.cleaned_data),
+            form=form,
+            success=lambda change: _("已添加{date}的日历调整。").format(date=change.override.date),
+        )
+        if done:
+            _calendar_change_messages(request, change)
+            return redirect("certification:calendar_overrides")
     since = dt.date(timezone.localdate().year - 1, 1, 1)
     overrides = CalendarOverride.objects.filter(date__gte=since).order_by("date")
     return render(request, "certification/notice/calendar_overrides.html", {"form": form, "overrides": overrides})
@@ -158,6 +182,18 @@ def calendar_overrides(request):
 @require_POST
 @city_official_required
 def calendar_override_delete(request, pk: int):
-    override = notice_services.calendar_override_delete(actor=request.user, override_id=pk)
-    messages.success(request, _("已删除{date}的日历调整。").format(date=override.date))
+    override = get_object_or_404(CalendarOverride, pk=pk)
+    form = CalendarOverrideDeleteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写删除理由。"))
+        return redirect("certification:calendar_overrides")
+    done, change = run_service(
+        request,
+        lambda: calendar_services.calendar_override_delete(
+            actor=request.user, override_id=override.pk, reason=form.cleaned_data["reason"]
+        ),
+        success=_("已删除{date}的日历调整。").format(date=override.date),
+    )
+    if done:
+        _calendar_change_messages(request, change)
     return redirect("certification:calendar_overrides")

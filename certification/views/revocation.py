@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from certification.forms.revocation import DecisionForm, DefenceForm, NoticeForm, RevocationFilterForm
-from certification.models import Application, Revocation
+from certification.models import Application, DeadlineChange, Revocation
 from certification.selectors.calendar import defence_deadline_for
 from certification.selectors.revocation import announced_revocations, revocations_visible_to, search_revocations
 from certification.services import revocation as revocation_services
@@ -23,6 +24,7 @@ from smeportal.pagination import paginate_without_count
 from smeportal.views import run_service
 
 PER_PAGE = 30
+DEADLINE_CHANGES = Prefetch("deadline_changes", queryset=DeadlineChange.objects.select_related("created_by"))
 
 
 RevocationState = Revocation.State
@@ -98,7 +100,9 @@ def revocation_start(request, pk: int):
 @official_required
 def revocation_detail(request, pk: int):
     revocation = get_object_or_404(
-        revocations_visible_to(request.user).select_related("registration__application", "decided_by", "defended_by"),
+        revocations_visible_to(request.user)
+        .select_related("registration__application", "decided_by", "defended_by")
+        .prefetch_related(DEADLINE_CHANGES),
         pk=pk,
     )
     city = is_city_official(request.user)
@@ -146,7 +150,10 @@ def revocation_decide(request, pk: int):
 def revocation_defend(request, pk: int):
     """The notice with its deadline and the defence form (own enterprise only)."""
     revocation = get_object_or_404(
-        revocations_visible_to(request.user).select_related("registration__application"), pk=pk
+        revocations_visible_to(request.user)
+        .select_related("registration__application")
+        .prefetch_related(DEADLINE_CHANGES),
+        pk=pk,
     )
     today = timezone.localdate()
     form = DefenceForm(request.POST or None, request.FILES or None)

@@ -168,13 +168,17 @@ def test_calendar_overrides_add_and_delete(client, city_official):
     url = reverse("certification:calendar_overrides")
     page = client.get(url).content.decode()
     assert "11月或12月" in page
-    response = client.post(url, {"date": "2027-02-20", "kind": "working_day", "note": "2027年春节调休"})
+    response = client.post(url, {"date": "2027-02-20", "kind": "working_day", "reason": "2027年春节调休"})
     assert response.status_code == 302
     override = CalendarOverride.objects.get()
     assert (override.date, override.kind, override.created_by) == (dt.date(2027, 2, 20), "working_day", city_official)
-    assert client.post(url, {"date": "2027-02-20", "kind": "holiday"}).status_code == 200  # duplicate date
+    duplicate = client.post(url, {"date": "2027-02-20", "kind": "holiday", "reason": "x"})
+    assert duplicate.status_code == 200 and duplicate.context["form"].errors
     assert CalendarOverride.objects.count() == 1
-    client.post(reverse("certification:calendar_override_delete", args=[override.pk]))
+    delete = reverse("certification:calendar_override_delete", args=[override.pk])
+    client.post(delete)  # no reason: refused
+    assert CalendarOverride.objects.exists()
+    client.post(delete, {"reason": "录入错误"})
     assert not CalendarOverride.objects.exists()
 
 

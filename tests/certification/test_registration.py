@@ -11,10 +11,9 @@ from certification.models import Application, ApplicationEvent, CalendarOverride
 from certification.rules.workdays import nth_working_day
 from certification.selectors.calendar import calendar_overrides_for
 from certification.selectors.filing import applications_visible_to
+from certification.services.calendar import calendar_override_add, calendar_override_delete
 from certification.services.filing import application_save_draft
 from certification.services.notice import (
-    calendar_override_add,
-    calendar_override_delete,
     notice_batch_create,
     objection_decide,
     objection_file,
@@ -64,7 +63,7 @@ def test_batch_end_is_tenth_working_day_on_official_calendar(batch, filing):
     ],
 )
 def test_officials_overrides_move_the_end(filing, city_official, kind, day, end):
-    CalendarOverride.objects.create(date=day, kind=kind, note="国务院办公厅通知")
+    CalendarOverride.objects.create(date=day, kind=kind, reason="国务院办公厅通知")
     batch = notice_batch_create(
         actor=city_official, title="公示", start_date=START, today=START, application_ids=[filing.pk]
     )
@@ -73,18 +72,19 @@ def test_officials_overrides_move_the_end(filing, city_official, kind, day, end)
 
 def test_calendar_override_services(city_official):
     override = calendar_override_add(
-        actor=city_official, date=dt.date(2027, 2, 20), kind=CalendarOverride.Kind.WORKING_DAY, note="春节调休"
-    )
-    assert (override.created_by, override.updated_by, override.note) == (city_official, city_official, "春节调休")
+        actor=city_official, date=dt.date(2027, 2, 20), kind=CalendarOverride.Kind.WORKING_DAY, reason="春节调休"
+    ).override
+    assert (override.created_by, override.updated_by, override.reason) == (city_official, city_official, "春节调休")
     with pytest.raises(ValidationError):  # one override per date
-        calendar_override_add(actor=city_official, date=override.date, kind=CalendarOverride.Kind.HOLIDAY)
+        calendar_override_add(actor=city_official, date=override.date, kind=CalendarOverride.Kind.HOLIDAY, reason="x")
     with pytest.raises(ValidationError):
-        calendar_override_add(actor=city_official, date=dt.date(2027, 2, 21), kind="weekend")
+        calendar_override_add(actor=city_official, date=dt.date(2027, 2, 21), kind="weekend", reason="x")
     override_id = override.pk
-    assert calendar_override_delete(actor=city_official, override_id=override_id).date == override.date
+    deleted = calendar_override_delete(actor=city_official, override_id=override_id, reason="录入错误")
+    assert deleted.override.date == override.date
     assert not CalendarOverride.objects.exists()
     with pytest.raises(Http404):
-        calendar_override_delete(actor=city_official, override_id=override_id)
+        calendar_override_delete(actor=city_official, override_id=override_id, reason="录入错误")
 
 
 @pytest.mark.parametrize("persona", ["district_official", "enterprise_user", "department_user"])
@@ -92,9 +92,9 @@ def test_only_city_officials_change_the_calendar(request, persona):
     actor = request.getfixturevalue(persona)
     existing = CalendarOverride.objects.create(date=dt.date(2027, 1, 1), kind=CalendarOverride.Kind.HOLIDAY)
     with pytest.raises(PermissionDenied):
-        calendar_override_add(actor=actor, date=dt.date(2027, 1, 2), kind=CalendarOverride.Kind.HOLIDAY)
+        calendar_override_add(actor=actor, date=dt.date(2027, 1, 2), kind=CalendarOverride.Kind.HOLIDAY, reason="x")
     with pytest.raises(PermissionDenied):
-        calendar_override_delete(actor=actor, override_id=existing.pk)
+        calendar_override_delete(actor=actor, override_id=existing.pk, reason="x")
     assert list(CalendarOverride.objects.values_list("pk", flat=True)) == [existing.pk]
 
 

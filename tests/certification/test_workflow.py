@@ -498,6 +498,7 @@ def test_admin_shows_events_read_only(client, admin_user_persona, submitted):
         "/admin/certification/applicationevent/",
         "/admin/certification/noticebatch/",
         "/admin/certification/calendaroverride/",
+        "/admin/certification/deadlinechange/",
         "/admin/certification/objection/",
         "/admin/certification/registration/",
         "/admin/certification/registrationsequence/",
@@ -507,6 +508,8 @@ def test_admin_shows_events_read_only(client, admin_user_persona, submitted):
     assert client.get("/admin/certification/applicationevent/add/").status_code == 403
     assert client.post(f"/admin/certification/applicationevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
     assert ApplicationEvent.objects.filter(pk=event.pk).exists()
+    # An override added in the admin would leave the running deadlines where they were.
+    assert client.get("/admin/certification/calendaroverride/add/").status_code == 403
 
 
 def test_review_queue_states_are_the_filing_states_they_name():
