@@ -28,26 +28,42 @@ ENTERPRISE = [
 ]
 ENTERPRISE_ADMIN = [*ENTERPRISE, (_("账号管理"), "enterprises:members")]
 CLAIMANT = [(_("账号验证"), "claim_status")]
+# A role's menu: pages, and groups of pages shown as one drop-down (the whole menu fits a 1280 px screen).
 DISTRICT_OFFICIAL = [
     (_("区县看板"), "dashboards:district"),
-    (_("企业库"), "enterprises:list"),
-    (_("账号验证"), "enterprises:claims"),
+    (
+        _("企业"),
+        [
+            (_("企业库"), "enterprises:list"),
+            (_("账号验证"), "enterprises:claims"),
+            (_("培育库"), "certification:pool"),
+        ],
+    ),
     (_("申报审核"), "certification:review_list"),
-    (_("培育库"), "certification:pool"),
     (_("抽查"), "certification:spot_checks"),
 ]
 CITY_OFFICIAL = [
     (_("全市看板"), "dashboards:city"),
-    (_("企业库"), "enterprises:list"),
-    (_("账号验证"), "enterprises:claims"),
-    (_("登记数据导入"), "enterprises:import"),
+    (
+        _("企业"),
+        [
+            (_("企业库"), "enterprises:list"),
+            (_("账号验证"), "enterprises:claims"),
+            (_("登记数据导入"), "enterprises:import"),
+            (_("培育库"), "certification:pool"),
+        ],
+    ),
+    (
+        _("评价"),
+        [
+            (_("申报审核"), "certification:review_list"),
+            (_("公示批次"), "certification:batch_list"),
+            (_("抽查"), "certification:spot_checks"),
+            (_("撤销程序"), "certification:revocation_list"),
+            (_("评价工作安排"), "certification:campaign_list"),
+        ],
+    ),
     (_("部门帮扶"), "assistance:overview"),
-    (_("申报审核"), "certification:review_list"),
-    (_("评价工作安排"), "certification:campaign_list"),
-    (_("公示批次"), "certification:batch_list"),
-    (_("撤销程序"), "certification:revocation_list"),
-    (_("抽查"), "certification:spot_checks"),
-    (_("培育库"), "certification:pool"),
 ]
 DEPARTMENT = [
     (_("部门首页"), "assistance:home"),
@@ -98,19 +114,31 @@ def navigation(request):
         return {}
     role = role_of(user)
 
-    def entries(pairs):
-        return [
-            {"label": label, "url": reverse(name), "active": request.path == reverse(name)} for label, name in pairs
-        ]
+    def entry(label, name):
+        url = reverse(name)
+        return {"label": label, "url": url, "active": request.path == url}
 
-    public, own = entries(PUBLIC), entries(ROLE_NAV.get(role, []))
+    def menu(items):
+        built = []
+        for label, target in items:
+            if isinstance(target, str):
+                built.append(entry(label, target))
+            else:
+                children = [entry(*child) for child in target]
+                built.append({"label": label, "children": children, "active": any(c["active"] for c in children)})
+        return built
+
+    public = menu(PUBLIC)
+    own = menu(ROLE_NAV.get(role, []))
+    flat_own = [item for top in own for item in top.get("children", [top])]
     return {
-        # One query, signed-in users only (the navbar badge next to the user name).
+        # One query, signed-in users only (the badge beside the menu button and in the menu).
         "portal_unread_count": unread_count(user) if user.is_authenticated else 0,
         "portal_role": role,
         "portal_role_label": ROLE_LABELS[role],
-        "portal_nav": public + own,
-        # The navbar shows a role's own pages first and folds the public services into one menu.
+        # Every page the visitor may open, in menu order (the home page's cards).
+        "portal_nav": public + flat_own,
+        # The navbar: the role's own pages and groups first, the public services folded into one menu.
         "portal_role_nav": own,
         "portal_public_nav": public[1:],
     }

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-# A common office desktop; the navbar expands from 1400 px (Bootstrap xxl), narrower screens get the menu button.
+# A common office desktop; the navbar expands from 992 px (Bootstrap lg), phones and narrow tablets get the menu button.
 DESKTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"

@@ -43,6 +43,7 @@ def test_the_city_draws_and_a_district_records_a_result(new_page, registered_yea
     settings.MEDIA_ROOT = tmp_path
     city = new_page()
     login(city, "city_official")
+    city.locator("nav").get_by_role("button", name="评价").click()
     city.locator("nav").get_by_role("link", name="抽查").click()
     expect(city.get_by_role("heading", level=1)).to_have_text(f"{registered_year}年度抽查")
     draw_form = city.get_by_test_id("draw-form")
