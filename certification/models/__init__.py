@@ -6,7 +6,6 @@ Application``).
 
 from .campaign import EvaluationCampaign
 from .filing import (
-    AWARD_YEARS,
     DECLARED_COUNT_FIELDS,
     DECLARED_FIELDS,
     DECLARED_FLAG_FIELDS,
@@ -44,7 +43,6 @@ from .registration import (
 )
 
 __all__ = [
-    "AWARD_YEARS",
     "DECLARED_COUNT_FIELDS",
     "DECLARED_FIELDS",
     "DECLARED_FLAG_FIELDS",

@@ -139,8 +139,10 @@ STEP_POSTS = {
             "direct_paths": ["led_standard"],
             "standard_name": "传感器通用规范",
             "standard_number": "GB/T 12345-2024",
+            "standard_year": "2024",
+            "standard_drafter_rank": "1",
         },
-        {"direct_paths": ["led_standard"], "standard_number": "GB/T 12345-2024"},
+        {"direct_paths": ["led_standard"], "standard_number": "GB/T 12345-2024", "standard_year": 2024},
     ),
     "declarations": (
         {"resident_enterprise": "on", "audited_tax_collection": "on"},
