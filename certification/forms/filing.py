@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from certification import rules
+from certification import registry_facts, rules
 from certification.evaluation_input import DIRECT_PATH_CHOICES
 from certification.models import (
     EVIDENCE_FIELDS,
@@ -177,9 +177,25 @@ class DirectForm(StepForm):
 
 
 class DeclarationsForm(StepForm):
+    """Each flag the register can establish shows what the register says; one it establishes is ticked
+    and read-only (:mod:`certification.rules.registry`), so the form never sends it back unticked."""
+
     class Meta:
         model = Application
         fields = ["resident_enterprise", "audited_tax_collection", "restricted_industry", "compliance_violation"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        facts = registry_facts.facts_of(self.instance.enterprise)
+        for name in registry_facts.REGISTRY_FLAGS:
+            field = self.fields[name]
+            field.help_text = _("企业登记信息：{fact}。").format(fact=registry_facts.fact_text(facts, name))
+            if name in facts.established():
+                field.disabled = True
+                self.initial[name] = True
+                field.help_text = _("企业登记信息：{fact}。此项依据登记信息确定，不能修改。").format(
+                    fact=registry_facts.fact_text(facts, name)
+                )
 
 
 class ReviewForm(StepForm):

@@ -78,21 +78,16 @@ FINANCE_COMPONENT_FIELDS = (*FINANCE_REVENUE_FIELDS, *FINANCE_COST_FIELDS)
 QUARTER_KEYS = ("total_start", "total_end", "tech_start", "tech_end")
 
 
-EVIDENCE_FIELDS = (
-    "high_tech_certificate_number",
-    "high_tech_certificate_valid_until",
-    "award_name",
-    "award_year",
-    "award_rank",
-    "institution_name",
-    "institution_level",
-    "institution_authority",
-    "institution_year",
-    "standard_name",
-    "standard_number",
-    "standard_year",
-    "standard_drafter_rank",
-)
+# The evidence of each direct-confirmation path (RULES.md §1, 第八条; rules in certification.rules.evidence).
+EVIDENCE_BY_PATH = {
+    "high_tech_certificate": ("high_tech_certificate_number", "high_tech_certificate_valid_until"),
+    "national_award_top3": ("award_name", "award_year", "award_rank"),
+    "provincial_rd_institution": ("institution_name", "institution_level", "institution_authority", "institution_year"),
+    "led_standard": ("standard_name", "standard_number", "standard_year", "standard_drafter_rank"),
+}
+
+
+EVIDENCE_FIELDS = tuple(name for names in EVIDENCE_BY_PATH.values() for name in names)
 
 
 INSTITUTION_LEVEL_CHOICES = [

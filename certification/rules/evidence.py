@@ -25,7 +25,7 @@ INSTITUTION_LEVELS = ("national", "ministerial", "provincial")  # provincial or 
 LEADING_DRAFTER_RANK = 1  # 主导制定: the first drafting unit
 AWARD_TOP_RANK = 3
 
-_YEAR_SUFFIX = re.compile(r"[-‐‑–—](\d{4})\s*$")
+_YEAR_SUFFIX = re.compile(r"[-‐‑–—:：](\d{4})\s*$")  # GB/T 1234-2024, ISO 9001:2015
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ def window_start(evaluation_year: int, window_years: int) -> int:
 
 
 def standard_number_year(number: str) -> int | None:
-    """The year a standard's number carries (``GB/T 1234-2024`` → 2024), or None."""
+    """The year a standard's number carries (``GB/T 1234-2024``, ``ISO 9001:2015``), or None."""
     match = _YEAR_SUFFIX.search(number or "")
     return int(match.group(1)) if match else None
 
