@@ -16,9 +16,11 @@ from certification.models import (
     QUARTER_KEYS,
     Application,
     ApplicationAttachment,
+    EvaluationCampaign,
     IntellectualProperty,
     RDProject,
 )
+from certification.rules import evidence
 from smeportal.uploads import UploadValidator
 
 STEPS = ["basic", "staff", "finance", "rd", "ip", "direct", "declarations", "attachments", "review"]
@@ -171,6 +173,16 @@ class DirectForm(StepForm):
         model = Application
         fields = ["direct_paths", *EVIDENCE_FIELDS]
         widgets = {"high_tech_certificate_valid_until": DATE_INPUT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        year = self.instance.evaluation_year
+        start = evidence.window_start(year, EvaluationCampaign.for_year(year).award_window_years)
+        self.fields["award_year"].help_text = _("须为{start}至{end}年间获得。").format(start=start, end=year)
+        self.fields["standard_year"].help_text = _("须为{start}至{end}年间发布；编号带年份的，须与之一致。").format(
+            start=start, end=year
+        )
+        self.fields["institution_year"].help_text = _("不晚于{year}年。").format(year=year)
 
     def clean_direct_paths(self):
         return sorted(set(self.cleaned_data.get("direct_paths") or []))
