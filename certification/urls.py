@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import calculator, campaign, filing, notice, pool, public, review, revocation
+from .views import calculator, campaign, filing, notice, pool, proof, public, review, revocation
 
 app_name = "certification"
 urlpatterns = [
@@ -38,6 +38,9 @@ urlpatterns = [
     path("batches/end-date/", notice.batch_end_date, name="batch_end_date"),
     path("batches/<int:pk>/", notice.batch_detail, name="batch_detail"),
     path("batches/<int:pk>/register-due/", notice.batch_register_due, name="batch_register_due"),
+    # The proof of a registration (the enterprise and the officials in scope)
+    path("registrations/<int:pk>/proof/", proof.registration_proof, name="registration_proof"),
+    path("registrations/<int:pk>/proof.pdf", proof.registration_proof_pdf, name="registration_proof_pdf"),
     path("objections/<int:pk>/decide/", notice.objection_decide, name="objection_decide"),
     path("calendar/", notice.calendar_overrides, name="calendar_overrides"),
     path("calendar/<int:pk>/delete/", notice.calendar_override_delete, name="calendar_override_delete"),

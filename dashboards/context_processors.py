@@ -19,6 +19,7 @@ PUBLIC = [
     (_("公示名单"), "certification:notices"),
     (_("入库查询"), "certification:lookup"),
     (_("撤销公告"), "certification:revocations_public"),
+    (_("办事指南"), "help"),
 ]
 ENTERPRISE = [
     (_("企业信息"), "enterprises:profile"),

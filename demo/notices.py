@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 
 from certification.models import Application, NoticeBatch, Registration, RegistrationSequence
 from certification.rules.notice import notice_end
+from certification.rules.registration import registration_number
 from certification.rules.workdays import is_working_day, nth_working_day
 from certification.selectors.calendar import calendar_overrides_for
-from certification.services.registration import registration_flag, registration_number
+from certification.services.registration import registration_flag
 
 from .context import ActivityContext, SeedContext, at, insert_rows
 from .data import FILING_OPENS

@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "dashboards.context_processors.navigation",
                 "smeportal.context_processors.identity_provider",
+                "smeportal.context_processors.site_contact",
             ],
         },
     },
@@ -181,6 +182,12 @@ OBJECTIONS_PER_ACCOUNT_AND_FILING = env.int("OBJECTIONS_PER_ACCOUNT_AND_FILING",
 OBJECTION_EVIDENCE_BUDGET_BYTES = env.int("OBJECTION_EVIDENCE_BUDGET_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Who runs the portal (主办单位) and the help desk, in the footer and on the help page.
+# Empty: the city's science and technology bureau, translated with the page.
+PORTAL_HOST_ORGANISATION = env.str("PORTAL_HOST_ORGANISATION", default="")
+PORTAL_CONTACT_PHONE = env.str("PORTAL_CONTACT_PHONE", default="")
+PORTAL_CONTACT_EMAIL = env.str("PORTAL_CONTACT_EMAIL", default="")
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@smeportal.local")

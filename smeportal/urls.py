@@ -5,15 +5,18 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from dashboards.guide import guide
 from dashboards.views import home
 from smeportal.api_docs import SchemaView, SwaggerView
-from smeportal.views import notifications
+from smeportal.views import favicon, notifications
 
 admin.site.site_header = _("科技型中小企业服务平台管理后台")
 admin.site.site_title = _("科技型中小企业服务平台")
 
 urlpatterns = [
     path("", home, name="home"),
+    path("favicon.ico", favicon, name="favicon"),
+    path("help/", guide, name="help"),
     path("notifications/", notifications, name="notifications"),
     path("accounts/", include("enterprises.account_urls")),
     path("enterprises/", include("enterprises.urls")),

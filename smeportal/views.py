@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 from .errors import DomainError
@@ -67,3 +68,8 @@ def notifications(request):
         return redirect("notifications")
     page = paginate_without_count(notifications_for(request.user), request.GET.get("page"), 30)
     return render(request, "notifications.html", {"page": page, "query": ""})
+
+
+def favicon(request):
+    """Clients that ask for /favicon.ico without reading the page's ``<link rel="icon">`` get the same icon."""
+    return redirect(static("favicon.svg"), permanent=True)

@@ -37,6 +37,7 @@ NOT_ALLOWED = "405"
 API_DENIED = "401/403"
 BACK = "302 back"  # redirect back to the page; a refused transition shows a message there
 REDIRECT = "302 (not to login)"
+ICON = "301 to the static icon"
 
 SKIPPED_PREFIXES = ("admin/", "i18n/", "static/", "media/", "__debug__/")
 
@@ -74,6 +75,8 @@ AGREEMENT_MANAGERS = row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, 
 # (kwargs kind, outcomes for GET). Kinds: None (no kwargs), "enterprise", "registry_import", "reset_token".
 EXPECTED = {
     "home": (None, everyone(OK)),
+    "favicon": (None, everyone(ICON)),
+    "help": (None, everyone(OK)),
     # Accounts
     "register": (None, row(OK, HOME, HOME, HOME, HOME, HOME, HOME, HOME)),
     "login": (None, everyone(OK)),
@@ -220,6 +223,12 @@ EXPECTED = {
     "certification:revocation_defend": ("revocation", OWN_ENTERPRISE_ONLY),
     "certification:revocation_attachment": ("revocation", row(LOGIN, OK, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK)),
     "certification:revocations_public": (None, everyone(OK)),
+    # The proof of registration: the enterprise's own, and officials in its scope.
+    "certification:registration_proof": ("registration", row(LOGIN, OK, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK)),
+    "certification:registration_proof_pdf": (
+        "registration",
+        row(LOGIN, OK, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK),
+    ),
     "notifications": (None, SIGNED_IN),
     # Dashboards (dashboards/views.py): the city's for city officials; a district's for its officials (their own
     # without a code; "district_code" is 涪城区) and for city officials; exports of "export_funnel" (the funnel table).
@@ -594,6 +603,8 @@ def assert_outcome(response, expected, url, request):
     elif expected in (REDIRECT, BACK):
         assert response.status_code == 302, where
         assert not response["Location"].startswith(reverse("login")), where
+    elif expected == ICON:
+        assert response.status_code == 301 and response["Location"].endswith("/favicon.svg"), where
     elif expected == "302 to pool":
         assert response.status_code == 302 and response["Location"] == reverse("certification:pool"), where
     elif expected == NOT_FOUND:

@@ -56,8 +56,34 @@ class Deadline:
 
 
 def deadline(label: str, day: dt.date, today: dt.date) -> Deadline:
-    overrides = calendar_overrides_for(range(today.year, max(day.year, today.year) + 1))
-    return Deadline(label=label, day=day, working_days_left=working_days_left(today, day, overrides))
+    return deadlines([(label, day)], today)[0]
+
+
+def deadlines(dated: Iterable[tuple[str, dt.date]], today: dt.date) -> list[Deadline]:
+    """Each (label, day) as a :class:`Deadline`, the calendar overrides read once for them all."""
+    dated = list(dated)
+    last_year = max([today.year, *(day.year for _label, day in dated)])
+    overrides = calendar_overrides_for(range(today.year, last_year + 1))
+    return [
+        Deadline(label=label, day=day, working_days_left=working_days_left(today, day, overrides))
+        for label, day in dated
+    ]
+
+
+def campaign_deadlines(campaign: EvaluationCampaign, today: dt.date) -> list[Deadline]:
+    """The campaign's dates still ahead (today included), soonest first: what city officials count down to."""
+    dates = campaign.dates
+    dated = [
+        (_("申报开始"), dates.filing_opens),
+        (_("申报截止"), dates.filing_closes),
+        (_("公示完成期限"), dates.notices_end_by),
+        (_("抽查完成期限"), dates.spot_checks_due),
+        (_("年度总结报送期限"), dates.summary_due),
+    ]
+    return deadlines(
+        sorted(((label, day) for label, day in dated if day is not None and day >= today), key=lambda item: item[1]),
+        today,
+    )
 
 
 def filing_deadline(campaign: EvaluationCampaign, today: dt.date) -> Deadline | None:

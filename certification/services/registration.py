@@ -5,7 +5,8 @@ Decisions documented here:
 - The registration number uses the code of the filing's *evaluating district*, frozen at
   submission (the enterprise's managing district then). A zone has no official code and uses the
   city's code, read from the reference data file (``settings.REFERENCE_DATA_FILE``, key ``city``).
-- Serials run per (evaluation year, 6-digit code), whatever the flag; ``SERIAL_DIGITS`` wide.
+- Serials run per (evaluation year, 6-digit code), whatever the flag; the number is written by
+  :func:`certification.rules.registration.registration_number`.
 - "Filed" for the flag is the first submission date; founded in the evaluation year (``B``) wins
   over the date flags."""
 
@@ -28,6 +29,7 @@ from certification.models import (
     Registration,
     RegistrationSequence,
 )
+from certification.rules.registration import registration_number
 from certification.selectors.campaign import campaigns_for
 from certification.states import FilingState
 from certification.workflow import (
@@ -36,8 +38,6 @@ from certification.workflow import (
     notify_after_commit,
 )
 from enterprises.models import District
-
-SERIAL_DIGITS = 5  # RULES.md gives no width for the serial; five digits leave room for 99,999 a year
 
 
 @lru_cache(maxsize=4)
@@ -61,10 +61,6 @@ def registration_flag(application: Application) -> str:
     if application.enterprise.established_on.year == application.evaluation_year:
         return "B"
     return "0" if application.submitted_on < dt.date(application.evaluation_year, 6, 1) else "A"
-
-
-def registration_number(*, evaluation_year: int, code: str, flag: str, serial: int) -> str:
-    return f"{evaluation_year:04d}{code}{flag}{serial:0{SERIAL_DIGITS}d}"
 
 
 def _allocate_serials(evaluation_year: int, code: str, count: int) -> int:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from certification.forms.campaign import CampaignForm
 from certification.models import EvaluationCampaign
-from certification.selectors.campaign import campaign_for
+from certification.selectors.campaign import campaign_deadlines, campaign_for, filing_campaign
 from certification.services.campaign import campaign_save
 from enterprises.permissions import city_official_required
 from smeportal.views import run_service
@@ -16,12 +16,21 @@ from smeportal.views import run_service
 
 @city_official_required
 def campaign_list(request):
-    """Every stored campaign and this year's and next year's, stored or not."""
-    this_year = timezone.localdate().year
+    """Every stored campaign and this year's and next year's, stored or not, and the current campaign's
+    dates still ahead."""
+    today = timezone.localdate()
+    this_year = today.year
     stored = {campaign.year: campaign for campaign in EvaluationCampaign.objects.all()}
     years = sorted(set(stored) | {this_year, this_year + 1}, reverse=True)
     campaigns = [stored.get(year) or EvaluationCampaign.with_defaults(year) for year in years]
-    return render(request, "certification/campaign/list.html", {"campaigns": campaigns, "stored": set(stored)})
+    current = filing_campaign(today)
+    context = {
+        "campaigns": campaigns,
+        "stored": set(stored),
+        "current": current,
+        "deadlines": campaign_deadlines(current, today),
+    }
+    return render(request, "certification/campaign/list.html", context)
 
 
 @city_official_required

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from certification.forms.public import ObjectionForm
 from certification.models import Application, NoticeBatch, Registration
+from certification.rules.registration import as_registration_number
 from certification.services.notice import objection_file
 from certification.states import FilingState
 from enterprises.creditcode import normalize_credit_code
@@ -86,7 +87,8 @@ def objection_create(request, pk: int):
 
 
 def lookup(request):
-    """Registered enterprises by name or credit code; nothing is listed without a query of 2+ characters."""
+    """Registered enterprises by name, credit code or registration number; nothing is listed without a query
+    of 2+ characters."""
     raw = (request.GET.get("q") or "").strip()
     page = None
     too_short = False
@@ -98,6 +100,8 @@ def lookup(request):
             condition = Q(enterprise__name__icontains=raw)
             if len(code) == CREDIT_CODE_LENGTH:
                 condition |= Q(enterprise__credit_code=code)
+            if number := as_registration_number(raw):
+                condition |= Q(number=number)
             registrations = (
                 Registration.objects.filter(condition)
                 .select_related("enterprise__managing_district")

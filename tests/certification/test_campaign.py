@@ -225,3 +225,17 @@ def test_city_officials_keep_the_campaigns(client, city_official, district_offic
     refused = client.post(url, {**data, "filing_closes": "2027-06-01"})
     assert refused.status_code == 200 and "日期先后顺序不正确" in refused.text
     assert EvaluationCampaign.objects.get(year=2027).filing_closes == dt.date(2027, 9, 30)
+
+
+def test_the_campaign_page_counts_down_to_the_dates_still_ahead(
+    client, city_official, today, django_assert_max_num_queries
+):
+    national(2026), national(2027)
+    client.force_login(city_official)
+    today(dt.date(2026, 12, 2))
+    with django_assert_max_num_queries(8):
+        page = client.get(reverse("certification:campaign_list")).text
+    countdown = page[page.index('id="campaign-countdown"') : page.index("</section>")]
+    assert 'data-day="2026-12-15"' in countdown and "还剩 10 个工作日" in countdown
+    assert 'data-day="2026-12-31"' in countdown
+    assert 'data-day="2026-09-30"' not in countdown and 'data-day="2026-10-31"' not in countdown

@@ -38,7 +38,8 @@ from certification.models import (
 from certification.registry_facts import contradictions
 from certification.rules.industry import is_restricted_industry
 from certification.rules.notice import notice_end
-from certification.services.registration import agency_code, registration_flag, registration_number
+from certification.rules.registration import registration_number
+from certification.services.registration import agency_code, registration_flag
 from demo.context import CHUNK, SeedContext
 from demo.enterprises import generate_enterprise_chunk
 from demo.seeding import seed_demo

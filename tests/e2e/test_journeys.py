@@ -23,6 +23,7 @@ from certification.services.review import (
     application_record_on_site_check,
     application_require_on_site_check,
 )
+from certification.states import FilingState
 from enterprises.models import District
 from tests import factories
 
@@ -267,7 +268,7 @@ def test_district_official_returns_enterprise_resubmits_official_recommends(
 # --- 3. Notice batch, registration, public lookup -------------------------------------------------
 
 
-def test_city_official_notices_and_registers_public_lookup_finds_the_number(
+def test_city_official_notices_and_registers_the_firm_prints_its_proof_and_the_lookup_finds_the_number(
     new_page, company, company_user, fucheng_official, city_official, today
 ):
     application = recommended_filing(company, company_user, fucheng_official)
@@ -295,10 +296,24 @@ def test_city_official_notices_and_registers_public_lookup_finds_the_number(
     assert re.fullmatch(rf"{this_year()}510703\w\d+", number), number
     expect(row).to_contain_text(number)
 
+    firm = new_page()
+    login(firm, "xinghe")
+    firm.goto(f"/certification/filings/{application.pk}/")
+    expect(firm.get_by_test_id("registration-number")).to_have_text(number)
+    firm.get_by_test_id("registration-proof-link").click()
+    proof = firm.get_by_test_id("registration-proof")
+    expect(proof).to_contain_text("科技型中小企业入库登记证明")
+    expect(proof).to_contain_text(number)
+    expect(firm.get_by_test_id("proof-qr")).to_be_visible()
+    lookup_url = firm.get_by_test_id("proof-lookup-url").inner_text()
+    assert lookup_url.endswith(f"/certification/lookup/?q={number}"), lookup_url
+    with firm.expect_download() as download:
+        firm.get_by_test_id("proof-pdf").click()
+    assert download.value.suggested_filename == f"入库登记证明-{number}.pdf"
+    screenshots(firm, "3-registration-proof")
+
     public = new_page()
-    public.goto("/certification/lookup/")
-    public.fill("#lookup-q", CREDIT_CODE.lower())
-    public.get_by_role("button", name="查询").click()
+    public.goto(lookup_url)  # what the QR code opens: the lookup of the number
     found = public.locator("tbody tr")
     expect(found).to_have_count(1)
     expect(found).to_contain_text(COMPANY)
@@ -428,6 +443,11 @@ def test_phone_layout_of_filing_step_review_list_and_lookup(
     public.goto(f"/certification/lookup/?q={CREDIT_CODE}")
     expect(public.locator("tbody tr")).to_contain_text(Registration.objects.get().number)
     assert_phone_layout(public, "5-phone-lookup")
+
+    public.goto("/help/")
+    expect(public.locator("#states tbody tr")).to_have_count(len(FilingState))
+    expect(public.get_by_test_id("site-footer")).to_contain_text("办事指南")
+    assert_phone_layout(public, "5-phone-help")
 
 
 def login_on_phone(page: Page, username: str) -> None:
