@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from certification import registry_facts, rules
 from certification.errors import TransitionError
-from certification.evaluation import evaluate_application
+from certification.evaluation import DIRECT_PATH_EVIDENCE, evaluate_application
 from certification.models import Application, EvaluationCampaign, Registration
 from certification.rules import on_site
 from certification.rules.registration import FRAUD_BAN_YEARS
@@ -86,6 +87,32 @@ def figures_complete(application: Application, moment: Moment) -> None:
     if missing:
         labels = join_list(Application._meta.get_field(name).verbose_name for name in missing)
         raise TransitionError(_("以下申报数据尚未填写：{fields}。").format(fields=labels))
+
+
+def direct_path_evidence_valid(application: Application, moment: Moment) -> None:
+    """Every claimed direct path carries its evidence, valid on the day of submission
+    (:mod:`certification.rules.evidence`; the award and standard window is the year's campaign's). After
+    the self-evaluation: a filing eligible by its score does not keep a claim its evidence does not bear."""
+    window = moment.campaign(application.evaluation_year).award_window_years
+    problems = application.direct_path_problems(on=moment.today, award_window_years=window)
+    if problems:
+        raise TransitionError(
+            _("直接确认条件的证明材料不符合要求，请补正或取消勾选：{problems}").format(
+                problems=join_clauses(problems.values())
+            ),
+            reasons=[rules.Reason(DIRECT_PATH_EVIDENCE, message) for message in problems.values()],
+        )
+
+
+def declaration_matches_registry(application: Application, moment: Moment) -> None:
+    """What the register establishes (restricted industry, abnormal-operations or serious-dishonesty list)
+    is declared: a filing that contradicts it is neither submitted nor recommended, whenever the register
+    learnt it (:mod:`certification.rules.registry`)."""
+    names = registry_facts.contradictions(application)
+    if names:
+        raise TransitionError(
+            registry_facts.contradiction_message(registry_facts.facts_of(application.enterprise), names)
+        )
 
 
 def self_evaluation_passes(application: Application, moment: Moment) -> None:

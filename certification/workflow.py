@@ -89,7 +89,9 @@ TRANSITIONS: dict[str, Transition] = _transitions(
             guards.filing_window_open,
             guards.enterprise_confirmed,
             guards.figures_complete,
+            guards.declaration_matches_registry,
             guards.self_evaluation_passes,
+            guards.direct_path_evidence_valid,
         ),
     ),
     Transition(
@@ -103,7 +105,9 @@ TRANSITIONS: dict[str, Transition] = _transitions(
             guards.filing_window_open,
             guards.enterprise_confirmed,
             guards.figures_complete,
+            guards.declaration_matches_registry,
             guards.self_evaluation_passes,
+            guards.direct_path_evidence_valid,
         ),
     ),
     Transition("withdraw", UNDECIDED, S.WITHDRAWN, frozenset({ENTERPRISE}), gettext_lazy("已作出决定的申报不能撤回。")),
@@ -130,7 +134,7 @@ TRANSITIONS: dict[str, Transition] = _transitions(
         S.RECOMMENDED,
         frozenset({REVIEWER}),
         gettext_lazy("只有审核中的申报可以推荐。"),
-        guards=(guards.on_site_check_passed_when_required,),
+        guards=(guards.declaration_matches_registry, guards.on_site_check_passed_when_required),
     ),
     Transition(
         "reject",

@@ -82,7 +82,9 @@ def build_filing_rows(act: ActivityContext, plans: list[dict], user_id: int | No
         application.updated_at = now
         application.created_by_id = application.updated_by_id = user_id if plan["index"] == 0 else None
         on_site = False
-        if plan["submitted"]:
+        # A withdrawal clears what the submission fixed (certification.services.filing.application_withdraw).
+        frozen = plan["submitted"] and state != S.WITHDRAWN
+        if frozen:
             district = act.districts[enterprise.managing_district_id]
             application.submitted_on = dates["submitted_on"]
             application.first_time_applicant = plan["first_time"]
@@ -95,7 +97,7 @@ def build_filing_rows(act: ActivityContext, plans: list[dict], user_id: int | No
             on_site_failed=plan["on_site_failed"],
             submitted=plan["submitted"],
         )
-        if plan["submitted"]:
+        if frozen:
             # Frozen at the last submission (a resubmission comes two review steps after the first).
             resubmitted = (S.RETURNED, S.SUBMITTED) in steps
             frozen_on = min(dates["submitted_on"] + dt.timedelta(days=8 if resubmitted else 0), dates["review_until"])

@@ -2,8 +2,9 @@
 
 import datetime as dt
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
+from unittest import mock
 
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -29,6 +30,24 @@ def notices_may_end_by(year: int, day: dt.date) -> None:
     from certification.models import EvaluationCampaign
 
     EvaluationCampaign.objects.filter(year=year).update(notices_end_by=day, registration_valid_until=day)
+
+
+def revoke(registration, actor, *, grounds, reason: str, at: dt.datetime | None = None):
+    """Revoke ``registration`` through the procedure, the only way there is: notice, no defence, the finding
+    the day after the defence deadline. ``at`` pins the time of the finding (the registration's revoked_at)."""
+    from django.utils import timezone
+
+    from certification.services.revocation import revocation_decide, revocation_notice
+
+    revocation = revocation_notice(actor=actor, registration_id=registration.pk, grounds=grounds, reason=reason)
+    with mock.patch.object(timezone, "now", return_value=at) if at else nullcontext():
+        return revocation_decide(
+            actor=actor,
+            revocation_id=revocation.pk,
+            revoke=True,
+            finding=reason,
+            today=revocation.defence_deadline + dt.timedelta(days=1),
+        )
 
 
 def reload(obj):

@@ -27,6 +27,8 @@ from certification.evaluation_input import (
 )
 from certification.models import (
     DECLARED_FIELDS,
+    EVIDENCE_FIELDS,
+    INSTITUTION_LEVEL_CHOICES,
     Application,
     ApplicationEvent,
     IntellectualProperty,
@@ -36,6 +38,9 @@ from certification.models import (
 from smeportal.api import ID_MAX
 
 COMMENT_MAX = 2000
+
+
+EVIDENCE_YEAR_MIN = 1949
 
 
 TITLE_MAX = 200
@@ -122,6 +127,9 @@ class FilingDetailSerializer(serializers.ModelSerializer):
     snapshot_frozen_on = serializers.SerializerMethodField(help_text=_("快照冻结日期；未提交为 null"))
     ip_items = IntellectualPropertySerializer(many=True, read_only=True)
     events = FilingEventSerializer(many=True, read_only=True, help_text=_("流转记录，按时间先后"))
+    institution_level = serializers.ChoiceField(
+        choices=INSTITUTION_LEVEL_CHOICES, allow_blank=True, read_only=True, help_text=_("研发机构级别；未填为空字符串")
+    )
 
     class Meta:
         model = Application
@@ -132,6 +140,7 @@ class FilingDetailSerializer(serializers.ModelSerializer):
             "state",
             "state_display",
             *DECLARED_FIELDS,
+            *EVIDENCE_FIELDS,
             "submitted_on",
             "first_time_applicant",
             "evaluating_district",
@@ -167,6 +176,23 @@ def _money(label):
     return AmountField(max_digits=MONEY_MAX_DIGITS, allow_null=True, required=False, label=label)
 
 
+RANK_MAX = 1000  # a sanity bound; the rules (certification.rules.evidence) say which ranks count
+
+
+def _text(name: str) -> serializers.CharField:
+    """An evidence text as the model stores it (its label and length)."""
+    field = Application._meta.get_field(name)
+    return serializers.CharField(
+        max_length=field.max_length, required=False, allow_blank=True, label=field.verbose_name
+    )
+
+
+def _year(help_text) -> serializers.IntegerField:
+    return serializers.IntegerField(
+        min_value=EVIDENCE_YEAR_MIN, max_value=MAX_EVALUATION_YEAR, required=False, allow_null=True, help_text=help_text
+    )
+
+
 class FilingDraftSerializer(serializers.Serializer):
     """The declared figures of a draft: send only what changed; figures may stay empty until submission."""
 
@@ -181,20 +207,52 @@ class FilingDraftSerializer(serializers.Serializer):
     resident_enterprise = serializers.BooleanField(required=False, label=_("在中国境内（不含港澳台）注册的居民企业"))
     audited_tax_collection = serializers.BooleanField(required=False, label=_("实行查账征收"))
     restricted_industry = serializers.BooleanField(
-        required=False, label=_("属于限制、淘汰类或研发费用加计扣除负面清单行业")
+        required=False,
+        label=_("属于限制、淘汰类或研发费用加计扣除负面清单行业"),
+        help_text=_("企业登记的行业属于负面清单时依登记信息为 true，请求改为 false 的被拒绝（400）"),
     )
     compliance_violation = serializers.BooleanField(
-        required=False, label=_("上一年度至今有重大事故、严重违法失信或被列入经营异常名录")
+        required=False,
+        label=_("上一年度至今有重大事故、严重违法失信或被列入经营异常名录"),
+        help_text=_("企业被列入经营异常名录或严重失信名单时依登记信息为 true，请求改为 false 的被拒绝（400）"),
     )
     direct_paths = serializers.ListField(
         child=serializers.ChoiceField(choices=DIRECT_PATH_CHOICES),
         required=False,
         max_length=len(DIRECT_PATH_CHOICES),
         label=_("直接确认条件"),
+        help_text=_("每项条件须附下列相应证明，保存和提交时核验"),
+    )
+    high_tech_certificate_number = _text("high_tech_certificate_number")
+    high_tech_certificate_valid_until = serializers.DateField(
+        required=False, allow_null=True, help_text=_("高新技术企业证书：有效期须覆盖提交日")
+    )
+    award_name = _text("award_name")
+    award_year = _year(_("国家级科技奖励：评价年度及此前评价工作安排规定的年数内（默认5年）获得"))
+    award_rank = serializers.IntegerField(
+        min_value=1, max_value=RANK_MAX, required=False, allow_null=True, help_text=_("获奖单位排名：须为1至3")
+    )
+    institution_name = _text("institution_name")
+    institution_level = serializers.ChoiceField(
+        choices=INSTITUTION_LEVEL_CHOICES, required=False, allow_blank=True, help_text=_("研发机构：省部级以上")
+    )
+    institution_authority = _text("institution_authority")
+    institution_year = _year(_("研发机构认定年度：不晚于评价年度"))
+    standard_name = _text("standard_name")
+    standard_number = _text("standard_number")
+    standard_year = _year(_("标准发布年度：评价年度及此前评价工作安排规定的年数内（默认5年）；编号带年份的须与之一致"))
+    standard_drafter_rank = serializers.IntegerField(
+        min_value=1,
+        max_value=RANK_MAX,
+        required=False,
+        allow_null=True,
+        help_text=_("本企业在起草单位中的排名：主导制定须为1（第一起草单位）"),
     )
 
     def declared_data(self) -> dict:
-        return {name: value for name, value in self.validated_data.items() if name in DECLARED_FIELDS}
+        return {
+            name: value for name, value in self.validated_data.items() if name in (*DECLARED_FIELDS, *EVIDENCE_FIELDS)
+        }
 
 
 class FilingCreateSerializer(FilingDraftSerializer):

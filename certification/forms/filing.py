@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from certification import rules
+from certification import registry_facts, rules
 from certification.evaluation_input import DIRECT_PATH_CHOICES
 from certification.models import (
     EVIDENCE_FIELDS,
@@ -16,9 +16,11 @@ from certification.models import (
     QUARTER_KEYS,
     Application,
     ApplicationAttachment,
+    EvaluationCampaign,
     IntellectualProperty,
     RDProject,
 )
+from certification.rules import evidence
 from smeportal.uploads import UploadValidator
 
 STEPS = ["basic", "staff", "finance", "rd", "ip", "direct", "declarations", "attachments", "review"]
@@ -172,14 +174,40 @@ class DirectForm(StepForm):
         fields = ["direct_paths", *EVIDENCE_FIELDS]
         widgets = {"high_tech_certificate_valid_until": DATE_INPUT}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        year = self.instance.evaluation_year
+        start = evidence.window_start(year, EvaluationCampaign.for_year(year).award_window_years)
+        self.fields["award_year"].help_text = _("须为{start}至{end}年间获得。").format(start=start, end=year)
+        self.fields["standard_year"].help_text = _("须为{start}至{end}年间发布；编号带年份的，须与之一致。").format(
+            start=start, end=year
+        )
+        self.fields["institution_year"].help_text = _("不晚于{year}年。").format(year=year)
+
     def clean_direct_paths(self):
         return sorted(set(self.cleaned_data.get("direct_paths") or []))
 
 
 class DeclarationsForm(StepForm):
+    """Each flag the register can establish shows what the register says; one it establishes is ticked
+    and read-only (:mod:`certification.rules.registry`), so the form never sends it back unticked."""
+
     class Meta:
         model = Application
         fields = ["resident_enterprise", "audited_tax_collection", "restricted_industry", "compliance_violation"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        facts = registry_facts.facts_of(self.instance.enterprise)
+        for name in registry_facts.REGISTRY_FLAGS:
+            field = self.fields[name]
+            field.help_text = _("企业登记信息：{fact}。").format(fact=registry_facts.fact_text(facts, name))
+            if name in facts.established():
+                field.disabled = True
+                self.initial[name] = True
+                field.help_text = _("企业登记信息：{fact}。此项依据登记信息确定，不能修改。").format(
+                    fact=registry_facts.fact_text(facts, name)
+                )
 
 
 class ReviewForm(StepForm):

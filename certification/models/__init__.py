@@ -8,11 +8,11 @@ Application``).
 from .calendar import DeadlineChange
 from .campaign import EvaluationCampaign
 from .filing import (
-    AWARD_YEARS,
     DECLARED_COUNT_FIELDS,
     DECLARED_FIELDS,
     DECLARED_FLAG_FIELDS,
     DECLARED_NUMBER_FIELDS,
+    EVIDENCE_BY_PATH,
     EVIDENCE_FIELDS,
     FINANCE_COMPONENT_FIELDS,
     FINANCE_COST_FIELDS,
@@ -50,11 +50,11 @@ from .spot_check import (
 )
 
 __all__ = [
-    "AWARD_YEARS",
     "DECLARED_COUNT_FIELDS",
     "DECLARED_FIELDS",
     "DECLARED_FLAG_FIELDS",
     "DECLARED_NUMBER_FIELDS",
+    "EVIDENCE_BY_PATH",
     "EVIDENCE_FIELDS",
     "FINANCE_COMPONENT_FIELDS",
     "FINANCE_COST_FIELDS",

@@ -13,13 +13,15 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from certification import rules
+from certification.models.campaign import EvaluationCampaign
+from certification.rules import evidence
 from certification.states import WAITING_FOR_REVIEW, FilingState
 from enterprises.models import District, Enterprise
 from smeportal.models import TrackedModel
@@ -76,20 +78,16 @@ FINANCE_COMPONENT_FIELDS = (*FINANCE_REVENUE_FIELDS, *FINANCE_COST_FIELDS)
 QUARTER_KEYS = ("total_start", "total_end", "tech_start", "tech_end")
 
 
-EVIDENCE_FIELDS = (
-    "high_tech_certificate_number",
-    "high_tech_certificate_valid_until",
-    "award_name",
-    "award_year",
-    "award_rank",
-    "institution_name",
-    "institution_level",
-    "standard_name",
-    "standard_number",
-)
+# The evidence of each direct-confirmation path (RULES.md §1, 第八条; rules in certification.rules.evidence).
+EVIDENCE_BY_PATH = {
+    "high_tech_certificate": ("high_tech_certificate_number", "high_tech_certificate_valid_until"),
+    "national_award_top3": ("award_name", "award_year", "award_rank"),
+    "provincial_rd_institution": ("institution_name", "institution_level", "institution_authority", "institution_year"),
+    "led_standard": ("standard_name", "standard_number", "standard_year", "standard_drafter_rank"),
+}
 
 
-AWARD_YEARS = 5  # a national award counts when won in the evaluation year or the 5 years before
+EVIDENCE_FIELDS = tuple(name for names in EVIDENCE_BY_PATH.values() for name in names)
 
 
 INSTITUTION_LEVEL_CHOICES = [
@@ -163,8 +161,24 @@ class Application(TrackedModel):
     institution_level = models.CharField(
         _("研发机构级别"), max_length=16, choices=INSTITUTION_LEVEL_CHOICES, blank=True
     )
+    institution_authority = models.CharField(_("研发机构认定部门"), max_length=100, blank=True)
+    institution_year = models.PositiveSmallIntegerField(
+        _("研发机构认定年度"), null=True, blank=True, validators=[MinValueValidator(1949), MaxValueValidator(2100)]
+    )
     standard_name = models.CharField(_("主导制定的标准名称"), max_length=200, blank=True)
-    standard_number = models.CharField(_("标准编号"), max_length=50, blank=True)
+    standard_number = models.CharField(
+        _("标准编号"), max_length=50, blank=True, help_text=_("国际标准、国家标准或行业标准的编号，如 GB/T 1234-2024。")
+    )
+    standard_year = models.PositiveSmallIntegerField(
+        _("标准发布年度"), null=True, blank=True, validators=[MinValueValidator(1949), MaxValueValidator(2100)]
+    )
+    standard_drafter_rank = models.PositiveSmallIntegerField(
+        _("本企业在起草单位中的排名"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("主导制定须为第一起草单位（排名第1）。"),
+    )
 
     # Set at (first) submission.
     submitted_on = models.DateField(_("提交日期"), null=True, blank=True)
@@ -226,6 +240,10 @@ class Application(TrackedModel):
             models.CheckConstraint(
                 condition=Q(evaluation_year__gte=min(rules.RULESETS)) & Q(evaluation_year__lte=2100),
                 name="application_evaluation_year_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(standard_drafter_rank__isnull=True) | Q(standard_drafter_rank__gte=1),
+                name="application_standard_drafter_rank_from_one",
             ),
         ]
         indexes = [
@@ -292,37 +310,44 @@ class Application(TrackedModel):
                 self.class1_ip = sum(1 for item in items if item.counts and item.ip_class == 1)
                 self.class2_ip = sum(1 for item in items if item.counts and item.ip_class == 2)
 
-    def direct_path_problems(self, *, on: dt.date) -> dict[str, str]:
-        """Claimed direct paths whose evidence is missing or not valid on ``on``, with a message each."""
-        problems: dict[str, str] = {}
+    def direct_path_problems(self, *, on: dt.date, award_window_years: int | None = None) -> dict[str, str]:
+        """Claimed direct paths whose evidence is missing or not valid on ``on``, with a message each
+        (the rules are :mod:`certification.rules.evidence`). The window for awards and standards is the
+        year's campaign's: ``award_window_years`` when the caller has read it, else read here when needed."""
         paths = set(self.direct_paths or ())
+        if award_window_years is None and paths & {"national_award_top3", "led_standard"}:
+            award_window_years = EvaluationCampaign.for_year(self.evaluation_year).award_window_years
+        found: dict[str, evidence.Problem | None] = {}
         if "high_tech_certificate" in paths:
-            if not self.high_tech_certificate_number or self.high_tech_certificate_valid_until is None:
-                problems["high_tech_certificate"] = gettext(
-                    "未填写高新技术企业证书编号和有效期，不能按直接确认条件评价。"
-                )
-            elif self.high_tech_certificate_valid_until < on:
-                problems["high_tech_certificate"] = gettext(
-                    "高新技术企业证书已于{date}到期，评价日不在有效期内，不能按直接确认条件评价。"
-                ).format(date=self.high_tech_certificate_valid_until.isoformat())
-        if "national_award_top3" in paths:
-            if not self.award_name or self.award_year is None or self.award_rank is None:
-                problems["national_award_top3"] = gettext(
-                    "未填写国家级科技奖励名称、年度和排名，不能按直接确认条件评价。"
-                )
-            elif not (self.evaluation_year - AWARD_YEARS <= self.award_year <= self.evaluation_year):
-                problems["national_award_top3"] = gettext("国家级科技奖励须为近{years}年内获得。").format(
-                    years=AWARD_YEARS
-                )
-            elif not 1 <= self.award_rank <= 3:
-                problems["national_award_top3"] = gettext("国家级科技奖励须在获奖单位中排名前三。")
-        if "provincial_rd_institution" in paths and (not self.institution_name or not self.institution_level):
-            problems["provincial_rd_institution"] = gettext(
-                "未填写省部级以上研发机构的名称和级别，不能按直接确认条件评价。"
+            found["high_tech_certificate"] = evidence.high_tech_problem(
+                number=self.high_tech_certificate_number, valid_until=self.high_tech_certificate_valid_until, on=on
             )
-        if "led_standard" in paths and (not self.standard_name or not self.standard_number):
-            problems["led_standard"] = gettext("未填写主导制定的标准名称和编号，不能按直接确认条件评价。")
-        return problems
+        if "national_award_top3" in paths:
+            found["national_award_top3"] = evidence.award_problem(
+                name=self.award_name,
+                year=self.award_year,
+                rank=self.award_rank,
+                evaluation_year=self.evaluation_year,
+                window_years=award_window_years,
+            )
+        if "provincial_rd_institution" in paths:
+            found["provincial_rd_institution"] = evidence.institution_problem(
+                name=self.institution_name,
+                level=self.institution_level,
+                authority=self.institution_authority,
+                year=self.institution_year,
+                evaluation_year=self.evaluation_year,
+            )
+        if "led_standard" in paths:
+            found["led_standard"] = evidence.standard_problem(
+                name=self.standard_name,
+                number=self.standard_number,
+                year=self.standard_year,
+                drafter_rank=self.standard_drafter_rank,
+                evaluation_year=self.evaluation_year,
+                window_years=award_window_years,
+            )
+        return {path: gettext(problem.message).format(**problem.params) for path, problem in found.items() if problem}
 
 
 class ApplicationEvent(models.Model):

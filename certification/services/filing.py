@@ -10,6 +10,9 @@ Bad input (an empty reason, an unknown field) raises ``ValidationError``.
 
 Decisions documented here:
 - A first-time applicant is an enterprise with no submitted filing of an earlier year.
+- ``submitted_on`` is the first submission of the filing as it stands: a return for correction keeps it,
+  a withdrawal clears it (the filing is the enterprise's own again, out of the officials' sight, until it
+  is submitted anew on a new date).
 - Revoked in calendar year Y: no filing for evaluation year Y; revoked for fraud: none for Y to
   Y + 3 (:data:`certification.rules.registration.FRAUD_BAN_YEARS`), checked by the workflow's guards
   when the filing is opened and at every submission."""
@@ -24,7 +27,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from certification import rules
+from certification import registry_facts, rules
 from certification.evaluation import application_snapshot, evaluate_application
 from certification.models import (
     DECLARED_FIELDS,
@@ -98,6 +101,19 @@ def _check_direct_path_evidence(application: Application) -> None:
         raise ValidationError({"direct_paths": list(problems.values())})
 
 
+def _apply_registry_facts(application: Application, data: Mapping[str, object]) -> None:
+    """The register's facts are not the applicant's to untick (:mod:`certification.rules.registry`): an
+    attempt is refused, and every save declares them, so a draft made before the enterprise was listed
+    catches up the next time it is saved."""
+    facts = registry_facts.facts_of(application.enterprise)
+    refused = [name for name in facts.established() if name in data and not data[name]]
+    if refused:
+        message = _("此项依据企业登记信息确定（{fact}），不能改为“否”。")
+        raise ValidationError({name: [message.format(fact=registry_facts.fact_text(facts, name))] for name in refused})
+    for name in facts.established():
+        setattr(application, name, True)
+
+
 def _freeze(application: Application, today: dt.date) -> None:
     """What a submission fixes: the evaluating district, first-time or not, and the snapshot."""
     district = District.objects.get(pk=application.enterprise.managing_district_id)
@@ -114,6 +130,9 @@ def _freeze(application: Application, today: dt.date) -> None:
 
 
 FROZEN_FIELDS = ["snapshot", "first_time_applicant", "evaluating_district", "direct_paths"]
+
+
+CLEARED_BY_WITHDRAWAL = ["submitted_on", "snapshot", "first_time_applicant", "evaluating_district"]
 
 
 @transaction.atomic
@@ -152,6 +171,7 @@ def application_save_draft(*, actor, evaluation_year: int, data: Mapping[str, ob
         ensure_editable(application, actor)
     for name, value in data.items():
         setattr(application, name, value)
+    _apply_registry_facts(application, data)
     application.recompute_derived(ip_items=application.ip_items.all() if application.pk else None)
     if "direct_paths" in data or set(data) & set(EVIDENCE_FIELDS):
         _check_direct_path_evidence(application)
@@ -191,6 +211,11 @@ def application_resubmit(*, application_id: int, actor, comment: str = "", today
 
 @transaction.atomic
 def application_withdraw(*, application_id: int, actor, comment: str = "") -> Application:
+    """Withdraw an undecided filing. What its submission fixed is cleared, the first-submission date with it:
+    a filing submitted again after a withdrawal is filed on that day (and flagged by it), whereas one
+    returned for correction keeps its date."""
     application = lock_filing(application_id)
-    move(application, "withdraw", actor, comment=comment)
+    application.submitted_on = application.first_time_applicant = application.evaluating_district = None
+    application.snapshot = {}
+    move(application, "withdraw", actor, comment=comment, update_fields=[*CLEARED_BY_WITHDRAWAL])
     return application

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from certification import rules
+from certification import registry_facts, rules
 from certification.evaluation import evaluate_application
 from certification.models import (
     DECLARED_COUNT_FIELDS,
@@ -25,7 +25,6 @@ from certification.models import (
     IntellectualProperty,
     RDProject,
 )
-from certification.rules.industry import is_restricted_industry
 from certification.services.filing import application_save_draft
 from certification.workflow import ensure_editable, lock_filing
 from enterprises.models import Enterprise
@@ -85,10 +84,8 @@ def filing_start(*, actor, evaluation_year: int) -> Application:
     if existing is not None and existing.state != Application.State.WITHDRAWN:
         return existing
     enterprise = Enterprise.objects.get(pk=enterprise_id)
-    data: dict = {
-        "restricted_industry": is_restricted_industry(enterprise.industry_section, enterprise.industry_code),
-        "compliance_violation": enterprise.on_abnormal_list or enterprise.seriously_dishonest,
-    }
+    facts = registry_facts.facts_of(enterprise)
+    data: dict = {name: getattr(facts, name) for name in registry_facts.REGISTRY_FLAGS}
     previous = (
         Application.objects.filter(enterprise_id=enterprise_id, evaluation_year__lt=evaluation_year)
         .order_by("-evaluation_year")

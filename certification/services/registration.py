@@ -1,4 +1,5 @@
-"""Registration (入库) after the public notice, its numbers, expiry, and the one-step revocation.
+"""Registration (入库) after the public notice, its numbers and expiry. A registration is revoked only
+through the procedure with notice and defence (:mod:`certification.services.revocation`).
 
 Decisions documented here:
 - The registration number uses the code of the filing's *evaluating district*, frozen at
@@ -17,11 +18,8 @@ from collections import defaultdict
 from functools import lru_cache
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certification.guards import Moment
@@ -30,19 +28,14 @@ from certification.models import (
     Objection,
     Registration,
     RegistrationSequence,
-    Revocation,
 )
 from certification.rules.registration import registration_number
 from certification.selectors.campaign import campaigns_for
 from certification.states import FilingState
 from certification.workflow import (
-    TransitionError,
-    allow,
     ensure_city,
-    lock_filing,
     move_many,
     notify_after_commit,
-    record,
 )
 from enterprises.models import District
 
@@ -143,71 +136,6 @@ def notice_batch_register_due(*, today: dt.date, actor=None, batch_id: int | Non
             ),
         )
     return registrations
-
-
-@transaction.atomic
-def registration_revoke(
-    *, actor, registration_id: int, grounds: str, reason: str, revoked_at: dt.datetime | None = None
-) -> Registration:
-    """Revoke a registration in one step (city officials); the filing moves to revoked.
-
-    The full procedure with notice and defence is :mod:`certification.revocation_services`; while one
-    of its procedures is open for the registration, this one-step revocation is refused.
-    """
-    registration = Registration.objects.select_for_update(of=("self",)).filter(pk=registration_id).first()
-    if registration is None:
-        raise Http404
-    application = lock_filing(registration.application_id)
-    allow(application, "revoke", actor)
-    if registration.revocations.filter(state__in=Revocation.OPEN_STATES).exists():
-        raise TransitionError(_("该入库登记有进行中的撤销程序，请在该程序中作出决定。"))
-    return revoke_locked_registration(
-        registration=registration,
-        application=application,
-        actor=actor,
-        grounds=grounds,
-        reason=reason,
-        revoked_at=revoked_at,
-    )
-
-
-def revoke_locked_registration(
-    *,
-    registration: Registration,
-    application: Application,
-    actor,
-    grounds: str,
-    reason: str,
-    revoked_at: dt.datetime | None = None,
-) -> Registration:
-    """The revocation itself, shared by :func:`registration_revoke` and the revocation procedure.
-
-    The caller holds the transaction and the row locks on ``registration`` and ``application`` and has
-    checked the actor's role. Sets the registration's revocation fields, moves the filing to revoked
-    (one event) and notifies the enterprise after commit.
-    """
-    allow(application, "revoke", actor)
-    if registration.revoked_at is not None:
-        raise TransitionError(_("该入库登记已被撤销。"))
-    if grounds not in Registration.Grounds.values:
-        raise ValidationError({"grounds": [_("请选择撤销事由。")]})
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [_("请填写撤销说明。")]})
-    registration.revoked_at = revoked_at or timezone.now()
-    registration.revocation_grounds = grounds
-    registration.revocation_reason = reason
-    registration.updated_by = actor
-    registration.save(
-        update_fields=["revoked_at", "revocation_grounds", "revocation_reason", "updated_by", "updated_at"]
-    )
-    comment = f"{Registration.Grounds(grounds).label}：{reason}"
-    record([application], "revoke", actor, comment=comment)
-    notify_after_commit(
-        application.pk,
-        _("您的企业入库登记（编号{number}）已被撤销。{comment}").format(number=registration.number, comment=comment),
-    )
-    return registration
 
 
 @transaction.atomic

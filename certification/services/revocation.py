@@ -11,11 +11,12 @@ Decisions documented here:
   the deadline day itself still accepts a defence.
 - One written defence per procedure; it cannot be changed once submitted.
 - A finding may be made once the defence is in, or after the deadline has passed without one.
-- Only a revocation writes an event on the filing (registered/expired → revoked, through the same
-  helper as :func:`certification.services.registration.registration_revoke`); the registration is revoked
-  at the time of the finding, which is also when it is announced. A dismissed procedure leaves the
-  registration as it was and is not announced.
-- Locks are taken registration → revocation → filing, the order the one-step revocation uses too."""
+- This procedure is the only way a registration is revoked: there is no one-step revocation, and the
+  registration's admin page is read-only.
+- Only a revocation writes an event on the filing (registered/expired → revoked, through the workflow
+  table); the registration is revoked at the time of the finding, which is also when it is announced.
+  A dismissed procedure leaves the registration as it was and is not announced.
+- Locks are taken registration → revocation → filing."""
 
 from __future__ import annotations
 
@@ -29,15 +30,16 @@ from django.utils.translation import gettext as _
 
 from certification.models import Registration, Revocation
 from certification.selectors.calendar import defence_deadline_for
-from certification.services.registration import revoke_locked_registration
 from certification.states import HOLDING_REGISTRATION
 from certification.workflow import (
     CITY,
     ENTERPRISE,
     TransitionError,
+    allow,
     ensure_role,
     lock_filing,
     notify_after_commit,
+    record,
     today_or,
 )
 from smeportal.uploads import check_upload
@@ -159,6 +161,25 @@ def revocation_defend(
     return revocation
 
 
+def _revoke(registration: Registration, application, *, actor, grounds: str, finding: str, now: dt.datetime) -> None:
+    """The finding's revocation: the registration's revocation fields, the filing to revoked (one event,
+    through the workflow table) and the enterprise told after commit. Rows locked by the caller."""
+    allow(application, "revoke", actor)
+    registration.revoked_at = now
+    registration.revocation_grounds = grounds
+    registration.revocation_reason = finding
+    registration.updated_by = actor
+    registration.save(
+        update_fields=["revoked_at", "revocation_grounds", "revocation_reason", "updated_by", "updated_at"]
+    )
+    comment = f"{Registration.Grounds(grounds).label}：{finding}"
+    record([application], "revoke", actor, comment=comment)
+    notify_after_commit(
+        application.pk,
+        _("您的企业入库登记（编号{number}）已被撤销。{comment}").format(number=registration.number, comment=comment),
+    )
+
+
 @transaction.atomic
 def revocation_decide(
     *, actor, revocation_id: int, revoke: bool, finding: str, today: dt.date | None = None
@@ -180,14 +201,7 @@ def revocation_decide(
         raise ValidationError({"finding": [_("请填写认定意见。")]})
     now = timezone.now()
     if revoke:
-        revoke_locked_registration(
-            registration=registration,
-            application=application,
-            actor=actor,
-            grounds=revocation.grounds,
-            reason=finding,
-            revoked_at=now,
-        )
+        _revoke(registration, application, actor=actor, grounds=revocation.grounds, finding=finding, now=now)
         revocation.state = RevocationState.REVOKED
         revocation.announced_at = now
     else:

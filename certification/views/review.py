@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from certification import registry_facts
+from certification.evaluation_input import DIRECT_PATH_CHOICES
 from certification.forms.review import (
     CommentForm,
     OnSiteRecordForm,
@@ -24,7 +26,7 @@ from certification.forms.review import (
     field_label,
 )
 from certification.guards import on_site_grounds
-from certification.models import DECLARED_FIELDS, Application, Registration
+from certification.models import DECLARED_FIELDS, EVIDENCE_BY_PATH, Application, Registration
 from certification.rules import on_site
 from certification.selectors.filing import applications_visible_to
 from certification.services.review import (
@@ -91,14 +93,38 @@ def review_list(request):
 
 
 def _declared_rows(application: Application) -> list[dict]:
+    """The declaration, with what the register says next to the flags it can establish (and a mismatch)."""
+    facts = registry_facts.facts_of(application.enterprise)
+    mismatched = set(registry_facts.contradictions(application))
+    path_labels = dict(DIRECT_PATH_CHOICES)
     rows = []
     for name in DECLARED_FIELDS:
         value = getattr(application, name)
         if name == "direct_paths":
-            value = join_list(value or []) or "—"
+            value = join_list(path_labels.get(path, path) for path in value or []) or "—"
         elif isinstance(value, bool):
             value = _("是") if value else _("否")
-        rows.append({"name": name, "label": field_label(name), "value": "—" if value is None else value})
+        row = {"name": name, "label": field_label(name), "value": "—" if value is None else value}
+        if name in registry_facts.REGISTRY_FLAGS:
+            row["registry"] = registry_facts.fact_text(facts, name)
+            row["mismatch"] = name in mismatched
+        rows.append(row)
+    return rows
+
+
+def _evidence_rows(application: Application, today) -> list[dict]:
+    """Each claimed direct path with its evidence and, when the evidence does not bear it today, why."""
+    problems = application.direct_path_problems(on=today)
+    path_labels = dict(DIRECT_PATH_CHOICES)
+    rows = []
+    for path in application.direct_paths or []:
+        items = []
+        for name in EVIDENCE_BY_PATH.get(path, ()):
+            value = getattr(application, name)
+            if name == "institution_level":
+                value = application.get_institution_level_display()
+            items.append((field_label(name), "—" if value in (None, "") else value))
+        rows.append({"path": path, "label": path_labels.get(path, path), "items": items, "problem": problems.get(path)})
     return rows
 
 
@@ -124,6 +150,7 @@ def review_detail(request, pk: int):
         "application": application,
         "city": city,
         "declared": _declared_rows(application),
+        "evidence": _evidence_rows(application, timezone.localdate()),
         "evaluation": (application.snapshot or {}).get("evaluation"),
         "on_site_reasons": on_site_reasons,
         "events": events,

@@ -139,8 +139,10 @@ STEP_POSTS = {
             "direct_paths": ["led_standard"],
             "standard_name": "传感器通用规范",
             "standard_number": "GB/T 12345-2024",
+            "standard_year": "2024",
+            "standard_drafter_rank": "1",
         },
-        {"direct_paths": ["led_standard"], "standard_number": "GB/T 12345-2024"},
+        {"direct_paths": ["led_standard"], "standard_number": "GB/T 12345-2024", "standard_year": 2024},
     ),
     "declarations": (
         {"resident_enterprise": "on", "audited_tax_collection": "on"},
@@ -441,3 +443,19 @@ def test_admin_change_page_shows_the_detail_inlines(client, admin_user_persona, 
     page = client.get(reverse("admin:certification_application_change", args=[draft.pk]))
     assert page.status_code == 200
     assert "TM1" in page.text and "说明.pdf" in page.text
+
+
+def test_the_declarations_step_shows_the_register_and_locks_what_it_establishes(
+    client, enterprise, enterprise_user, draft
+):
+    enterprise.on_abnormal_list = True
+    enterprise.save()
+    client.force_login(enterprise_user)
+    body = client.get(step_url(draft, "declarations")).content.decode()
+    assert "已被列入经营异常名录" in body and "登记行业" in body
+    assert re.search(r'name="compliance_violation"[^>]*disabled', body)
+    assert not re.search(r'name="restricted_industry"[^>]*disabled', body)
+    # An unticked box is not sent: the register's flag stays declared.
+    response = client.post(step_url(draft, "declarations"), {"action": "save", "resident_enterprise": "on"})
+    assert response.status_code == 302
+    assert reload(draft).compliance_violation is True

@@ -86,10 +86,10 @@ def draft(enterprise):
 
 
 @pytest.fixture
-def withdrawn(enterprise):
-    """Submitted, then withdrawn: its officials see it, and no review action fits its state."""
+def rejected(enterprise):
+    """Submitted, then rejected: its officials see it, and no review action fits its state."""
     return factories.ApplicationFactory(
-        enterprise=enterprise, evaluation_year=2025, state=S.WITHDRAWN, submitted_on=dt.date(2025, 4, 1)
+        enterprise=enterprise, evaluation_year=2025, state=S.REJECTED, submitted_on=dt.date(2025, 4, 1)
     )
 
 
@@ -192,6 +192,8 @@ def test_full_workflow_draft_to_registration(as_persona, enterprise, district, t
 def test_withdraw_and_reject(as_persona, submitted):
     withdrawn = as_persona("enterprise_user").post(act(submitted.pk, "withdraw"), {"comment": "不报了"}, format="json")
     assert withdrawn.status_code == 200 and withdrawn.json()["state"] == S.WITHDRAWN
+    assert withdrawn.json()["submitted_on"] is None
+    assert as_persona("district_official").get(detail(submitted.pk)).status_code == 404
 
     other = factories.ApplicationFactory(
         enterprise=factories.EnterpriseFactory(managing_district=submitted.enterprise.managing_district),
@@ -343,8 +345,8 @@ def test_list_is_scoped(as_persona, enterprise, other_enterprise, enterprise_use
         ("enterprise_user", "post", "resubmit", {}),
     ],
 )
-def test_wrong_state_is_409_and_writes_no_event(as_persona, draft, withdrawn, persona, method, name, body):
-    filing = draft if persona == "enterprise_user" else withdrawn
+def test_wrong_state_is_409_and_writes_no_event(as_persona, draft, rejected, persona, method, name, body):
+    filing = draft if persona == "enterprise_user" else rejected
     state, before = filing.state, events(filing.pk)
     response = getattr(as_persona(persona), method)(act(filing.pk, name), body, format="json")
     assert response.status_code == 409, response.content
@@ -569,3 +571,37 @@ def test_detail_query_count_is_flat(as_persona, submitted, city_official, django
     assert len(response.json()["events"]) == 22
     assert len(response.json()["ip_items"]) == 22
     assert response.json()["ip_items"][0]["ip_class"] == 2
+
+
+# --- Guards: the register's facts and the direct-path evidence -----------------------------------
+
+
+def test_the_register_facts_cannot_be_unticked_through_the_api(as_persona, enterprise):
+    enterprise.on_abnormal_list = True
+    enterprise.save()
+    company = as_persona("enterprise_user")
+    created = company.post(LIST, {**DRAFT_DATA, "compliance_violation": True}, format="json")
+    assert created.status_code == 201, created.content
+    refused = company.patch(detail(created.json()["id"]), {"compliance_violation": False}, format="json")
+    assert refused.status_code == 400
+    assert "经营异常名录" in str(refused.json()["compliance_violation"])
+    assert Application.objects.get(pk=created.json()["id"]).compliance_violation is True
+
+
+def test_direct_path_evidence_through_the_api(as_persona, enterprise):
+    company = as_persona("enterprise_user")
+    claim = {
+        "direct_paths": ["led_standard"],
+        "standard_name": "传感器通用规范",
+        "standard_number": "QB/T 1234-1999",
+        "standard_year": 1999,
+        "standard_drafter_rank": 1,
+    }
+    refused = company.post(LIST, {**DRAFT_DATA, **claim}, format="json")
+    assert refused.status_code == 400 and "2021至2026年间发布" in str(refused.json())
+    created = company.post(
+        LIST, {**DRAFT_DATA, **claim, "standard_number": "GB/T 12345-2024", "standard_year": 2024}, format="json"
+    )
+    assert created.status_code == 201, created.content
+    shown = company.get(detail(created.json()["id"])).json()
+    assert (shown["standard_year"], shown["standard_drafter_rank"]) == (2024, 1)

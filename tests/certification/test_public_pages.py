@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from certification.models import Application, NoticeBatch, Objection, Registration
 from certification.services.notice import notice_batch_create
-from certification.services.registration import notice_batch_register_due, registration_revoke
+from certification.services.registration import notice_batch_register_due
 from tests import factories
+from tests.helpers import revoke
 
 S = Application.State
 START = dt.date(2026, 9, 28)
@@ -186,7 +187,7 @@ def test_lookup_shows_revoked_and_expired(client, registered, filing, city_offic
     today(dt.date(2027, 1, 5))
     body = client.get(reverse("certification:lookup"), {"q": filing.enterprise.credit_code}).content.decode()
     assert "已过期" in body
-    registration_revoke(actor=city_official, registration_id=registered.pk, grounds="fraud", reason="材料造假")
+    revoke(registered, city_official, grounds="fraud", reason="材料造假")
     body = client.get(reverse("certification:lookup"), {"q": filing.enterprise.credit_code}).content.decode()
     assert "已撤销" in body
 

@@ -18,11 +18,12 @@ from certification.services.notice import (
     objection_decide,
     objection_file,
 )
-from certification.services.registration import notice_batch_register_due, registration_expire_due, registration_revoke
+from certification.services.registration import notice_batch_register_due, registration_expire_due
+from certification.services.revocation import revocation_notice
 from certification.workflow import TransitionError
 from enterprises.models import District
 from tests import factories
-from tests.helpers import evidence_pdf, notices_may_end_by, open_filing_today, reload
+from tests.helpers import evidence_pdf, notices_may_end_by, open_filing_today, reload, revoke
 
 S = Application.State
 START = dt.date(2026, 9, 28)  # the window runs over National Day 2026 and its make-up Saturday
@@ -349,12 +350,12 @@ def _revoked_at(year):
 
 
 def test_revoke_and_same_year_reapplication_refused(registration, filing, city_official, enterprise_user):
-    registration_revoke(
-        actor=city_official,
-        registration_id=registration.pk,
+    revoke(
+        registration,
+        city_official,
         grounds=Registration.Grounds.CONDITIONS_NOT_MET,
         reason="抽查发现科技人员不足",
-        revoked_at=_revoked_at(2027),
+        at=_revoked_at(2027),
     )
     assert reload(filing).state == S.REVOKED
     assert reload(registration).revoked_at is not None
@@ -363,17 +364,13 @@ def test_revoke_and_same_year_reapplication_refused(registration, filing, city_o
         application_save_draft(actor=enterprise_user, evaluation_year=2027, data={})
     assert application_save_draft(actor=enterprise_user, evaluation_year=2028, data={}).state == S.DRAFT
     with pytest.raises(TransitionError):
-        registration_revoke(actor=city_official, registration_id=registration.pk, grounds="fraud", reason="again")
+        revocation_notice(actor=city_official, registration_id=registration.pk, grounds="fraud", reason="again")
 
 
 @pytest.mark.parametrize(("year", "allowed"), [(2027, False), (2029, False), (2030, True)])
 def test_fraud_bans_for_three_years(registration, city_official, enterprise_user, year, allowed):
-    registration_revoke(
-        actor=city_official,
-        registration_id=registration.pk,
-        grounds=Registration.Grounds.FRAUD,
-        reason="伪造研发费用凭证",
-        revoked_at=_revoked_at(2026),
+    revoke(
+        registration, city_official, grounds=Registration.Grounds.FRAUD, reason="伪造研发费用凭证", at=_revoked_at(2026)
     )
     open_filing_today(year)
     if allowed:
@@ -381,29 +378,6 @@ def test_fraud_bans_for_three_years(registration, city_official, enterprise_user
     else:
         with pytest.raises(TransitionError):
             application_save_draft(actor=enterprise_user, evaluation_year=year, data={})
-
-
-@pytest.mark.parametrize(
-    ("persona", "error"),
-    [
-        ("district_official", PermissionDenied),
-        ("enterprise_user", PermissionDenied),
-        ("other_district_official", Http404),
-    ],
-)
-def test_revoke_is_for_city_officials(request, registration, persona, error):
-    with pytest.raises(error):
-        registration_revoke(
-            actor=request.getfixturevalue(persona), registration_id=registration.pk, grounds="fraud", reason="x"
-        )
-    assert reload(registration).revoked_at is None
-
-
-def test_revoke_needs_grounds_and_reason(registration, city_official):
-    with pytest.raises(ValidationError):
-        registration_revoke(actor=city_official, registration_id=registration.pk, grounds="bogus", reason="x")
-    with pytest.raises(ValidationError):
-        registration_revoke(actor=city_official, registration_id=registration.pk, grounds="fraud", reason="")
 
 
 # --- Selectors -----------------------------------------------------------------------------------

@@ -304,3 +304,42 @@ def test_detail_query_count_is_flat(client, district_official, filing, django_as
     client.force_login(district_official)
     with django_assert_max_num_queries(14):
         client.get(reverse("certification:review_detail", args=[filing.pk]))
+
+
+def test_review_page_shows_the_register_next_to_the_declaration_and_marks_a_mismatch(
+    client, district_official, filing, enterprise
+):
+    client.force_login(district_official)
+    url = reverse("certification:review_detail", args=[filing.pk])
+    body = client.get(url).content.decode()
+    assert 'data-testid="registry-restricted_industry"' in body and "与登记信息不一致" not in body
+    enterprise.industry_section, enterprise.industry_code = "F", "5191"  # the register learns it during review
+    enterprise.save()
+    body = client.get(url).content.decode()
+    assert "登记行业F5191属于限制、淘汰类" in body and "与登记信息不一致" in body
+
+
+def test_review_page_shows_the_direct_path_evidence(client, district_official, enterprise):
+    user = factories.EnterpriseMembershipFactory(enterprise=enterprise).user
+    draft = application_save_draft(
+        actor=user,
+        evaluation_year=2026,
+        data={
+            "total_staff": "40",
+            "tech_staff": "3",
+            "sales_revenue": "800",
+            "total_costs": "700",
+            "rd_expense": "48",
+            "total_assets": "1000",
+            "direct_paths": ["provincial_rd_institution"],
+            "institution_name": "四川省智能传感工程技术研究中心",
+            "institution_level": "provincial",
+            "institution_authority": "四川省科学技术厅",
+            "institution_year": 2022,
+        },
+    )
+    application_submit(application_id=draft.pk, actor=user, today=DAY)
+    client.force_login(district_official)
+    body = client.get(reverse("certification:review_detail", args=[draft.pk])).content.decode()
+    assert 'data-testid="evidence-provincial_rd_institution"' in body
+    assert "四川省科学技术厅" in body and "省级" in body and "2022" in body

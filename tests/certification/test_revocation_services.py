@@ -1,25 +1,28 @@
 """The revocation procedure's services: notice → defence within the deadline → finding → announcement."""
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from certification.models import Application, ApplicationEvent, CalendarOverride, Registration, Revocation
 from certification.selectors.calendar import defence_deadline_for
-from certification.services.filing import application_save_draft
-from certification.services.registration import registration_revoke
+from certification.services.filing import application_save_draft, application_submit
 from certification.services.revocation import revocation_decide, revocation_defend, revocation_notice
 from certification.workflow import TransitionError
 from smeportal.models import Notification
 from tests import factories
 from tests.concurrency import run_together
-from tests.helpers import open_filing_today, reload
+from tests.helpers import open_filing_today, reload, revoke
 
 S = Application.State
 R = Revocation.State
@@ -255,18 +258,10 @@ def test_database_requires_a_decision_time_on_closed_procedures(registration):
 
 
 def test_notice_on_a_revoked_registration_is_refused(registration, city_official):
-    registration_revoke(
-        actor=city_official, registration_id=registration.pk, grounds=G.LISTED, reason="列入严重违法失信名单"
-    )
+    revoke(registration, city_official, grounds=G.LISTED, reason="列入严重违法失信名单")
     with pytest.raises(TransitionError):
         notice(registration, city_official)
-    assert not registration.revocations.exists()
-
-
-def test_one_step_revoke_is_refused_while_a_procedure_is_open(revocation, registration, city_official):
-    with pytest.raises(TransitionError, match="进行中的撤销程序"):
-        registration_revoke(actor=city_official, registration_id=registration.pk, grounds=G.FRAUD, reason="x")
-    assert reload(registration).revoked_at is None
+    assert list(registration.revocations.values_list("state", flat=True)) == [R.REVOKED]
 
 
 def test_expired_registration_can_still_be_revoked(registration, city_official):
@@ -422,3 +417,48 @@ def test_defence_and_decision_at_once_leave_a_consistent_state(
     else:  # the defence came first and the decision was taken on it
         assert revocation.state == R.REVOKED and revocation.defence == "申辩"
     assert reload(registration).revoked_at is not None
+
+
+# --- Guards around the procedure ------------------------------------------------------------------
+
+
+def test_draft_made_before_a_fraud_revocation_cannot_be_submitted_after_it(
+    registration, city_official, enterprise_user, this_year
+):
+    """The ban is re-checked at submission, not only when the draft is opened."""
+    open_filing_today(this_year)
+    draft = application_save_draft(actor=enterprise_user, evaluation_year=this_year, data={})
+    revoke(registration, city_official, grounds=G.FRAUD, reason="伪造研发费用凭证")
+    with pytest.raises(TransitionError, match="本年度已被撤销入库登记，当年不得再次申报"):
+        application_submit(application_id=draft.pk, actor=enterprise_user)
+    assert reload(draft).state == S.DRAFT and reload(draft).submitted_on is None
+
+
+def test_revocation_fields_are_written_only_by_the_procedure():
+    """No one-step revocation that skips notice and defence: only this module sets ``revoked_at``."""
+    writers = sorted(
+        str(path.relative_to(settings.BASE_DIR))
+        for path in (Path(settings.BASE_DIR) / "certification").rglob("*.py")
+        if "migrations" not in path.parts and re.search(r"\.revoked_at\s*=[^=]", path.read_text(encoding="utf-8"))
+    )
+    assert writers == ["certification/services/revocation.py"]
+
+
+def test_the_registration_admin_changes_nothing(client, registration, admin_user_persona):
+    client.force_login(admin_user_persona)
+    url = reverse("admin:certification_registration_change", args=[registration.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and b'name="revoked_at' not in page.content
+    posted = client.post(
+        url,
+        {
+            "revoked_at_0": "2026-01-02",
+            "revoked_at_1": "10:00:00",
+            "revocation_grounds": G.FRAUD,
+            "revocation_reason": "x",
+            "valid_until": "2030-12-31",
+        },
+    )
+    assert posted.status_code == 403
+    after = reload(registration)
+    assert (after.revoked_at, after.revocation_grounds, after.valid_until) == (None, "", registration.valid_until)

@@ -16,6 +16,7 @@ from certification.services.filing import (
     application_submit,
     application_withdraw,
 )
+from certification.services.registration import registration_flag
 from certification.services.review import (
     application_recommend,
     application_record_on_site_check,
@@ -64,7 +65,7 @@ def submitted(draft, enterprise_user, veteran):
 
 @pytest.fixture
 def withdrawn(submitted, enterprise_user):
-    """Submitted, then withdrawn: its officials see it, and no review transition starts from it."""
+    """Submitted, then withdrawn: the enterprise's own again, out of its officials' sight."""
     return application_withdraw(application_id=submitted.pk, actor=enterprise_user)
 
 
@@ -222,11 +223,12 @@ def test_return_with_field_comments_notifies_enterprise(
 
 
 def test_no_mail_when_transition_rolls_back(
-    withdrawn, district_official, mailoutbox, django_capture_on_commit_callbacks
+    submitted, district_official, mailoutbox, django_capture_on_commit_callbacks
 ):
+    application_reject(application_id=submitted.pk, actor=district_official, reason="材料不全")
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(TransitionError):
-        application_return(application_id=withdrawn.pk, actor=district_official, comment="x")
+        application_return(application_id=submitted.pk, actor=district_official, comment="x")
     assert mailoutbox == []
 
 
@@ -241,9 +243,10 @@ def test_return_needs_valid_comments(submitted, district_official, comment, fiel
     assert reload(submitted).state == S.SUBMITTED
 
 
-def test_return_refused_when_not_under_review(withdrawn, district_official):
+def test_return_refused_when_not_under_review(submitted, district_official):
+    application_reject(application_id=submitted.pk, actor=district_official, reason="材料不全")
     with pytest.raises(TransitionError):
-        application_return(application_id=withdrawn.pk, actor=district_official, comment="x")
+        application_return(application_id=submitted.pk, actor=district_official, comment="x")
 
 
 @pytest.mark.parametrize("persona", ["district_official", "city_official"])
@@ -382,9 +385,28 @@ def test_reject_requires_reason_and_right_state(submitted, draft, district_offic
         application_reject(application_id=submitted.pk, actor=district_official, reason="again")
 
 
-def test_reject_refused_when_withdrawn(withdrawn, district_official):
-    with pytest.raises(TransitionError):
-        application_reject(application_id=withdrawn.pk, actor=district_official, reason="x")
+def test_a_withdrawn_filing_is_out_of_the_officials_reach(withdrawn, district_official, city_official):
+    for official in (district_official, city_official):
+        with pytest.raises(Http404):
+            application_reject(application_id=withdrawn.pk, actor=official, reason="x")
+    assert reload(withdrawn).state == S.WITHDRAWN
+
+
+def test_withdrawal_clears_the_filing_date_a_return_keeps_it(submitted, enterprise_user, district_official):
+    """Filed before 1 June, returned for correction and resubmitted in June: it keeps its first date (flag
+    ``0``). Then withdrawn and filed again in June: filed in June (flag ``A``)."""
+    application_return(application_id=submitted.pk, actor=district_official, comment="请补充研发项目")
+    application_resubmit(application_id=submitted.pk, actor=enterprise_user, today=dt.date(2026, 6, 2))
+    assert reload(submitted).submitted_on == DAY
+    assert registration_flag(reload(submitted)) == "0"
+
+    application_withdraw(application_id=submitted.pk, actor=enterprise_user)
+    withdrawn = reload(submitted)
+    assert (withdrawn.submitted_on, withdrawn.snapshot, withdrawn.evaluating_district) == (None, {}, None)
+    application_save_draft(actor=enterprise_user, evaluation_year=2026, data={})
+    application_submit(application_id=submitted.pk, actor=enterprise_user, today=dt.date(2026, 6, 3))
+    assert reload(submitted).submitted_on == dt.date(2026, 6, 3)
+    assert registration_flag(reload(submitted)) == "A"
 
 
 def test_city_review_rejects_recommended_filing_district_may_not(submitted, district_official, city_official):

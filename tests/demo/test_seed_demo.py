@@ -35,6 +35,7 @@ from certification.models import (
     Registration,
     RegistrationSequence,
 )
+from certification.registry_facts import contradictions
 from certification.rules.industry import is_restricted_industry
 from certification.rules.notice import notice_end
 from certification.rules.registration import registration_number
@@ -377,6 +378,9 @@ def test_a_realistic_spread_of_results_and_only_eligible_filings_were_submitted(
         eligible += result.eligible
         if application.submitted_on is not None:
             assert result.eligible, application.pk
+            # What the guards of the submission check: the register's facts and the direct-path evidence.
+            assert not contradictions(application), application.pk
+            assert not application.direct_path_problems(on=application.submitted_on), application.pk
     assert 0.6 < eligible / total < 0.92
 
 
