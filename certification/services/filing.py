@@ -23,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from certification import rules
 from certification.evaluation import application_snapshot, evaluate_application
@@ -46,6 +47,7 @@ from certification.workflow import (
 )
 from enterprises.models import District, Enterprise
 from enterprises.roles import member_enterprise_id
+from smeportal.history import history_reason
 
 DRAFT_FIELDS = (*DECLARED_FIELDS, *FINANCE_COMPONENT_FIELDS, "staff_quarters", *EVIDENCE_FIELDS)
 
@@ -117,6 +119,7 @@ FROZEN_FIELDS = ["snapshot", "first_time_applicant", "evaluating_district", "dir
 
 
 @transaction.atomic
+@history_reason(gettext_lazy("保存申报草稿"))
 def application_save_draft(*, actor, evaluation_year: int, data: Mapping[str, object]) -> Application:
     """Create or update the actor's enterprise's filing for the year (draft or returned only).
 

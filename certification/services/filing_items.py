@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from certification import rules
 from certification.evaluation import evaluate_application
@@ -30,6 +31,7 @@ from certification.services.filing import application_save_draft
 from certification.workflow import ensure_editable, lock_filing
 from enterprises.models import Enterprise
 from enterprises.roles import member_enterprise_id
+from smeportal.history import history_reason
 from smeportal.uploads import check_upload
 
 IP_FIELDS = (
@@ -74,6 +76,7 @@ def _recount_ip(application: Application, actor) -> None:
 
 
 @transaction.atomic
+@history_reason(gettext_lazy("新建申报"))
 def filing_start(*, actor, evaluation_year: int) -> Application:
     """Open the actor's enterprise's filing for the year, prefilled from the enterprise record
     (conditions (三)/(四)) and from last year's filing (figures, evidence, IP items, R&D projects).
@@ -120,6 +123,7 @@ def _clean_item(model, fields, data: Mapping[str, object], application: Applicat
 
 
 @transaction.atomic
+@history_reason(gettext_lazy("添加知识产权"))
 def ip_item_add(*, application_id: int, actor, data: Mapping[str, object]) -> IntellectualProperty:
     application = _editable(application_id, actor)
     item = _clean_item(IntellectualProperty, IP_FIELDS, data, application)
@@ -129,6 +133,7 @@ def ip_item_add(*, application_id: int, actor, data: Mapping[str, object]) -> In
 
 
 @transaction.atomic
+@history_reason(gettext_lazy("删除知识产权"))
 def ip_item_remove(*, application_id: int, item_id: int, actor) -> None:
     application = _editable(application_id, actor)
     deleted, _count = IntellectualProperty.objects.filter(pk=item_id, application=application).delete()
@@ -138,6 +143,7 @@ def ip_item_remove(*, application_id: int, item_id: int, actor) -> None:
 
 
 @transaction.atomic
+@history_reason(gettext_lazy("添加研发项目"))
 def rd_project_add(*, application_id: int, actor, data: Mapping[str, object]) -> RDProject:
     application = _editable(application_id, actor)
     project = _clean_item(RDProject, RD_FIELDS, data, application)
@@ -146,6 +152,7 @@ def rd_project_add(*, application_id: int, actor, data: Mapping[str, object]) ->
 
 
 @transaction.atomic
+@history_reason(gettext_lazy("删除研发项目"))
 def rd_project_remove(*, application_id: int, project_id: int, actor) -> None:
     application = _editable(application_id, actor)
     deleted, _count = RDProject.objects.filter(pk=project_id, application=application).delete()
@@ -154,6 +161,7 @@ def rd_project_remove(*, application_id: int, project_id: int, actor) -> None:
 
 
 @transaction.atomic
+@history_reason(gettext_lazy("上传申报材料"))
 def attachment_add(*, application_id: int, actor, kind: str, upload) -> ApplicationAttachment:
     """Store a PDF/JPG/PNG (judged by content) of at most settings.MAX_UPLOAD_BYTES."""
     application = _editable(application_id, actor)
@@ -177,6 +185,7 @@ def attachment_add(*, application_id: int, actor, kind: str, upload) -> Applicat
 
 
 @transaction.atomic
+@history_reason(gettext_lazy("删除申报材料"))
 def attachment_remove(*, application_id: int, attachment_id: int, actor) -> None:
     application = _editable(application_id, actor)
     attachment = ApplicationAttachment.objects.filter(pk=attachment_id, application=application).first()

@@ -41,8 +41,10 @@ from certification.workflow import (
     move_many,
     notify_after_commit,
     record,
+    transition_context,
 )
 from enterprises.models import District
+from smeportal.history import record_saved
 
 SERIAL_DIGITS = 5  # RULES.md gives no width for the serial; five digits leave room for 99,999 a year
 
@@ -135,7 +137,9 @@ def notice_batch_register_due(*, today: dt.date, actor=None, batch_id: int | Non
                     created_by=actor,
                 )
             )
-    Registration.objects.bulk_create(registrations)
+    with transition_context("register", actor):
+        Registration.objects.bulk_create(registrations)
+        record_saved(registrations)
     numbers = {registration.application_id: registration.number for registration in registrations}
     moment = Moment(today, campaigns=campaigns)
     move_many(applications, "register", actor, moment=moment, comment=lambda application: numbers[application.pk])
@@ -202,9 +206,10 @@ def revoke_locked_registration(
     registration.revocation_grounds = grounds
     registration.revocation_reason = reason
     registration.updated_by = actor
-    registration.save(
-        update_fields=["revoked_at", "revocation_grounds", "revocation_reason", "updated_by", "updated_at"]
-    )
+    with transition_context("revoke", actor):
+        registration.save(
+            update_fields=["revoked_at", "revocation_grounds", "revocation_reason", "updated_by", "updated_at"]
+        )
     comment = f"{Registration.Grounds(grounds).label}：{reason}"
     record([application], "revoke", actor, comment=comment)
     notify_after_commit(

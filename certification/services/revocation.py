@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from certification.models import Registration, Revocation
 from certification.selectors.calendar import defence_deadline_for
@@ -40,6 +41,7 @@ from certification.workflow import (
     notify_after_commit,
     today_or,
 )
+from smeportal.history import history_reason
 from smeportal.uploads import check_upload
 
 RevocationState = Revocation.State
@@ -62,6 +64,7 @@ def _lock_revocation(revocation_id: int) -> tuple[Revocation, Registration]:
 
 
 @transaction.atomic
+@history_reason(gettext_lazy("启动撤销程序"))
 def revocation_notice(
     *, actor, registration_id: int, grounds: str, reason: str, today: dt.date | None = None
 ) -> Revocation:
@@ -112,6 +115,7 @@ def revocation_notice(
 
 
 @transaction.atomic
+@history_reason(gettext_lazy("提交书面申辩"))
 def revocation_defend(
     *, actor, revocation_id: int, text: str, attachment=None, today: dt.date | None = None
 ) -> Revocation:
@@ -149,6 +153,7 @@ def revocation_defend(
 
 
 @transaction.atomic
+@history_reason(gettext_lazy("撤销程序决定"))
 def revocation_decide(
     *, actor, revocation_id: int, revoke: bool, finding: str, today: dt.date | None = None
 ) -> Revocation:
