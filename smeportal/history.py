@@ -124,7 +124,8 @@ def json_value(value):
 
 @cache
 def tracked_fields(model: type[models.Model]) -> tuple[models.Field, ...]:
-    exclude = UNTRACKED | frozenset(getattr(model, "history_exclude", ()))
+    # The parent's key is implied: the record names its parent.
+    exclude = UNTRACKED | frozenset(getattr(model, "history_exclude", ())) | {getattr(model, "history_parent", "")}
     return tuple(
         field
         for field in model._meta.concrete_fields
@@ -212,23 +213,31 @@ class HistoryMixin:
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
-        if self._state.adding:
+        if self._state.adding and self.pk is None:
             self._history_loaded = None
+        elif self._state.adding:  # built by hand with its key: a creation only if the row is not there
+            self._history_loaded = self._history_stored(tracked_fields(type(self)))
         else:
-            self._history_load_missing()
+            self._history_loaded = {
+                **(getattr(self, "_history_loaded", None) or {}),
+                **(self._history_stored(self._history_not_loaded()) or {}),
+            }
         super().save(*args, **kwargs)
         record = self.history_record(self.history_changes(update_fields))
         if record is not None:
             record.save(using=self._state.db)
 
-    def _history_load_missing(self) -> None:
-        """Old values of the fields not loaded with the instance (built by hand, or deferred): one query."""
+    def _history_not_loaded(self) -> list[models.Field]:
+        """Tracked fields whose old values were not loaded (a deferred field, an instance built by hand)."""
         loaded = getattr(self, "_history_loaded", None) or {}
-        missing = [field.attname for field in tracked_fields(type(self)) if field.attname not in loaded]
-        if missing and self.pk is not None:
-            row = type(self)._base_manager.filter(pk=self.pk).values(*missing).first() or {}
-            loaded = {**loaded, **row}
-        self._history_loaded = loaded
+        return [field for field in tracked_fields(type(self)) if field.attname not in loaded]
+
+    def _history_stored(self, fields: Sequence[models.Field]) -> dict | None:
+        """The stored values of ``fields`` (one query; none without fields); None when there is no row."""
+        if not fields:
+            return {}
+        names = [field.attname for field in fields]
+        return type(self)._base_manager.using(self._state.db).filter(pk=self.pk).values(*names).first()
 
 
 def _record_deletion(sender, instance, using, **kwargs):
