@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from enterprises.models import Enterprise
 from enterprises.roles import is_city_official, member_enterprise_id
-from smeportal.history import history_reason
+from smeportal.history import history_reason, record_rows
 
 from . import newness
 from .models import AssistanceAgreement, Department, DepartmentTarget, QuotaPolicy, ServiceRecord, validate_measures
@@ -258,11 +258,18 @@ def department_target_set(*, actor, department_id: int, year: int, enterprises_t
 
 @history_reason(gettext_lazy("重算新设立企业标记"))
 def agreements_refresh_newness(*, year: int, window_years: int) -> int:
-    """Recompute counts_as_new of the year's agreements in the database (two set-based updates)."""
+    """Recompute counts_as_new of the year's agreements in the database (two set-based updates), and
+    record the flags that changed (one insert each way)."""
     agreements = AssistanceAgreement.objects.filter(year=year)
     is_new = new_enterprise_q(year=year, window_years=window_years, prefix="enterprise__")
-    changed = agreements.filter(is_new, counts_as_new=False).update(counts_as_new=True)
-    changed += agreements.exclude(is_new).filter(counts_as_new=True).update(counts_as_new=False)
+    changed = 0
+    for now_new, flipped in ((True, agreements.filter(is_new, counts_as_new=False)),
+                             (False, agreements.exclude(is_new).filter(counts_as_new=True))):  # fmt: skip
+        rows = list(flipped.values_list("pk", "enterprise_id"))
+        changed += AssistanceAgreement.objects.filter(pk__in=[pk for pk, _enterprise in rows]).update(
+            counts_as_new=now_new
+        )
+        record_rows(AssistanceAgreement, rows, {"counts_as_new": [not now_new, now_new]})
     return changed
 
 

@@ -24,7 +24,7 @@ from functools import cache, wraps
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models
+from django.db import connection, models, router, transaction
 from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete
 from django.http import HttpRequest
@@ -76,6 +76,12 @@ def history_context(*, actor=_UNSET, reason=_UNSET):
         yield
     finally:
         _current.reset(token)
+
+
+def reason_text(template, **params) -> str:
+    """A reason with parameters (an import's id), in the portal's default language like every reason."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(template) % params
 
 
 def history_reason(reason):
@@ -137,8 +143,33 @@ def model_label(model) -> str:
     return model._meta.label_lower
 
 
-class HistoryMixin:
-    """Record every change of the model's rows (put it before ``models.Model`` among the bases).
+_deletions: ContextVar[list | None] = ContextVar("history_deletions", default=None)
+
+
+@contextmanager
+def _deletions_batched(using: str):
+    """The deletions inside the block (a queryset's, with its cascades) are recorded in one insert, in
+    the same transaction."""
+    if _deletions.get() is not None:
+        yield
+        return
+    token = _deletions.set([])
+    try:
+        with transaction.atomic(using=using):
+            yield
+            ChangeRecord.objects.using(using).bulk_create(_deletions.get(), batch_size=1000)
+    finally:
+        _deletions.reset(token)
+
+
+class HistoryQuerySet(models.QuerySet):
+    def delete(self):
+        with _deletions_batched(self.db):
+            return super().delete()
+
+
+class HistoryMixin(models.Model):
+    """Record every change of the model's rows (the first of the model's bases).
 
     ``history_parent`` names the foreign key to the row whose history this one belongs to (a filing's
     items, its filing) and ``history_prefix`` how its fields are named there (``ip_items[12].title``);
@@ -149,11 +180,36 @@ class HistoryMixin:
     history_prefix: str = ""
     history_exclude: Sequence[str] = ()
 
+    objects = HistoryQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         post_delete.connect(
             _record_deletion, sender=cls, weak=False, dispatch_uid=f"history-{cls.__module__}.{cls.__qualname__}"
         )
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if self._state.adding and self.pk is None:
+            self._history_loaded = None
+        elif self._state.adding:  # built by hand with its key: a creation only if the row is not there
+            self._history_loaded = self._history_stored(tracked_fields(type(self)))
+        else:
+            self._history_loaded = {
+                **(getattr(self, "_history_loaded", None) or {}),
+                **(self._history_stored(self._history_not_loaded()) or {}),
+            }
+        super().save(*args, **kwargs)
+        record = self.history_record(self.history_changes(update_fields))
+        if record is not None:
+            record.save(using=self._state.db)
+
+    def delete(self, using=None, keep_parents=False):
+        with _deletions_batched(using or router.db_for_write(type(self), instance=self)):
+            return super().delete(using=using, keep_parents=keep_parents)
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -211,22 +267,6 @@ class HistoryMixin:
             changes=changes,
         )
 
-    def save(self, *args, **kwargs):
-        update_fields = kwargs.get("update_fields")
-        if self._state.adding and self.pk is None:
-            self._history_loaded = None
-        elif self._state.adding:  # built by hand with its key: a creation only if the row is not there
-            self._history_loaded = self._history_stored(tracked_fields(type(self)))
-        else:
-            self._history_loaded = {
-                **(getattr(self, "_history_loaded", None) or {}),
-                **(self._history_stored(self._history_not_loaded()) or {}),
-            }
-        super().save(*args, **kwargs)
-        record = self.history_record(self.history_changes(update_fields))
-        if record is not None:
-            record.save(using=self._state.db)
-
     def _history_not_loaded(self) -> list[models.Field]:
         """Tracked fields whose old values were not loaded (a deferred field, an instance built by hand)."""
         loaded = getattr(self, "_history_loaded", None) or {}
@@ -243,7 +283,7 @@ class HistoryMixin:
 def _record_deletion(sender, instance, using, **kwargs):
     loaded = getattr(instance, "_history_loaded", None) or instance.history_snapshot()
     parent_model, parent_id = instance.history_parent_key()
-    ChangeRecord.objects.using(using).create(
+    record = ChangeRecord(
         model=model_label(sender),
         object_id=instance.pk,
         parent_model=parent_model if parent_id is not None else "",
@@ -256,12 +296,36 @@ def _record_deletion(sender, instance, using, **kwargs):
             if loaded.get(field.attname) not in (None, "")
         },
     )
+    batch = _deletions.get()
+    if batch is None:  # a cascade from a model without history
+        record.save(using=using)
+    else:
+        batch.append(record)
 
 
 def record_saved(objects: Iterable[HistoryMixin], fields: Iterable[str] | None = None) -> int:
     """Record the changes of instances written without ``save()`` (``bulk_update``), in one insert."""
     fields = None if fields is None else list(fields)
     records = [record for obj in objects if (record := obj.history_record(obj.history_changes(fields)))]
+    ChangeRecord.objects.bulk_create(records, batch_size=1000)
+    return len(records)
+
+
+def record_rows(model: type[models.Model], rows: Iterable[tuple[int, int | None]], changes: dict) -> int:
+    """Record the same ``changes`` of the ``(id, parent id)`` rows an UPDATE set wrote, in one insert."""
+    parent = model._meta.get_field(model.history_parent).related_model if model.history_parent else None
+    records = [
+        ChangeRecord(
+            model=model_label(model),
+            object_id=pk,
+            parent_model=model_label(parent) if parent is not None and parent_id is not None else "",
+            parent_id=parent_id if parent is not None else None,
+            actor_id=current_actor_id(),
+            reason=current_reason(),
+            changes=changes,
+        )
+        for pk, parent_id in rows
+    ]
     ChangeRecord.objects.bulk_create(records, batch_size=1000)
     return len(records)
 

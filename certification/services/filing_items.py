@@ -31,7 +31,7 @@ from certification.services.filing import application_save_draft
 from certification.workflow import ensure_editable, lock_filing
 from enterprises.models import Enterprise
 from enterprises.roles import member_enterprise_id
-from smeportal.history import history_reason
+from smeportal.history import history_reason, record_saved
 from smeportal.uploads import check_upload
 
 IP_FIELDS = (
@@ -102,14 +102,15 @@ def filing_start(*, actor, evaluation_year: int) -> Application:
         data["direct_paths"] = list(previous.direct_paths or [])
     application = application_save_draft(actor=actor, evaluation_year=evaluation_year, data=data)
     if previous is not None and existing is None:
-        IntellectualProperty.objects.bulk_create(
+        copied = IntellectualProperty.objects.bulk_create(
             IntellectualProperty(application=application, **{f: getattr(item, f) for f in IP_FIELDS})
             for item in previous.ip_items.all()
         )
-        RDProject.objects.bulk_create(
+        copied += RDProject.objects.bulk_create(
             RDProject(application=application, **{f: getattr(p, f) for f in RD_FIELDS})
             for p in previous.rd_projects.all()
         )
+        record_saved(copied)
     return application
 
 

@@ -20,7 +20,14 @@ from enterprises.registry.report import write_error_report
 from enterprises.registry.validation import validate_registry
 from enterprises.services.moves import district_moves_record
 from smeportal.bulk import copy_insert, copy_update
-from smeportal.history import history_context, insert_records, record_saved, sql_changes, tracked_fields
+from smeportal.history import (
+    history_context,
+    insert_records,
+    reason_text,
+    record_saved,
+    sql_changes,
+    tracked_fields,
+)
 from smeportal.spreadsheets import GAVE_UP
 
 logger = logging.getLogger(__name__)
@@ -281,7 +288,9 @@ def registry_import_process(*, import_id: int) -> dict:
             counts = locked.counts or registry_import_apply(
                 rows=result,
                 actor=record.requested_by,
-                reason=_("登记库导入 #%(id)s（%(file)s）") % {"id": import_id, "file": record.original_name},
+                reason=reason_text(
+                    gettext_lazy("登记库导入 #%(id)s（%(file)s）"), id=import_id, file=record.original_name
+                ),
             )
             RegistryImport.report(import_id, counts=counts, progress=80)
         RegistryImport.report(import_id, progress=85, stage=_("正在生成错误报告"))

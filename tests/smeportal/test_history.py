@@ -185,3 +185,41 @@ def test_registry_import_records_its_id_and_requester(reference, city_official, 
     assert created.changes["name"] == [None, "历史测试有限公司"]
     assert created.changes["established_on"] == [None, "2026-03-01"]
     assert created.changes["confirmed"] == [None, True]
+
+
+def test_registry_reimport_records_changed_fields_only(reference, city_official, tmp_path):
+    """Both write paths (COPY + UPDATE … FROM on PostgreSQL, bulk_update on SQLite) record the same
+    changes: a renamed enterprise moved to another district, an unchanged one nothing."""
+    from enterprises.models import District
+    from enterprises.services.registry import registry_import_apply, registry_import_parse
+    from tests.enterprises.test_registry_import import write_xlsx
+
+    rows = [registry_row(1), registry_row(2)]
+    registry_import_apply(rows=registry_import_parse(source=write_xlsx(tmp_path / "a.xlsx", rows)))
+    moved, same = (Enterprise.objects.get(credit_code=row["统一社会信用代码"]) for row in rows)
+    rows[0] = registry_row(1, 企业名称="改名后的科技有限公司", 所属区县="游仙区", **{"注册资本(万元)": 250.5})
+    parsed = registry_import_parse(source=write_xlsx(tmp_path / "b.xlsx", rows))
+    with history_context(reason="不应覆盖"):
+        counts = registry_import_apply(rows=parsed, actor=city_official, reason="登记库导入 #7（b.xlsx）")
+    assert (counts["updated"], counts["unchanged"]) == (1, 1)
+    changed = records_of(moved)[-1]
+    assert changed.changes == {
+        "name": [moved.name, "改名后的科技有限公司"],
+        "managing_district": [moved.managing_district_id, District.objects.get(name="游仙区").pk],
+        "registered_capital": [str(moved.registered_capital), "250.50"],
+    }
+    assert (changed.actor, changed.reason) == (city_official, "登记库导入 #7（b.xlsx）")
+    assert len(records_of(same)) == 1  # its creation only
+
+
+def test_deleting_many_rows_records_them_in_one_insert(enterprise):
+    application = factories.ApplicationFactory(enterprise=enterprise)
+    IntellectualProperty.objects.bulk_create(
+        IntellectualProperty(application=application, kind="trademark", number=str(n), title="t") for n in range(5)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        IntellectualProperty.objects.filter(application=application).delete()
+    inserts = [q for q in queries.captured_queries if 'INTO "smeportal_changerecord"' in q["sql"]]
+    assert len(inserts) == 1
+    deleted = ChangeRecord.objects.filter(parent_model="certification.application", parent_id=application.pk)
+    assert sorted(r.changes["number"][0] for r in deleted) == ["0", "1", "2", "3", "4"]
