@@ -16,6 +16,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from .history import insert_records, sql_changes, tracked_fields
+from .models import ChangeRecord
 
 TEXT_FIELDS = (models.CharField, models.TextField)
 
@@ -128,6 +129,7 @@ def copy_update(model: type[models.Model], frame: pd.DataFrame, fields: list[str
             insert_records(
                 cursor,
                 model,
+                kind=ChangeRecord.Kind.CHANGED,
                 id_sql=f"target.{qn(pk.column)}",
                 changes_sql=changes,
                 source_sql=(

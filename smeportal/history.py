@@ -252,20 +252,15 @@ class HistoryMixin(models.Model):
         return changes
 
     def history_record(self, changes: dict) -> ChangeRecord | None:
-        """An unsaved record of ``changes`` in the current context, and the new values as loaded."""
+        """An unsaved record of ``changes`` (:meth:`history_changes`) in the current context, and the new
+        values as loaded."""
+        created = getattr(self, "_history_loaded", None) is None
         self._history_loaded = self.history_snapshot()
         if not changes:
             return None
-        parent_model, parent_id = self.history_parent_key()
-        return ChangeRecord(
-            model=model_label(type(self)),
-            object_id=self.pk,
-            parent_model=parent_model if parent_id is not None else "",
-            parent_id=parent_id,
-            actor_id=current_actor_id(),
-            reason=current_reason(),
-            changes=changes,
-        )
+        if created:
+            return _record(self, ChangeRecord.Kind.CREATED, {name: new for name, (_old, new) in changes.items()})
+        return _record(self, ChangeRecord.Kind.CHANGED, changes)
 
     def _history_not_loaded(self) -> list[models.Field]:
         """Tracked fields whose old values were not loaded (a deferred field, an instance built by hand)."""
@@ -280,22 +275,28 @@ class HistoryMixin(models.Model):
         return type(self)._base_manager.using(self._state.db).filter(pk=self.pk).values(*names).first()
 
 
-def _record_deletion(sender, instance, using, **kwargs):
-    loaded = getattr(instance, "_history_loaded", None) or instance.history_snapshot()
+def _record(instance: HistoryMixin, kind: str, changes: dict) -> ChangeRecord:
     parent_model, parent_id = instance.history_parent_key()
-    record = ChangeRecord(
-        model=model_label(sender),
+    return ChangeRecord(
+        model=model_label(type(instance)),
         object_id=instance.pk,
         parent_model=parent_model if parent_id is not None else "",
         parent_id=parent_id,
         actor_id=current_actor_id(),
         reason=current_reason(),
-        changes={
-            field.name: [json_value(loaded.get(field.attname)), None]
-            for field in tracked_fields(sender)
-            if loaded.get(field.attname) not in (None, "")
-        },
+        kind=kind,
+        changes=changes,
     )
+
+
+def _record_deletion(sender, instance, using, **kwargs):
+    loaded = getattr(instance, "_history_loaded", None) or instance.history_snapshot()
+    values = {
+        field.name: json_value(loaded.get(field.attname))
+        for field in tracked_fields(sender)
+        if loaded.get(field.attname) not in (None, "")
+    }
+    record = _record(instance, ChangeRecord.Kind.DELETED, values)
     batch = _deletions.get()
     if batch is None:  # a cascade from a model without history
         record.save(using=using)
@@ -338,25 +339,21 @@ def _json_sql(field: models.Field, column: str) -> str:
     return f"{column}::text" if isinstance(field, models.DecimalField) else column
 
 
-def _empty_sql(field: models.Field, column: str) -> str:
-    """True when the value is what a creation leaves out (None, or empty text)."""
-    if isinstance(field, models.CharField | models.TextField):
-        return f"({column} IS NULL OR {column} = '')"
-    return f"{column} IS NULL"
-
-
 def sql_changes(model: type[models.Model], fields: Sequence[str], *, old: str | None, new: str) -> tuple[str, str]:
-    """SQL for the JSON object ``{field: [old, new]}`` of ``fields`` between table aliases ``old`` and ``new``
-    (``old`` None: a creation, as the mixin records it), and a condition that some field differs.
-    PostgreSQL: ``jsonb_strip_nulls`` drops the entries of unchanged (or, created, empty) fields."""
+    """SQL for the record's JSON of ``fields`` between table aliases ``old`` and ``new``: ``{field: [old,
+    new]}`` of the fields that differ, or (``old`` None) a creation's ``{field: value}`` of the fields set,
+    as the mixin records them; and a condition that some field differs. PostgreSQL: ``jsonb_strip_nulls``
+    drops the unchanged (or, created, empty) fields."""
     qn = connection.ops.quote_name
     pairs, differs = [], []
     for name in fields:
         field = model._meta.get_field(name)
         new_column = f"{new}.{qn(field.column)}"
         if old is None:
-            change = f"jsonb_build_array(NULL, {_json_sql(field, new_column)})"
-            pairs.append(f"'{field.name}', CASE WHEN {_empty_sql(field, new_column)} THEN NULL ELSE {change} END")
+            value = _json_sql(field, new_column)
+            if isinstance(field, models.CharField | models.TextField):
+                value = f"NULLIF({value}, '')"
+            pairs.append(f"'{field.name}', {value}")
             continue
         old_column = f"{old}.{qn(field.column)}"
         different = f"{old_column} IS DISTINCT FROM {new_column}"
@@ -366,19 +363,26 @@ def sql_changes(model: type[models.Model], fields: Sequence[str], *, old: str | 
     return f"jsonb_strip_nulls(jsonb_build_object({', '.join(pairs)}))", " OR ".join(differs) or "TRUE"
 
 
-_RECORD_COLUMNS = ("model", "object_id", "parent_model", "parent_id", "at", "actor", "reason", "changes")
+_RECORD_COLUMNS = ("model", "object_id", "parent_model", "parent_id", "at", "actor", "reason", "kind", "changes")
 
 
 def insert_records(
-    cursor, model: type[models.Model], *, id_sql: str, changes_sql: str, source_sql: str, params: Sequence = ()
+    cursor,
+    model: type[models.Model],
+    *,
+    kind: str,
+    id_sql: str,
+    changes_sql: str,
+    source_sql: str,
+    params: Sequence = (),
 ) -> None:
-    """One record per row of ``source_sql`` (``FROM … WHERE …``; ``id_sql`` the row's id) in one
-    ``INSERT … SELECT``, in the current context; ``params`` are the source's."""
+    """One record of ``kind`` per row of ``source_sql`` (``FROM … WHERE …``; ``id_sql`` the row's id) in
+    one ``INSERT … SELECT``, in the current context; ``params`` are the source's."""
     qn = connection.ops.quote_name
     columns = ", ".join(qn(ChangeRecord._meta.get_field(name).column) for name in _RECORD_COLUMNS)
     at = connection.ops.adapt_datetimefield_value(timezone.now())
     cursor.execute(
         f"INSERT INTO {qn(ChangeRecord._meta.db_table)} ({columns}) "
-        f"SELECT %s, {id_sql}, '', NULL, %s, %s, %s, {changes_sql} {source_sql}",
-        [model_label(model), at, current_actor_id(), current_reason(), *params],
+        f"SELECT %s, {id_sql}, '', NULL, %s, %s, %s, %s, {changes_sql} {source_sql}",
+        [model_label(model), at, current_actor_id(), current_reason(), kind, *params],
     )

@@ -40,7 +40,7 @@ def _field_key(record: ChangeRecord, name: str) -> str:
 
 def entry_changes(record: ChangeRecord) -> dict:
     """``{field: [old, new]}``; a field of a row recorded under another is named ``prefix[id].field``."""
-    return {_field_key(record, name): values for name, values in record.changes.items()}
+    return {_field_key(record, name): values for name, values in record.pairs().items()}
 
 
 @dataclass
@@ -75,7 +75,7 @@ def _related_names(records: list[ChangeRecord]) -> dict[type[models.Model], dict
     wanted: dict[type[models.Model], set] = defaultdict(set)
     for record in records:
         model = _model(record.model)
-        for name, values in record.changes.items():
+        for name, values in record.pairs().items():
             field = _field(model, name)
             if field is not None and field.is_relation and field.many_to_one:
                 wanted[field.related_model].update(value for value in values if value is not None)
@@ -104,7 +104,7 @@ def history_entries(records: list[ChangeRecord]) -> list[HistoryEntry]:
     for record in records:
         model = _model(record.model)
         rows = []
-        for name, (old, new) in record.changes.items():
+        for name, (old, new) in record.pairs().items():
             field = _field(model, name)
             rows.append(
                 ChangeRow(_label(record, field, name), _display(field, old, related), _display(field, new, related))

@@ -26,8 +26,8 @@ from smeportal.history import (
     reason_text,
     record_saved,
     sql_changes,
-    tracked_fields,
 )
+from smeportal.models import ChangeRecord
 from smeportal.spreadsheets import GAVE_UP
 
 logger = logging.getLogger(__name__)
@@ -125,14 +125,13 @@ def _registry_create(fresh: pd.DataFrame, actor) -> None:
             Enterprise,
             fresh[["credit_code", *REGISTRY_FIELDS]].assign(created_by_id=actor_id, updated_by_id=actor_id),
         )
-        # The database builds the records from the rows just loaded, as the model would have.
-        changes, _differs = sql_changes(
-            Enterprise, [field.name for field in tracked_fields(Enterprise)], old=None, new="e"
-        )
+        # The database builds the records from the rows just loaded: the values the import set.
+        changes, _differs = sql_changes(Enterprise, ["credit_code", *REGISTRY_FIELDS], old=None, new="e")
         with connection.cursor() as cursor:
             insert_records(
                 cursor,
                 Enterprise,
+                kind=ChangeRecord.Kind.CREATED,
                 id_sql="e.id",
                 changes_sql=changes,
                 source_sql=f"FROM {Enterprise._meta.db_table} AS e WHERE e.credit_code = ANY(%s)",
@@ -143,7 +142,7 @@ def _registry_create(fresh: pd.DataFrame, actor) -> None:
         [Enterprise(**record, created_by=actor, updated_by=actor) for record in registry_records(fresh)],
         batch_size=REGISTRY_WRITE_BATCH,
     )
-    record_saved(created)
+    record_saved(created, ["credit_code", *REGISTRY_FIELDS])
 
 
 def _registry_update(changed: pd.DataFrame, fields: list[str], actor, now) -> None:

@@ -33,11 +33,11 @@ def records_of(obj) -> list[ChangeRecord]:
 
 def test_creation_records_every_field_given(enterprise):
     (created,) = records_of(enterprise)
-    assert created.changes["name"] == [None, enterprise.name]
-    assert created.changes["managing_district"] == [None, enterprise.managing_district_id]
-    assert created.changes["established_on"] == [None, enterprise.established_on.isoformat()]
-    assert "created_at" not in created.changes and "updated_by" not in created.changes
-    assert "introduced_on" not in created.changes  # empty: nothing to record
+    assert created.pairs()["name"] == [None, enterprise.name]
+    assert created.pairs()["managing_district"] == [None, enterprise.managing_district_id]
+    assert created.pairs()["established_on"] == [None, enterprise.established_on.isoformat()]
+    assert "created_at" not in created.pairs() and "updated_by" not in created.pairs()
+    assert "introduced_on" not in created.pairs()  # empty: nothing to record
 
 
 def test_a_change_records_only_the_changed_fields_as_json(enterprise, other_district):
@@ -47,7 +47,7 @@ def test_a_change_records_only_the_changed_fields_as_json(enterprise, other_dist
     enterprise.managing_district = other_district
     enterprise.save()
     last = records_of(enterprise)[-1]
-    assert last.changes == {
+    assert last.pairs() == {
         "registered_capital": [None if old_capital is None else str(old_capital), "123.40"],
         "managing_district": [old_district, other_district.pk],
     }
@@ -68,7 +68,7 @@ def test_update_fields_limit_the_diff_to_what_is_written(enterprise):
     old_name = enterprise.name
     enterprise.name, enterprise.address = "新名称有限公司", "不写入的地址"
     enterprise.save(update_fields=["name"])
-    assert records_of(enterprise)[-1].changes == {"name": [old_name, "新名称有限公司"]}
+    assert records_of(enterprise)[-1].pairs() == {"name": [old_name, "新名称有限公司"]}
 
 
 def test_an_instance_built_by_hand_is_compared_with_the_stored_row(enterprise):
@@ -76,7 +76,7 @@ def test_an_instance_built_by_hand_is_compared_with_the_stored_row(enterprise):
     stale = Enterprise(pk=enterprise.pk, **{f.attname: getattr(enterprise, f.attname) for f in fields})
     stale.name = "手工构造有限公司"
     stale.save()
-    assert records_of(enterprise)[-1].changes == {"name": [enterprise.name, "手工构造有限公司"]}
+    assert records_of(enterprise)[-1].pairs() == {"name": [enterprise.name, "手工构造有限公司"]}
 
 
 def test_deletion_records_the_old_values(db):
@@ -84,7 +84,7 @@ def test_deletion_records_the_old_values(db):
     pk = policy.pk
     QuotaPolicy.objects.filter(pk=pk).delete()  # a queryset deletion is recorded too
     deleted = ChangeRecord.objects.filter(model="assistance.quotapolicy", object_id=pk).order_by("-id").first()
-    assert deleted.changes["year"] == [2030, None]
+    assert deleted.pairs()["year"] == [2030, None]
 
 
 def test_the_context_names_actor_and_reason_and_nests(enterprise, city_official):
@@ -104,10 +104,10 @@ def test_a_transition_records_its_label_and_actor(enterprise, enterprise_user, d
     application = factories.ApplicationFactory(enterprise=enterprise)
     application_submit(application_id=application.pk, actor=enterprise_user, today=dt.date(2026, 8, 1))
     application_return(application_id=application.pk, actor=district_official, comment="请补充")
-    submitted, returned = [r for r in records_of(application) if r.changes.get("state", [None])[0]]
-    assert submitted.changes["state"] == ["draft", "submitted"]
+    submitted, returned = [r for r in records_of(application) if r.pairs().get("state", [None])[0]]
+    assert submitted.pairs()["state"] == ["draft", "submitted"]
     assert (submitted.actor, submitted.reason) == (enterprise_user, "提交申报")
-    assert returned.changes["state"] == ["submitted", "returned"]
+    assert returned.pairs()["state"] == ["submitted", "returned"]
     assert (returned.actor, returned.reason) == (district_official, "退回修改")
 
 
@@ -119,7 +119,7 @@ def test_a_bulk_transition_of_the_system_records_each_filing_in_one_insert(enter
     assert len(inserts) == 1
     for registration in registrations:
         expired = records_of(registration.application)[-1]
-        assert expired.changes["state"] == ["registered", "expired"]
+        assert expired.pairs()["state"] == ["registered", "expired"]
         assert (expired.actor, expired.reason) == (None, "入库登记到期")
 
 
@@ -165,7 +165,7 @@ def test_admin_edit_records_the_admin_reason(client, admin_user_persona, enterpr
     assert response.status_code == 302, getattr(response, "context", None) and response.context["adminform"].form.errors
     changed = records_of(policy)[-1]
     assert changed.reason == "管理后台" and changed.actor == admin_user_persona
-    assert changed.changes["tech_share_target"][1] == "0.150"
+    assert changed.pairs()["tech_share_target"][1] == "0.150"
 
 
 def test_registry_import_records_its_id_and_requester(reference, city_official, tmp_path, settings):
@@ -182,9 +182,9 @@ def test_registry_import_records_its_id_and_requester(reference, city_official, 
     (created,) = records_of(enterprise)
     assert created.actor == city_official
     assert created.reason == f"登记库导入 #{record.pk}（新设.csv）"
-    assert created.changes["name"] == [None, "历史测试有限公司"]
-    assert created.changes["established_on"] == [None, "2026-03-01"]
-    assert created.changes["confirmed"] == [None, True]
+    assert created.pairs()["name"] == [None, "历史测试有限公司"]
+    assert created.pairs()["established_on"] == [None, "2026-03-01"]
+    assert created.pairs()["confirmed"] == [None, True]
 
 
 def test_registry_reimport_records_changed_fields_only(reference, city_official, tmp_path):
@@ -203,7 +203,7 @@ def test_registry_reimport_records_changed_fields_only(reference, city_official,
         counts = registry_import_apply(rows=parsed, actor=city_official, reason="登记库导入 #7（b.xlsx）")
     assert (counts["updated"], counts["unchanged"]) == (1, 1)
     changed = records_of(moved)[-1]
-    assert changed.changes == {
+    assert changed.pairs() == {
         "name": [moved.name, "改名后的科技有限公司"],
         "managing_district": [moved.managing_district_id, District.objects.get(name="游仙区").pk],
         "registered_capital": [str(moved.registered_capital), "250.50"],
@@ -222,4 +222,4 @@ def test_deleting_many_rows_records_them_in_one_insert(enterprise):
     inserts = [q for q in queries.captured_queries if 'INTO "smeportal_changerecord"' in q["sql"]]
     assert len(inserts) == 1
     deleted = ChangeRecord.objects.filter(parent_model="certification.application", parent_id=application.pk)
-    assert sorted(r.changes["number"][0] for r in deleted) == ["0", "1", "2", "3", "4"]
+    assert sorted(r.pairs()["number"][0] for r in deleted) == ["0", "1", "2", "3", "4"]
