@@ -17,8 +17,10 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from enterprises.models import Enterprise
+from smeportal.history import history_context, reason_text, record_saved
 from smeportal.spreadsheets import GAVE_UP
 
 from . import excel
@@ -162,7 +164,9 @@ def agreement_import_commit(*, actor, import_id: int) -> AgreementImport:
                 updated_by=actor,
             )
         )
-    AssistanceAgreement.objects.bulk_create(to_create, batch_size=1000)
+    reason = reason_text(gettext_lazy("帮扶协议导入 #%(id)s（%(file)s）"), id=record.pk, file=record.original_name)
+    with history_context(actor=actor, reason=reason):
+        record_saved(AssistanceAgreement.objects.bulk_create(to_create, batch_size=1000))
     record.created_count = len(to_create)
     fields = ["created_count", "status", "finished_at", "updated_at"]
     if late_rejects:

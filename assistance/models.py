@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from smeportal.history import HistoryMixin, model_label
 from smeportal.models import BackgroundJob, TrackedModel
 from smeportal.uploads import UploadValidator, random_stored_name
 
@@ -47,7 +48,7 @@ class DepartmentMembership(TrackedModel):
         return f"{self.user} → {self.department}"
 
 
-class QuotaPolicy(TrackedModel):
+class QuotaPolicy(HistoryMixin, TrackedModel):
     """The city's yearly quota policy (RULES.md §5), edited by city officials in the admin.
 
     One row per year. It holds both targets of the development plan: the assistance share of new
@@ -150,8 +151,11 @@ def _agreement_document_path(instance, filename: str) -> str:
     return f"assistance/agreements/{random_stored_name(filename, fallback_suffix='')}"
 
 
-class AssistanceAgreement(TrackedModel):
+class AssistanceAgreement(HistoryMixin, TrackedModel):
     """An assistance agreement (帮扶协议) of a department with an enterprise for one year."""
+
+    history_parent = "enterprise"
+    history_prefix = "assistance_agreements"
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("执行中")
@@ -213,8 +217,10 @@ class AssistanceAgreement(TrackedModel):
         return [str(labels.get(code, code)) for code in self.measures or ()]
 
 
-class ServiceRecord(TrackedModel):
+class ServiceRecord(HistoryMixin, TrackedModel):
     """One service contact under an agreement: a visit, meeting or call, the issues and their resolution."""
+
+    history_prefix = "service_records"
 
     class Kind(models.TextChoices):
         VISIT = "visit", _("走访")
@@ -243,6 +249,10 @@ class ServiceRecord(TrackedModel):
                 violation_error_message=_("解决日期不能早于服务日期。"),
             ),
         ]
+
+    def history_parent_key(self) -> tuple[str, int | None]:
+        """In the history of the agreement's enterprise."""
+        return model_label(AssistanceAgreement.enterprise.field.related_model), self.agreement.enterprise_id
 
     def __str__(self):
         return f"{self.agreement} · {self.date}"

@@ -13,9 +13,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from enterprises.models import Enterprise
 from enterprises.roles import is_city_official, member_enterprise_id
+from smeportal.history import history_reason, record_rows
 
 from . import newness
 from .models import AssistanceAgreement, Department, DepartmentTarget, QuotaPolicy, ServiceRecord, validate_measures
@@ -87,6 +89,7 @@ def _policy_open(year: int) -> QuotaPolicy:
 
 
 @transaction.atomic
+@history_reason(gettext_lazy("新建帮扶协议"))
 def agreement_create(
     *,
     actor,
@@ -144,6 +147,7 @@ def _agreement_for_update(actor, agreement_id: int) -> AssistanceAgreement:
 
 
 @transaction.atomic
+@history_reason(gettext_lazy("修改帮扶协议"))
 def agreement_update(*, actor, agreement_id: int, document=None, **changes) -> AssistanceAgreement:
     """Change signed_on, measures, goals, responsible_officer or status (and the document)."""
     unknown = set(changes) - set(AGREEMENT_FIELDS)
@@ -167,6 +171,7 @@ def agreement_update(*, actor, agreement_id: int, document=None, **changes) -> A
 
 
 @transaction.atomic
+@history_reason(gettext_lazy("归档帮扶协议"))
 def agreement_archive(*, actor, agreement_id: int) -> AssistanceAgreement:
     """Archive instead of deleting: the agreement leaves lists and counts but is kept."""
     agreement = _agreement_for_update(actor, agreement_id)
@@ -186,6 +191,7 @@ RECORD_FIELDS = ("date", "kind", "issues_raised", "resolution", "resolved_on")
 
 
 @transaction.atomic
+@history_reason(gettext_lazy("新建服务记录"))
 def service_record_create(*, actor, agreement_id: int, **values) -> ServiceRecord:
     unknown = set(values) - set(RECORD_FIELDS)
     if unknown:
@@ -196,6 +202,7 @@ def service_record_create(*, actor, agreement_id: int, **values) -> ServiceRecor
 
 
 @transaction.atomic
+@history_reason(gettext_lazy("修改服务记录"))
 def service_record_update(*, actor, record_id: int, **changes) -> ServiceRecord:
     unknown = set(changes) - set(RECORD_FIELDS)
     if unknown:
@@ -216,6 +223,7 @@ def service_record_update(*, actor, record_id: int, **changes) -> ServiceRecord:
 
 
 @transaction.atomic
+@history_reason(gettext_lazy("企业反馈服务记录"))
 def service_record_feedback(*, actor, record_id: int, feedback: str) -> ServiceRecord:
     """The enterprise leaves (or replaces) its feedback on a service record of its own agreement."""
     enterprise_id = member_enterprise_id(actor)
@@ -248,16 +256,25 @@ def department_target_set(*, actor, department_id: int, year: int, enterprises_t
     return target
 
 
+@history_reason(gettext_lazy("重算新设立企业标记"))
 def agreements_refresh_newness(*, year: int, window_years: int) -> int:
-    """Recompute counts_as_new of the year's agreements in the database (two set-based updates)."""
+    """Recompute counts_as_new of the year's agreements in the database (two set-based updates), and
+    record the flags that changed (one insert each way)."""
     agreements = AssistanceAgreement.objects.filter(year=year)
     is_new = new_enterprise_q(year=year, window_years=window_years, prefix="enterprise__")
-    changed = agreements.filter(is_new, counts_as_new=False).update(counts_as_new=True)
-    changed += agreements.exclude(is_new).filter(counts_as_new=True).update(counts_as_new=False)
+    changed = 0
+    for now_new, flipped in ((True, agreements.filter(is_new, counts_as_new=False)),
+                             (False, agreements.exclude(is_new).filter(counts_as_new=True))):  # fmt: skip
+        rows = list(flipped.values_list("pk", "enterprise_id"))
+        changed += AssistanceAgreement.objects.filter(pk__in=[pk for pk, _enterprise in rows]).update(
+            counts_as_new=now_new
+        )
+        record_rows(AssistanceAgreement, rows, {"counts_as_new": [not now_new, now_new]})
     return changed
 
 
 @transaction.atomic
+@history_reason(gettext_lazy("关闭年度配额政策"))
 def policy_close_year(*, actor, year: int) -> QuotaPolicy:
     """Settle the year's counts_as_new flags from the current registry data, then freeze them."""
     if not is_city_official(actor):

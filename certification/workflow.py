@@ -43,6 +43,7 @@ from certification.states import (
     FilingState,
 )
 from enterprises.scoping import enterprise_scope
+from smeportal.history import history_context, record_saved
 
 ENTERPRISE = "enterprise"
 REVIEWER = "reviewer"
@@ -170,6 +171,31 @@ TRANSITIONS: dict[str, Transition] = _transitions(
 del S
 
 
+# The reason each transition gives in the change history of the rows it writes.
+TRANSITION_REASONS = {
+    "open": gettext_lazy("新建申报"),
+    "submit": gettext_lazy("提交申报"),
+    "resubmit": gettext_lazy("重新提交申报"),
+    "withdraw": gettext_lazy("撤回申报"),
+    "return": gettext_lazy("退回修改"),
+    "require_on_site_check": gettext_lazy("安排现场核查"),
+    "record_on_site_check": gettext_lazy("登记现场核查结果"),
+    "recommend": gettext_lazy("审核推荐"),
+    "reject": gettext_lazy("不予通过"),
+    "reject_recommended": gettext_lazy("市级不予通过"),
+    "publish": gettext_lazy("发布公示"),
+    "uphold_objection": gettext_lazy("异议成立"),
+    "register": gettext_lazy("入库登记"),
+    "expire": gettext_lazy("入库登记到期"),
+    "revoke": gettext_lazy("撤销入库登记"),
+}
+
+
+def transition_context(name: str, actor):
+    """The history context of transition ``name``: its reason, and ``actor`` (None: the system)."""
+    return history_context(actor=actor if getattr(actor, "pk", None) else None, reason=TRANSITION_REASONS[name])
+
+
 # --- Who may act --------------------------------------------------------------------------------
 
 
@@ -271,14 +297,16 @@ def record(
         application.updated_by = user
         application.updated_at = now
     fields = ["state", "updated_at", "updated_by", *update_fields]
-    if len(applications) == 1:
-        (application,) = applications
-        if application.pk is None:  # a filing opened by this very transition
-            application.save()
-        else:
-            application.save(update_fields=fields)
-        return [ApplicationEvent.objects.create(**_event_fields(events[0]))]
-    Application.objects.bulk_update(applications, fields)
+    with transition_context(name, user):
+        if len(applications) == 1:
+            (application,) = applications
+            if application.pk is None:  # a filing opened by this very transition
+                application.save()
+            else:
+                application.save(update_fields=fields)
+            return [ApplicationEvent.objects.create(**_event_fields(events[0]))]
+        Application.objects.bulk_update(applications, fields)
+        record_saved(applications, fields)
     return ApplicationEvent.objects.bulk_create(events)
 
 

@@ -11,6 +11,9 @@ benchmarks. It runs the steps in this order:
 :mod:`demo.context` holds what the steps share (the chunking, the random streams, the lookups),
 :mod:`demo.data` the data tables. Each step inserts only the rows whose key is missing, so seeding again
 with the same seed adds nothing and a larger N adds only the missing indices.
+
+The seeding writes no change history (:mod:`smeportal.history`): seeded rows are nobody's change, and
+their history starts with the first change made in the portal, the admin or an import.
 """
 
 from __future__ import annotations

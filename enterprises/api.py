@@ -3,13 +3,23 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer, extend_schema_view
 from rest_framework import permissions, serializers, viewsets
+from rest_framework.decorators import action
 
-from smeportal.api import DENIED, NewestFirstCursorPagination
+from smeportal.api import (
+    DENIED,
+    HISTORY_DESCRIPTION,
+    NOT_FOUND,
+    HistoryEntrySerializer,
+    HistoryPagination,
+    NewestFirstCursorPagination,
+    history_response,
+    path_id,
+)
 
 from .filters import EnterpriseFilter
 from .models import Enterprise
 from .scoping import enterprise_scope
-from .selectors import enterprises_visible_to
+from .selectors import enterprise_history, enterprises_visible_to
 from .serializers import EnterpriseSerializer
 
 
@@ -66,3 +76,15 @@ class EnterpriseViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return enterprises_visible_to(self.request.user)
+
+    @extend_schema(
+        operation_id="enterprises_history",
+        summary="企业变更记录",
+        description=HISTORY_DESCRIPTION
+        + "含登记库导入、管理后台修改（管理区县变更等）及该企业的帮扶协议和服务记录。仅管理人员；企业用户 403。",
+        responses={200: HistoryEntrySerializer(many=True), **DENIED, **NOT_FOUND},
+        tags=["enterprises"],
+    )
+    @action(detail=True, methods=["get"], pagination_class=HistoryPagination, filterset_class=None)
+    def history(self, request, pk=None):
+        return history_response(self, enterprise_history(request.user, path_id(pk)))

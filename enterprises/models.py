@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from smeportal.history import HistoryMixin
 from smeportal.models import BackgroundJob, TrackedModel
 from smeportal.uploads import random_stored_name
 
@@ -69,7 +70,7 @@ class IndustryCluster(models.Model):
         return self.name
 
 
-class Enterprise(TrackedModel):
+class Enterprise(HistoryMixin, TrackedModel):
     class EntityKind(models.TextChoices):
         """The kind of registered entity, from the credit code's first two characters (RULES.md §4)."""
 

@@ -2,11 +2,15 @@
 
 import datetime as dt
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import BigIntegerField, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 
 from enterprises.models import EnterpriseMembership
 from enterprises.roles import enterprise_membership
+from smeportal.history_read import object_history
+from smeportal.models import ChangeRecord
 
 from .creditcode import normalize_credit_code
 from .models import District, DistrictMove, Enterprise
@@ -16,6 +20,18 @@ from .scoping import enterprise_scope
 def enterprises_visible_to(user) -> QuerySet[Enterprise]:
     """The enterprises a user may see: all for city officials, their district's, or their own."""
     return Enterprise.objects.select_related("managing_district", "cluster").filter(enterprise_scope(user).q())
+
+
+def enterprise_history(user, enterprise_id: int) -> QuerySet[ChangeRecord]:
+    """The change history of an enterprise in the user's scope (Http404 outside it), with its assistance
+    agreements and their service records, newest first. Officials only: an enterprise user sees the
+    history of its filings, not of the registry's record (PermissionDenied)."""
+    scope = enterprise_scope(user)
+    if not Enterprise.objects.filter(scope.q(), pk=enterprise_id).exists():
+        raise Http404
+    if not scope.is_official:
+        raise PermissionDenied
+    return object_history(Enterprise, enterprise_id)
 
 
 def managing_district_on(day: dt.date) -> Coalesce:

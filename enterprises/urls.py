@@ -8,6 +8,7 @@ app_name = "enterprises"
 urlpatterns = [
     path("", views.enterprise_list, name="list"),
     path("<int:pk>/", views.enterprise_detail, name="detail"),
+    path("<int:pk>/history/", views.enterprise_history_page, name="history"),
     path("profile/", views.enterprise_profile, name="profile"),
     path("<int:pk>/confirm/", views.enterprise_confirm_view, name="confirm"),
     path("members/", claim_views.members, name="members"),

@@ -8,13 +8,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from enterprises.services.accounts import ConfirmationError, enterprise_confirm
+from smeportal.history_read import history_entries
 from smeportal.pagination import paginate_without_count
 
 from .filters import EnterpriseFilter
 from .models import Enterprise
 from .permissions import enterprise_user_required, official_required
 from .roles import member_enterprise_id
-from .selectors import enterprises_visible_to
+from .selectors import enterprise_history, enterprises_visible_to
 
 
 @official_required
@@ -30,6 +31,15 @@ def enterprise_list(request):
 def enterprise_detail(request, pk: int):
     enterprise = get_object_or_404(enterprises_visible_to(request.user), pk=pk)
     return render(request, "enterprises/detail.html", {"enterprise": enterprise})
+
+
+@official_required
+def enterprise_history_page(request, pk: int):
+    """The enterprise's change history, newest first (the same records as the API)."""
+    enterprise = get_object_or_404(enterprises_visible_to(request.user), pk=pk)
+    page = paginate_without_count(enterprise_history(request.user, pk), request.GET.get("page"))
+    context = {"enterprise": enterprise, "page": page, "entries": history_entries(page.object_list), "query": ""}
+    return render(request, "enterprises/history.html", context)
 
 
 @enterprise_user_required

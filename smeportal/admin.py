@@ -1,8 +1,9 @@
-"""Admin registrations of the portal-wide models: in-portal notifications and API tokens (never their keys)."""
+"""Admin registrations of the portal-wide models: in-portal notifications, API tokens (never their keys) and
+the change history (read only)."""
 
 from django.contrib import admin
 
-from .models import ApiToken, Notification
+from .models import ApiToken, ChangeRecord, Notification
 
 
 @admin.register(Notification)
@@ -27,4 +28,25 @@ class ApiTokenAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ChangeRecord)
+class ChangeRecordAdmin(admin.ModelAdmin):
+    """The change history, to search and read: nobody writes or removes a record by hand."""
+
+    list_display = ["at", "model", "object_id", "parent_model", "parent_id", "actor", "reason"]
+    list_filter = ["model"]
+    search_fields = ["=object_id", "=parent_id", "reason", "actor__username"]
+    list_select_related = ["actor"]
+    date_hierarchy = "at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

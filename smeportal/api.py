@@ -7,14 +7,17 @@ import django_filters
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from .errors import DomainError
+from .history_read import entry_changes
+from .models import ChangeRecord
 
 # The largest id PostgreSQL's bigint holds: a larger filter value must be a 400, not an OverflowError.
 ID_MAX = 2**63 - 1
@@ -25,6 +28,53 @@ class NewestFirstCursorPagination(CursorPagination):
 
     ordering = "-id"
     page_size = 50
+
+
+class HistoryPagination(CursorPagination):
+    """Change histories, newest first (records of one moment in the order they were written, reversed)."""
+
+    ordering = ("-at", "-id")
+    page_size = 50
+
+
+class HistoryEntrySerializer(serializers.ModelSerializer):
+    """One change: when, who (null for the system: a nightly job, a command), why, and each changed
+    field's ``[old, new]`` (dates ISO, amounts as strings, related rows by id; a filing's items as
+    ``ip_items[12].title``)."""
+
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    changes = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ChangeRecord
+        fields = ["at", "actor", "reason", "changes"]
+
+    @extend_schema_field(
+        {"type": "object", "additionalProperties": {"type": "array", "minItems": 2, "maxItems": 2, "items": {}}}
+    )
+    def get_changes(self, record: ChangeRecord) -> dict:
+        return entry_changes(record)
+
+
+def path_id(value) -> int:
+    """An id from the URL; anything but a whole number the database can hold is a 404."""
+    text = str(value)
+    if not text.isascii() or not text.isdigit() or int(text) > ID_MAX:
+        raise Http404
+    return int(text)
+
+
+def history_response(view, records) -> Response:
+    """A page of change records as the history endpoints answer (``results``, ``next``, ``previous``)."""
+    page = view.paginate_queryset(records)
+    return view.get_paginated_response(HistoryEntrySerializer(page, many=True).data)
+
+
+HISTORY_DESCRIPTION = (
+    "变更记录，按时间倒序，游标分页（条目在 results 中）。每条："
+    "at（时间，ISO 8601）、actor（操作人用户名；系统任务为 null）、reason（原因：流转、导入及其编号、管理后台等）、"
+    "changes（{字段: [原值, 新值]}）。"
+)
 
 
 class IntegerFilter(django_filters.NumberFilter):

@@ -15,6 +15,9 @@ import pandas as pd
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from .history import insert_records, sql_changes, tracked_fields
+from .models import ChangeRecord
+
 TEXT_FIELDS = (models.CharField, models.TextField)
 
 
@@ -92,11 +95,14 @@ def copy_insert(model: type[models.Model], frame: pd.DataFrame) -> int:
     return len(values)
 
 
-def copy_update(model: type[models.Model], frame: pd.DataFrame, fields: list[str]) -> int:
+def copy_update(model: type[models.Model], frame: pd.DataFrame, fields: list[str], *, history: bool = False) -> int:
     """Set ``fields`` (by name) of the rows whose primary keys are the frame's ``pk`` column, from the
     frame's columns of the same attnames: COPY into a temporary table, then one UPDATE … FROM
     (PostgreSQL only). ``bulk_update`` writes a CASE per field and row, which took 80 s for 100,000
     changed enterprises. Returns the number of rows updated.
+
+    With ``history``, one ``INSERT … SELECT`` before the update records each row's changed fields
+    (:mod:`smeportal.history`, in the current context), compared by the database.
     """
     _require_postgresql("copy_update")
     if frame.empty:
@@ -117,6 +123,20 @@ def copy_update(model: type[models.Model], frame: pd.DataFrame, fields: list[str
         create = f"CREATE TEMPORARY TABLE {staged} ON COMMIT DROP AS SELECT {names} FROM {table} WITH NO DATA"  # noqa: S608
         cursor.execute(create)
         _copy(cursor, staged, model, values)
+        if history:
+            tracked = [field.name for field in tracked_fields(model) if field in targets]
+            changes, differs = sql_changes(model, tracked, old="target", new="staged")
+            insert_records(
+                cursor,
+                model,
+                kind=ChangeRecord.Kind.CHANGED,
+                id_sql=f"target.{qn(pk.column)}",
+                changes_sql=changes,
+                source_sql=(
+                    f"FROM {table} AS target JOIN {staged} AS staged "
+                    f"ON target.{qn(pk.column)} = staged.{qn(pk.column)} WHERE {differs}"
+                ),
+            )
         update = (
             f"UPDATE {table} AS target SET {assignments} FROM {staged} AS staged "  # noqa: S608 - quoted names
             f"WHERE target.{qn(pk.column)} = staged.{qn(pk.column)}"

@@ -1,11 +1,18 @@
-"""Responses to a signed-in user are never stored by a browser or a proxy cache.
+"""Responses to a signed-in user are never stored by a browser or a proxy cache; the changes a request
+makes are recorded as its user's.
 
 A signed-in user's pages, API answers, ``.xlsx`` exports and file downloads carry that user's data; a
 shared cache (an office proxy) or the browser's back button on a shared computer must not replay them.
 One middleware covers every view, so a new view cannot forget it. Anonymous public pages stay cacheable.
 """
 
+from django.urls import reverse_lazy
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext_lazy as _
+
+from .history import history_context
+
+ADMIN_REASON = _("管理后台")
 
 
 def _authenticated(request) -> bool:
@@ -27,3 +34,17 @@ class PrivateCacheMiddleware:
         if signed_in or _authenticated(request):
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class HistoryMiddleware:
+    """Every change a request makes is recorded as made by the request's user (read when the change is
+    recorded: DRF signs token users in inside the view); in the admin, with "管理后台" as the reason."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.admin_prefix = reverse_lazy("admin:index")
+
+    def __call__(self, request):
+        reason = ADMIN_REASON if request.path.startswith(str(self.admin_prefix)) else ""
+        with history_context(actor=request, reason=reason):
+            return self.get_response(request)

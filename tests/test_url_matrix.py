@@ -101,6 +101,7 @@ EXPECTED = {
     # Enterprise registry (pages)
     "enterprises:list": (None, row(LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK)),
     "enterprises:detail": ("enterprise", row(LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK)),
+    "enterprises:history": ("enterprise", row(LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK)),
     "enterprises:profile": (None, row(LOGIN, OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)),
     "enterprises:confirm": ("enterprise", everyone(NOT_ALLOWED)),
     "enterprises:import": (None, CITY_ONLY),
@@ -109,6 +110,8 @@ EXPECTED = {
     # Enterprise registry (API)
     "enterprise-list": (None, row(API_DENIED, OK, OK, OK, OK, API_DENIED, OK, OK)),
     "enterprise-detail": ("enterprise", row(API_DENIED, OK, NOT_FOUND, OK, NOT_FOUND, API_DENIED, OK, OK)),
+    # The registry record's history is for officials; the enterprise sees its filings' history instead.
+    "enterprise-history": ("enterprise", row(API_DENIED, API_DENIED, NOT_FOUND, OK, NOT_FOUND, API_DENIED, OK, OK)),
     # Certification (public self-evaluation)
     "certification:calculator": (None, everyone(OK)),
     "certification:calculator_result": (None, everyone(NOT_ALLOWED)),
@@ -124,6 +127,10 @@ EXPECTED = {
     # Certification API (filings, notice batches, registrations). A POST-only action answers GET with
     # 405 after the viewset's permission classes: anonymous and role-less callers get 401/403 first.
     "certification-filing-list": (None, row(API_DENIED, OK, OK, OK, OK, API_DENIED, OK, OK)),
+    "certification-filing-history": (
+        "filing",
+        row(API_DENIED, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, API_DENIED, NOT_FOUND, NOT_FOUND),
+    ),
     # "filing" is a draft never submitted: the enterprise's own business, invisible to officials as on the pages.
     "certification-filing-detail": (
         "filing",
@@ -258,6 +265,7 @@ EXPECTED = {
     "certification:filing_list": (None, ENTERPRISE_ONLY),
     "certification:filing_start": (None, everyone(NOT_ALLOWED)),
     "certification:filing_detail": ("filing", OWN_ENTERPRISE_ONLY),
+    "certification:filing_history": ("filing", OWN_ENTERPRISE_ONLY),  # a draft: officials never see it
     "certification:filing_step": ("filing_step", OWN_ENTERPRISE_ONLY),
     "certification:filing_score": ("filing_step", everyone(NOT_ALLOWED)),
     "certification:filing_withdraw": ("filing", everyone(NOT_ALLOWED)),

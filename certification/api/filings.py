@@ -22,7 +22,7 @@ from certification.api.serializers import (
     ReturnSerializer,
 )
 from certification.models import Application, ApplicationEvent
-from certification.selectors.filing import applications_visible_to
+from certification.selectors.filing import applications_visible_to, filing_history
 from certification.services.filing import (
     application_resubmit,
     application_save_draft,
@@ -42,11 +42,16 @@ from enterprises.roles import member_enterprise_id
 from enterprises.scoping import enterprise_scope
 from smeportal.api import (
     DENIED,
+    HISTORY_DESCRIPTION,
     LIST_ERRORS,
     NOT_FOUND,
     VALIDATION_ERROR,
+    HistoryEntrySerializer,
+    HistoryPagination,
     NewestFirstCursorPagination,
     ServiceErrorsMixin,
+    history_response,
+    path_id,
 )
 
 # The viewset's actions and the workflow transitions they take ("partial_update" edits the figures).
@@ -200,6 +205,20 @@ class FilingViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveMo
             actor=request.user, evaluation_year=application.evaluation_year, data=serializer.declared_data()
         )
         return self._detail(application.pk)
+
+    @extend_schema(
+        operation_id="certification_filings_history",
+        summary="申报变更记录",
+        description=HISTORY_DESCRIPTION
+        + "含每次流转、修改，以及知识产权（ip_items[ID].字段）、研发项目（rd_projects[ID].字段）、"
+        "申报材料（attachments[ID].字段）、入库登记（registration[ID].字段）和撤销程序（revocations[ID].字段）。"
+        "范围与申报相同：企业用户看本企业的申报，管理人员看范围内已提交的申报。",
+        responses={200: HistoryEntrySerializer(many=True), **DENIED, **NOT_FOUND},
+        tags=["filings"],
+    )
+    @action(detail=True, methods=["get"], pagination_class=HistoryPagination, filterset_class=None)
+    def history(self, request, pk=None):
+        return history_response(self, filing_history(request.user, path_id(pk)))
 
     @_filing_action(
         "certification_filings_submit",

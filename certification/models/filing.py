@@ -24,6 +24,7 @@ from certification.models.campaign import EvaluationCampaign
 from certification.rules import evidence
 from certification.states import WAITING_FOR_REVIEW, FilingState
 from enterprises.models import District, Enterprise
+from smeportal.history import HistoryMixin
 from smeportal.models import TrackedModel
 
 if TYPE_CHECKING:
@@ -104,10 +105,11 @@ def money_field(label) -> models.DecimalField:
     )
 
 
-class Application(TrackedModel):
+class Application(HistoryMixin, TrackedModel):
     """One enterprise's filing for one evaluation year. Figures may be empty while it is a draft."""
 
     State = FilingState
+    history_exclude = ("snapshot",)  # the submitted figures frozen: the figures themselves are recorded
 
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="applications"

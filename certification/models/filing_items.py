@@ -10,11 +10,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from certification.models.filing import Application, money_field
+from smeportal.history import HistoryMixin
 from smeportal.uploads import random_stored_name
 
 
-class IntellectualProperty(models.Model):
+class IntellectualProperty(HistoryMixin, models.Model):
     """One IP item of a filing; the service counts the items that count into class1_ip / class2_ip."""
+
+    history_parent = "application"
+    history_prefix = "ip_items"
 
     class Kind(models.TextChoices):
         INVENTION_PATENT = "invention_patent", _("发明专利")
@@ -83,8 +87,11 @@ class IntellectualProperty(models.Model):
         )
 
 
-class RDProject(models.Model):
+class RDProject(HistoryMixin, models.Model):
     """One R&D project of a filing."""
+
+    history_parent = "application"
+    history_prefix = "rd_projects"
 
     application = models.ForeignKey(
         Application, verbose_name=_("申报"), on_delete=models.CASCADE, related_name="rd_projects"
@@ -124,8 +131,11 @@ def _attachment_path(instance, filename: str) -> str:
     return f"applications/{instance.application_id}/{random_stored_name(filename)}"
 
 
-class ApplicationAttachment(models.Model):
+class ApplicationAttachment(HistoryMixin, models.Model):
     """A supporting document of a filing, stored under MEDIA_ROOT and served only by a scoped view."""
+
+    history_parent = "application"
+    history_prefix = "attachments"
 
     class Kind(models.TextChoices):
         FINANCIAL_STATEMENTS = "financial_statements", _("财务会计报表")

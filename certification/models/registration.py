@@ -11,12 +11,16 @@ from django.utils.translation import gettext_lazy as _
 
 from certification.models.filing import Application
 from enterprises.models import Enterprise
+from smeportal.history import HistoryMixin, model_label
 from smeportal.models import TrackedModel
 from smeportal.uploads import random_stored_name
 
 
-class Registration(TrackedModel):
+class Registration(HistoryMixin, TrackedModel):
     """The registration (入库) of a filing, with its number and validity."""
+
+    history_parent = "application"
+    history_prefix = "registration"
 
     class Grounds(models.TextChoices):
         CONDITIONS_NOT_MET = "conditions_not_met", _("不再符合评价条件")
@@ -75,7 +79,7 @@ def _defence_path(instance, filename: str) -> str:
     return f"revocations/{random_stored_name(filename)}"
 
 
-class Revocation(TrackedModel):
+class Revocation(HistoryMixin, TrackedModel):
     """The revocation procedure (撤销) of a registration, RULES.md §3: notice → the enterprise's written
     defence (申辩) within a deadline → finding → public announcement. The services are in
     :mod:`certification.revocation_services`."""
@@ -87,6 +91,7 @@ class Revocation(TrackedModel):
         DISMISSED = "dismissed", _("不予撤销")
 
     OPEN_STATES = (State.NOTICED, State.DEFENDED)
+    history_prefix = "revocations"
 
     registration = models.ForeignKey(
         Registration, verbose_name=_("入库登记"), on_delete=models.PROTECT, related_name="revocations"
@@ -142,6 +147,10 @@ class Revocation(TrackedModel):
             ),
         ]
         indexes = [models.Index(fields=["state", "announced_at"], name="revocation_state_announced")]
+
+    def history_parent_key(self) -> tuple[str, int | None]:
+        """In the history of the filing whose registration it revokes."""
+        return model_label(Application), self.registration.application_id
 
     def __str__(self):
         return f"{self.registration_id} · {self.get_state_display()}"

@@ -8,10 +8,13 @@ transition agree, because they all ask this module).
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from certification.models import Application, ApplicationAttachment
 from enterprises.roles import is_unconfirmed_enterprise_user
 from enterprises.scoping import EnterpriseScope, enterprise_scope
+from smeportal.history_read import object_history
+from smeportal.models import ChangeRecord
 
 
 def applications_visible_to(user) -> QuerySet[Application]:
@@ -38,3 +41,11 @@ def attachments_visible_to(user) -> QuerySet[ApplicationAttachment]:
     if is_unconfirmed_enterprise_user(user):
         return ApplicationAttachment.objects.none()
     return ApplicationAttachment.objects.filter(application__in=applications_visible_to(user).values("pk"))
+
+
+def filing_history(user, application_id: int) -> QuerySet[ChangeRecord]:
+    """The change history of a filing the user sees (Http404 otherwise), with its IP items, R&D projects,
+    documents, registration and revocation procedures, newest first."""
+    if not applications_visible_to(user).filter(pk=application_id).exists():
+        raise Http404
+    return object_history(Application, application_id)

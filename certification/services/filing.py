@@ -26,6 +26,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from certification import registry_facts, rules
 from certification.evaluation import application_snapshot, evaluate_application
@@ -49,6 +50,7 @@ from certification.workflow import (
 )
 from enterprises.models import District, Enterprise
 from enterprises.roles import member_enterprise_id
+from smeportal.history import history_reason
 
 DRAFT_FIELDS = (*DECLARED_FIELDS, *FINANCE_COMPONENT_FIELDS, "staff_quarters", *EVIDENCE_FIELDS)
 
@@ -136,6 +138,7 @@ CLEARED_BY_WITHDRAWAL = ["submitted_on", "snapshot", "first_time_applicant", "ev
 
 
 @transaction.atomic
+@history_reason(gettext_lazy("保存申报草稿"))
 def application_save_draft(*, actor, evaluation_year: int, data: Mapping[str, object]) -> Application:
     """Create or update the actor's enterprise's filing for the year (draft or returned only).
 

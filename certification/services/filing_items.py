@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from certification import registry_facts, rules
 from certification.evaluation import evaluate_application
@@ -29,6 +30,7 @@ from certification.services.filing import application_save_draft
 from certification.workflow import ensure_editable, lock_filing
 from enterprises.models import Enterprise
 from enterprises.roles import member_enterprise_id
+from smeportal.history import history_reason, record_saved
 from smeportal.uploads import check_upload
 
 IP_FIELDS = (
@@ -73,6 +75,7 @@ def _recount_ip(application: Application, actor) -> None:
 
 
 @transaction.atomic
+@history_reason(gettext_lazy("新建申报"))
 def filing_start(*, actor, evaluation_year: int) -> Application:
     """Open the actor's enterprise's filing for the year, prefilled from the enterprise record
     (conditions (三)/(四)) and from last year's filing (figures, evidence, IP items, R&D projects).
@@ -96,14 +99,15 @@ def filing_start(*, actor, evaluation_year: int) -> Application:
         data["direct_paths"] = list(previous.direct_paths or [])
     application = application_save_draft(actor=actor, evaluation_year=evaluation_year, data=data)
     if previous is not None and existing is None:
-        IntellectualProperty.objects.bulk_create(
+        copied = IntellectualProperty.objects.bulk_create(
             IntellectualProperty(application=application, **{f: getattr(item, f) for f in IP_FIELDS})
             for item in previous.ip_items.all()
         )
-        RDProject.objects.bulk_create(
+        copied += RDProject.objects.bulk_create(
             RDProject(application=application, **{f: getattr(p, f) for f in RD_FIELDS})
             for p in previous.rd_projects.all()
         )
+        record_saved(copied)
     return application
 
 
@@ -117,6 +121,7 @@ def _clean_item(model, fields, data: Mapping[str, object], application: Applicat
 
 
 @transaction.atomic
+@history_reason(gettext_lazy("添加知识产权"))
 def ip_item_add(*, application_id: int, actor, data: Mapping[str, object]) -> IntellectualProperty:
     application = _editable(application_id, actor)
     item = _clean_item(IntellectualProperty, IP_FIELDS, data, application)
@@ -126,6 +131,7 @@ def ip_item_add(*, application_id: int, actor, data: Mapping[str, object]) -> In
 
 
 @transaction.atomic
+@history_reason(gettext_lazy("删除知识产权"))
 def ip_item_remove(*, application_id: int, item_id: int, actor) -> None:
     application = _editable(application_id, actor)
     deleted, _count = IntellectualProperty.objects.filter(pk=item_id, application=application).delete()
@@ -135,6 +141,7 @@ def ip_item_remove(*, application_id: int, item_id: int, actor) -> None:
 
 
 @transaction.atomic
+@history_reason(gettext_lazy("添加研发项目"))
 def rd_project_add(*, application_id: int, actor, data: Mapping[str, object]) -> RDProject:
     application = _editable(application_id, actor)
     project = _clean_item(RDProject, RD_FIELDS, data, application)
@@ -143,6 +150,7 @@ def rd_project_add(*, application_id: int, actor, data: Mapping[str, object]) ->
 
 
 @transaction.atomic
+@history_reason(gettext_lazy("删除研发项目"))
 def rd_project_remove(*, application_id: int, project_id: int, actor) -> None:
     application = _editable(application_id, actor)
     deleted, _count = RDProject.objects.filter(pk=project_id, application=application).delete()
@@ -151,6 +159,7 @@ def rd_project_remove(*, application_id: int, project_id: int, actor) -> None:
 
 
 @transaction.atomic
+@history_reason(gettext_lazy("上传申报材料"))
 def attachment_add(*, application_id: int, actor, kind: str, upload) -> ApplicationAttachment:
     """Store a PDF/JPG/PNG (judged by content) of at most settings.MAX_UPLOAD_BYTES."""
     application = _editable(application_id, actor)
@@ -174,6 +183,7 @@ def attachment_add(*, application_id: int, actor, kind: str, upload) -> Applicat
 
 
 @transaction.atomic
+@history_reason(gettext_lazy("删除申报材料"))
 def attachment_remove(*, application_id: int, attachment_id: int, actor) -> None:
     application = _editable(application_id, actor)
     attachment = ApplicationAttachment.objects.filter(pk=attachment_id, application=application).first()

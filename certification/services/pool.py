@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 
 from certification.evaluation_input import EvaluationInputSerializer
@@ -21,6 +21,7 @@ from certification.models import PoolEstimate
 from certification.rules import closeness, industry
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprises_managed_by
+from smeportal.history import history_reason
 
 
 def _lock_enterprise(actor, enterprise_id) -> Enterprise:
@@ -42,12 +43,14 @@ def _set_membership(actor, enterprise_id, value: bool) -> Enterprise:
 
 
 @transaction.atomic
+@history_reason(gettext_lazy("纳入培育库"))
 def pool_add(*, actor, enterprise_id: int) -> Enterprise:
     """Put an operating enterprise into the pool (idempotent); records who and when (updated_by/at)."""
     return _set_membership(actor, enterprise_id, True)
 
 
 @transaction.atomic
+@history_reason(gettext_lazy("移出培育库"))
 def pool_remove(*, actor, enterprise_id: int) -> Enterprise:
     """Take an enterprise out of the pool (idempotent). Its estimate is kept for a later return."""
     return _set_membership(actor, enterprise_id, False)

@@ -36,8 +36,10 @@ from certification.workflow import (
     ensure_city,
     move_many,
     notify_after_commit,
+    transition_context,
 )
 from enterprises.models import District
+from smeportal.history import record_saved
 
 
 @lru_cache(maxsize=4)
@@ -124,7 +126,9 @@ def notice_batch_register_due(*, today: dt.date, actor=None, batch_id: int | Non
                     created_by=actor,
                 )
             )
-    Registration.objects.bulk_create(registrations)
+    with transition_context("register", actor):
+        Registration.objects.bulk_create(registrations)
+        record_saved(registrations)
     numbers = {registration.application_id: registration.number for registration in registrations}
     moment = Moment(today, campaigns=campaigns)
     move_many(applications, "register", actor, moment=moment, comment=lambda application: numbers[application.pk])

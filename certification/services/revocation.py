@@ -27,6 +27,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from certification.models import Registration, Revocation
 from certification.selectors.calendar import defence_deadline_for
@@ -41,7 +42,9 @@ from certification.workflow import (
     notify_after_commit,
     record,
     today_or,
+    transition_context,
 )
+from smeportal.history import history_reason
 from smeportal.uploads import check_upload
 
 RevocationState = Revocation.State
@@ -64,6 +67,7 @@ def _lock_revocation(revocation_id: int) -> tuple[Revocation, Registration]:
 
 
 @transaction.atomic
+@history_reason(gettext_lazy("启动撤销程序"))
 def revocation_notice(
     *, actor, registration_id: int, grounds: str, reason: str, today: dt.date | None = None
 ) -> Revocation:
@@ -125,6 +129,7 @@ def notice_locked(
 
 
 @transaction.atomic
+@history_reason(gettext_lazy("提交书面申辩"))
 def revocation_defend(
     *, actor, revocation_id: int, text: str, attachment=None, today: dt.date | None = None
 ) -> Revocation:
@@ -169,9 +174,10 @@ def _revoke(registration: Registration, application, *, actor, grounds: str, fin
     registration.revocation_grounds = grounds
     registration.revocation_reason = finding
     registration.updated_by = actor
-    registration.save(
-        update_fields=["revoked_at", "revocation_grounds", "revocation_reason", "updated_by", "updated_at"]
-    )
+    with transition_context("revoke", actor):
+        registration.save(
+            update_fields=["revoked_at", "revocation_grounds", "revocation_reason", "updated_by", "updated_at"]
+        )
     comment = f"{Registration.Grounds(grounds).label}：{finding}"
     record([application], "revoke", actor, comment=comment)
     notify_after_commit(
@@ -181,6 +187,7 @@ def _revoke(registration: Registration, application, *, actor, grounds: str, fin
 
 
 @transaction.atomic
+@history_reason(gettext_lazy("撤销程序决定"))
 def revocation_decide(
     *, actor, revocation_id: int, revoke: bool, finding: str, today: dt.date | None = None
 ) -> Revocation:

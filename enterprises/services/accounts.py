@@ -8,12 +8,14 @@ from functools import partial
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from enterprises.creditcode import is_valid_credit_code, normalize_credit_code
 from enterprises.models import Enterprise, EnterpriseMembership
 from enterprises.roles import is_official
 from enterprises.selectors import enterprises_visible_to
 from enterprises.services.claims import claim_announce
+from smeportal.history import history_reason
 
 
 class RegistrationError(Exception):
@@ -91,6 +93,7 @@ def enterprise_user_register(
 
 
 @transaction.atomic
+@history_reason(gettext_lazy("确认企业"))
 def enterprise_confirm(*, enterprise_id: int, actor) -> Enterprise:
     """A district official (or a city official) confirms a self-registered enterprise in scope.
 

@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from enterprises.models import District, Enterprise, IndustryCluster, RegistryImport
 from enterprises.registry.columns import REASONS, RegistryFileError, RegistryLookups, RegistryParseResult
@@ -19,6 +20,14 @@ from enterprises.registry.report import write_error_report
 from enterprises.registry.validation import validate_registry
 from enterprises.services.moves import district_moves_record
 from smeportal.bulk import copy_insert, copy_update
+from smeportal.history import (
+    history_context,
+    insert_records,
+    reason_text,
+    record_saved,
+    sql_changes,
+)
+from smeportal.models import ChangeRecord
 from smeportal.spreadsheets import GAVE_UP
 
 logger = logging.getLogger(__name__)
@@ -108,6 +117,7 @@ def registry_records(frame: pd.DataFrame) -> list[dict]:
 
 
 def _registry_create(fresh: pd.DataFrame, actor) -> None:
+    """Insert the new enterprises and record their creation in the history (one statement per chunk)."""
     if connection.vendor == "postgresql":
         # COPY: on 100,000 new rows, bulk_create's per-value conversion cost more than the inserts.
         actor_id = actor.pk if actor is not None else None
@@ -115,11 +125,24 @@ def _registry_create(fresh: pd.DataFrame, actor) -> None:
             Enterprise,
             fresh[["credit_code", *REGISTRY_FIELDS]].assign(created_by_id=actor_id, updated_by_id=actor_id),
         )
+        # The database builds the records from the rows just loaded: the values the import set.
+        changes, _differs = sql_changes(Enterprise, ["credit_code", *REGISTRY_FIELDS], old=None, new="e")
+        with connection.cursor() as cursor:
+            insert_records(
+                cursor,
+                Enterprise,
+                kind=ChangeRecord.Kind.CREATED,
+                id_sql="e.id",
+                changes_sql=changes,
+                source_sql=f"FROM {Enterprise._meta.db_table} AS e WHERE e.credit_code = ANY(%s)",
+                params=[fresh["credit_code"].tolist()],
+            )
         return
-    Enterprise.objects.bulk_create(
+    created = Enterprise.objects.bulk_create(
         [Enterprise(**record, created_by=actor, updated_by=actor) for record in registry_records(fresh)],
         batch_size=REGISTRY_WRITE_BATCH,
     )
+    record_saved(created, ["credit_code", *REGISTRY_FIELDS])
 
 
 def _registry_update(changed: pd.DataFrame, fields: list[str], actor, now) -> None:
@@ -130,22 +153,33 @@ def _registry_update(changed: pd.DataFrame, fields: list[str], actor, now) -> No
             Enterprise,
             changed.assign(pk=ids, updated_by_id=actor.pk if actor is not None else None, updated_at=now.isoformat()),
             [*fields, "updated_by", "updated_at"],
+            history=True,
         )
         return
-    objects = [
-        Enterprise(id=pk, **record, updated_by=actor, updated_at=now)
-        for pk, record in zip(ids.tolist(), registry_records(changed), strict=True)
-    ]
+    # Loaded, so the history compares the new values with the old ones.
+    loaded = Enterprise.objects.in_bulk(ids.tolist())
+    objects = []
+    for pk, record in zip(ids.tolist(), registry_records(changed), strict=True):
+        enterprise = loaded[pk]
+        for name in fields:
+            setattr(enterprise, name, record[name])
+        enterprise.updated_by, enterprise.updated_at = actor, now
+        objects.append(enterprise)
     Enterprise.objects.bulk_update(objects, [*fields, "updated_by", "updated_at"], batch_size=REGISTRY_WRITE_BATCH)
+    record_saved(objects, fields)
+
+
+REGISTRY_REASON = gettext_lazy("登记库导入")
 
 
 @transaction.atomic
-def registry_import_apply(*, rows, actor=None) -> dict:
+def registry_import_apply(*, rows, actor=None, reason: str = "") -> dict:
     """Write validated registry rows in one transaction, keyed by credit code.
 
     ``rows`` is a RegistryParseResult (or just its ``valid`` DataFrame). New codes
     are bulk-created, changed rows bulk-updated (only the changed fields), unchanged rows left alone.
-    The number of queries depends on the number of chunks, not rows.
+    The number of queries depends on the number of chunks, not rows. The history records each
+    created or changed enterprise as changed by ``actor`` for ``reason`` (default: a registry import).
     """
     if isinstance(rows, RegistryParseResult):
         valid, total, by_reason = rows.valid, rows.rows, rows.rejected_by_reason
@@ -166,6 +200,14 @@ def registry_import_apply(*, rows, actor=None) -> dict:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_REGISTRY_LOCK_KEY])
+    with history_context(actor=actor, reason=reason or REGISTRY_REASON):
+        counts["created_by_district"] = _registry_write(valid, actor, counts)
+    return counts
+
+
+def _registry_write(valid: pd.DataFrame, actor, counts: dict) -> dict[str, int]:
+    """The writes of :func:`registry_import_apply`, chunk by chunk; adds to ``counts``, returns the number
+    of enterprises created per district name."""
     now = timezone.now()
     created_by_district: dict[str, int] = {}
     chunk_size = min(5000, connection.features.max_query_params or 5000)
@@ -211,8 +253,7 @@ def registry_import_apply(*, rows, actor=None) -> dict:
         counts["created"] += len(fresh)
         counts["updated"] += len(to_update)
         counts["unchanged"] += int((~row_changed).sum())
-    counts["created_by_district"] = created_by_district
-    return counts
+    return created_by_district
 
 
 def registry_import_process(*, import_id: int) -> dict:
@@ -243,7 +284,13 @@ def registry_import_process(*, import_id: int) -> dict:
         RegistryImport.report(import_id, progress=50, stage=_("正在写入数据库"))
         with transaction.atomic():
             locked = RegistryImport.objects.select_for_update().get(pk=import_id)
-            counts = locked.counts or registry_import_apply(rows=result, actor=record.requested_by)
+            counts = locked.counts or registry_import_apply(
+                rows=result,
+                actor=record.requested_by,
+                reason=reason_text(
+                    gettext_lazy("登记库导入 #%(id)s（%(file)s）"), id=import_id, file=record.original_name
+                ),
+            )
             RegistryImport.report(import_id, counts=counts, progress=80)
         RegistryImport.report(import_id, progress=85, stage=_("正在生成错误报告"))
         report_name = ""
