@@ -26,6 +26,15 @@ class NewestFirstCursorPagination(CursorPagination):
     ordering = "-id"
     page_size = 50
 
+    def decode_cursor(self, request):
+        # DRF checks a cursor's offset and direction but hands its position to the id filter as it is: a
+        # hand-made cursor with a position that is no id would fail in the query instead of answering 404.
+        cursor = super().decode_cursor(request)
+        position = cursor.position if cursor else None
+        if position is not None and not (position.isascii() and position.isdigit() and int(position) <= ID_MAX):
+            raise exceptions.NotFound(self.invalid_cursor_message)
+        return cursor
+
 
 class IntegerFilter(django_filters.NumberFilter):
     """A whole number only ("1.5" is refused with 400 instead of being truncated)."""
