@@ -13,10 +13,10 @@ import os
 import socket
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
-from django.conf import settings as django_settings
 from django.utils import timezone, translation
 
 from smeportal.celery import app as celery_app
