@@ -42,7 +42,11 @@ def server_error(request, template_name: str = "500.html"):
     return HttpResponseServerError(body)
 
 
+def is_api(request) -> bool:
+    return request.path_info.startswith("/api/")
+
+
 def bad_request(request, message: str):
-    if request.path_info.startswith("/api/"):
-        return JsonResponse({"detail": message}, status=400)
+    if is_api(request):
+        return JsonResponse({"detail": message}, status=400, json_dumps_params={"ensure_ascii": False})
     return render(request, "400.html", {"message": message}, status=400)

@@ -215,11 +215,22 @@ class CommentSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=COMMENT_MAX, default="")
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {name: {"type": "string", "maxLength": COMMENT_MAX} for name in DECLARED_FIELDS},
+        "additionalProperties": False,
+    }
+)
+class FieldCommentsField(serializers.DictField):
+    """Comments keyed by the declared items: the schema names the keys the service accepts."""
+
+
 class ReturnSerializer(serializers.Serializer):
     comment = serializers.CharField(
         required=False, allow_blank=True, max_length=COMMENT_MAX, default="", help_text=_("总体意见")
     )
-    field_comments = serializers.DictField(
+    field_comments = FieldCommentsField(
         child=serializers.CharField(allow_blank=True, max_length=COMMENT_MAX),
         required=False,
         default=dict,

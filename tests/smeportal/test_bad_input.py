@@ -129,3 +129,14 @@ def test_json_filing_endpoints_use_the_strict_parser(client, enterprise_user, en
         reverse("certification-filing-detail", args=[filing.pk]), "[" * 5000, content_type="application/json"
     )
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("content_type", ["multipart", "urlencoded"])
+def test_an_api_form_with_a_nul_character_is_a_400(client, content_type):
+    url, fields = reverse("certification-evaluate"), {"evaluation_year": "2026", "total_staff": "4\x000"}
+    if content_type == "multipart":
+        response = client.post(url, fields)
+    else:
+        response = client.post(url, "evaluation_year=2026&total_staff=4%000", "application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert "不允许的字符" in response.json()["detail"]
