@@ -19,8 +19,8 @@ Decisions recorded here:
   ``Cache-Control: private, no-store`` (tests/smeportal/test_headers.py covers anonymous pages and tokens).
 - No input is a server error: every GET a persona may make (200) is repeated with hostile query values (a
   NUL character and a 5,000-character value answer 400 before any view; garbage numbers, dates, choices,
-  unicode and hand-made cursors in every filter the portal reads answer anything but 5xx), and every POST
-  is first sent with a
+  unicode and hand-made cursors in every filter the portal reads answer anything but 5xx), and every page
+  POST is first sent with a
   NUL character in its fields (400, nothing changed: the ordinary POST that follows still has its outcome).
 
 URL kwargs: `pk` is the enterprise of 涪城区 (in scope for `district_official`, `enterprise_user`,
@@ -703,8 +703,9 @@ def test_get_every_url_as_every_persona(persona_client, request, enterprise, nam
 def test_post_state_changing_urls_as_every_persona(persona_client, request, enterprise, name, kind, persona, expected):
     url = reverse(name, kwargs=kwargs_for(kind, request))
     client = persona_client(persona)
-    fields = {"comment": "撤回\x00", "q": "a", "reason": "理由", "note": "\x00"}
-    assert client.post(url, fields).status_code == 400, f"{url} with a NUL character in a field"
+    if not url.startswith("/api/"):  # the API's parsers read its bodies (tests/smeportal/test_bad_input.py)
+        fields = {"comment": "撤回\x00", "q": "a", "reason": "理由", "note": "\x00"}
+        assert client.post(url, fields).status_code == 400, f"{url} with a NUL character in a field"
     response = client.post(url, {})
     assert_outcome(response, expected, url, request)
     assert_headers(response, persona, url)
