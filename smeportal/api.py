@@ -29,6 +29,15 @@ class NewestFirstCursorPagination(CursorPagination):
     ordering = "-id"
     page_size = 50
 
+    def decode_cursor(self, request):
+        # DRF checks a cursor's offset and direction but hands its position to the id filter as it is: a
+        # hand-made cursor with a position that is no id would fail in the query instead of answering 404.
+        cursor = super().decode_cursor(request)
+        position = cursor.position if cursor else None
+        if position is not None and not (position.isascii() and position.isdigit() and int(position) <= ID_MAX):
+            raise exceptions.NotFound(self.invalid_cursor_message)
+        return cursor
+
 
 class HistoryPagination(CursorPagination):
     """Change histories, newest first (records of one moment in the order they were written, reversed)."""

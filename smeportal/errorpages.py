@@ -1,4 +1,10 @@
-"""The server-error page (``handler500``): the portal's layout, in the visitor's language, from nothing
+"""The bad-request answer and the server-error page (``handler500``).
+
+Input no view can use (:mod:`smeportal.badinput`) gets ``400.html`` with the request's context and a
+message saying what was wrong, or under ``/api/`` JSON as DRF's own errors are. Django's own 400 view
+(a request it finds suspicious) renders the same template without context, and so its general text.
+
+The server-error page: the portal's layout, in the visitor's language, from nothing
 but the template itself.
 
 Django's own 500 view renders ``500.html`` without the request's context processors; this one does the
@@ -10,7 +16,8 @@ templates/403.html and templates/404.html, which have the whole request context.
 
 import logging
 
-from django.http import HttpResponseServerError
+from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import render
 from django.template import loader
 from django.utils.html import format_html
 from django.utils.translation import get_language
@@ -33,3 +40,13 @@ def server_error(request, template_name: str = "500.html"):
             _("服务器暂时无法处理您的请求，错误已记录。请稍后重试。"),
         )
     return HttpResponseServerError(body)
+
+
+def is_api(request) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def bad_request(request, message: str):
+    if is_api(request):
+        return JsonResponse({"detail": message}, status=400, json_dumps_params={"ensure_ascii": False})
+    return render(request, "400.html", {"message": message}, status=400)

@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from certification.api.filters import FilingFilter
@@ -53,6 +52,7 @@ from smeportal.api import (
     history_response,
     path_id,
 )
+from smeportal.badinput import StrictJSONParser
 
 # The viewset's actions and the workflow transitions they take ("partial_update" edits the figures).
 ACTION_TRANSITIONS = {
@@ -127,7 +127,7 @@ class FilingViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveMo
     queryset = Application.objects.none()  # the model, for the schema; get_queryset() scopes
     conflict_serializer_class = ConflictSerializer
     permission_classes = [permissions.IsAuthenticated, HasEnterpriseScope, FilingRolePermission]
-    parser_classes = [JSONParser]
+    parser_classes = [StrictJSONParser]
     filterset_class = FilingFilter
     pagination_class = NewestFirstCursorPagination
     http_method_names = ["get", "post", "patch", "head", "options"]

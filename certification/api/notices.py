@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from certification.api.serializers import (
@@ -29,6 +28,7 @@ from smeportal.api import (
     NewestFirstCursorPagination,
     ServiceErrorsMixin,
 )
+from smeportal.badinput import StrictJSONParser
 
 
 class NoticeBatchPermission(permissions.BasePermission):
@@ -61,7 +61,7 @@ class NoticeBatchViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.Retri
     queryset = NoticeBatch.objects.none()  # the model, for the schema; get_queryset() scopes
     conflict_serializer_class = ConflictSerializer
     permission_classes = [permissions.IsAuthenticated, NoticeBatchPermission]
-    parser_classes = [JSONParser]
+    parser_classes = [StrictJSONParser]
     pagination_class = NewestFirstCursorPagination
     filter_backends = []
 

@@ -50,6 +50,9 @@ BATCH_MAX_FILINGS = 1000
 
 
 NOTICE_START_RANGE = (dt.date(MIN_EVALUATION_YEAR, 1, 1), dt.date(MAX_EVALUATION_YEAR, 12, 1))
+# The schema's statement of the range, a little narrower (to 2099-12-31) where a pattern would get unreadable.
+NOTICE_START_PATTERN = r"^(?:201[7-9]|20[2-9]\d)-\d{2}-\d{2}$"
+assert (dt.date(2017, 1, 1), dt.date(2100, 12, 1)) == NOTICE_START_RANGE
 
 
 class ConflictSerializer(serializers.Serializer):
@@ -259,7 +262,10 @@ class FilingCreateSerializer(FilingDraftSerializer):
     """Create the caller's enterprise's draft for a year (or update it when it already exists)."""
 
     evaluation_year = serializers.IntegerField(
-        min_value=MIN_EVALUATION_YEAR, max_value=MAX_EVALUATION_YEAR, label=_("评价年度")
+        min_value=MIN_EVALUATION_YEAR,
+        max_value=MAX_EVALUATION_YEAR,
+        label=_("评价年度"),
+        help_text=_("只能填报申报期已开始且未截止的年度（见各年度评价工作安排）；其他年度答复 409"),
     )
 
 
@@ -267,11 +273,22 @@ class CommentSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=COMMENT_MAX, default="")
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {name: {"type": "string", "maxLength": COMMENT_MAX} for name in DECLARED_FIELDS},
+        "additionalProperties": False,
+    }
+)
+class FieldCommentsField(serializers.DictField):
+    """Comments keyed by the declared items: the schema names the keys the service accepts."""
+
+
 class ReturnSerializer(serializers.Serializer):
     comment = serializers.CharField(
         required=False, allow_blank=True, max_length=COMMENT_MAX, default="", help_text=_("总体意见")
     )
-    field_comments = serializers.DictField(
+    field_comments = FieldCommentsField(
         child=serializers.CharField(allow_blank=True, max_length=COMMENT_MAX),
         required=False,
         default=dict,
@@ -314,9 +331,16 @@ class NoticeBatchDetailSerializer(NoticeBatchSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field({"type": "string", "format": "date", "pattern": NOTICE_START_PATTERN})
+class NoticeStartField(serializers.DateField):
+    """A date whose schema states the range validate_start_date enforces."""
+
+
 class NoticeBatchCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=TITLE_MAX, help_text=_("公示标题"))
-    start_date = serializers.DateField(help_text=_("公示开始日期；截止日期按官方工作日历顺延10个工作日"))
+    start_date = NoticeStartField(
+        help_text=_("公示开始日期：不早于今天，且在2017-01-01至2100-12-01之间；截止日期按官方工作日历顺延10个工作日")
+    )
 
     def validate_start_date(self, value):
         if not NOTICE_START_RANGE[0] <= value <= NOTICE_START_RANGE[1]:
