@@ -22,6 +22,7 @@ from certification.forms.notice import (
 )
 from certification.models import Application, CalendarOverride, DeadlineChange, NoticeBatch, Objection
 from certification.selectors.calendar import notice_end_for
+from certification.selectors.campaign import deadline
 from certification.services import calendar as calendar_services
 from certification.services import notice as notice_services
 from certification.services.notice import notice_batch_create
@@ -111,6 +112,7 @@ def batch_detail(request, pk: int):
             "batch": batch,
             "is_open": batch.is_open_on(today),
             "is_over": batch.end_date < today,
+            "deadline": deadline(_("公示结束"), batch.end_date, today) if batch.end_date >= today else None,
             "decision_form": ObjectionDecisionForm(initial={"upheld": "0"}),
         },
     )

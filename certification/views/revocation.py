@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from certification.forms.revocation import DecisionForm, DefenceForm, NoticeForm, RevocationFilterForm
 from certification.models import Application, DeadlineChange, Revocation
 from certification.selectors.calendar import defence_deadline_for
+from certification.selectors.campaign import deadline
 from certification.selectors.revocation import announced_revocations, revocations_visible_to, search_revocations
 from certification.services import revocation as revocation_services
 from certification.services.revocation import revocation_notice
@@ -97,6 +98,11 @@ def revocation_start(request, pk: int):
     )
 
 
+def _defence_deadline(revocation, today):
+    """The defence deadline with the working days left, while the enterprise may still defend."""
+    return deadline(_("申辩截止"), revocation.defence_deadline, today) if revocation.defence_open_on(today) else None
+
+
 @official_required
 def revocation_detail(request, pk: int):
     revocation = get_object_or_404(
@@ -116,6 +122,7 @@ def revocation_detail(request, pk: int):
             "city": city,
             "today": today,
             "can_decide": city and revocation.decidable_on(today),
+            "deadline": _defence_deadline(revocation, today),
             "decision_form": DecisionForm(),
         },
     )
@@ -179,6 +186,7 @@ def revocation_defend(request, pk: int):
             "registration": revocation.registration,
             "form": form,
             "can_defend": revocation.defence_open_on(today),
+            "deadline": _defence_deadline(revocation, today),
             "today": today,
         },
     )

@@ -203,3 +203,13 @@ def test_batch_detail_query_count_is_flat(client, city_official, district, djang
     with django_assert_max_num_queries(9):
         response = client.get(reverse("certification:batch_detail", args=[batch.pk]))
     assert response.content.decode().count("提交处理结论") == count
+
+
+def test_a_running_notice_counts_down_to_its_end_in_working_days(client, city_official, batch, today):
+    client.force_login(city_official)
+    today(batch.start_date)
+    page = client.get(reverse("certification:batch_detail", args=[batch.pk])).text
+    assert f'data-day="{batch.end_date.isoformat()}"' in page and "还剩 10 个工作日" in page
+    today(batch.end_date + dt.timedelta(days=1))
+    page = client.get(reverse("certification:batch_detail", args=[batch.pk])).text
+    assert 'data-testid="deadline"' not in page

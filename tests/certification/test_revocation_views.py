@@ -380,3 +380,17 @@ def test_announcements_search(client, enterprise, other_enterprise, registration
     announced(other)
     page = client.get(reverse("certification:revocations_public"), {"q": enterprise.credit_code})
     assert [r.registration_id for r in page.context["page"].object_list] == [registration.pk]
+
+
+def test_the_defence_deadline_counts_down_in_working_days_while_it_is_open(
+    client, enterprise_user, city_official, registration, today
+):
+    today(dt.date(2026, 12, 2))
+    revocation = open_revocation(registration, deadline=dt.date(2026, 12, 15))
+    for user, name in ((enterprise_user, "revocation_defend"), (city_official, "revocation_detail")):
+        client.force_login(user)
+        page = client.get(reverse(f"certification:{name}", args=[revocation.pk])).text
+        assert 'data-day="2026-12-15"' in page and "还剩 10 个工作日" in page
+    today(dt.date(2026, 12, 16))
+    page = client.get(reverse("certification:revocation_detail", args=[revocation.pk])).text
+    assert "还剩" not in page
