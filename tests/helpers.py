@@ -10,6 +10,17 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
+# Worked example of RULES.md §2 with R&D 32 万元: 8 + 30 + 18 = 56 (fails); R&D 48: 76 (passes by score).
+FIGURES = {
+    "total_staff": "40",
+    "tech_staff": "6",
+    "sales_revenue": "800",
+    "total_costs": "700",
+    "rd_expense": "48",
+    "total_assets": "1000",
+    "class2_ip": 3,
+}
+
 
 def evidence_pdf(name: str = "证明材料.pdf"):
     """A small PDF upload (judged by its content, as every upload is)."""

@@ -16,17 +16,9 @@ from certification.services.registration import notice_batch_register_due
 from certification.services.review import application_return
 from certification.workflow import TransitionError
 from tests import factories
+from tests.helpers import FIGURES
 
 pytestmark = pytest.mark.django_db
-FIGURES = {
-    "total_staff": "40",
-    "tech_staff": "6",
-    "sales_revenue": "800",
-    "total_costs": "700",
-    "rd_expense": "48",
-    "total_assets": "1000",
-    "class2_ip": 3,
-}
 
 
 def national(year: int) -> EvaluationCampaign:

@@ -13,19 +13,10 @@ from certification.services.filing_items import filing_start
 from certification.services.review import application_recommend, application_return
 from certification.workflow import TransitionError
 from tests import factories
-from tests.helpers import reload
+from tests.helpers import FIGURES, reload
 
 S = Application.State
 DAY = dt.date(2026, 4, 20)
-FIGURES = {
-    "total_staff": "40",
-    "tech_staff": "6",
-    "sales_revenue": "800",
-    "total_costs": "700",
-    "rd_expense": "48",
-    "total_assets": "1000",
-    "class2_ip": 3,
-}  # 8 + 30 + 18 + ... = 76: eligible by score
 FAILING = {**FIGURES, "tech_staff": "3"}  # tech-staff score 0: eligible only by a direct path
 
 

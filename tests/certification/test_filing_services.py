@@ -29,24 +29,13 @@ from certification.services.filing_items import (
 from certification.services.review import application_return
 from certification.workflow import TransitionError
 from tests import factories
-from tests.helpers import reload
+from tests.helpers import FIGURES, reload
 
 S = Application.State
 K = IntellectualProperty.Kind
 DAY = dt.date(2026, 4, 20)
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-# Worked example of RULES.md §2 with R&D 32 万元: 8 + 30 + 18 = 56 (fails); R&D 48: 76 (passes).
-FIGURES = {
-    "total_staff": "40",
-    "tech_staff": "6",
-    "sales_revenue": "800",
-    "total_costs": "700",
-    "rd_expense": "48",
-    "total_assets": "1000",
-    "class2_ip": 3,
-}
 
 
 @pytest.fixture(autouse=True)

@@ -15,20 +15,11 @@ from certification.services.filing import application_save_draft, application_su
 from certification.services.filing_items import attachment_add
 from certification.services.review import application_return
 from tests import factories
-from tests.helpers import reload
+from tests.helpers import FIGURES, reload
 
 S = Application.State
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF"
 YEAR = timezone.localdate().year
-FIGURES = {
-    "total_staff": "40",
-    "tech_staff": "6",
-    "sales_revenue": "800",
-    "total_costs": "700",
-    "rd_expense": "48",
-    "total_assets": "1000",
-    "class2_ip": 3,
-}
 
 
 @pytest.fixture(autouse=True)
