@@ -4,11 +4,12 @@ the officials' queue of claims to verify (:mod:`enterprises.services.claims` dec
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from smeportal.uploads import stored_file_download
 from smeportal.views import run_service
 
 from .forms import AuthorisationLetterForm, ClaimDecisionForm
@@ -117,12 +118,4 @@ def claim_letter(request, pk: int):
     own = membership.user_id == request.user.pk
     if not own and decider_role(request.user, membership) != OFFICIAL:
         raise Http404
-    try:
-        handle = membership.authorisation_letter.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=membership.authorisation_letter_name or membership.authorisation_letter.name,
-    )
+    return stored_file_download(membership.authorisation_letter, membership.authorisation_letter_name)

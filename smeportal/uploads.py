@@ -7,6 +7,7 @@ import uuid
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
@@ -65,3 +66,12 @@ class UploadValidator:
 
     def __eq__(self, other):
         return isinstance(other, UploadValidator) and (self.kinds, self.max_bytes) == (other.kinds, other.max_bytes)
+
+
+def stored_file_download(stored, original_name: str = "") -> FileResponse:
+    """A stored upload as a download under the name it was uploaded with; 404 when the file is gone."""
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=original_name or stored.name)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,6 +40,7 @@ from certification.states import EDITABLE, UNDECIDED, FilingState
 from certification.workflow import TransitionError
 from enterprises.permissions import enterprise_user_required
 from enterprises.roles import member_enterprise_id
+from smeportal.uploads import stored_file_download
 from smeportal.views import run_service
 
 # The step on which each returned-for-correction field comment is shown.
@@ -381,8 +382,4 @@ def filing_withdraw(request, pk: int):
 def attachment_download(request, pk: int):
     """The file, for the enterprise's users and the officials who can see the filing; everyone else 404."""
     attachment = get_object_or_404(attachments_visible_to(request.user), pk=pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=attachment.original_name or attachment.file.name)
+    return stored_file_download(attachment.file, attachment.original_name)

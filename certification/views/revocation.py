@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from certification.services.revocation import revocation_notice
 from enterprises.permissions import city_official_required, enterprise_user_required, official_required
 from enterprises.roles import is_city_official
 from smeportal.pagination import paginate_without_count
+from smeportal.uploads import stored_file_download
 from smeportal.views import run_service
 
 PER_PAGE = 30
@@ -196,13 +196,7 @@ def revocation_defend(request, pk: int):
 def revocation_attachment(request, pk: int):
     """The defence's attachment, for the users who can see the procedure; everyone else 404."""
     revocation = get_object_or_404(revocations_visible_to(request.user).exclude(defence_attachment=""), pk=pk)
-    try:
-        handle = revocation.defence_attachment.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(
-        handle, as_attachment=True, filename=revocation.defence_attachment_name or revocation.defence_attachment.name
-    )
+    return stored_file_download(revocation.defence_attachment, revocation.defence_attachment_name)
 
 
 def revocations_public(request):

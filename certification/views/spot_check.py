@@ -6,7 +6,7 @@ from __future__ import annotations
 import tempfile
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +29,7 @@ from enterprises.roles import is_city_official
 from smeportal.excel import write_sheet
 from smeportal.pagination import paginate_without_count
 from smeportal.text import join_clauses
+from smeportal.uploads import stored_file_download
 from smeportal.views import run_service
 
 PER_PAGE = 50
@@ -177,8 +178,4 @@ def spot_check_detail(request, pk: int):
 def spot_check_evidence(request, pk: int):
     """The result's evidence file, for the officials who can see the check; everyone else 404."""
     check = get_object_or_404(spot_checks_visible_to(request.user).exclude(evidence=""), pk=pk)
-    try:
-        handle = check.evidence.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=check.evidence_name or check.evidence.name)
+    return stored_file_download(check.evidence, check.evidence_name)
