@@ -38,16 +38,18 @@ class RegistrationProof:
         return _("科技型中小企业入库登记证明")
 
     @property
+    def standing(self) -> Registration.Standing:
+        return self.registration.standing_on(self.today)
+
+    @property
     def status(self) -> str:
-        if self.registration.revoked_at is not None:
+        if self.standing == Registration.Standing.REVOKED:
             return _("已撤销（{day}）").format(day=self.registration.revoked_at.date().isoformat())
-        if self.registration.valid_until < self.today:
-            return _("已过期")
-        return _("有效")
+        return str(self.standing.label)
 
     @property
     def valid(self) -> bool:
-        return self.registration.revoked_at is None and self.registration.valid_until >= self.today
+        return self.standing == Registration.Standing.VALID
 
     @property
     def rows(self) -> list[tuple[str, str]]:

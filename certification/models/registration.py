@@ -30,6 +30,13 @@ class Registration(HistoryMixin, TrackedModel):
         LISTED = "listed", _("被列入经营异常名录或严重违法失信名单")
         NO_SPOT_CHECK_REPLY = "no_spot_check_reply", _("未按规定接受或答复抽查")
 
+    class Standing(models.TextChoices):
+        """What the public lookup and the proof of registration say of a registration on a given day."""
+
+        VALID = "valid", _("有效")
+        EXPIRED = "expired", _("已过期")
+        REVOKED = "revoked", _("已撤销")
+
     application = models.OneToOneField(
         Application, verbose_name=_("申报"), on_delete=models.PROTECT, related_name="registration"
     )
@@ -55,6 +62,11 @@ class Registration(HistoryMixin, TrackedModel):
 
     def __str__(self):
         return self.number
+
+    def standing_on(self, day) -> Registration.Standing:
+        if self.revoked_at is not None:
+            return self.Standing.REVOKED
+        return self.Standing.EXPIRED if self.valid_until < day else self.Standing.VALID
 
 
 class RegistrationSequence(models.Model):

@@ -90,6 +90,7 @@ def lookup(request):
     """Registered enterprises by name, credit code or registration number; nothing is listed without a query
     of 2+ characters."""
     raw = (request.GET.get("q") or "").strip()
+    today = timezone.localdate()
     page = None
     too_short = False
     if raw:
@@ -108,6 +109,8 @@ def lookup(request):
                 .order_by("-evaluation_year", "number")
             )
             page = paginate_without_count(registrations, request.GET.get("page"), LOOKUP_PER_PAGE)
+            for registration in page.object_list:
+                registration.standing = registration.standing_on(today)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -117,7 +120,6 @@ def lookup(request):
             "q": raw,
             "page": page,
             "too_short": too_short,
-            "today": timezone.localdate(),
             "query": query.urlencode(),
             "min_length": MIN_QUERY_LENGTH,
         },
