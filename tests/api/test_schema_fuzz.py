@@ -9,8 +9,9 @@ data's state, 403/404/409, is allowed; so is 400 from the token endpoint, its an
 
 What the schema says only in words the hooks below apply to the generated data, as a client reading it
 would: no NUL in text (the schema's description), ``tech_staff`` not above ``total_staff`` (the field's
-description), a comment when returning a filing (overall or per item), a notice that starts today or
-later, and ids of existing districts and clusters in the filters that need an existing record.
+description), a comment when returning a filing (overall or per item), no direct-confirmation path
+claimed without its evidence (the field's description; tests/certification covers that refusal), a notice that
+starts today or later, and ids of existing districts and clusters in the filters that need an existing record.
 
 Part of the suite; run alone with ``pytest -m api_fuzz``. Reproducible (derandomized); API_FUZZ_EXAMPLES
 examples per operation (10 unless set; the CI run), more for a deeper run.
@@ -176,6 +177,8 @@ def read_the_descriptions(case) -> None:
     blank = not str(body.get("comment", "")).strip()
     if isinstance(comments, dict) and blank and not any(str(text).strip() for text in comments.values()):
         body["comment"] = "请补充研发费用明细"
+    if body.get("direct_paths"):
+        body["direct_paths"] = []
     today = timezone.localdate().isoformat()
     if isinstance(body.get("start_date"), str) and body["start_date"] < today:
         body["start_date"] = today
