@@ -712,7 +712,14 @@ def query_names() -> list[str]:
     names = {"page", "cursor", "add_q", "new", "enterprise", "start_date", "back", "next", "sort"}
     for filterset in (AgreementFilter, ServiceRecordFilter, FilingFilter, RegistrationFilter, EnterpriseFilter):
         names |= filterset.base_filters.keys()
-    forms = (WithoutAssistanceFilterForm, PoolFilterForm, ReviewFilterForm, RevocationFilterForm, PeriodForm, BatchFilterForm)
+    forms = (
+        WithoutAssistanceFilterForm,
+        PoolFilterForm,
+        ReviewFilterForm,
+        RevocationFilterForm,
+        PeriodForm,
+        BatchFilterForm,
+    )
     for form in forms:
         names |= form.base_fields.keys()
     return sorted(names)

@@ -143,7 +143,11 @@ def test_batch_page_query_count_is_flat(client, city_official, district, candida
 @pytest.fixture
 def batch(candidates, city_official):
     return notice_batch_create(
-        actor=city_official, title="2026年第1批", start_date=START, today=START, application_ids=[a.pk for a in candidates]
+        actor=city_official,
+        title="2026年第1批",
+        start_date=START,
+        today=START,
+        application_ids=[a.pk for a in candidates],
     )
 
 

@@ -51,7 +51,13 @@ def names(filings) -> list[str]:
 def test_the_default_is_the_waiting_work_longest_waiting_first(queue, district_official):
     assert names(review_queue(district_official)) == ["老申报公司", "现场核查公司", "新申报公司"]
     everything = review_queue(district_official, {"state": "all"}, "enterprise")
-    assert {f.enterprise.name for f in everything} == {"老申报公司", "现场核查公司", "新申报公司", "已推荐公司", "退回公司"}
+    assert {f.enterprise.name for f in everything} == {
+        "老申报公司",
+        "现场核查公司",
+        "新申报公司",
+        "已推荐公司",
+        "退回公司",
+    }
     assert names(review_queue(district_official, {"state": S.RECOMMENDED})) == ["已推荐公司"]
 
 
@@ -92,7 +98,11 @@ def test_export_equals_the_queue_with_days_and_overdue(persona_client, queue, to
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(client.get(EXPORT).streaming_content)), read_only=True).active
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert rows[0][6:8] == ["已等待（天）", "是否超期"]
-    assert [(r[0], r[6], r[7]) for r in rows[1:]] == [("老申报公司", 59, "是"), ("现场核查公司", 40, None), ("新申报公司", 10, None)]
+    assert [(r[0], r[6], r[7]) for r in rows[1:]] == [
+        ("老申报公司", 59, "是"),
+        ("现场核查公司", 40, None),
+        ("新申报公司", 10, None),
+    ]
     sorted_rows = openpyxl.load_workbook(
         io.BytesIO(b"".join(client.get(EXPORT, {"state": "all", "sort": "-enterprise"}).streaming_content))
     ).active
@@ -100,7 +110,9 @@ def test_export_equals_the_queue_with_days_and_overdue(persona_client, queue, to
     assert [row[0] for row in sorted_rows.iter_rows(min_row=2, values_only=True)] == listed
 
 
-@pytest.mark.parametrize(("persona", "status"), [("enterprise_user", 404), ("department_user", 404), ("anonymous", 302)])
+@pytest.mark.parametrize(
+    ("persona", "status"), [("enterprise_user", 404), ("department_user", 404), ("anonymous", 302)]
+)
 def test_export_refused_outside_the_officials(persona_client, queue, persona, status):
     assert persona_client(persona).get(EXPORT).status_code == status
 
