@@ -67,7 +67,7 @@ def _columns(city: bool):
         (_("企业"), "enterprise", ""),
         (_("年度"), "year", ""),
         (_("状态"), "state", ""),
-        (_("自评得分"), None, "text-end"),
+        (_("自评得分"), None, "text-end d-none d-sm-table-cell"),
         (_("提交日期"), "submitted", "d-none d-md-table-cell"),
         (_("已等待（天）"), "waiting", "text-end"),
         *([(_("区县/功能区"), "district", "d-none d-md-table-cell")] if city else []),
