@@ -167,3 +167,21 @@ def test_batch_members_sort_total_and_export(persona_client, batch):
 def test_batch_export_is_for_city_officials(persona_client, batch, persona):
     assert persona_client(persona).get(reverse("certification:batch_export", args=[batch.pk])).status_code == 404
     assert persona_client(persona).get(reverse("certification:batch_export", args=[batch.pk + 99])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_pool_page_and_export_query_counts_are_flat(persona_client, district, ranked, django_assert_max_num_queries):  # noqa: F811
+    client = persona_client("city_official")
+
+    def counts() -> list[int]:
+        result = []
+        for url, query in ((POOL, {"sort": "-score"}), (POOL_EXPORT, {"sort": "district"})):
+            with django_assert_max_num_queries(10) as captured:
+                assert client.get(url, query).status_code == 200
+            result.append(len(captured))
+        return result
+
+    small = counts()
+    for n in range(12):
+        factories.EnterpriseFactory(managing_district=district, name=f"更多{n}", in_cultivation_pool=True)
+    assert counts() == small
