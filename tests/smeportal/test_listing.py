@@ -64,3 +64,12 @@ def test_export_streams_the_rows_and_says_when_it_stopped_at_the_cap(settings):
     assert len(rows) == 5 and "仅导出前 3 行" in rows[4][0]
     exact = read_xlsx(xlsx_download("x.xlsx", "表", ["名称"], (["企业"] for _ in range(3))))
     assert exact == [["名称"], ["企业"], ["企业"], ["企业"]]
+
+
+@pytest.mark.parametrize("title", ["涪城/游仙[第1批]: *?\\", "'引号'", "/", "很长的标题" * 10])
+def test_any_title_makes_a_sheet(title):
+    response = xlsx_download("x.xlsx", title, ["名称"], [["企业"]])
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    name = book.sheetnames[0]
+    assert 0 < len(name) <= 31 and not set(name) & set("[]:*?/\\")
+    assert list(book.active.iter_rows(values_only=True)) == [("名称",), ("企业",)]
