@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from django.db.models import IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, TruncDate
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.functions import TruncDate
 
 from certification.models import Application, ApplicationEvent
+from certification.selectors.filing import snapshot_score
 from certification.states import FilingState
 from enterprises.models import Enterprise
 from enterprises.selectors import search_enterprises
@@ -37,7 +37,7 @@ def _with_score_and_recommendation(filings: QuerySet[Application]) -> QuerySet[A
         .values("created_at")[:1]
     )
     return filings.select_related("enterprise__managing_district").annotate(
-        score=Cast(KT("snapshot__evaluation__total_score"), IntegerField()),
+        score=snapshot_score(),
         recommended_on=TruncDate(Subquery(recommended)),
     )
 

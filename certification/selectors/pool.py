@@ -24,12 +24,12 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce, Greatest, RowNumber
+from django.db.models.functions import Coalesce, Greatest, RowNumber
 
 from certification import rules
 from certification.models import Application
 from certification.rules import closeness, industry
+from certification.selectors.filing import snapshot_score
 from enterprises.models import Enterprise
 from enterprises.scoping import enterprise_scope
 from enterprises.selectors import enterprises_managed_by, search_enterprises
@@ -80,7 +80,7 @@ def _annotate_closeness(qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
     latest = _latest_filing()
     # Every rule set so far passes at 60; a rule set with another pass score needs a Case per year here.
     (pass_score,) = {ruleset.pass_score for ruleset in rules.RULESETS.values()}
-    filing_score = Cast(KT("snapshot__evaluation__total_score"), IntegerField())
+    filing_score = snapshot_score()
     # A JSON key lookup (not a cast of the key's text), which reads JSON true alike on SQLite and PostgreSQL.
     filing_distance = Case(
         When(snapshot__evaluation__eligible=True, then=Value(0)),

@@ -13,7 +13,7 @@ from django.db.models import DateField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 
 from certification.models import Application, ApplicationEvent
-from certification.selectors.filing import applications_visible_to
+from certification.selectors.filing import applications_visible_to, snapshot_score
 from certification.states import WAITING_FOR_REVIEW, FilingState
 from smeportal.listing import Sorting, nulls_last
 
@@ -25,6 +25,7 @@ REVIEW_SORTING = Sorting(
         "enterprise": ("enterprise__name", "id"),
         "year": ("evaluation_year", "id"),
         "state": ("state", "id"),
+        "score": (nulls_last("score"), "id"),
         "waiting": (nulls_last("waiting_since"), "id"),
         "submitted": (nulls_last("submitted_on"), "id"),
         "district": ("enterprise__managing_district__sort_order", "enterprise__managing_district__code", "id"),
@@ -42,11 +43,12 @@ def _latest_submission():
 
 
 def review_queue(user, filters: Mapping | None = None, sort: str | None = None) -> QuerySet[Application]:
-    """The filings ``user`` reviews, with ``waiting_since`` (a date), filtered by ``year``, ``state``
+    """The filings ``user`` reviews, with ``waiting_since`` (a date) and ``score``, filtered by ``year``, ``state``
     (:data:`WAITING` by default, :data:`ALL`, or one state) and, for city officials, ``district``."""
     filters = filters or {}
     filings = applications_visible_to(user).annotate(
-        waiting_since=Coalesce(TruncDate(Subquery(_latest_submission())), "submitted_on", output_field=DateField())
+        waiting_since=Coalesce(TruncDate(Subquery(_latest_submission())), "submitted_on", output_field=DateField()),
+        score=snapshot_score(),
     )
     if filters.get("year"):
         filings = filings.filter(evaluation_year=filters["year"])

@@ -67,7 +67,7 @@ def _columns(city: bool):
         (_("企业"), "enterprise", ""),
         (_("年度"), "year", ""),
         (_("状态"), "state", ""),
-        (_("自评得分"), None, "text-end d-none d-sm-table-cell"),
+        (_("自评得分"), "score", "text-end d-none d-sm-table-cell"),
         (_("提交日期"), "submitted", "d-none d-md-table-cell"),
         (_("已等待（天）"), "waiting", "text-end"),
         *([(_("区县/功能区"), "district", "d-none d-md-table-cell")] if city else []),
@@ -81,10 +81,6 @@ def _selection(request):
     form = ReviewFilterForm(request.GET or None, city=city)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     return form, review_queue(request.user, filters, request.GET.get("sort")), city
-
-
-def _score(application: Application):
-    return ((application.snapshot or {}).get("evaluation") or {}).get("total_score")
 
 
 @official_required
@@ -102,7 +98,6 @@ def review_list(request):
     today = timezone.localdate()
     for application in page.object_list:
         application.on_site_required = application.state in WAITING_FOR_REVIEW and _needs_on_site_check(application)
-        application.score = _score(application)
         application.days_waiting = days_waiting(application, today)
         application.overdue = (application.days_waiting or 0) > settings.REVIEW_DAYS_LIMIT
     context = {
@@ -135,7 +130,7 @@ def review_export(request):
                 application.enterprise.credit_code,
                 application.evaluation_year,
                 application.get_state_display(),
-                _score(application),
+                application.score,
                 application.submitted_on,
                 waited,
                 yes if (waited or 0) > settings.REVIEW_DAYS_LIMIT else "",

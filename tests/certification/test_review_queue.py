@@ -169,3 +169,10 @@ def test_the_notice_rolls_back_with_the_transition(draft, enterprise_user, distr
         raise Abort
     assert not Notification.objects.filter(user=district_official).exists()
     assert Application.objects.get(pk=draft.pk).state == S.DRAFT
+
+
+def test_the_queue_sorts_by_the_frozen_score(queue, district_official):
+    for key, score in (("old", 81), ("new", 62)):
+        Application.objects.filter(pk=queue[key].pk).update(snapshot={"evaluation": {"total_score": score}})
+    scores = [(f.enterprise.name, f.score) for f in review_queue(district_official, sort="-score")]
+    assert scores == [("老申报公司", 81), ("新申报公司", 62), ("现场核查公司", None)]
