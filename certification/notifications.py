@@ -1,16 +1,24 @@
-"""Notifications to an enterprise about its filing: a plain e-mail (console backend by default) and an
-in-portal message for each of the enterprise's users.
+"""Notifications about a filing: to the enterprise, a plain e-mail (console backend by default) and an
+in-portal message for each of its users; to the managing district's officials, when it is submitted or
+resubmitted for their review.
 
-Called through ``transaction.on_commit`` by the services, so nothing goes out for a rolled-back
-transition.
+The enterprise is told through ``transaction.on_commit`` by the services, so nothing goes out for a
+rolled-back transition. The district's in-portal messages are written inside the transition's
+transaction (they stand or fall with it) and only their e-mails wait for the commit.
 """
 
 from __future__ import annotations
 
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from enterprises.notifications import tell, verified_members
+from enterprises.notifications import district_officials, tell, verified_members
+from smeportal.notifications import notify_users
 
 from .models import Application
 
@@ -33,7 +41,35 @@ def notify_enterprise(application_id: int, message: str) -> int:
     application = Application.objects.select_related("enterprise").filter(pk=application_id).first()
     if application is None:
         return 0
-    subject = _("【科技型中小企业评价】{enterprise} {year}年度申报").format(
+    return tell(verified_members(application.enterprise_id), _subject(application), message, filing_link(application))
+
+
+def _subject(application: Application) -> str:
+    return _("【科技型中小企业评价】{enterprise} {year}年度申报").format(
         enterprise=application.enterprise.name, year=application.evaluation_year
     )
-    return tell(verified_members(application.enterprise_id), subject, message, filing_link(application))
+
+
+def notify_district_of_submission(application: Application, *, resubmitted: bool) -> int:
+    """Tell the officials of the filing's managing district that it waits for their review: an in-portal
+    message each now (in the caller's transaction), an e-mail each once it commits. Returns how many
+    officials were told."""
+    officials = district_officials(application.enterprise.managing_district_id)
+    template = (
+        _("{enterprise}已按审核意见修改并重新提交{year}年度申报，请审核。")
+        if resubmitted
+        else _("{enterprise}已提交{year}年度申报，请审核。")
+    )
+    message = template.format(enterprise=application.enterprise.name, year=application.evaluation_year)
+    subject = _subject(application)
+    notify_users([user_id for user_id, _email in officials], f"{subject} {message}", review_link(application))
+    recipients = sorted({email for _user_id, email in officials if email})
+    if recipients:
+        transaction.on_commit(
+            partial(send_mail, subject, message, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True)
+        )
+    return len(officials)
+
+
+def review_link(application: Application) -> str:
+    return reverse("certification:review_detail", args=[application.pk])

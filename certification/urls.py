@@ -10,6 +10,7 @@ urlpatterns = [
     path("calculator/result/", calculator.calculator_result, name="calculator_result"),
     # Cultivation pool (培育库): district and city officials
     path("pool/", pool.pool_list, name="pool"),
+    path("pool/export/", pool.pool_export, name="pool_export"),
     path("pool/<int:pk>/add/", pool.pool_add_view, name="pool_add"),
     path("pool/<int:pk>/remove/", pool.pool_remove_view, name="pool_remove"),
     path("pool/<int:pk>/estimate/", pool.pool_estimate, name="pool_estimate"),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("attachments/<int:pk>/download/", filing.attachment_download, name="attachment_download"),
     # Officials' review (district and city)
     path("review/", review.review_list, name="review_list"),
+    path("review/export/", review.review_export, name="review_export"),
     path("review/<int:pk>/", review.review_detail, name="review_detail"),
     path("review/<int:pk>/return/", review.review_return, name="review_return"),
     path("review/<int:pk>/on-site/require/", review.review_require_on_site, name="review_require_on_site"),
@@ -38,6 +40,7 @@ urlpatterns = [
     path("batches/new/", notice.batch_create, name="batch_create"),
     path("batches/end-date/", notice.batch_end_date, name="batch_end_date"),
     path("batches/<int:pk>/", notice.batch_detail, name="batch_detail"),
+    path("batches/<int:pk>/export/", notice.batch_export, name="batch_export"),
     path("batches/<int:pk>/register-due/", notice.batch_register_due, name="batch_register_due"),
     # The proof of a registration (the enterprise and the officials in scope)
     path("registrations/<int:pk>/proof/", proof.registration_proof, name="registration_proof"),

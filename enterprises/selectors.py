@@ -10,11 +10,24 @@ from django.http import Http404
 from enterprises.models import EnterpriseMembership
 from enterprises.roles import enterprise_membership
 from smeportal.history_read import object_history
+from smeportal.listing import Sorting
 from smeportal.models import ChangeRecord
 
 from .creditcode import normalize_credit_code
 from .models import District, DistrictMove, Enterprise
 from .scoping import enterprise_scope
+
+# The enterprise list's sort keys (the id last keeps pages stable); newest first by default.
+ENTERPRISE_SORTING = Sorting(
+    keys={
+        "name": ("name", "id"),
+        "credit_code": ("credit_code", "id"),
+        "district": ("managing_district__sort_order", "managing_district__code", "id"),
+        "established": ("established_on", "id"),
+        "status": ("status", "id"),
+    },
+    default="-established",
+)
 
 
 def enterprises_visible_to(user) -> QuerySet[Enterprise]:

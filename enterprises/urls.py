@@ -7,6 +7,7 @@ from . import claim_views, import_views, views
 app_name = "enterprises"
 urlpatterns = [
     path("", views.enterprise_list, name="list"),
+    path("export/", views.enterprise_export, name="export"),
     path("<int:pk>/", views.enterprise_detail, name="detail"),
     path("<int:pk>/history/", views.enterprise_history_page, name="history"),
     path("profile/", views.enterprise_profile, name="profile"),

@@ -9,6 +9,7 @@ through :func:`safe_cell`, which prefixes such text with an apostrophe so it sta
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import xlsxwriter
@@ -25,12 +26,21 @@ def safe_cell(value):
     return value
 
 
+# Characters Excel refuses in a sheet name (which also may not start or end with an apostrophe).
+_SHEET_NAME_REFUSED = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_name(title: str) -> str:
+    """A user's text (a batch title, say) made a valid sheet name: Excel's 31 characters, no []:*?/\\."""
+    return _SHEET_NAME_REFUSED.sub(" ", title)[:31].strip("' ") or "Sheet1"
+
+
 def write_sheet(target, title: str, headers: Iterable[str], rows: Iterable[Iterable]) -> None:
     """One sheet of a header row and ``rows`` into ``target``, streamed (constant memory), every text cell
     through :func:`safe_cell` and written as text."""
     book = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_formulas": False})
     bold = book.add_format({"bold": True})
-    sheet = book.add_worksheet(title[:31])
+    sheet = book.add_worksheet(sheet_name(title))
     sheet.write_row(0, 0, [safe_cell(header) for header in headers], bold)
     for row_number, values in enumerate(rows, start=1):
         for col, value in enumerate(values):

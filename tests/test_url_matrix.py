@@ -108,6 +108,7 @@ EXPECTED = {
     "enterprises:claim_letter": ("claim", row(LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK)),
     # Enterprise registry (pages)
     "enterprises:list": (None, row(LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK)),
+    "enterprises:export": (None, row(LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK)),
     "enterprises:detail": ("enterprise", row(LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK)),
     "enterprises:history": ("enterprise", row(LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK)),
     "enterprises:profile": (None, row(LOGIN, OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)),
@@ -126,6 +127,7 @@ EXPECTED = {
     "certification-evaluate": (None, everyone(NOT_ALLOWED)),
     # Cultivation pool (district and city officials; the enterprise belongs to 涪城区)
     "certification:pool": (None, row(LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK)),
+    "certification:pool_export": (None, row(LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK)),
     "certification:pool_add": ("enterprise", everyone(NOT_ALLOWED)),
     "certification:pool_remove": ("enterprise", everyone(NOT_ALLOWED)),
     "certification:pool_estimate": (
@@ -206,6 +208,7 @@ EXPECTED = {
     # Officials' review, notice batches, public notice pages (certification/review_views.py, notice_views.py,
     # public_views.py). "review_filing" is a 涪城区 filing under notice in a batch open today.
     "certification:review_list": (None, row(LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK)),
+    "certification:review_export": (None, row(LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK)),
     "certification:review_detail": (
         "review_filing",
         row(LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK),
@@ -220,6 +223,7 @@ EXPECTED = {
     "certification:batch_create": (None, CITY_ONLY),
     "certification:batch_end_date": (None, CITY_ONLY),
     "certification:batch_detail": ("review_batch", CITY_ONLY),
+    "certification:batch_export": ("review_batch", CITY_ONLY),
     "certification:batch_register_due": ("review_batch", everyone(NOT_ALLOWED)),
     "certification:objection_decide": ("review_objection", everyone(NOT_ALLOWED)),
     "certification:calendar_overrides": (None, CITY_ONLY),
@@ -698,16 +702,25 @@ def query_names() -> list[str]:
     from assistance.filters import AgreementFilter, ServiceRecordFilter
     from assistance.forms import WithoutAssistanceFilterForm
     from certification.api.filters import FilingFilter, RegistrationFilter
+    from certification.forms.notice import BatchFilterForm
     from certification.forms.pool import PoolFilterForm
     from certification.forms.review import ReviewFilterForm
     from certification.forms.revocation import RevocationFilterForm
     from dashboards.views import PeriodForm
     from enterprises.filters import EnterpriseFilter
 
-    names = {"page", "cursor", "add_q", "new", "enterprise", "start_date", "back", "next"}
+    names = {"page", "cursor", "add_q", "new", "enterprise", "start_date", "back", "next", "sort"}
     for filterset in (AgreementFilter, ServiceRecordFilter, FilingFilter, RegistrationFilter, EnterpriseFilter):
         names |= filterset.base_filters.keys()
-    for form in (WithoutAssistanceFilterForm, PoolFilterForm, ReviewFilterForm, RevocationFilterForm, PeriodForm):
+    forms = (
+        WithoutAssistanceFilterForm,
+        PoolFilterForm,
+        ReviewFilterForm,
+        RevocationFilterForm,
+        PeriodForm,
+        BatchFilterForm,
+    )
+    for form in forms:
         names |= form.base_fields.keys()
     return sorted(names)
 

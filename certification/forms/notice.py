@@ -8,31 +8,37 @@ from django.utils.translation import gettext_lazy
 
 from certification.models import Application, CalendarOverride
 from certification.states import FilingState
+from enterprises.models import District
 
 
-class RecommendedChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.enterprise.name}（{obj.evaluation_year}）"
+class BatchFilterForm(forms.Form):
+    """The filters above the batch form's table of recommended filings (a GET form)."""
+
+    q = forms.CharField(label=gettext_lazy("名称或信用代码"), required=False, max_length=200)
+    district = forms.ModelChoiceField(
+        label=gettext_lazy("区县/功能区"),
+        queryset=District.objects.all(),
+        required=False,
+        empty_label=gettext_lazy("全部"),
+    )
+    year = forms.IntegerField(label=gettext_lazy("评价年度"), required=False, min_value=2000, max_value=2100)
 
 
 class BatchForm(forms.Form):
+    """Title, start and the chosen filings; the page draws the choices as a table (one checkbox each)."""
+
     title = forms.CharField(label=gettext_lazy("公示标题"), max_length=200)
     start_date = forms.DateField(
         label=gettext_lazy("公示开始日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    applications = RecommendedChoiceField(
+    applications = forms.ModelMultipleChoiceField(
         label=gettext_lazy("公示的申报"),
-        queryset=Application.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        queryset=Application.objects.filter(state=FilingState.RECOMMENDED),
+        error_messages={"required": gettext_lazy("请选择要公示的申报。")},
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["applications"].queryset = (
-            Application.objects.filter(state=FilingState.RECOMMENDED)
-            .select_related("enterprise__managing_district")
-            .order_by("enterprise__managing_district__sort_order", "submitted_on", "id")
-        )
         self.fields["start_date"].widget.attrs.update(
             {
                 "hx-get": reverse("certification:batch_end_date"),

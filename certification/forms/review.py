@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from certification.models import DECLARED_FIELDS, Application
+from certification.selectors.review import ALL, WAITING
 from certification.states import FilingState
 from enterprises.models import District
 
@@ -41,7 +42,8 @@ class ReviewFilterForm(forms.Form):
 
     def __init__(self, *args, city: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["state"].choices = [("", _("全部"))] + [
+        # The default is the official's work: the filings waiting for a review.
+        self.fields["state"].choices = [(WAITING, _("待审核（默认）")), (ALL, _("全部"))] + [
             (value, label) for value, label in FilingState.choices if value != FilingState.DRAFT
         ]
         if city:

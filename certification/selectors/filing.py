@@ -7,7 +7,9 @@ transition agree, because they all ask this module).
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import IntegerField, QuerySet
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.http import Http404
 
 from certification.models import Application, ApplicationAttachment
@@ -15,6 +17,11 @@ from enterprises.roles import is_unconfirmed_enterprise_user
 from enterprises.scoping import EnterpriseScope, enterprise_scope
 from smeportal.history_read import object_history
 from smeportal.models import ChangeRecord
+
+
+def snapshot_score(prefix: str = "") -> Cast:
+    """The self-assessed total score frozen in a filing's snapshot at submission, as a database integer."""
+    return Cast(KT(f"{prefix}snapshot__evaluation__total_score"), IntegerField())
 
 
 def applications_visible_to(user) -> QuerySet[Application]:

@@ -24,15 +24,16 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce, Greatest, RowNumber
+from django.db.models.functions import Coalesce, Greatest, RowNumber
 
 from certification import rules
 from certification.models import Application
 from certification.rules import closeness, industry
+from certification.selectors.filing import snapshot_score
 from enterprises.models import Enterprise
 from enterprises.scoping import enterprise_scope
 from enterprises.selectors import enterprises_managed_by, search_enterprises
+from smeportal.listing import Sorting, nulls_last
 
 SOURCES = (closeness.SOURCE_FILING, closeness.SOURCE_ESTIMATE, closeness.SOURCE_NONE)
 
@@ -43,6 +44,17 @@ SEARCH_LIMIT = 10
 # Distance 0 is exactly "eligible" (for estimates a database constraint says so), so sorting by the
 # distance puts the eligible first, then the closest, and candidates without data last.
 CLOSENESS_ORDER = (F("pool_distance").asc(nulls_last=True), F("name").asc(), F("pk").asc())
+
+# The pool list's sort keys; closest to eligibility first by default.
+POOL_SORTING = Sorting(
+    keys={
+        "closeness": CLOSENESS_ORDER,
+        "name": ("name", "pk"),
+        "district": ("managing_district__sort_order", "managing_district__code", "pk"),
+        "score": (nulls_last("pool_score"), "pk"),
+    },
+    default="closeness",
+)
 
 
 def restricted_industry_q(prefix: str = "") -> Q:
@@ -68,7 +80,7 @@ def _annotate_closeness(qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
     latest = _latest_filing()
     # Every rule set so far passes at 60; a rule set with another pass score needs a Case per year here.
     (pass_score,) = {ruleset.pass_score for ruleset in rules.RULESETS.values()}
-    filing_score = Cast(KT("snapshot__evaluation__total_score"), IntegerField())
+    filing_score = snapshot_score()
     # A JSON key lookup (not a cast of the key's text), which reads JSON true alike on SQLite and PostgreSQL.
     filing_distance = Case(
         When(snapshot__evaluation__eligible=True, then=Value(0)),
@@ -105,8 +117,9 @@ def _annotate_closeness(qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
     )
 
 
-def pool_candidates(user, filters: Mapping | None = None) -> QuerySet[Enterprise]:
-    """The pool as the user may see it, closest to eligibility first (sorted by the database).
+def pool_candidates(user, filters: Mapping | None = None, sort: str | None = None) -> QuerySet[Enterprise]:
+    """The pool as the user may see it, closest to eligibility first unless ``sort`` names another of
+    :data:`POOL_SORTING` (sorted by the database).
 
     District officials: their district's pool (a ``district`` filter is ignored). City officials:
     the whole city, optionally one ``district``. Everyone else: nothing. Other filters: ``q``
@@ -132,7 +145,7 @@ def pool_candidates(user, filters: Mapping | None = None) -> QuerySet[Enterprise
         qs = qs.filter(restricted_industry_q())
     elif filters.get("restricted") is False:
         qs = qs.exclude(restricted_industry_q())
-    return qs.order_by(*CLOSENESS_ORDER)
+    return POOL_SORTING.order_by(qs, sort)
 
 
 def closest_by_district(limit: int) -> dict[int, list[dict]]:

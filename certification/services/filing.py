@@ -37,6 +37,7 @@ from certification.models import (
     QUARTER_KEYS,
     Application,
 )
+from certification.notifications import notify_district_of_submission
 from certification.states import FilingState
 from certification.workflow import (
     NEW,
@@ -199,6 +200,7 @@ def application_submit(*, application_id: int, actor, today: dt.date | None = No
     _freeze(application, today)
     application.submitted_on = application.submitted_on or today
     record([application], "submit", actor, update_fields=[*FROZEN_FIELDS, "submitted_on"])
+    notify_district_of_submission(application, resubmitted=False)
     return application
 
 
@@ -209,6 +211,7 @@ def application_resubmit(*, application_id: int, actor, comment: str = "", today
     allow(application, "resubmit", actor, today=today)
     _freeze(application, today)
     record([application], "resubmit", actor, comment=comment, update_fields=FROZEN_FIELDS)
+    notify_district_of_submission(application, resubmitted=True)
     return application
 
 

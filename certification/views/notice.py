@@ -15,19 +15,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from certification.forms.notice import (
+    BatchFilterForm,
     BatchForm,
     CalendarOverrideDeleteForm,
     CalendarOverrideForm,
     ObjectionDecisionForm,
 )
-from certification.models import Application, CalendarOverride, DeadlineChange, NoticeBatch, Objection
+from certification.models import CalendarOverride, DeadlineChange, NoticeBatch, Objection
 from certification.selectors.calendar import notice_end_for
 from certification.selectors.campaign import deadline
+from certification.selectors.notice import NOTICE_SORTING, batch_filings, notice_candidates
 from certification.services import calendar as calendar_services
 from certification.services import notice as notice_services
 from certification.services.notice import notice_batch_create
 from certification.services.registration import notice_batch_register_due
 from enterprises.permissions import city_official_required
+from smeportal.listing import list_query, sort_headers, xlsx_download
 from smeportal.pagination import paginate_without_count
 from smeportal.views import run_service
 
@@ -46,29 +49,53 @@ def batch_list(request):
     )
 
 
+def _notice_columns():
+    return [
+        (_("企业"), "enterprise", ""),
+        (_("区县/功能区"), "district", ""),
+        (_("年度"), None, "d-none d-md-table-cell"),
+        (_("自评得分"), "score", "text-end"),
+        (_("推荐日期"), "recommended", "text-nowrap"),
+    ]
+
+
 @city_official_required
 def batch_create(request):
-    """Two steps without JavaScript: the first POST shows the computed end date, the second creates."""
+    """One page: the recommended filings as a table with filters and select-all, the title and start (its
+    end date previewed by htmx), and one POST that creates the batch."""
+    filter_form = BatchFilterForm(request.GET or None)
+    filters = filter_form.cleaned_data if filter_form.is_bound and filter_form.is_valid() else {}
+    candidates = list(notice_candidates(filters, request.GET.get("sort")))
     form = BatchForm(request.POST or None)
-    end_date = None
     if request.method == "POST" and form.is_valid():
-        end_date = notice_end_for(form.cleaned_data["start_date"])
-        if request.POST.get("confirmed") == "1":
-            done, batch = run_service(
-                request,
-                lambda: notice_batch_create(
-                    actor=request.user,
-                    title=form.cleaned_data["title"],
-                    start_date=form.cleaned_data["start_date"],
-                    application_ids=[a.pk for a in form.cleaned_data["applications"]],
-                ),
-                success=lambda batch: _("已创建公示批次，公示期{start}至{end}。").format(
-                    start=batch.start_date, end=batch.end_date
-                ),
-            )
-            if done:
-                return redirect("certification:batch_detail", pk=batch.pk)
-    return render(request, "certification/notice/batch_create.html", {"form": form, "end_date": end_date})
+        done, batch = run_service(
+            request,
+            lambda: notice_batch_create(
+                actor=request.user,
+                title=form.cleaned_data["title"],
+                start_date=form.cleaned_data["start_date"],
+                application_ids=[a.pk for a in form.cleaned_data["applications"]],
+            ),
+            form=form,
+            success=lambda batch: _("已创建公示批次，公示期{start}至{end}。").format(
+                start=batch.start_date, end=batch.end_date
+            ),
+        )
+        if done:
+            return redirect("certification:batch_detail", pk=batch.pk)
+    start = form.cleaned_data.get("start_date") if form.is_bound else None
+    context = {
+        "filter_form": filter_form,
+        "form": form,
+        "candidates": candidates,
+        "total": len(candidates),
+        "headers": sort_headers(request, NOTICE_SORTING, _notice_columns()),
+        "query": list_query(request),
+        "selected": set(request.POST.getlist("applications")),
+        "start": start,
+        "end_date": notice_end_for(start) if start else None,
+    }
+    return render(request, "certification/notice/batch_create.html", context)
 
 
 @require_GET
@@ -88,12 +115,6 @@ def batch_end_date(request):
 def batch_detail(request, pk: int):
     batch = get_object_or_404(
         NoticeBatch.objects.prefetch_related(
-            Prefetch(
-                "applications",
-                queryset=Application.objects.select_related("enterprise__managing_district", "registration").order_by(
-                    "enterprise__name", "id"
-                ),
-            ),
             Prefetch("deadline_changes", queryset=DeadlineChange.objects.select_related("created_by")),
             Prefetch(
                 "objections",
@@ -105,17 +126,51 @@ def batch_detail(request, pk: int):
         pk=pk,
     )
     today = timezone.localdate()
+    filings = list(batch_filings(batch.pk, request.GET.get("sort")))
     return render(
         request,
         "certification/notice/batch_detail.html",
         {
             "batch": batch,
+            "filings": filings,
+            "total": len(filings),
+            "headers": sort_headers(request, NOTICE_SORTING, _batch_columns()),
+            "query": list_query(request),
             "is_open": batch.is_open_on(today),
             "is_over": batch.end_date < today,
             "deadline": deadline(_("公示结束"), batch.end_date, today) if batch.end_date >= today else None,
             "decision_form": ObjectionDecisionForm(initial={"upheld": "0"}),
         },
     )
+
+
+@require_GET
+@city_official_required
+def batch_export(request, pk: int):
+    """The batch's filings in the page's order, as .xlsx."""
+    batch = get_object_or_404(NoticeBatch, pk=pk)
+    headers = [label for label, _key, _css in _batch_columns()]
+    headers.insert(1, _("统一社会信用代码"))
+
+    def rows():
+        for a in batch_filings(batch.pk, request.GET.get("sort")).iterator(chunk_size=2000):
+            registration = getattr(a, "registration", None)
+            yield [
+                a.enterprise.name,
+                a.enterprise.credit_code,
+                a.enterprise.managing_district.name,
+                a.evaluation_year,
+                a.score,
+                a.recommended_on,
+                a.get_state_display(),
+                registration.number if registration else "",
+            ]
+
+    return xlsx_download(f"notice-batch-{batch.pk}.xlsx", batch.title, headers, rows())
+
+
+def _batch_columns():
+    return [*_notice_columns(), (_("状态"), "state", ""), (_("入库登记编号"), None, "")]
 
 
 @require_POST

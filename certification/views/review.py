@@ -8,12 +8,13 @@ message and a redirect back to the filing; PermissionDenied answers 403; out of 
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from certification import registry_facts
 from certification.evaluation_input import DIRECT_PATH_CHOICES
@@ -29,6 +30,7 @@ from certification.guards import on_site_grounds
 from certification.models import DECLARED_FIELDS, EVIDENCE_BY_PATH, Application, Registration
 from certification.rules import on_site
 from certification.selectors.filing import applications_visible_to
+from certification.selectors.review import REVIEW_SORTING, days_waiting, review_queue
 from certification.services.review import (
     application_recommend,
     application_record_on_site_check,
@@ -40,6 +42,7 @@ from certification.states import WAITING_FOR_REVIEW
 from certification.workflow import available
 from enterprises.permissions import official_required
 from enterprises.roles import is_city_official
+from smeportal.listing import list_query, sort_headers, xlsx_download
 from smeportal.pagination import paginate_without_count
 from smeportal.text import join_clauses, join_list
 from smeportal.views import run_service
@@ -59,37 +62,82 @@ def _needs_on_site_check(application: Application) -> bool:
     )
 
 
-@official_required
-def review_list(request):
+def _columns(city: bool):
+    return [
+        (_("企业"), "enterprise", ""),
+        (_("年度"), "year", ""),
+        (_("状态"), "state", ""),
+        (_("自评得分"), "score", "text-end d-none d-sm-table-cell"),
+        (_("提交日期"), "submitted", "d-none d-md-table-cell"),
+        (_("已等待（天）"), "waiting", "text-end"),
+        *([(_("区县/功能区"), "district", "d-none d-md-table-cell")] if city else []),
+    ]
+
+
+def _selection(request):
+    """The filter form, the filings it selects (the waiting ones by default, longest waiting first) and
+    whether the user is a city official."""
     city = is_city_official(request.user)
     form = ReviewFilterForm(request.GET or None, city=city)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    return form, review_queue(request.user, filters, request.GET.get("sort")), city
+
+
+@official_required
+def review_list(request):
+    form, filings, city = _selection(request)
     since = on_site.revocation_lookback_start(timezone.localdate())
-    filings = applications_visible_to(request.user).annotate(
+    filings_shown = filings.annotate(
         revoked_recently=Exists(
             Registration.objects.filter(
                 enterprise_id=OuterRef("enterprise_id"), revoked_at__isnull=False, revoked_at__date__gte=since
             )
         )
     )
-    if form.is_valid():
-        data = form.cleaned_data
-        if data.get("year"):
-            filings = filings.filter(evaluation_year=data["year"])
-        if data.get("state"):
-            filings = filings.filter(state=data["state"])
-        if data.get("district"):
-            filings = filings.filter(enterprise__managing_district=data["district"])
-    page = paginate_without_count(filings.order_by("-submitted_on", "-id"), request.GET.get("page"), PER_PAGE)
+    page = paginate_without_count(filings_shown, request.GET.get("page"), PER_PAGE)
+    today = timezone.localdate()
     for application in page.object_list:
         application.on_site_required = application.state in WAITING_FOR_REVIEW and _needs_on_site_check(application)
-        application.score = ((application.snapshot or {}).get("evaluation") or {}).get("total_score")
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "certification/review/list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "city": city},
-    )
+        application.days_waiting = days_waiting(application, today)
+        application.overdue = (application.days_waiting or 0) > settings.REVIEW_DAYS_LIMIT
+    context = {
+        "form": form,
+        "page": page,
+        "total": filings.count(),
+        "headers": sort_headers(request, REVIEW_SORTING, _columns(city)),
+        "query": list_query(request),
+        "city": city,
+        "review_days_limit": settings.REVIEW_DAYS_LIMIT,
+    }
+    return render(request, "certification/review/list.html", context)
+
+
+@require_GET
+@official_required
+def review_export(request):
+    """The queue as the page selects and orders it, as .xlsx (with days waiting and the overdue mark)."""
+    _form, filings, _city = _selection(request)
+    today = timezone.localdate()
+    headers = [_("企业名称"), _("统一社会信用代码"), _("年度"), _("状态"), _("自评得分"), _("提交日期"),
+               _("已等待（天）"), _("是否超期"), _("区县/功能区")]  # fmt: skip
+    yes = _("是")
+
+    def rows():
+        for application in filings.iterator(chunk_size=2000):
+            waited = days_waiting(application, today)
+            yield [
+                application.enterprise.name,
+                application.enterprise.credit_code,
+                application.evaluation_year,
+                application.get_state_display(),
+                application.score,
+                application.submitted_on,
+                waited,
+                yes if (waited or 0) > settings.REVIEW_DAYS_LIMIT else "",
+                application.enterprise.managing_district.name,
+            ]
+
+    return xlsx_download(f"review-queue-{today:%Y%m%d}.xlsx", _("申报审核"), headers, rows())
 
 
 def _declared_rows(application: Application) -> list[dict]:

@@ -3,10 +3,7 @@
 
 from __future__ import annotations
 
-import tempfile
-
 from django.contrib import messages
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,14 +23,13 @@ from certification.selectors.spot_check import (
 from certification.services.spot_check import spot_check_draw, spot_check_record
 from enterprises.permissions import city_official_required, official_required
 from enterprises.roles import is_city_official
-from smeportal.excel import write_sheet
+from smeportal.listing import xlsx_download
 from smeportal.pagination import paginate_without_count
 from smeportal.text import join_clauses
 from smeportal.uploads import stored_file_download
 from smeportal.views import run_service
 
 PER_PAGE = 50
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _selection(request):
@@ -129,10 +125,7 @@ def spot_check_export(request):
                 check.checked_by.get_username() if check.checked_by else "",
             ]
 
-    target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after streaming
-    write_sheet(target, _("{year}年度抽查").format(year=year), headers, rows())
-    target.seek(0)
-    return FileResponse(target, as_attachment=True, filename=f"spot-checks-{year}.xlsx", content_type=XLSX_CONTENT_TYPE)
+    return xlsx_download(f"spot-checks-{year}.xlsx", _("{year}年度抽查").format(year=year), headers, rows())
 
 
 @official_required

@@ -211,3 +211,12 @@ def test_enterprise_search_suggestions(client, department_user, enterprise):
     client.force_login(department_user)
     response = client.get(reverse("assistance:enterprise_search"), {"enterprise": enterprise.name[:6]})
     assert enterprise.credit_code in response.content.decode()
+
+
+def test_each_suggestion_is_a_button_that_chooses_the_enterprise(client, department_user, enterprise):
+    client.force_login(department_user)
+    page = client.get(reverse("assistance:enterprise_search"), {"enterprise": enterprise.name[:6]}).text
+    assert '<button type="button" class="btn btn-link' in page
+    assert f'data-fill="id_enterprise" data-value="{enterprise.credit_code}"' in page
+    form = client.get(reverse("assistance:agreement_create")).text
+    assert 'id="id_enterprise"' in form  # the field the suggestion fills keeps its name and id

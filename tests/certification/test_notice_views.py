@@ -70,20 +70,16 @@ def test_end_date_partial_follows_overrides(client, city_official):
     assert "2026-10-16" in response.content.decode()
 
 
-def test_create_shows_end_date_then_creates_on_confirmation(client, city_official, filing, enterprise, today):
+def test_create_in_one_step_from_the_table(client, city_official, filing, enterprise, today):
     today(START)
     other = factories.recommended_filing(factories.EnterpriseFactory(managing_district=enterprise.managing_district))
     client.force_login(city_official)
     url = reverse("certification:batch_create")
     form = client.get(url).content.decode()
     assert filing.enterprise.name in form and other.enterprise.name in form
+    assert 'data-select-all="applications"' in form
     data = {"title": "2026年第1批", "start_date": "2026-09-28", "applications": [filing.pk]}
-    preview = client.post(url, data)
-    assert preview.status_code == 200
-    assert preview.context["end_date"] == END
-    assert "2026-10-15" in preview.content.decode()
-    assert not NoticeBatch.objects.exists()
-    response = client.post(url, {**data, "confirmed": "1"})
+    response = client.post(url, data)
     batch = NoticeBatch.objects.get()
     assert response["Location"] == reverse("certification:batch_detail", args=[batch.pk])
     assert (batch.start_date, batch.end_date) == (START, END)
@@ -91,9 +87,19 @@ def test_create_shows_end_date_then_creates_on_confirmation(client, city_officia
     assert Application.objects.get(pk=other.pk).state == S.RECOMMENDED
 
 
+def test_create_without_a_choice_keeps_the_page_with_the_end_date(client, city_official, filing, today):
+    today(START)
+    client.force_login(city_official)
+    response = client.post(reverse("certification:batch_create"), {"title": "批次", "start_date": "2026-09-28"})
+    assert response.status_code == 200
+    assert response.context["end_date"] == END and "2026-10-15" in response.text
+    assert "请选择要公示的申报。" in response.text
+    assert not NoticeBatch.objects.exists()
+
+
 def test_create_refuses_a_filing_that_is_no_longer_recommended(client, city_official, filing):
     client.force_login(city_official)
-    form_data = {"title": "批次", "start_date": "2026-09-28", "applications": [filing.pk], "confirmed": "1"}
+    form_data = {"title": "批次", "start_date": "2026-09-28", "applications": [filing.pk]}
     Application.objects.filter(pk=filing.pk).update(state=S.REJECTED)
     response = client.post(reverse("certification:batch_create"), form_data)
     assert response.status_code == 200  # the choice is no longer valid: form error, nothing created

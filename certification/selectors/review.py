@@ -1,0 +1,69 @@
+"""The officials' review queue: the filings of their scope, filtered and sorted as the list page asks.
+
+By default the queue is the work waiting for the official: filings submitted (or resubmitted) and not
+yet decided, the longest waiting first. A filing waits since its latest submission (a resubmission
+after a return starts the wait again), or since its submission date when no transition was recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.db.models import DateField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncDate
+
+from certification.models import Application, ApplicationEvent
+from certification.selectors.filing import applications_visible_to, snapshot_score
+from certification.states import WAITING_FOR_REVIEW, FilingState
+from smeportal.listing import Sorting, nulls_last
+
+WAITING = ""  # the state filter's default: every state that waits for a review
+ALL = "all"
+
+REVIEW_SORTING = Sorting(
+    keys={
+        "enterprise": ("enterprise__name", "id"),
+        "year": ("evaluation_year", "id"),
+        "state": ("state", "id"),
+        "score": (nulls_last("score"), "id"),
+        "waiting": (nulls_last("waiting_since"), "id"),
+        "submitted": (nulls_last("submitted_on"), "id"),
+        "district": ("enterprise__managing_district__sort_order", "enterprise__managing_district__code", "id"),
+    },
+    default="waiting",
+)
+
+
+def _latest_submission():
+    return (
+        ApplicationEvent.objects.filter(application=OuterRef("pk"), to_state=FilingState.SUBMITTED)
+        .order_by("-created_at", "-id")
+        .values("created_at")[:1]
+    )
+
+
+def review_queue(user, filters: Mapping | None = None, sort: str | None = None) -> QuerySet[Application]:
+    """The filings ``user`` reviews, with ``waiting_since`` (a date) and ``score``, filtered by ``year``, ``state``
+    (:data:`WAITING` by default, :data:`ALL`, or one state) and, for city officials, ``district``."""
+    filters = filters or {}
+    filings = applications_visible_to(user).annotate(
+        waiting_since=Coalesce(TruncDate(Subquery(_latest_submission())), "submitted_on", output_field=DateField()),
+        score=snapshot_score(),
+    )
+    if filters.get("year"):
+        filings = filings.filter(evaluation_year=filters["year"])
+    state = filters.get("state") or WAITING
+    if state == WAITING:
+        filings = filings.filter(state__in=WAITING_FOR_REVIEW)
+    elif state != ALL:
+        filings = filings.filter(state=state)
+    if filters.get("district"):
+        filings = filings.filter(enterprise__managing_district=filters["district"])
+    return REVIEW_SORTING.order_by(filings, sort)
+
+
+def days_waiting(application: Application, today) -> int | None:
+    """Days since the filing started waiting for review; None once it does not wait any more."""
+    if application.state not in WAITING_FOR_REVIEW or application.waiting_since is None:
+        return None
+    return (today - application.waiting_since).days
