@@ -278,3 +278,21 @@ def test_each_workbench_runs_a_fixed_number_of_queries(
     more_of_everything(enterprise, other_enterprise, city_official, 8)
     with django_assert_max_num_queries(queries):
         page(client)
+
+
+@pytest.mark.parametrize(
+    ("persona", "labels"),
+    [
+        ("enterprise_user", ["Workbench", "Live score", "Start filing"]),
+        ("district_official", ["Workbench", "Notices and spot checks", "Assistance to new enterprises"]),
+        ("city_official", ["Workbench", "Awaiting public notice", "Objections and revocations to decide"]),
+        ("department_user", ["Workbench", "Sign an agreement", "All new enterprises without assistance"]),
+    ],
+)
+def test_each_workbench_in_english(persona_client, enterprise, department, persona, labels):
+    factories.EnterpriseFactory(established_on=dt.date(2026, 5, 1))  # a new enterprise for the department
+    client = persona_client(persona)
+    client.post(reverse("set_language"), {"language": "en", "next": HOME})
+    _response, body = page(client)
+    for label in labels:
+        assert label in body
