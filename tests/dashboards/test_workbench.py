@@ -284,7 +284,7 @@ def test_each_workbench_runs_a_fixed_number_of_queries(
     ("persona", "labels"),
     [
         ("enterprise_user", ["Workbench", "Live score", "Start filing"]),
-        ("district_official", ["Workbench", "Notices and spot checks", "Assistance to new enterprises"]),
+        ("district_official", ["Workbench", "Notices and spot checks", "New-enterprise assistance share"]),
         ("city_official", ["Workbench", "Awaiting public notice", "Objections and revocations to decide"]),
         ("department_user", ["Workbench", "Sign an agreement", "All new enterprises without assistance"]),
     ],
