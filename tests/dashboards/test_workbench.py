@@ -51,7 +51,7 @@ def noticed(registration, *, state=Revocation.State.NOTICED, deadline=TODAY + dt
 
 def test_anonymous_visitors_keep_the_public_home_page(client):
     response, body = page(client)
-    assert [t.name for t in response.templates][0] == "home.html"
+    assert response.templates[0].name == "home.html"
     assert reverse("register") in body and "工作台" not in body
 
 
@@ -182,8 +182,8 @@ def test_another_district_sees_none_of_it(persona_client, queue):
 
 @pytest.fixture
 def city_work(enterprise, other_enterprise, city_official):
-    recommended = [factories.recommended_filing(factories.EnterpriseFactory(managing_district=enterprise.managing_district))
-                   for _ in range(3)]  # fmt: skip
+    district = enterprise.managing_district
+    recommended = [factories.recommended_filing(factories.EnterpriseFactory(managing_district=district)) for _ in "abc"]
     batch = notice_batch_create(
         actor=city_official, title="2026年第三批", start_date=TODAY, today=TODAY, application_ids=[recommended[0].pk]
     )
