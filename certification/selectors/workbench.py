@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -85,7 +86,11 @@ class EnterpriseWorkbench:
 
 
 def _label(name: str) -> str:
-    return str(Application._meta.get_field(name).verbose_name)
+    """A declared field's label; a comment stored under another name (older data) is shown as "other"."""
+    try:
+        return str(Application._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return _("其他")
 
 
 def _next_step(application: Application | None, window_open: bool, revocation: Revocation | None) -> NextStep | None:

@@ -83,7 +83,7 @@ def test_the_enterprise_sees_its_returned_filing_with_score_comments_and_registr
         from_state=S.SUBMITTED,
         to_state=S.RETURNED,
         comment="请补充研发项目清单。",
-        field_comments={"rd_expense": "与审计报告不一致"},
+        field_comments={"rd_expense": "与审计报告不一致", "legacy_note": "旧版意见"},  # a name no field has
     )
     response, body = page(persona_client("enterprise_user"))
     bench = response.context["bench"]
@@ -92,6 +92,7 @@ def test_the_enterprise_sees_its_returned_filing_with_score_comments_and_registr
     assert "退回修改" in body and "按退回意见修改后在申报截止日前重新提交" in body  # the state and its meaning
     assert 'data-testid="workbench-score">76<' in body
     assert "请补充研发项目清单。" in body and "与审计报告不一致" in body
+    assert bench.field_comments == [("研发费用总额（万元）", "与审计报告不一致"), ("其他", "旧版意见")]
     assert reverse("certification:filing_step", args=[application.pk, "review"]) in body
     assert registration.number in body
     assert reverse("certification:registration_proof", args=[registration.pk]) in body
