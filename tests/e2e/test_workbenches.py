@@ -3,6 +3,7 @@ city official and a department user each see their own items, follow a card to w
 and the workbench fits an office laptop (1366×768) and a phone (screenshots of both)."""
 
 import datetime as dt
+import urllib.request
 
 import pytest
 from django.utils import timezone
@@ -18,6 +19,14 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.m
 
 LAPTOP = {"width": 1366, "height": 768}
 S = Application.State
+
+
+@pytest.fixture(autouse=True)
+def warm_server(live_server):
+    """The server's first answer loads the URLs, views and templates; on a busy machine that can take
+    longer than a browser step may wait, so it is asked once before the browser."""
+    with urllib.request.urlopen(f"{live_server.url}/accounts/login/", timeout=120) as response:  # noqa: S310 - the test server
+        assert response.status == 200
 
 
 @pytest.fixture
