@@ -95,12 +95,11 @@ def enterprise_suggestions(text: str, *, limit: int = 10) -> list[Enterprise]:
 
 
 @dataclass(frozen=True)
-class Progress:
-    department: Department
-    year: int
+class NewShare:
+    """Agreements of a year and how many of them are with new enterprises, against the 20% target."""
+
     agreements: int
     new: int
-    task: int | None
     target: Decimal
 
     @property
@@ -126,6 +125,13 @@ class Progress:
     @property
     def share_met(self) -> bool:
         return self.agreements > 0 and self.short_by == 0
+
+
+@dataclass(frozen=True)
+class Progress(NewShare):
+    department: Department
+    year: int
+    task: int | None
 
     @property
     def task_remaining(self) -> int | None:
@@ -214,3 +220,36 @@ def open_issues(department: Department, year: int) -> QuerySet[ServiceRecord]:
 
 def agreements_with_records(qs: QuerySet[AssistanceAgreement]) -> QuerySet[AssistanceAgreement]:
     return qs.prefetch_related(Prefetch("service_records", queryset=ServiceRecord.objects.order_by("-date", "-id")))
+
+
+# --- Workbenches --------------------------------------------------------------------------------
+
+WORKBENCH_HEAD = 5
+
+
+@dataclass(frozen=True)
+class DepartmentWorkbench:
+    progress: Progress
+    without_assistance: list[Enterprise]
+
+
+def department_workbench(department_id: int, year: int) -> DepartmentWorkbench:
+    """The department's progress against its task and the 20% share, and the newest new enterprises
+    nobody assists yet, each a candidate for the next agreement (three queries)."""
+    return DepartmentWorkbench(
+        progress=department_progress(Department(pk=department_id), year),
+        without_assistance=list(new_enterprises_without_assistance(year)[:WORKBENCH_HEAD]),
+    )
+
+
+def assistance_share_of(user, year: int) -> NewShare:
+    """The year's agreements with the enterprises the user sees (a district official: the district's)
+    and their share with new enterprises (two queries)."""
+    counts = (
+        agreements_visible_to(user)
+        .filter(year=year)
+        .aggregate(agreements=Count("pk"), new=Count("pk", filter=Q(counts_as_new=True)))
+    )
+    return NewShare(
+        agreements=counts["agreements"], new=counts["new"], target=QuotaPolicy.for_year(year).new_enterprise_target
+    )

@@ -127,10 +127,21 @@ def _agreement_values(form: AgreementForm) -> dict:
     }
 
 
+def _prefill(request) -> dict:
+    """The enterprise and year a "sign an agreement" link names (``?enterprise=<credit code>&year=``);
+    the form checks them like typed values when it is posted."""
+    initial = {}
+    if enterprise := request.GET.get("enterprise", "").strip()[:200]:
+        initial["enterprise"] = enterprise
+    if (year := request.GET.get("year", "")).isdigit() and 2000 <= int(year) <= 2100:
+        initial["year"] = int(year)
+    return initial
+
+
 @department_required
 @require_http_methods(["GET", "POST"])
 def agreement_create(request):
-    form = AgreementForm(request.POST or None, request.FILES or None)
+    form = AgreementForm(request.POST or None, request.FILES or None, initial=_prefill(request))
     if request.method == "POST" and form.is_valid():
         done, agreement = run_service(
             request,
@@ -305,7 +316,13 @@ def without_assistance(request):
     page = paginate_without_count(qs, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "year": year}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "year": year,
+        "can_sign": is_department_user(request.user),
+    }
     return render(request, "assistance/without_assistance.html", context)
 
 

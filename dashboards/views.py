@@ -1,4 +1,4 @@
-"""The landing page, the city and district dashboards and their .xlsx exports (thin, read-only views).
+"""The city and district dashboards and their .xlsx exports (thin, read-only views).
 
 A view reads the filters, finds the scope the user may see, asks ``dashboards.selectors`` for the
 view models and renders them: the templates show them as tables, ``dashboards.charts`` turns them
@@ -26,12 +26,6 @@ from enterprises.selectors import districts_visible_to
 
 from . import charts, exports, selectors
 from .view_models import Breakdown, Funnel
-
-
-def home(request):
-    """The landing page; the navigation adapts to the visitor's role."""
-    return render(request, "home.html")
-
 
 # --- Filters and scope ------------------------------------------------------------------------
 

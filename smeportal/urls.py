@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from dashboards.guide import guide
-from dashboards.views import home
+from dashboards.workbench import home
 from smeportal.api_docs import SchemaView, SwaggerView
 from smeportal.views import favicon, notifications
 
