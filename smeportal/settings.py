@@ -179,9 +179,6 @@ REGISTRY_IMPORT_MAX_ROWS = env.int("REGISTRY_IMPORT_MAX_ROWS", default=120_000)
 AGREEMENT_IMPORT_MAX_ROWS = env.int("AGREEMENT_IMPORT_MAX_ROWS", default=20_000)
 # A list's .xlsx export holds at most this many rows (written in constant memory whatever the number).
 LIST_EXPORT_MAX_ROWS = env.int("LIST_EXPORT_MAX_ROWS", default=100_000)
-# Days a submitted filing may wait for its district's review before the queue marks it overdue
-# (RULES.md sets no review time limit; see the README).
-REVIEW_DAYS_LIMIT = env.int("REVIEW_DAYS_LIMIT", default=20)
 # A background job whose task has started this many times without finishing (its worker killed each
 # time, e.g. out of memory) is marked failed instead of being run again.
 JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)

@@ -10,6 +10,12 @@ from certification.rules.notice import defence_deadline, notice_end, years_spann
 from certification.rules.workdays import CalendarOverrides
 
 
+def calendar_overrides_since(today: dt.date, since: dt.date | None = None) -> CalendarOverrides:
+    """The officials' overrides from the year of ``since`` (default: this year) to next year, in one query:
+    enough to count working days from ``since`` to any deadline still ahead."""
+    return calendar_overrides_for(range((since or today).year, today.year + 2))
+
+
 def calendar_overrides_for(years: Iterable[int]) -> CalendarOverrides:
     """Officials' holiday and working-day overrides for the given years, in one query."""
     years = sorted(set(years))

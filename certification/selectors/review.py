@@ -7,12 +7,16 @@ after a return starts the wait again), or since its submission date when no tran
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.db.models import DateField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 
 from certification.models import Application, ApplicationEvent
+from certification.rules import review
+from certification.rules.workdays import CalendarOverrides
 from certification.selectors.filing import applications_visible_to, snapshot_score
 from certification.states import WAITING_FOR_REVIEW, FilingState
 from smeportal.listing import Sorting, nulls_last
@@ -62,8 +66,22 @@ def review_queue(user, filters: Mapping | None = None, sort: str | None = None) 
     return REVIEW_SORTING.order_by(filings, sort)
 
 
-def days_waiting(application: Application, today) -> int | None:
-    """Days since the filing started waiting for review; None once it does not wait any more."""
-    if application.state not in WAITING_FOR_REVIEW or application.waiting_since is None:
+@dataclass(frozen=True)
+class Waiting:
+    """How long a filing has waited for the district's review (certification/rules/review.py)."""
+
+    days: int  # working days since its latest submission, that day not counted
+    due: dt.date
+    overdue: bool
+
+
+def waiting_for_review(application: Application, today: dt.date, overrides: CalendarOverrides) -> Waiting | None:
+    """The wait of a filing of :func:`review_queue` from its latest submission; None once it does not wait."""
+    since = application.waiting_since
+    if application.state not in WAITING_FOR_REVIEW or since is None:
         return None
-    return (today - application.waiting_since).days
+    return Waiting(
+        days=review.working_days_waiting(since, today, overrides),
+        due=review.review_due(since, overrides),
+        overdue=review.is_overdue(since, today, overrides),
+    )

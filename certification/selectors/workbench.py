@@ -27,7 +27,7 @@ from certification.models import (
 from certification.rules import review
 from certification.rules.rulesets import Evaluation
 from certification.rules.workdays import CalendarOverrides, working_days_left
-from certification.selectors.calendar import calendar_overrides_for
+from certification.selectors.calendar import calendar_overrides_since
 from certification.selectors.campaign import (
     Deadline,
     campaign_deadlines,
@@ -37,21 +37,17 @@ from certification.selectors.campaign import (
 )
 from certification.selectors.filing import applications_visible_to
 from certification.selectors.registration import latest_registration
+from certification.selectors.review import Waiting, review_queue, waiting_for_review
 from certification.selectors.revocation import revocations_visible_to
 from certification.selectors.spot_check import spot_checks_visible_to
 from certification.services.filing_items import score_preview
-from certification.states import EDITABLE, MEANINGS, WAITING_FOR_REVIEW, FilingState
+from certification.states import EDITABLE, MEANINGS, FilingState
 
 HEAD = 5  # rows of a list shown on a card; the card links to the whole list
 
 
 def _deadline(label: str, day: dt.date, today: dt.date, overrides: CalendarOverrides) -> Deadline:
     return Deadline(label=label, day=day, working_days_left=working_days_left(today, day, overrides))
-
-
-def _overrides(today: dt.date, *, since: dt.date | None = None) -> CalendarOverrides:
-    """The officials' overrides from ``since`` (default: this year) to next year, in one query."""
-    return calendar_overrides_for(range((since or today).year, today.year + 2))
 
 
 # --- The enterprise ---------------------------------------------------------------------------
@@ -127,9 +123,9 @@ def enterprise_workbench(user, enterprise_id: int, today: dt.date) -> Enterprise
     )
     deadline = None
     if revocation is not None and revocation.state == Revocation.State.NOTICED:
-        deadline = _deadline(_("申辩截止"), revocation.defence_deadline, today, _overrides(today))
+        deadline = _deadline(_("申辩截止"), revocation.defence_deadline, today, calendar_overrides_since(today))
     elif application is not None and application.state == FilingState.UNDER_NOTICE and application.notice_batch:
-        deadline = _deadline(_("公示截止"), application.notice_batch.end_date, today, _overrides(today))
+        deadline = _deadline(_("公示截止"), application.notice_batch.end_date, today, calendar_overrides_since(today))
     elif application is None or application.state in (*EDITABLE, FilingState.WITHDRAWN):
         deadline = filing_deadline(campaign, today)
     comment, comments = "", []
@@ -163,9 +159,7 @@ def enterprise_workbench(user, enterprise_id: int, today: dt.date) -> Enterprise
 @dataclass(frozen=True)
 class WaitingFiling:
     application: Application
-    days_waiting: int
-    due: dt.date
-    overdue: bool
+    waiting: Waiting
 
 
 @dataclass(frozen=True)
@@ -185,11 +179,11 @@ def district_workbench(user, district_id: int, today: dt.date) -> DistrictWorkbe
     """The district's review queue (oldest first, days waiting, overdue), its filings under notice,
     its spot checks to record and its registrations in a revocation procedure."""
     filings = applications_visible_to(user).filter(enterprise__managing_district_id=district_id)
-    queue = filings.filter(state__in=WAITING_FOR_REVIEW, submitted_on__isnull=False).order_by("submitted_on", "pk")
+    queue = review_queue(user, {"district": district_id})
     head = list(queue[:HEAD])
-    overrides = _overrides(today, since=head[0].submitted_on if head else None)
+    overrides = calendar_overrides_since(today, since=head[0].waiting_since if head else None)
     cutoff = review.latest_overdue_submission(today, overrides)
-    counts = queue.aggregate(waiting=Count("pk"), overdue=Count("pk", filter=Q(submitted_on__lte=cutoff)))
+    counts = queue.order_by().aggregate(waiting=Count("pk"), overdue=Count("pk", filter=Q(waiting_since__lte=cutoff)))
     notices = filings.filter(state=FilingState.UNDER_NOTICE).aggregate(
         count=Count("pk"), ends=Min("notice_batch__end_date", filter=Q(notice_batch__end_date__gte=today))
     )
@@ -208,15 +202,7 @@ def district_workbench(user, district_id: int, today: dt.date) -> DistrictWorkbe
     return DistrictWorkbench(
         waiting_count=counts["waiting"],
         overdue_count=counts["overdue"],
-        waiting=[
-            WaitingFiling(
-                application=application,
-                days_waiting=review.working_days_waiting(application.submitted_on, today, overrides),
-                due=review.review_due(application.submitted_on, overrides),
-                overdue=review.is_overdue(application.submitted_on, today, overrides),
-            )
-            for application in head
-        ],
+        waiting=[WaitingFiling(application, waiting_for_review(application, today, overrides)) for application in head],
         under_notice=notices["count"],
         notice_deadline=_deadline(_("公示截止"), notices["ends"], today, overrides) if notices["ends"] else None,
         spot_checks_open=checks["count"],
@@ -251,7 +237,7 @@ def city_workbench(user, today: dt.date) -> CityWorkbench:
     """Recommended filings not yet in a notice batch, batches still running (soonest end first),
     open objections, revocations awaiting the city's decision, the campaign's dates ahead."""
     campaign = filing_campaign(today)
-    overrides = _overrides(today)
+    overrides = calendar_overrides_since(today)
     recommended = applications_visible_to(user).filter(state=FilingState.RECOMMENDED, notice_batch__isnull=True)
     batches = (
         NoticeBatch.objects.filter(end_date__gte=today)

@@ -7,8 +7,9 @@ message and a redirect back to the filing; PermissionDenied answers 403; out of 
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from certification import registry_facts
-from certification.evaluation_input import DIRECT_PATH_CHOICES
+from certification.evaluation_input import DIRECT_PATH_CHOICES, MIN_EVALUATION_YEAR
 from certification.forms.review import (
     CommentForm,
     OnSiteRecordForm,
@@ -29,8 +30,10 @@ from certification.forms.review import (
 from certification.guards import on_site_grounds
 from certification.models import DECLARED_FIELDS, EVIDENCE_BY_PATH, Application, Registration
 from certification.rules import on_site
+from certification.rules.review import REVIEW_WORKING_DAYS
+from certification.selectors.calendar import calendar_overrides_since
 from certification.selectors.filing import applications_visible_to
-from certification.selectors.review import REVIEW_SORTING, days_waiting, review_queue
+from certification.selectors.review import REVIEW_SORTING, review_queue, waiting_for_review
 from certification.services.review import (
     application_recommend,
     application_record_on_site_check,
@@ -69,7 +72,7 @@ def _columns(city: bool):
         (_("状态"), "state", ""),
         (_("自评得分"), "score", "text-end d-none d-sm-table-cell"),
         (_("提交日期"), "submitted", "d-none d-md-table-cell"),
-        (_("已等待（天）"), "waiting", "text-end"),
+        (_("已等待（工作日）"), "waiting", "text-end"),
         *([(_("区县/功能区"), "district", "d-none d-md-table-cell")] if city else []),
     ]
 
@@ -96,10 +99,11 @@ def review_list(request):
     )
     page = paginate_without_count(filings_shown, request.GET.get("page"), PER_PAGE)
     today = timezone.localdate()
+    oldest = min((a.waiting_since for a in page.object_list if a.waiting_since), default=None)
+    overrides = calendar_overrides_since(today, since=oldest)
     for application in page.object_list:
         application.on_site_required = application.state in WAITING_FOR_REVIEW and _needs_on_site_check(application)
-        application.days_waiting = days_waiting(application, today)
-        application.overdue = (application.days_waiting or 0) > settings.REVIEW_DAYS_LIMIT
+        application.waiting = waiting_for_review(application, today, overrides)
     context = {
         "form": form,
         "page": page,
@@ -107,7 +111,7 @@ def review_list(request):
         "headers": sort_headers(request, REVIEW_SORTING, _columns(city)),
         "query": list_query(request),
         "city": city,
-        "review_days_limit": settings.REVIEW_DAYS_LIMIT,
+        "review_working_days": REVIEW_WORKING_DAYS,
     }
     return render(request, "certification/review/list.html", context)
 
@@ -118,13 +122,15 @@ def review_export(request):
     """The queue as the page selects and orders it, as .xlsx (with days waiting and the overdue mark)."""
     _form, filings, _city = _selection(request)
     today = timezone.localdate()
+    # Every year a wait can start in: the queue's filings are of the evaluation years the portal accepts.
+    overrides = calendar_overrides_since(today, since=dt.date(MIN_EVALUATION_YEAR, 1, 1))
     headers = [_("企业名称"), _("统一社会信用代码"), _("年度"), _("状态"), _("自评得分"), _("提交日期"),
-               _("已等待（天）"), _("是否超期"), _("区县/功能区")]  # fmt: skip
+               _("已等待（工作日）"), _("是否超期"), _("区县/功能区")]  # fmt: skip
     yes = _("是")
 
     def rows():
         for application in filings.iterator(chunk_size=2000):
-            waited = days_waiting(application, today)
+            waiting = waiting_for_review(application, today, overrides)
             yield [
                 application.enterprise.name,
                 application.enterprise.credit_code,
@@ -132,8 +138,8 @@ def review_export(request):
                 application.get_state_display(),
                 application.score,
                 application.submitted_on,
-                waited,
-                yes if (waited or 0) > settings.REVIEW_DAYS_LIMIT else "",
+                waiting.days if waiting else None,
+                yes if waiting and waiting.overdue else "",
                 application.enterprise.managing_district.name,
             ]
 

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from certification.models import Application, ApplicationEvent
-from certification.selectors.review import days_waiting, review_queue
+from certification.rules.workdays import CalendarOverrides
+from certification.selectors.review import review_queue, waiting_for_review
 from certification.services.filing import application_resubmit, application_save_draft, application_submit
 from certification.services.review import application_return
 from smeportal.models import Notification
@@ -66,16 +67,22 @@ def test_a_resubmission_starts_the_wait_again(queue, district_official):
     event = ApplicationEvent.objects.create(application=old, from_state=S.RETURNED, to_state=S.SUBMITTED)
     ApplicationEvent.objects.filter(pk=event.pk).update(created_at=dt.datetime(2026, 5, 25, 10, tzinfo=dt.UTC))
     assert names(review_queue(district_official)) == ["现场核查公司", "新申报公司", "老申报公司"]
-    waiting = {f.enterprise.name: days_waiting(f, TODAY) for f in review_queue(district_official, {"state": "all"})}
-    assert waiting == {"老申报公司": 5, "新申报公司": 10, "现场核查公司": 40, "已推荐公司": None, "退回公司": None}
+    waits = {
+        f.enterprise.name: waiting_for_review(f, TODAY, CalendarOverrides())
+        for f in review_queue(district_official, {"state": "all"})
+    }
+    # Working days after the latest submission: Tuesday 26 to Friday 29 May for the resubmission of Monday 25.
+    days = {name: wait.days if wait else None for name, wait in waits.items()}
+    assert days == {"老申报公司": 4, "新申报公司": 7, "现场核查公司": 27, "已推荐公司": None, "退回公司": None}
+    assert waits["老申报公司"].due == dt.date(2026, 6, 23) and not waits["老申报公司"].overdue
 
 
-def test_page_shows_days_waiting_and_marks_overdue(persona_client, queue, today, settings):
+def test_page_shows_working_days_waiting_and_marks_overdue(persona_client, queue, today):
     today(TODAY)
-    settings.REVIEW_DAYS_LIMIT = 20
     page = persona_client("district_official").get(LIST)
-    rows = {a.enterprise.name: (a.days_waiting, a.overdue) for a in page.context["page"].object_list}
-    assert rows == {"老申报公司": (59, True), "现场核查公司": (40, True), "新申报公司": (10, False)}
+    rows = {a.enterprise.name: (a.waiting.days, a.waiting.overdue) for a in page.context["page"].object_list}
+    # Past 20 working days (the Qingming and Labour Day holidays not counted) the wait is overdue.
+    assert rows == {"老申报公司": (39, True), "现场核查公司": (27, True), "新申报公司": (7, False)}
     assert page.context["total"] == 3
     assert page.text.count('data-overdue="1"') == 2 and "超期" in page.text
     assert 'aria-sort="ascending"' in page.text
@@ -91,17 +98,16 @@ def test_city_sorts_by_district_and_hostile_keys_are_ignored(persona_client, que
         assert response.context["page"].object_list[0].enterprise.name in ("外区公司", "老申报公司")
 
 
-def test_export_equals_the_queue_with_days_and_overdue(persona_client, queue, today, settings):
+def test_export_equals_the_queue_with_days_and_overdue(persona_client, queue, today):
     today(TODAY)
-    settings.REVIEW_DAYS_LIMIT = 45
     client = persona_client("district_official")
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(client.get(EXPORT).streaming_content)), read_only=True).active
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    assert rows[0][6:8] == ["已等待（天）", "是否超期"]
+    assert rows[0][6:8] == ["已等待（工作日）", "是否超期"]
     assert [(r[0], r[6], r[7]) for r in rows[1:]] == [
-        ("老申报公司", 59, "是"),
-        ("现场核查公司", 40, None),
-        ("新申报公司", 10, None),
+        ("老申报公司", 39, "是"),
+        ("现场核查公司", 27, "是"),
+        ("新申报公司", 7, None),
     ]
     sorted_rows = openpyxl.load_workbook(
         io.BytesIO(b"".join(client.get(EXPORT, {"state": "all", "sort": "-enterprise"}).streaming_content))

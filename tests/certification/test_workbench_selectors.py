@@ -22,10 +22,11 @@ def test_a_holiday_override_keeps_a_filing_within_its_review_time(district_offic
     factories.ApplicationFactory(enterprise=enterprise, state=S.SUBMITTED, submitted_on=dt.date(2026, 11, 2))
     assert review.review_due(dt.date(2026, 11, 2)) == TODAY
     bench = district_workbench(district_official, enterprise.managing_district_id, TODAY + dt.timedelta(days=1))
-    assert (bench.overdue_count, bench.waiting[0].overdue) == (1, True)
+    assert (bench.overdue_count, bench.waiting[0].waiting.overdue) == (1, True)
     CalendarOverride.objects.create(date=dt.date(2026, 11, 16), kind=CalendarOverride.Kind.HOLIDAY, reason="测试")
     bench = district_workbench(district_official, enterprise.managing_district_id, TODAY + dt.timedelta(days=1))
-    assert (bench.overdue_count, bench.waiting[0].overdue, bench.waiting[0].due) == (0, False, dt.date(2026, 12, 1))
+    waiting = bench.waiting[0].waiting
+    assert (bench.overdue_count, waiting.overdue, waiting.due) == (0, False, dt.date(2026, 12, 1))
 
 
 def test_the_queue_leaves_out_drafts_withdrawals_and_decided_filings(district_official, enterprise):

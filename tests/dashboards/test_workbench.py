@@ -144,8 +144,8 @@ def test_the_district_sees_its_queue_oldest_first_with_days_waiting_and_overdue(
     bench = response.context["bench"]
     assert [item.application for item in bench.waiting] == [old, on_site, recent]
     assert (bench.waiting_count, bench.overdue_count) == (3, 2)
-    assert [item.overdue for item in bench.waiting] == [True, True, False]
-    assert bench.waiting[2].days_waiting == 1  # submitted on Friday 30 October, today is Monday
+    assert [item.waiting.overdue for item in bench.waiting] == [True, True, False]
+    assert bench.waiting[2].waiting.days == 1  # submitted on Friday 30 October, today is Monday
     assert f"工作台 · {district.name}" in body
     assert "2 件超期" in body and "已等待 1 个工作日" in body
     assert reverse("certification:review_detail", args=[old.pk]) in body
