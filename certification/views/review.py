@@ -28,7 +28,7 @@ from certification.forms.review import (
 from certification.guards import on_site_grounds
 from certification.models import DECLARED_FIELDS, EVIDENCE_BY_PATH, Application, Registration
 from certification.rules import on_site
-from certification.selectors.filing import applications_visible_to
+from certification.selectors.filing import applications_visible_to, claim_flags
 from certification.services.review import (
     application_recommend,
     application_record_on_site_check,
@@ -164,6 +164,11 @@ def review_detail(request, pk: int):
         "rd_projects": list(application.rd_projects.all()),
         "attachments": list(application.attachments.all()),
     }
+    flags = claim_flags(
+        application, ip_items=context["ip_items"], rd_projects=context["rd_projects"], attachments=context["attachments"]
+    )
+    context["flags"] = flags
+    context["section_flags"] = {section: [f for f in flags if f.section == section] for section in ("ip", "rd", "attachments")}
     return render(request, "certification/review/detail.html", context)
 
 
