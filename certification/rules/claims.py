@@ -68,8 +68,18 @@ def unsupported_claims(
     """Every claim of the filing without its items, in the order of the filing's sections."""
     flags = []
     for code, claimed, items, message in (
-        (CLASS1_IP_UNLISTED, class1_ip, listed.class1_items, _("声明I类知识产权{claimed}项，清单中计入的只有{listed}项。")),
-        (CLASS2_IP_UNLISTED, class2_ip, listed.class2_items, _("声明II类知识产权{claimed}项，清单中计入的只有{listed}项。")),
+        (
+            CLASS1_IP_UNLISTED,
+            class1_ip,
+            listed.class1_items,
+            _("声明I类知识产权{claimed}项，清单中计入的只有{listed}项。"),
+        ),
+        (
+            CLASS2_IP_UNLISTED,
+            class2_ip,
+            listed.class2_items,
+            _("声明II类知识产权{claimed}项，清单中计入的只有{listed}项。"),
+        ),
     ):
         if claimed > items:
             flags.append(Flag(code, "ip", message, {"claimed": claimed, "listed": items}))

@@ -136,7 +136,11 @@ def _score_context(application: Application, step: str) -> dict:
             for r in evaluation.reasons
         ]
         context["gap_rows"] = [
-            {"code": g.code, "message": g.message, "target": _step_target(_gap_step(g, evaluation.reasons), application)}
+            {
+                "code": g.code,
+                "message": g.message,
+                "target": _step_target(_gap_step(g, evaluation.reasons), application),
+            }
             for g in evaluation.gap
         ]
     return context
@@ -441,7 +445,9 @@ def filing_score(request, pk: int, step: str):
         setattr(application, name, value)
     application.recompute_derived()
     return render(
-        request, "certification/filing/_score_live.html", {**context, **_score_context(application, step), "fresh": True}
+        request,
+        "certification/filing/_score_live.html",
+        {**context, **_score_context(application, step), "fresh": True},
     )
 
 

@@ -165,10 +165,15 @@ def review_detail(request, pk: int):
         "attachments": list(application.attachments.all()),
     }
     flags = claim_flags(
-        application, ip_items=context["ip_items"], rd_projects=context["rd_projects"], attachments=context["attachments"]
+        application,
+        ip_items=context["ip_items"],
+        rd_projects=context["rd_projects"],
+        attachments=context["attachments"],
     )
     context["flags"] = flags
-    context["section_flags"] = {section: [f for f in flags if f.section == section] for section in ("ip", "rd", "attachments")}
+    context["section_flags"] = {
+        section: [f for f in flags if f.section == section] for section in ("ip", "rd", "attachments")
+    }
     return render(request, "certification/review/detail.html", context)
 
 
