@@ -1,7 +1,8 @@
 /* The filing form (templates/certification/filing/step.html), from a static file for the
    Content-Security-Policy. Without JavaScript nothing is lost either: the step bar and the suggestions are
    buttons of the step's form, which save before they go. This adds two things:
-   - after a save that failed, the focus goes to the first field in error (else to the error summary);
+   - after a save or an addition that failed, the focus goes to the first field in error (else to the
+     step's error summary);
    - a form changed and not sent (an IP item typed but not added, or a step left by the menu or the
      browser's back button) makes the browser ask before the page is left. */
 (function () {
@@ -10,10 +11,10 @@
   var changed = new Set();
   var sending = null;
 
-  var summary = document.querySelector("[data-testid='error-summary']");
-  if (summary) {
-    var first = document.querySelector("#step-form .is-invalid, main form .is-invalid");
-    (first || summary).focus();
+  var firstError = document.querySelector("main form .is-invalid") ||
+    document.querySelector("[data-testid='error-summary']");
+  if (firstError) {
+    firstError.focus();
   }
 
   document.addEventListener("input", function (event) {
