@@ -1,4 +1,4 @@
-"""The filing form never loses work (issue #13): the step bar saves before it goes, steps are marked,
+"""The filing form never loses work: the step bar saves before it goes, steps are marked,
 suggestions lead to their step, errors show as the figures are typed, and claims without their items
 are flagged to the enterprise before it submits and to the reviewer on the review page."""
 

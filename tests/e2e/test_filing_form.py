@@ -1,4 +1,4 @@
-"""The filing form never loses work (issue #13), in a real Chromium: figures typed in a step survive a
+"""The filing form never loses work, in a real Chromium: figures typed in a step survive a
 click on another step of the step bar, a step in error is marked and keeps the focus on its first error,
 suggestions lead to their step, errors show as the figures are typed, phones keep a compact score in
 view, and the reviewer sees the claims that lack their items."""
