@@ -2,7 +2,20 @@
 
 from django.urls import path
 
-from .views import calculator, campaign, filing, history, notice, pool, proof, public, review, revocation, spot_check
+from .views import (
+    calculator,
+    campaign,
+    filing,
+    filing_form,
+    history,
+    notice,
+    pool,
+    proof,
+    public,
+    review,
+    revocation,
+    spot_check,
+)
 
 app_name = "certification"
 urlpatterns = [
@@ -19,8 +32,8 @@ urlpatterns = [
     path("filings/start/", filing.filing_start, name="filing_start"),
     path("filings/<int:pk>/", filing.filing_detail, name="filing_detail"),
     path("filings/<int:pk>/history/", history.filing_history_page, name="filing_history"),
-    path("filings/<int:pk>/step/<slug:step>/", filing.filing_step, name="filing_step"),
-    path("filings/<int:pk>/score/<slug:step>/", filing.filing_score, name="filing_score"),
+    path("filings/<int:pk>/step/<slug:step>/", filing_form.filing_step, name="filing_step"),
+    path("filings/<int:pk>/score/<slug:step>/", filing_form.filing_score, name="filing_score"),
     path("filings/<int:pk>/withdraw/", filing.filing_withdraw, name="filing_withdraw"),
     path("attachments/<int:pk>/download/", filing.attachment_download, name="attachment_download"),
     # Officials' review (district and city)

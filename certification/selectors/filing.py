@@ -7,12 +7,17 @@ transition agree, because they all ask this module).
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterable
+
 from django.db.models import IntegerField, QuerySet
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.http import Http404
+from django.utils.translation import gettext
 
-from certification.models import Application, ApplicationAttachment
+from certification.models import Application, ApplicationAttachment, IntellectualProperty, RDProject
+from certification.rules import claims
 from enterprises.roles import is_unconfirmed_enterprise_user
 from enterprises.scoping import EnterpriseScope, enterprise_scope
 from smeportal.history_read import object_history
@@ -56,3 +61,29 @@ def filing_history(user, application_id: int) -> QuerySet[ChangeRecord]:
     if not applications_visible_to(user).filter(pk=application_id).exists():
         raise Http404
     return object_history(Application, application_id)
+
+
+def claim_flags(
+    application: Application,
+    *,
+    ip_items: Iterable[IntellectualProperty],
+    rd_projects: Iterable[RDProject],
+    attachments: Iterable[ApplicationAttachment],
+) -> list[claims.Flag]:
+    """The filing's claims that its lists do not bear out (:mod:`certification.rules.claims`), with their
+    messages translated; the lists are the ones the page shows, so this reads nothing more."""
+    counted = [item.ip_class for item in ip_items if item.counts]
+    listed = claims.Listed(
+        class1_items=counted.count(1),
+        class2_items=counted.count(2),
+        rd_projects=len(list(rd_projects)),
+        attachment_kinds=frozenset(attachment.kind for attachment in attachments),
+    )
+    flags = claims.unsupported_claims(
+        class1_ip=application.class1_ip,
+        class2_ip=application.class2_ip,
+        rd_expense=application.rd_expense,
+        direct_paths=application.direct_paths or (),
+        listed=listed,
+    )
+    return [dataclasses.replace(flag, message=gettext(flag.message).format(**flag.params)) for flag in flags]

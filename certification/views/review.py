@@ -32,7 +32,7 @@ from certification.models import DECLARED_FIELDS, EVIDENCE_BY_PATH, Application,
 from certification.rules import on_site
 from certification.rules.review import REVIEW_WORKING_DAYS
 from certification.selectors.calendar import calendar_overrides_since
-from certification.selectors.filing import applications_visible_to
+from certification.selectors.filing import applications_visible_to, claim_flags
 from certification.selectors.review import REVIEW_SORTING, review_queue, waiting_for_review
 from certification.services.review import (
     application_recommend,
@@ -217,6 +217,16 @@ def review_detail(request, pk: int):
         "ip_items": list(application.ip_items.all()),
         "rd_projects": list(application.rd_projects.all()),
         "attachments": list(application.attachments.all()),
+    }
+    flags = claim_flags(
+        application,
+        ip_items=context["ip_items"],
+        rd_projects=context["rd_projects"],
+        attachments=context["attachments"],
+    )
+    context["flags"] = flags
+    context["section_flags"] = {
+        section: [f for f in flags if f.section == section] for section in ("ip", "rd", "attachments")
     }
     return render(request, "certification/review/detail.html", context)
 
