@@ -53,7 +53,12 @@ def map_chart(districts: list[LeagueRow], query: str) -> dict:
         if row.code in geo.REGION_OF_DISTRICT
     ]
     zones = [
-        {"name": row.name, "value": [*geo.ZONE_POINTS[row.code], _float(row.share_percent)], "url": url(row)}
+        {
+            "name": row.name,
+            "value": [*geo.ZONE_POINTS[row.code], _float(row.share_percent)],
+            "url": url(row),
+            "side": geo.ZONE_LABEL_SIDE[row.code],
+        }
         for row in districts
         if row.code in geo.ZONE_POINTS
     ]

@@ -27,3 +27,5 @@ ZONE_POINTS = {
     "ZJK": (104.79, 31.40),  # 经开区, south-east of the city centre
     "ZKJC": (104.68, 31.56),  # 科技城新区, north of the city centre across three districts
 }
+# Where each zone's name sits beside its marker: apart, as the three markers are close together.
+ZONE_LABEL_SIDE = {"ZGX": "left", "ZJK": "right", "ZKJC": "top"}

@@ -102,16 +102,20 @@
             { gte: target * 1.5, color: GOOD, label: "≥ " + target * 1.5 + "%" },
           ],
         },
-        geo: { map: m.map, roam: false, top: 10, bottom: 10, label: { show: true, fontSize: 10 }, itemStyle: { borderColor: "#fff" } },
+        geo: {
+          map: m.map, roam: false, top: 10, bottom: 10, itemStyle: { borderColor: "#fff" },
+          label: { show: true, fontSize: 10 }, labelLayout: { hideOverlap: true },
+        },
         series: [
           {
             type: "map", geoIndex: 0, name: data.text.share,
             data: m.regions.map(function (r) { return { name: r.name, value: r.value, url: r.url }; }),
           },
           {
-            type: "scatter", coordinateSystem: "geo", name: data.text.share, symbol: "pin", symbolSize: 34,
-            label: { show: true, formatter: "{b}", position: "right", fontWeight: "bold" },
-            data: m.zones.map(function (z) { return { name: z.name, value: z.value, url: z.url }; }),
+            type: "scatter", coordinateSystem: "geo", name: data.text.share, symbol: "diamond", symbolSize: 16,
+            itemStyle: { borderColor: "#212529", borderWidth: 1 },
+            label: { show: true, formatter: "{b}", fontWeight: "bold", backgroundColor: "#fff", padding: 2 },
+            data: m.zones.map(function (z) { return { name: z.name, value: z.value, url: z.url, label: { position: z.side } }; }),
           },
         ],
       };

@@ -110,16 +110,11 @@ def test_city_page_shows_map_horizon_and_target_lines(district, other_district, 
     regions = {r["name"]: r for r in data["map"]["regions"]}
     assert set(regions) == {"涪城区", "游仙区"}
     assert regions["涪城区"]["value"] == 12.0
-    assert (
-        regions["涪城区"]["url"] == reverse("dashboards:district_code", args=["510703"]) + "?year=2026&date=2026-11-30"
-    )
-    assert data["map"]["zones"] == [
-        {
-            "name": "高新区",
-            "value": [*geo.ZONE_POINTS["ZGX"], 15.0],
-            "url": regions["涪城区"]["url"].replace("510703", "ZGX"),
-        }
-    ]
+    query = "?year=2026&date=2026-11-30"  # the districts' dashboards open on the same period
+    assert regions["涪城区"]["url"] == reverse("dashboards:district_code", args=["510703"]) + query
+    zone_url = reverse("dashboards:district_code", args=["ZGX"]) + query
+    zone = {"name": "高新区", "value": [*geo.ZONE_POINTS["ZGX"], 15.0], "url": zone_url, "side": "left"}
+    assert data["map"]["zones"] == [zone]
     assert data["horizon"]["names"] == ["全市", "涪城区", "游仙区", "高新区"]
     assert [s["name"] for s in data["horizon"]["series"]][-1] == "2026"
     for kind in ("map", "horizon", "departments", "league", "trend"):
@@ -150,7 +145,7 @@ def test_the_maps_regions_are_the_portals_districts():
     reference = json.loads((settings.BASE_DIR / "enterprises/data/reference_mianyang.json").read_text("utf-8"))
     for row in reference["districts"]:
         if row["kind"] == "zone":
-            assert row["code"] in geo.ZONE_POINTS
+            assert row["code"] in geo.ZONE_POINTS and row["code"] in geo.ZONE_LABEL_SIDE
         else:
             assert geo.REGION_OF_DISTRICT[row["code"]] == names_by_code[row["code"]] == row["name"]
     assert set(geo.REGION_OF_DISTRICT) | set(geo.ZONE_POINTS) == {row["code"] for row in reference["districts"]}
