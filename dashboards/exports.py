@@ -61,7 +61,7 @@ def league_sheet(overview: Overview) -> Table:
         _("区县/功能区"),
         _("代码"),
         _("新注册企业数"),
-        _("培育库企业数"),
+        _("培育库待申报企业数"),
         _("已申报企业数"),
         _("已推荐企业数"),
         _("已入库企业数"),
@@ -74,7 +74,7 @@ def league_sheet(overview: Overview) -> Table:
 
     def values(row: LeagueRow) -> list:
         return [
-            "" if row.is_city else row.rank,
+            "" if row.is_city else (row.rank_text if row.tied_with else row.rank),
             "" if row.is_city else _rank_change_text(row.rank_change),
             row.name,
             "" if row.is_city else row.code,

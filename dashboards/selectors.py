@@ -11,6 +11,7 @@ user sees only the filings in their scope.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,7 +25,11 @@ from certification.states import WAITING_FOR_REVIEW
 from quotas.models import DepartmentShareSnapshot, TechShareSnapshot
 
 from .view_models import (
+    HORIZON_YEARS,
     DepartmentRow,
+    Horizon,
+    HorizonCompare,
+    HorizonRow,
     LeagueRow,
     Overview,
     Trend,
@@ -90,6 +95,12 @@ def _ranks(rows: list[TechShareSnapshot]) -> dict[str, int]:
     return {row.scope_key: 1 + sum(1 for s in shares if s > row.share) for row in rows}
 
 
+def _tied_with(ranks: dict[str, int]) -> dict[str, int]:
+    """Per scope, how many other scopes share its rank."""
+    seen = Counter(ranks.values())
+    return {key: seen[rank] - 1 for key, rank in ranks.items()}
+
+
 def _name_of(snapshot: TechShareSnapshot) -> str:
     if snapshot.scope_key == CITY:
         return _("全市")
@@ -97,7 +108,12 @@ def _name_of(snapshot: TechShareSnapshot) -> str:
 
 
 def _league_row(
-    snapshot: TechShareSnapshot, *, rank: int | None, previous_rank: int | None, previous_share: Decimal | None
+    snapshot: TechShareSnapshot,
+    *,
+    rank: int | None,
+    tied_with: int,
+    previous_rank: int | None,
+    previous_share: Decimal | None,
 ) -> LeagueRow:
     return LeagueRow(
         code=snapshot.scope_key,
@@ -115,6 +131,7 @@ def _league_row(
         short_by=snapshot.short_by,
         computed_at=snapshot.computed_at,
         rank=rank,
+        tied_with=tied_with,
         previous_rank=previous_rank,
         share_change=None if previous_share is None else percent(snapshot.share - previous_share),
         breakdown=breakdown_from(snapshot.breakdown),
@@ -140,12 +157,14 @@ def city_overview(as_of: dt.date | None) -> Overview:
     overview = Overview(as_of=as_of, previous_as_of=earlier[0].as_of if earlier else None)
     current_districts = [row for row in current if row.scope_key != CITY]
     ranks = _ranks(current_districts)
+    tied_with = _tied_with(ranks)
     previous_ranks = _ranks([row for row in earlier if row.scope_key != CITY])
     previous_shares = {row.scope_key: row.share for row in earlier}
     for snapshot in current:
         row = _league_row(
             snapshot,
             rank=ranks.get(snapshot.scope_key),
+            tied_with=tied_with.get(snapshot.scope_key, 0),
             previous_rank=previous_ranks.get(snapshot.scope_key),
             previous_share=previous_shares.get(snapshot.scope_key),
         )
@@ -166,8 +185,6 @@ def district_trend(
     scope_keys: list[str] | None,
     since: dt.date | None = None,
     until: dt.date | None = None,
-    *,
-    year: int | None = None,
 ) -> Trend:
     """The share over time of the given scopes (None: every scope), for a chart. One query."""
     qs = TechShareSnapshot.objects.all()
@@ -177,8 +194,6 @@ def district_trend(
         qs = qs.filter(as_of__gte=since)
     if until is not None:
         qs = qs.filter(as_of__lte=until)
-    if year is not None:
-        qs = qs.filter(policy_year=year)
     values = qs.order_by("as_of").values_list("scope_key", "as_of", "share", "district__name", "district__sort_order")
     dates: list[dt.date] = []
     by_scope: dict[str, dict] = {}
@@ -202,10 +217,11 @@ def district_trend(
 
 
 def period_trend(period: Selection, scope_keys: list[str] | None = None) -> Trend:
-    """The trend of the selected policy year up to the selected date; empty (no query) without a date."""
+    """The trend since the first snapshot up to the selected date, across the plan's years (the share
+    counts from the plan's baseline, so the years follow on); empty (no query) without a date."""
     if period.as_of is None:
         return Trend()
-    return district_trend(scope_keys, until=period.as_of, year=period.year)
+    return district_trend(scope_keys, until=period.as_of)
 
 
 # --- Departments ------------------------------------------------------------------------------
@@ -291,3 +307,61 @@ def _waiting(user, district) -> QuerySet[Application]:
         .filter(enterprise__managing_district=district, state__in=WAITING_FOR_REVIEW, submitted_on__isnull=False)
         .order_by("submitted_on", "pk")
     )
+
+
+# --- The plan's horizon -----------------------------------------------------------------------
+
+HORIZON_SHOWN_YEARS = 6  # the year-end columns: this year and the five before
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def plan_horizon(as_of: dt.date | None, scope_keys: list[str] | None = None) -> Horizon:
+    """The share of the given scopes (None: every scope) on ``as_of`` against the latest snapshot one,
+    three and five years before, and on each year's last snapshot (two queries: the days, then their rows)."""
+    if as_of is None:
+        return Horizon()
+    days = list(
+        TechShareSnapshot.objects.filter(scope_key=CITY, as_of__lte=as_of)
+        .order_by("as_of")
+        .values_list("as_of", flat=True)
+    )
+    compared_on = [max((d for d in days if d <= _years_before(as_of, n)), default=None) for n in HORIZON_YEARS]
+    year_end = {day.year: day for day in days if day.year > as_of.year - HORIZON_SHOWN_YEARS}
+    year_end[as_of.year] = as_of
+    years = sorted(year_end)
+    wanted = {as_of, *year_end.values(), *(d for d in compared_on if d is not None)}
+    rows_qs = TechShareSnapshot.objects.filter(as_of__in=wanted)
+    if scope_keys is not None:
+        rows_qs = rows_qs.filter(scope_key__in=scope_keys)
+    values = rows_qs.order_by().values_list("scope_key", "as_of", "share", "district__name", "district__sort_order")
+    shares: dict[str, dict[dt.date, Decimal]] = {}
+    names: dict[str, tuple] = {}
+    for scope_key, day, share, district_name, sort_order in values:
+        shares.setdefault(scope_key, {})[day] = percent(share)
+        names[scope_key] = (0 if scope_key == CITY else 1, sort_order or 0, scope_key, district_name)
+    rows = []
+    for scope_key, (*_order, district_name) in sorted(names.items(), key=lambda item: item[1][:3]):
+        own = shares[scope_key]
+        now = own.get(as_of)
+        compares = []
+        for n, day in zip(HORIZON_YEARS, compared_on, strict=True):
+            then = own.get(day) if day else None
+            change = None if now is None or then is None else now - then
+            compares.append(HorizonCompare(years=n, share_percent=then, change=change))
+        rows.append(
+            HorizonRow(
+                code=scope_key,
+                name=_("全市") if scope_key == CITY else (district_name or scope_key),
+                is_city=scope_key == CITY,
+                share_percent=now,
+                compares=compares,
+                year_ends=[own.get(year_end[year]) for year in years],
+            )
+        )
+    return Horizon(as_of=as_of, compared_on=compared_on, years=years, rows=rows)

@@ -19,7 +19,8 @@ from django.utils.translation import ngettext
 from certification.rules import closeness
 from enterprises.models import Enterprise
 
-FUNNEL_STEPS = ("newly_registered", "candidates", "filed", "recommended", "registered")
+# The new enterprises' path; the pool's open candidates are not a step of it (any firm may be in the pool).
+FUNNEL_STEPS = ("newly_registered", "filed", "recommended", "registered")
 BREAKDOWN_KINDS = ("origin", "founder_category", "cluster")
 
 
@@ -51,7 +52,6 @@ class Funnel:
 def funnel_labels() -> dict[str, str]:
     return {
         "newly_registered": _("新注册企业"),
-        "candidates": _("培育库企业"),
         "filed": _("已申报"),
         "recommended": _("已推荐"),
         "registered": _("已入库"),
@@ -193,7 +193,7 @@ class LeagueRow:
     name: str
     is_city: bool
     newly_registered: int
-    candidates: int  # the cultivation pool's size, not the closest candidates
+    candidates: int  # the pool's open candidates (certification.selectors.pool.open_candidates), all of them
     filed: int
     recommended: int
     registered: int  # registered since the baseline and not revoked, expired ones included (RULES.md §5)
@@ -203,11 +203,19 @@ class LeagueRow:
     met: bool
     short_by: int
     computed_at: dt.datetime
-    rank: int | None
+    rank: int | None  # competition ranking: equal shares share a rank (1, 2, 2, 4)
+    tied_with: int  # how many other districts share the rank (0 for the city)
     previous_rank: int | None
     share_change: Decimal | None  # in percentage points
     breakdown: Breakdown
     closest_candidates: list[Candidate]
+
+    @property
+    def rank_text(self) -> str:
+        """The rank as a table shows it: "3", or "并列3" when shared ("" for the city)."""
+        if self.rank is None:
+            return ""
+        return _("并列%(rank)s") % {"rank": self.rank} if self.tied_with else str(self.rank)
 
     @property
     def rank_change(self) -> int | None:
@@ -309,3 +317,41 @@ class WaitingFiling:
     evaluation_year: int
     state_label: str
     submitted_on: dt.date
+
+
+# --- The plan's horizon -----------------------------------------------------------------------
+
+HORIZON_YEARS = (1, 3, 5)  # 一年一台阶、三年大变样、五年大突破 (RULES.md §5)
+
+
+@dataclass(frozen=True)
+class HorizonCompare:
+    years: int  # how far back: one of HORIZON_YEARS
+    share_percent: Decimal | None  # None when there is no snapshot that far back
+    change: Decimal | None  # in percentage points
+
+
+@dataclass(frozen=True)
+class HorizonRow:
+    code: str
+    name: str
+    is_city: bool
+    share_percent: Decimal | None
+    compares: list[HorizonCompare]  # in HORIZON_YEARS order
+    year_ends: list[Decimal | None]  # the share on each of Horizon.years' last snapshot
+
+    @property
+    def stepped_up(self) -> bool | None:
+        """A step up on a year ago (一年一台阶); None without a snapshot a year ago."""
+        change = self.compares[0].change
+        return None if change is None else change > 0
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """Each scope's share now against one, three and five years before, and at each year's end."""
+
+    as_of: dt.date | None = None
+    compared_on: list[dt.date | None] = field(default_factory=list)  # the snapshot day used per HORIZON_YEARS
+    years: list[int] = field(default_factory=list)  # oldest first, the current year last
+    rows: list[HorizonRow] = field(default_factory=list)  # the city first, then the districts in their order

@@ -24,7 +24,7 @@ from enterprises.permissions import city_official_required, official_required
 from enterprises.roles import is_city_official
 from enterprises.selectors import districts_visible_to
 
-from . import charts, exports, selectors
+from . import charts, exports, geo, selectors
 from .view_models import Breakdown, Funnel
 
 # --- Filters and scope ------------------------------------------------------------------------
@@ -73,16 +73,28 @@ def city_dashboard(request):
     form, period = _period(request)
     overview = selectors.city_overview(period.as_of)
     trend = selectors.period_trend(period)
+    horizon = selectors.plan_horizon(period.as_of)
+    departments = selectors.department_rows(period.year, period.as_of)
+    query = _export_query(period)
     context = {
         "form": form,
         "period": period,
         "overview": overview,
         "headline": overview.city,
         "trend": trend,
-        "departments": selectors.department_rows(period.year, period.as_of),
-        "chart_data": charts.chart_data(overview.city, trend=trend, league=overview.districts),
+        "horizon": horizon,
+        "departments": departments,
+        "chart_data": charts.chart_data(
+            overview.city,
+            trend=trend,
+            league=overview.districts,
+            horizon=horizon,
+            departments=departments,
+            query=query,
+        ),
+        "map_file": geo.MAP_FILE,
         "recompute_url": _recompute_url(request.user),
-        "export_query": _export_query(period),
+        "export_query": query,
     }
     return render(request, "dashboards/city.html", context)
 
@@ -94,7 +106,9 @@ def district_dashboard(request, code: str | None = None):
     form, period = _period(request)
     overview = selectors.city_overview(period.as_of)
     row = overview.row_for(district.code)
-    trend = selectors.period_trend(period, [district.code, selectors.CITY])
+    scopes = [district.code, selectors.CITY]
+    trend = selectors.period_trend(period, scopes)
+    horizon = selectors.plan_horizon(period.as_of, scopes)
     waiting_count, waiting = selectors.filings_waiting(request.user, district)
     city = is_city_official(request.user)
     context = {
@@ -107,7 +121,8 @@ def district_dashboard(request, code: str | None = None):
         "headline": row,
         "district_count": len(overview.districts),
         "trend": trend,
-        "chart_data": charts.chart_data(row, trend=trend),
+        "horizon": horizon,
+        "chart_data": charts.chart_data(row, trend=trend, horizon=horizon),
         "waiting_count": waiting_count,
         "waiting": waiting,
         "candidates": row.closest_candidates if row else [],

@@ -42,6 +42,8 @@ from .data import (
     INTRODUCED_SHARE,
     LOCAL_PREFIX_KINDS,
     MILITARY_PREFIXES,
+    NEW_FILING_DRIVE,
+    NEW_FILING_DRIVE_DEFAULT,
     POOL_SHARE_OF_ELIGIBLE,
     ROADS,
     STATUSES,
@@ -303,8 +305,13 @@ def chunk_enterprises(act: ActivityContext, chunk: int, size: int) -> dict[str, 
     """The attributes the activity depends on, regenerated from the enterprise stream (no queries)."""
     columns = enterprise_columns(act.base, chunk, size=size, check=False)
     sections, codes = columns["industry_section"], columns["industry_code"]
+    drive = {
+        int(district_id): NEW_FILING_DRIVE.get(code, NEW_FILING_DRIVE_DEFAULT)
+        for district_id, code in zip(act.base.district_ids, act.base.district_codes, strict=True)
+    }
     return {
         "objects": _LazyEnterprises(columns),
+        "drive": np.array([drive[district_id] for district_id in columns["managing_district_id"]]),
         "established": np.array(columns["established_on"], dtype="datetime64[D]"),
         "operating": np.array(columns["status"], dtype=object) == Enterprise.Status.OPERATING.value,
         "restricted": np.array([is_restricted_industry(s, c) for s, c in zip(sections, codes, strict=True)]),

@@ -23,6 +23,7 @@ from .data import (
     FILING_RATE_POOL,
     HIGH_TECH_SHARE,
     INELIGIBLE_STATES,
+    NEW_FILING_RATE,
     OTHER_INDUSTRY_FACTOR,
     PREVIOUS_YEAR_STATES,
     REFILE_AFTER_REGISTRATION,
@@ -78,6 +79,7 @@ def filings_for_chunk(act: ActivityContext, chunk: int, size: int, ents: dict) -
     plans: list[dict] = []
     registered_last_year = np.zeros(size, dtype=bool)
     filed_last_year = np.zeros(size, dtype=bool)
+    baseline = np.datetime64(dt.date(act.years[0], 1, 1))  # demo.quotas.seed_quota_policies
     for year in act.years:
         current = year == act.years[1]
         figures = _draw_figures(rng, n)
@@ -102,6 +104,7 @@ def filings_for_chunk(act: ActivityContext, chunk: int, size: int, ents: dict) -
             FILING_RATE_POOL,
             FILING_RATE * np.where(ents["tech"], TECH_INDUSTRY_FACTOR, OTHER_INDUSTRY_FACTOR),
         )
+        rate = np.where(ents["established"] >= baseline, np.maximum(rate, NEW_FILING_RATE * ents["drive"]), rate)
         if current:
             rate = np.where(registered_last_year, REFILE_AFTER_REGISTRATION, rate)
         selected = candidate & (d["select"] < rate)

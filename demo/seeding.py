@@ -6,7 +6,8 @@ benchmarks. It runs the steps in this order:
 - :mod:`demo.quotas`: the yearly quota policies and the departments' targets;
 - :mod:`demo.notices`: the notice batches, and the registrations that follow them;
 - :mod:`demo.filings` with :mod:`demo.histories`: the filings, the path each took and its events;
-- :mod:`demo.assistance`: the agreements and their service records.
+- :mod:`demo.assistance`: the agreements and their service records;
+- :mod:`demo.snapshots`: the quota snapshots of each month's end since the baseline, and of today.
 
 :mod:`demo.context` holds what the steps share (the chunking, the random streams, the lookups),
 :mod:`demo.data` the data tables. Each step inserts only the rows whose key is missing, so seeding again
@@ -39,6 +40,7 @@ from .enterprises import ORG_SPACE, chunk_enterprises, seed_enterprises
 from .filings import filings_for_chunk, seed_filings_chunk
 from .notices import registration_sequences, seed_notice_batches
 from .quotas import seed_campaigns, seed_department_targets, seed_quota_policies
+from .snapshots import seed_quota_history
 from .users import DemoLogin, demo_scopes, seed_users
 
 DEFAULT_ENTERPRISES = 5000
@@ -146,7 +148,8 @@ def seed_demo(
     *, enterprises: int = DEFAULT_ENTERPRISES, seed: int = DEFAULT_SEED, stdout: TextIO | None = None
 ) -> SeedResult:
     """Seed enterprises 0 … enterprises-1, the demo users, then their filings, notices, registrations,
-    quota policies, department targets, agreements and service records; idempotent for the same seed."""
+    quota policies, department targets, agreements, service records and the quota snapshots' history;
+    idempotent for the same seed."""
     if enterprises < 1:
         raise ValueError(_("企业数量至少为 1。"))
     if enterprises > ORG_SPACE:
@@ -158,5 +161,8 @@ def seed_demo(
     result.created["enterprises"] = seed_enterprises(ctx, enterprises=enterprises, stdout=stdout)
     result.created["users"], result.logins = seed_users(ctx, scopes=scopes)
     result.created.update(seed_activity(ctx, enterprises=enterprises, stdout=stdout))
+    result.created["quota_snapshot_days"] = 0
+    refresh = any(result.created.values())  # new rows change the past figures too
+    seed_quota_history(ctx.today.year - 1, ctx.today, refresh=refresh, counts=result.created)
     result.seconds = time.perf_counter() - started
     return result

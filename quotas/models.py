@@ -70,7 +70,11 @@ class TechShareSnapshot(models.Model):
     as_of = models.DateField(_("统计日期"))
     policy_year = models.PositiveSmallIntegerField(_("政策年度"))
     newly_registered = models.PositiveIntegerField(_("新注册企业数"), default=0)
-    candidates = models.PositiveIntegerField(_("培育库企业数"), default=0)
+    candidates = models.PositiveIntegerField(
+        _("培育库待申报企业数"),
+        default=0,
+        help_text=_("计算时该范围培育库中尚未申报本年度评价、也无有效入库登记的企业（不限新注册企业）。"),
+    )
     filed = models.PositiveIntegerField(_("已申报企业数"), default=0)
     recommended = models.PositiveIntegerField(_("已推荐企业数"), default=0)
     registered = models.PositiveIntegerField(

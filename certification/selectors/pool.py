@@ -8,12 +8,16 @@ filing's score and eligibility come from its frozen snapshot; its distance follo
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.db.models import (
     BooleanField,
     Case,
     CharField,
+    Count,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -27,9 +31,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, RowNumber
 
 from certification import rules
-from certification.models import Application
+from certification.models import Application, Registration
 from certification.rules import closeness, industry
 from certification.selectors.filing import snapshot_score
+from certification.states import FILED
 from enterprises.models import Enterprise
 from enterprises.scoping import enterprise_scope
 from enterprises.selectors import enterprises_managed_by, search_enterprises
@@ -148,27 +153,59 @@ def pool_candidates(user, filters: Mapping | None = None, sort: str | None = Non
     return POOL_SORTING.order_by(qs, sort)
 
 
-def closest_by_district(limit: int) -> dict[int, list[dict]]:
-    """Every managing district's ``limit`` pool candidates closest to eligibility (one query, no scoping).
+def open_candidates(*, year: int, day: dt.date) -> QuerySet[Enterprise]:
+    """The pool's open candidates (培育库待申报): pool enterprises that have not filed for ``year`` and hold
+    no registration valid on ``day``. A firm already filed, under notice or registered is the review's
+    or the registry's, no longer a candidate; the dashboard's count and its list both come from here."""
+    filed = Application.objects.filter(enterprise=OuterRef("pk"), evaluation_year=year, state__in=FILED)
+    registered = Registration.objects.filter(
+        enterprise=OuterRef("pk"), valid_from__lte=day, valid_until__gte=day, revoked_at__isnull=True
+    )
+    return Enterprise.objects.filter(in_cultivation_pool=True).exclude(Exists(filed)).exclude(Exists(registered))
+
+
+@dataclass(frozen=True)
+class PoolHead:
+    """A district's open candidates: how many, and the ``limit`` closest to eligibility."""
+
+    size: int
+    closest: list[dict]
+
+
+def closest_by_district(limit: int, *, year: int, day: dt.date) -> dict[int, PoolHead]:
+    """Every managing district's open candidates (:func:`open_candidates`): their number and the ``limit``
+    closest to eligibility (one query, no scoping).
 
     For the quota job, which stores them with the district's snapshot: each candidate as
     ``{"id", "name", "source", "score", "eligible", "distance"}``, closest first.
     """
+    by_district = F("managing_district_id")
     ranked = (
-        _annotate_closeness(Enterprise.objects.filter(in_cultivation_pool=True))
-        .annotate(rank=Window(RowNumber(), partition_by=F("managing_district_id"), order_by=CLOSENESS_ORDER))
+        _annotate_closeness(open_candidates(year=year, day=day))
+        .annotate(
+            rank=Window(RowNumber(), partition_by=by_district, order_by=CLOSENESS_ORDER),
+            size=Window(Count("pk"), partition_by=by_district),
+        )
         .filter(rank__lte=limit)
         .order_by("managing_district_id", "rank")
         .values_list(
-            "managing_district_id", "pk", "name", "pool_source", "pool_score", "pool_eligible", "pool_distance"
+            "managing_district_id",
+            "size",
+            "pk",
+            "name",
+            "pool_source",
+            "pool_score",
+            "pool_eligible",
+            "pool_distance",
         )
     )
-    closest: dict[int, list[dict]] = {}
-    for district_id, pk, name, source, score, eligible, distance in ranked:
-        closest.setdefault(district_id, []).append(
+    heads: dict[int, PoolHead] = {}
+    for district_id, size, pk, name, source, score, eligible, distance in ranked:
+        head = heads.setdefault(district_id, PoolHead(size=size, closest=[]))
+        head.closest.append(
             {"id": pk, "name": name, "source": source, "score": score, "eligible": eligible, "distance": distance}
         )
-    return closest
+    return heads
 
 
 def pool_addable(user, text: str | None) -> list[Enterprise]:

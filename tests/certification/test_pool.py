@@ -12,9 +12,15 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from certification.models import Application, PoolEstimate
+from certification.models import Application, PoolEstimate, Registration
 from certification.rules import closeness, industry
-from certification.selectors.pool import closest_by_district, pool_addable, pool_candidates, restricted_industry_q
+from certification.selectors.pool import (
+    closest_by_district,
+    open_candidates,
+    pool_addable,
+    pool_candidates,
+    restricted_industry_q,
+)
 from certification.services.pool import pool_add, pool_estimate_save, pool_remove
 from enterprises.models import Enterprise
 from tests import factories
@@ -207,15 +213,60 @@ def test_closest_by_district_is_the_head_of_each_districts_pool_list(
     in_pool(other_district, "游仙无数据")
     factories.EnterpriseFactory(managing_district=other_district, name="不在库")
 
-    closest = closest_by_district(10)
+    # In 2027 the 2026 filings are last year's: every pool firm is an open candidate again.
+    heads = closest_by_district(10, year=2027, day=dt.date(2027, 3, 1))
+    closest = {pk: head.closest for pk, head in heads.items()}
 
     assert set(closest) == {district.pk, other_district.pk}
+    assert heads[other_district.pk].size == 2
     for place in (district, other_district):
         head = pool_candidates(city_official, {"district": place})[:10]
         expected = [(e.pk, e.name, e.pool_source, e.pool_score, e.pool_eligible, e.pool_distance) for e in head]
         assert [shown(c) for c in closest[place.pk]] == expected
     assert len(closest[district.pk]) == 10 and ranked[-1].pk not in {c["id"] for c in closest[district.pk]}
     assert [shown(c)[2:] for c in closest[other_district.pk]] == [("estimate", 76, True, 0), ("none", None, None, None)]
+
+
+@pytest.mark.django_db
+def test_a_firm_already_filed_or_registered_is_not_an_open_candidate(district):
+    """The dashboard's pool card counted the whole pool while its list showed firms under notice: one
+    definition now serves both (open_candidates), and the job stores the count with the list."""
+    open_one = in_pool(district, "待申报")
+    filed = in_pool(district, "已提交")
+    filing(filed, state=Application.State.UNDER_NOTICE)
+    withdrawn = in_pool(district, "已撤回")
+    filing(withdrawn, state=Application.State.WITHDRAWN)
+    drafted = in_pool(district, "草稿")
+    filing(drafted, state=Application.State.DRAFT)
+    last_year = in_pool(district, "去年申报")
+    filing(last_year, year=2025, state=Application.State.REJECTED)
+    registered = in_pool(district, "已入库")
+    application = filing(registered, year=2025, state=Application.State.REGISTERED)
+    Registration.objects.create(
+        application=application,
+        enterprise=registered,
+        evaluation_year=2025,
+        number="2025510703T000001",
+        valid_from=dt.date(2025, 11, 1),
+        valid_until=dt.date(2028, 10, 31),
+    )
+    expired = in_pool(district, "已过期")
+    application = filing(expired, year=2023, state=Application.State.EXPIRED)
+    Registration.objects.create(
+        application=application,
+        enterprise=expired,
+        evaluation_year=2023,
+        number="2023510703T000001",
+        valid_from=dt.date(2023, 11, 1),
+        valid_until=dt.date(2026, 3, 31),
+    )
+    factories.EnterpriseFactory(managing_district=district, name="不在库")
+
+    expected = {open_one.pk, withdrawn.pk, drafted.pk, last_year.pk, expired.pk}
+    assert set(open_candidates(year=2026, day=dt.date(2026, 6, 1)).values_list("pk", flat=True)) == expected
+    head = closest_by_district(10, year=2026, day=dt.date(2026, 6, 1))[district.pk]
+    assert head.size == 5 and {c["id"] for c in head.closest} == expected
+    assert closest_by_district(2, year=2026, day=dt.date(2026, 6, 1))[district.pk].size == 5  # all, not the head
 
 
 @pytest.mark.django_db

@@ -164,7 +164,7 @@ def test_chart_data_matches_the_view_models(persona_client, city_official, leagu
         ("安州区", [8.0, 6.0]),
     ]
     assert data["funnel"] == [{"name": step.label, "value": step.count} for step in city.funnel.steps]
-    assert [item["value"] for item in data["funnel"]] == [400, 120, 60, 40, 32]
+    assert [item["value"] for item in data["funnel"]] == [400, 60, 40, 32]  # the pool is not a step
     breakdown = {group["title"]: group["items"] for group in data["breakdown"]}
     assert breakdown["企业来源"] == [
         {"name": "新设立", "value": 20},
@@ -289,9 +289,13 @@ def test_district_work_lists(persona_client, district_official, district, other_
     theirs = factories.EnterpriseFactory(managing_district=other_district)
     factories.ApplicationFactory(enterprise=theirs, state=S.SUBMITTED, submitted_on=dt.date(2026, 3, 1))
     Enterprise.objects.filter(pk__in=[e.pk for e in mine[:3]] + [theirs.pk]).update(in_cultivation_pool=True)
-    # The quota job stores each district's closest candidates with its snapshot; the page lists them.
-    closest = closest_by_district(10)
-    TechShareSnapshot.objects.filter(scope_key=district.code, as_of=D2).update(closest_candidates=closest[district.pk])
+    open_ones = factories.EnterpriseFactory.create_batch(2, managing_district=district, in_cultivation_pool=True)
+    # The quota job stores each district's open candidates with its snapshot: their number and the
+    # closest; the three pool firms already filed are no longer candidates, in the card nor the list.
+    head = closest_by_district(10, year=2026, day=D2)[district.pk]
+    TechShareSnapshot.objects.filter(scope_key=district.code, as_of=D2).update(
+        candidates=head.size, closest_candidates=head.closest
+    )
 
     response = persona_client("district_official").get(DISTRICT_URL)
     html = response.content.decode()
@@ -299,12 +303,14 @@ def test_district_work_lists(persona_client, district_official, district, other_
     waiting = response.context["waiting"]
     assert [f.enterprise_id for f in waiting] == [e.pk for e in mine[:10]]  # the oldest first
     assert html.count('data-testid="waiting-row"') == 10
-    assert [c.id for c in response.context["candidates"]] == [c["id"] for c in closest[district.pk]]
-    assert {c.id for c in response.context["candidates"]} == {e.pk for e in mine[:3]}
-    assert html.count('data-testid="candidate-row"') == 3
-    assert reverse("enterprises:detail", args=[mine[0].pk]) in html
-    # The factory's filings carry no evaluation in their snapshot: a score of 0, 60 points short.
-    assert html.count('<span class="badge text-bg-warning">差 60 分</span>') == 3
+    assert {c.id for c in response.context["candidates"]} == {e.pk for e in open_ones}
+    assert html.count('data-testid="candidate-row"') == 2
+    assert 'data-testid="pool-count">2<' in html and 'data-testid="headline-candidates">2<' in html
+    assert reverse("enterprises:detail", args=[open_ones[0].pk]) in html
+    assert html.count('<span class="badge text-bg-secondary">暂无数据</span>') == 2
+    # The work lists come first: before the headline figures and the charts.
+    assert html.index('data-testid="table-waiting"') < html.index('data-testid="headline"')
+    assert html.index('data-testid="table-candidates"') < html.index('data-testid="table-trend"')
     assert 'data-testid="export-candidates"' in html and 'data-testid="export-waiting"' in html
 
 

@@ -7,7 +7,8 @@ Policy 2026: baseline 2025-01-01, tech share 10%, new-enterprise share 20%. The 
   in 2025 and expired on 2026-05-31 (still counted: never revoked), a3 submitted, a4 draft, a5 withdrawn,
   a6 under notice; plus one registered enterprise established before the baseline, one established
   after the day, and an individual business (92…) established since the baseline (not an enterprise).
-  → new 30, candidates 3, filed 4, recommended 3, registered 2 (valid on the day 1): 6.67%, short by 1.
+  → new 30, open pool candidates 1 (a7: a0 is registered, a3 filed), filed 4, recommended 3,
+  registered 2 (valid on the day 1): 6.67%, short by 1.
 游仙区 (510704): 10 new, b0 registered (introduced, founded by a graduate, in the 电子信息 cluster) → 10%, met.
 安州区 (510705): no enterprises → zeros, met.
 City: 40 new, 3 registered (2 valid) → 7.5%, short by 1.

@@ -50,7 +50,7 @@ def test_numbers_per_district_and_city(data):
     assert tech_share_compute(day=DAY, year=2026) == 4  # three districts and the city
     assert numbers("510703") == {
         "newly_registered": 30,  # not the one before the baseline, after the day, nor the individual business
-        "candidates": 3,
+        "candidates": 1,  # of the pool's three, one registered and one filed are no longer candidates
         "filed": 4,  # registered, revoked, submitted, under notice; not draft, withdrawn or last year's
         "recommended": 3,
         "registered": 2,  # the valid one and the expired one; not the revoked one nor the one before the baseline
@@ -78,7 +78,7 @@ def test_numbers_per_district_and_city(data):
     city = numbers("city")
     assert city == {
         "newly_registered": 40,
-        "candidates": 3,
+        "candidates": 1,
         "filed": 5,
         "recommended": 4,
         "registered": 3,
@@ -177,10 +177,13 @@ def test_a_changed_registry_updates_the_days_rows(data, district):
 
 def test_district_snapshots_keep_their_closest_pool_candidates(data, district, other_district):
     tech_share_compute(day=DAY, year=2026)
-    closest = closest_by_district(CLOSEST_CANDIDATES)
-    assert closest[district.pk]  # the data set's pool
+    pool = closest_by_district(CLOSEST_CANDIDATES, year=2026, day=DAY)
+    assert pool[district.pk].size == 1 and len(pool[district.pk].closest) == 1  # the data set's open candidate
     for place in (district, other_district):
-        assert TechShareSnapshot.objects.get(scope_key=place.code).closest_candidates == closest.get(place.pk, [])
+        snapshot = TechShareSnapshot.objects.get(scope_key=place.code)
+        head = pool.get(place.pk)
+        assert snapshot.closest_candidates == (head.closest if head else [])
+        assert snapshot.candidates == (head.size if head else 0)  # the card counts what the list lists
     assert TechShareSnapshot.objects.get(scope_key="city").closest_candidates == []
 
 

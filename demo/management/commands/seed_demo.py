@@ -61,6 +61,7 @@ class Command(BaseCommand):
             "registrations": _("入库登记"),
             "agreements": _("帮扶协议"),
             "service_records": _("服务记录"),
+            "quota_snapshot_days": _("指标快照（天）"),
         }
         self.stdout.write(_("本次新增："))
         for kind, count in result.created.items():
