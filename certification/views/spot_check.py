@@ -28,6 +28,7 @@ from enterprises.permissions import city_official_required, official_required
 from enterprises.roles import is_city_official
 from smeportal.excel import write_sheet
 from smeportal.pagination import paginate_without_count
+from smeportal.security import Counted, record_export
 from smeportal.text import join_clauses
 from smeportal.uploads import stored_file_download
 from smeportal.views import run_service
@@ -130,8 +131,10 @@ def spot_check_export(request):
             ]
 
     target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after streaming
-    write_sheet(target, _("{year}年度抽查").format(year=year), headers, rows())
+    written = Counted(rows())
+    write_sheet(target, _("{year}年度抽查").format(year=year), headers, written)
     target.seek(0)
+    record_export(request, what="spot_checks", rows=written.count)
     return FileResponse(target, as_attachment=True, filename=f"spot-checks-{year}.xlsx", content_type=XLSX_CONTENT_TYPE)
 
 
