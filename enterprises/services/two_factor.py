@@ -28,12 +28,13 @@ def new_totp_key() -> str:
     return TOTPDevice._meta.get_field("key").get_default()
 
 
-def code_matches(key_hex: str, token: str, *, tolerance: int = 1) -> bool:
+def matched_step(key_hex: str, token: str, *, tolerance: int = 1) -> int | None:
+    """The time step whose code ``token`` is (within ``tolerance`` steps of now), or None."""
     try:
         totp = TOTP(binascii.unhexlify(key_hex))
-        return totp.verify(int(token), tolerance=tolerance)
+        return totp.t() if totp.verify(int(token), tolerance=tolerance) else None
     except (ValueError, TypeError, binascii.Error):
-        return False
+        return None
 
 
 def _recovery_codes(user) -> list[str]:
@@ -48,10 +49,12 @@ def _recovery_codes(user) -> list[str]:
 def two_factor_enrol(*, user, key: str, token: str, request=None) -> tuple[TOTPDevice, list[str]]:
     """Confirm the secret with a code from the app: the device replaces any earlier one, and ten new
     recovery codes are returned (shown once: only django-otp's token rows keep them)."""
-    if not code_matches(key, token):
+    step = matched_step(key, token)
+    if step is None:
         raise EnrolmentError
     TOTPDevice.objects.filter(user=user).delete()
-    device = TOTPDevice.objects.create(user=user, name=TOTP_NAME, key=key, confirmed=True)
+    # The step is remembered as used, so the code that confirmed the device cannot sign in again.
+    device = TOTPDevice.objects.create(user=user, name=TOTP_NAME, key=key, confirmed=True, last_t=step)
     codes = _recovery_codes(user)
     record_security_event(SecurityEvent.Kind.OTP_ENROLLED, request=request, user=user)
     return device, codes

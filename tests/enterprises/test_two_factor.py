@@ -131,6 +131,10 @@ def test_enrolment_shows_the_qr_code_and_secret_and_the_first_code_confirms_it(c
     assert client.get(reverse("dashboards:city")).status_code == 200  # the session is verified
     assert Kind.OTP_ENROLLED in kinds_of(city_official)
     assert PENDING_KEY not in client.session
+    client.post(reverse("logout"))
+    password_login(client, city_official)
+    replayed = client.post(reverse("two_factor_verify"), {"otp_token": code_of(key)})
+    assert replayed.status_code == 200, "the code that confirmed the device signs nobody in"
 
 
 def test_a_user_with_a_device_cannot_enrol_another_before_verifying(client, city_official, device, required):
