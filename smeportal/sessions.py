@@ -2,7 +2,8 @@
 
 The limits are stamped into the session when the user signs in (:func:`session_start`, called by the
 sign-in receiver that knows the user's role), so the middleware reads them without a query. The last
-request's time is written back at most once a minute, so a burst of requests costs no extra writes.
+request's time is written back at most once a tenth of the idle timeout (and a minute), so a burst of
+requests costs no extra writes.
 A signed-in session without the stamps predates the limits and ends.
 """
 
@@ -24,7 +25,7 @@ STARTED = "security.started"
 SEEN = "security.seen"
 IDLE = "security.idle"
 LIFETIME = "security.lifetime"
-SEEN_GRANULARITY = 60  # seconds between two writes of the last request's time
+SEEN_GRANULARITY = 60  # at least this many seconds between two writes of the last request's time
 
 
 def clock() -> float:
@@ -74,7 +75,9 @@ class SessionLimitsMiddleware:
                 # The logout receiver (smeportal.security) records the end as an expiry, with its reason.
                 request.security_logout = (SecurityEvent.Kind.SESSION_EXPIRED, {"reason": reason})
                 logout(request)
-            elif now - session.get(SEEN, 0) >= SEEN_GRANULARITY:
+            elif now - session.get(SEEN, 0) >= max(SEEN_GRANULARITY, session.get(IDLE, 0) // 10):
+                # Rewritten once a tenth of the idle timeout at most: a session may end that much early,
+                # and a page costs no session write but every few minutes.
                 session[SEEN] = now
         return self.get_response(request)
 
