@@ -2,6 +2,7 @@
 codes shown once), signs in again with a code computed by django-otp's TOTP, and once with a recovery code."""
 
 import base64
+import re
 
 import pytest
 from django_otp.oath import totp
@@ -66,11 +67,12 @@ def test_enrol_sign_in_with_a_code_and_recover_with_a_recovery_code(new_page, ci
     page.get_by_label("验证码").fill("000000" if code(key, 1) != "000000" else "111111")
     page.get_by_role("button", name="验证", exact=True).click()
     expect(page.locator(".invalid-feedback, .alert-danger").first).to_contain_text("验证码不正确")
+    page.wait_for_timeout(1200)  # django-otp refuses any code for a second after a wrong one
     page.get_by_label("验证码").fill(code(key, 1))
     page.get_by_role("button", name="验证", exact=True).click()
-    expect(page.get_by_test_id("user-menu")).to_contain_text("city_official")
+    page.wait_for_url(lambda url: "/two-factor/" not in url)
     page.goto("/dashboards/city/")
-    expect(page.get_by_role("heading", level=1)).not_to_have_text("双因素验证")
+    expect(page).to_have_url(re.compile(r"/dashboards/city/$"))
 
     sign_out(page)
     sign_in_with_password(page)
