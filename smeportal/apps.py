@@ -1,3 +1,5 @@
+"""The portal-wide app: at start-up it connects the receivers of the security audit log and the session limits."""
+
 from django.apps import AppConfig
 
 
