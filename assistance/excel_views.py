@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from smeportal.security import Counted, record_export
+
 from . import excel
 from .forms import AgreementImportForm
 from .import_services import agreement_import_commit, agreement_import_start
@@ -96,6 +98,7 @@ def import_commit(request, pk: int):
 def import_rejected(request, pk: int):
     record = _own_import(request, pk)
     filename = f"assistance-import-{record.pk}-rejected.xlsx"
+    record_export(request, what="assistance_import_rejected", rows=record.rejected_count, filters={"import": record.pk})
     if record.rejected_report:  # written once, when the upload was validated
         return FileResponse(
             record.rejected_report.open("rb"),
@@ -122,8 +125,10 @@ def export(request):
     if year.isdigit():
         qs = qs.filter(year=int(year))
     target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after streaming
-    excel.write_export(qs.iterator(chunk_size=2000), target)
+    rows = Counted(qs.iterator(chunk_size=2000))
+    excel.write_export(rows, target)
     target.seek(0)
+    record_export(request, what="assistance_agreements", rows=rows.count)
     stamp = timezone.localdate().strftime("%Y%m%d")
     return FileResponse(
         target, as_attachment=True, filename=f"assistance-agreements-{stamp}.xlsx", content_type=excel.XLSX_CONTENT_TYPE

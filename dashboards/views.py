@@ -23,6 +23,7 @@ from enterprises.models import District
 from enterprises.permissions import city_official_required, official_required
 from enterprises.roles import is_city_official
 from enterprises.selectors import districts_visible_to
+from smeportal.security import Counted, record_export
 
 from . import charts, exports, geo, selectors
 from .view_models import Breakdown, Funnel
@@ -162,9 +163,11 @@ def export(request, table: str):
     district = _district_for(request, code) if (code or not city or table in exports.DISTRICT_TABLES) else None
     _form, period = _period(request)
     sheet = _sheet(request, table, district, period)
+    sheet.rows = rows = Counted(sheet.rows)
     target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after streaming
     exports.write_xlsx([sheet], target)
     target.seek(0)
+    record_export(request, what=f"dashboard:{table}", rows=rows.count)
     scope = district.code if district else "city"
     stamp = (period.as_of or dt.date.today()).strftime("%Y%m%d")
     return FileResponse(

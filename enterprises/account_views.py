@@ -1,13 +1,17 @@
-"""Account pages of the portal: enterprise self-registration (login, logout and password reset are Django's)."""
+"""Account pages of the portal: enterprise self-registration (login, logout and password reset are Django's,
+the password changes recorded in the security log)."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from enterprises.services.accounts import RegistrationError, enterprise_user_register
+from smeportal.models import SecurityEvent
+from smeportal.security import record_security_event
 from smeportal.throttling import PageThrottle
 
 from .account_forms import EnterpriseRegistrationForm
@@ -56,3 +60,17 @@ def register(request):
                 )
             return redirect("claim_status")
     return render(request, "registration/register.html", {"form": form})
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        record_security_event(SecurityEvent.Kind.PASSWORD_CHANGED, request=self.request, user=form.user)
+        return response
+
+
+class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        record_security_event(SecurityEvent.Kind.PASSWORD_RESET, request=self.request, user=form.user)
+        return response

@@ -7,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class EnterprisesConfig(AppConfig):
     name = "enterprises"
     verbose_name = _("企业库")
+
+    def ready(self):
+        from . import two_factor  # noqa: F401 - its sign-in receiver stamps the session limits and the 2FA gate

@@ -4,6 +4,8 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from smeportal.models import SecurityEvent
+
 from .models import District, Enterprise, IndustryCluster
 from .selectors import search_enterprises
 
@@ -44,3 +46,20 @@ class EnterpriseFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return search_enterprises(queryset, value)
+
+
+class SecurityEventFilter(django_filters.FilterSet):
+    """The security audit log's search: account, kind, a date range (local dates, both included)."""
+
+    user = django_filters.CharFilter(label=_("用户名"), field_name="username", lookup_expr="icontains")
+    kind = django_filters.ChoiceFilter(label=_("事件"), choices=SecurityEvent.Kind.choices, empty_label=ANY)
+    date_from = django_filters.DateFilter(
+        label=_("起始日期"), field_name="at", lookup_expr="date__gte", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = django_filters.DateFilter(
+        label=_("截止日期"), field_name="at", lookup_expr="date__lte", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = SecurityEvent
+        fields = ["user", "kind", "date_from", "date_to"]

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from enterprises.permissions import city_official_required
+from smeportal.security import record_export
 
 from .forms import RegistryImportForm
 from .models import RegistryImport
@@ -59,6 +60,9 @@ def registry_import_errors(request, pk: int):
     record = get_object_or_404(RegistryImport, pk=pk)
     if not record.error_report:
         raise Http404
+    record_export(
+        request, what="registry_import_errors", rows=record.counts.get("rejected"), filters={"import": record.pk}
+    )
     return FileResponse(
         record.error_report.open("rb"),
         as_attachment=True,

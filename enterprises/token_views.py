@@ -22,9 +22,11 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
-from smeportal.models import ApiToken
+from smeportal.models import ApiToken, SecurityEvent
+from smeportal.security import record_security_event
 
 from .roles import is_unconfirmed_enterprise_user
+from .two_factor import has_totp, otp_required
 
 DEFAULT_TOKEN_REQUEST_RATE = "10/min"  # noqa: S105 (a rate, not a secret)
 
@@ -32,6 +34,12 @@ DEFAULT_TOKEN_REQUEST_RATE = "10/min"  # noqa: S105 (a rate, not a secret)
 def ensure_may_hold_tokens(user) -> None:
     if is_unconfirmed_enterprise_user(user):
         raise PermissionDenied(_("账号尚未通过验证，不能获取 API 令牌。"))
+
+
+def _issue(request, user, name: str) -> str:
+    token, key = ApiToken.issue(user, name=name)
+    record_security_event(SecurityEvent.Kind.TOKEN_ISSUED, request=request, user=user, target=token.prefix)
+    return key
 
 
 class TokenObtainThrottle(SimpleRateThrottle):
@@ -56,13 +64,16 @@ class ObtainTokenView(APIView):
         summary="用用户名和密码换取 API 令牌",
         description=(
             "每次调用签发一个新令牌，令牌只在此时显示一次（服务器只保存其摘要）；修改密码后原有令牌全部失效。"
-            "之后在请求头中发送 `Authorization: Token <令牌>`。未通过验证的企业账号不签发。"
+            "之后在请求头中发送 `Authorization: Token <令牌>`。未通过验证的企业账号和启用了双因素认证的账号不签发。"
         ),
         request=AuthTokenSerializer,
         responses={
             200: inline_serializer("AuthTokenResult", {"token": serializers.CharField()}),
             400: OpenApiResponse(OpenApiTypes.OBJECT, description="用户名或密码不正确（按字段给出错误信息）"),
-            403: OpenApiResponse(OpenApiTypes.OBJECT, description="登录失败次数过多已被锁定，或账号尚未通过验证"),
+            403: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="登录失败次数过多已被锁定，账号尚未验证，或账号启用了双因素认证（请在令牌页面签发）",
+            ),
             429: OpenApiResponse(OpenApiTypes.OBJECT, description="请求过于频繁"),
         },
         tags=["auth"],
@@ -73,8 +84,11 @@ class ObtainTokenView(APIView):
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
         ensure_may_hold_tokens(user)
-        _token, key = ApiToken.issue(user, name=_("通过接口签发"))
-        return Response({"token": key})
+        if has_totp(user) or otp_required(user):
+            # A password alone must not open what the second factor guards: such users issue tokens on
+            # the tokens page, after signing in with both factors.
+            raise PermissionDenied(_("该账号启用了双因素认证，请登录后在“API 令牌”页面签发令牌。"))
+        return Response({"token": _issue(request, user, _("通过接口签发"))})
 
 
 class TokenForm(forms.Form):
@@ -88,7 +102,7 @@ def tokens(request):
     issued_key = None
     if request.method == "POST" and form.is_valid():
         ensure_may_hold_tokens(request.user)
-        _token, issued_key = ApiToken.issue(request.user, name=form.cleaned_data["name"])
+        issued_key = _issue(request, request.user, form.cleaned_data["name"])
         form = TokenForm()
     own = ApiToken.objects.filter(user=request.user).select_related("user")
     return render(request, "registration/tokens.html", {"tokens": own, "form": form, "issued_key": issued_key})
@@ -99,5 +113,6 @@ def tokens(request):
 def token_revoke(request, pk: int):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     token.delete()
+    record_security_event(SecurityEvent.Kind.TOKEN_REVOKED, request=request, target=token.prefix)
     messages.success(request, _("已撤销令牌 {prefix}…").format(prefix=token.prefix))
     return redirect("tokens")

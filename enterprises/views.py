@@ -74,7 +74,7 @@ def enterprise_export(request):
             ]
 
     stamp = timezone.localdate().strftime("%Y%m%d")
-    return xlsx_download(f"enterprises-{stamp}.xlsx", _("企业库"), headers, rows())
+    return xlsx_download(request, "enterprises", f"enterprises-{stamp}.xlsx", _("企业库"), headers, rows())
 
 
 @official_required

@@ -1,9 +1,9 @@
-"""Admin registrations of the portal-wide models: in-portal notifications, API tokens (never their keys) and
-the change history (read only)."""
+"""Admin registrations of the portal-wide models: in-portal notifications, API tokens (never their keys), the
+change history and the security audit log (read only)."""
 
 from django.contrib import admin
 
-from .models import ApiToken, ChangeRecord, Notification
+from .models import ApiToken, ChangeRecord, Notification, SecurityEvent, UserSession
 
 
 @admin.register(Notification)
@@ -41,6 +41,48 @@ class ChangeRecordAdmin(admin.ModelAdmin):
     list_select_related = ["actor"]
     date_hierarchy = "at"
     show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """The security audit log, to search and read: append-only, nobody writes or removes an event by hand."""
+
+    list_display = ["at", "kind", "username", "actor", "ip_address", "target"]
+    list_filter = ["kind"]
+    search_fields = ["username", "target", "=ip_address"]
+    list_select_related = ["actor"]
+    date_hierarchy = "at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(UserSession)
+class UserSessionAdmin(admin.ModelAdmin):
+    """Who is signed in since when, to read only; the session key (a credential) is never shown. Sessions end
+    by "log out everywhere", a password change or their limits."""
+
+    list_display = ["user", "created_at"]
+    search_fields = ["user__username"]
+    list_select_related = ["user"]
+    fields = ["user", "created_at"]
+    readonly_fields = fields
 
     def has_add_permission(self, request):
         return False

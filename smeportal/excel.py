@@ -17,6 +17,7 @@ import xlsxwriter
 # = + - @ start a formula; a leading tab or carriage return is stripped by spreadsheets on import,
 # which would bring the next character to the front (OWASP "CSV injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def safe_cell(value):

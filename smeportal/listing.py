@@ -24,9 +24,8 @@ from django.db.models.expressions import OrderBy
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 
-from .excel import write_sheet
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from .excel import XLSX_CONTENT_TYPE, write_sheet
+from .security import Counted, record_export
 
 
 def _flipped(field: str | OrderBy) -> str | OrderBy:
@@ -110,17 +109,22 @@ def list_query(request) -> str:
     return query.urlencode()
 
 
-def xlsx_download(filename: str, title: str, headers: list[str], rows: Iterable[Iterable]) -> FileResponse:
-    """A one-sheet .xlsx of ``rows`` (read once, as they come) as a streamed download."""
+def xlsx_download(
+    request, what: str, filename: str, title: str, headers: list[str], rows: Iterable[Iterable]
+) -> FileResponse:
+    """A one-sheet .xlsx of ``rows`` (read once, as they come) as a streamed download, recorded in the
+    security log as the export of ``what`` by the request's user with its filters and row count."""
     limit = settings.LIST_EXPORT_MAX_ROWS
     rows = iter(rows)
+    written = Counted(islice(rows, limit))
 
     def capped():
-        yield from islice(rows, limit)
+        yield from written
         if next(rows, None) is not None:
             yield [_("仅导出前 {limit} 行，请缩小筛选范围后分批导出。").format(limit=f"{limit:,}")]
 
     target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after streaming
     write_sheet(target, title, headers, capped())
     target.seek(0)
+    record_export(request, what=what, rows=written.count)
     return FileResponse(target, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)

@@ -240,3 +240,92 @@ class ChangeRecord(models.Model):
         if self.kind == self.Kind.DELETED:
             return {name: [value, None] for name, value in self.changes.items()}
         return self.changes
+
+
+class SecurityEvent(models.Model):
+    """One security-relevant event (网络安全等级保护 2.0's audit trail): a login, a failed login, a lockout,
+    a credential or role change, an export. Kept apart from the business history (:class:`ChangeRecord`),
+    written only by :func:`smeportal.security.record_security_event`, never changed nor removed."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("登录")
+        LOGIN_FAILED = "login_failed", _("登录失败")
+        LOCKOUT = "lockout", _("账号锁定")
+        LOGOUT = "logout", _("退出登录")
+        LOGOUT_EVERYWHERE = "logout_everywhere", _("全部设备退出登录")
+        SESSION_EXPIRED = "session_expired", _("会话过期")
+        PASSWORD_CHANGED = "password_changed", _("修改密码")
+        PASSWORD_RESET = "password_reset", _("重置密码")
+        TOKEN_ISSUED = "token_issued", _("签发 API 令牌")
+        TOKEN_REVOKED = "token_revoked", _("撤销 API 令牌")
+        OTP_ENROLLED = "otp_enrolled", _("启用双因素认证")
+        OTP_VERIFIED = "otp_verified", _("双因素验证通过")
+        OTP_FAILED = "otp_failed", _("双因素验证失败")
+        OTP_RECOVERY_USED = "otp_recovery_used", _("使用恢复码")
+        OTP_RECOVERY_RENEWED = "otp_recovery_renewed", _("重新生成恢复码")
+        OTP_DISABLED = "otp_disabled", _("停用双因素认证")
+        OTP_RESET = "otp_reset", _("管理员重置双因素认证")
+        CLAIM_APPROVED = "claim_approved", _("企业认领通过")
+        ROLE_CHANGED = "role_changed", _("权限变更")
+        EXPORT = "export", _("导出或下载")
+
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("事件"), max_length=32, choices=Kind.choices)
+    # The account concerned, and its name as it was (kept when the account is deleted or renamed).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    username = models.CharField(_("用户名"), max_length=150, blank=True)
+    # Who did it when that is someone else (an administrator resetting a device, granting a role).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    ip_address = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    user_agent = models.CharField(_("浏览器"), max_length=255, blank=True)
+    target = models.CharField(_("对象"), max_length=255, blank=True)
+    details = models.JSONField(_("详情"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-at"], name="security_event_user_at"),
+            models.Index(fields=["kind", "-at"], name="security_event_kind_at"),
+        ]
+        verbose_name = _("安全审计记录")
+        verbose_name_plural = _("安全审计记录")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.kind} {self.username}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Security events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Security events are append-only.")
+
+
+class UserSession(models.Model):
+    """A signed-in session of a user, so that "log out everywhere" finds every session of the user in
+    whatever store keeps them (the session rows themselves carry no user column)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "created_at"], name="user_session_user_created")]
+
+    def __str__(self):
+        return f"{self.user_id} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -5,6 +5,9 @@ from dataclasses import dataclass
 from django.core.paginator import InvalidPage
 from django.http import Http404
 
+# Beyond this offset a page cannot exist (SQLite's and PostgreSQL's OFFSET are 64-bit integers).
+MAX_OFFSET = 2**62
+
 
 @dataclass
 class UncountedPage:
@@ -28,7 +31,7 @@ class UncountedPage:
 def paginate_without_count(queryset, page: str | None, per_page: int = 50) -> UncountedPage:
     try:
         number = int(page or 1)
-        if number < 1:
+        if number < 1 or (number - 1) * per_page > MAX_OFFSET:
             raise InvalidPage
     except (TypeError, ValueError, InvalidPage):
         raise Http404("invalid page") from None

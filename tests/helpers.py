@@ -129,3 +129,10 @@ def database_refuses(model, operation: str, when: str) -> Iterator[Refusal]:
                 cursor.execute("DROP SEQUENCE test_refused_at_rows")
             else:
                 cursor.execute("DROP TRIGGER test_refuse_write")
+
+
+def export_recorded(user, what: str) -> dict:
+    """The details (path, filters, rows) of the one download of ``what`` by ``user`` in the security log."""
+    from smeportal.models import SecurityEvent
+
+    return SecurityEvent.objects.get(kind=SecurityEvent.Kind.EXPORT, user=user, target=what).details

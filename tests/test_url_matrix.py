@@ -100,6 +100,17 @@ EXPECTED = {
     "claim_status": (None, row(LOGIN, OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)),
     "tokens": (None, SIGNED_IN),
     "token_revoke": ("token", everyone(NOT_ALLOWED)),
+    # Account security (enterprises/two_factor_views.py): every signed-in user's page. Enterprise accounts keep
+    # password login, so their enrolment page does not exist; without a device the verification step sends the
+    # user to the enrolment. The security audit log is the city's and the administrator's.
+    "account_security": (None, SIGNED_IN),
+    "two_factor_enrol": (None, row(LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, OK, OK, OK)),
+    "two_factor_verify": (None, row(LOGIN, *[REDIRECT] * 7)),
+    "two_factor_recovery_codes": (None, everyone(NOT_ALLOWED)),
+    "two_factor_disable": (None, everyone(NOT_ALLOWED)),
+    "logout_everywhere": (None, everyone(NOT_ALLOWED)),
+    "security_log": (None, CITY_ONLY),
+    "security_log_export": (None, CITY_ONLY),
     "enterprises:members": (None, row(LOGIN, *[NOT_FOUND] * 7)),
     "enterprises:member_remove": ("claim", everyone(NOT_ALLOWED)),
     "enterprises:claims": (None, row(LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK)),
@@ -293,6 +304,10 @@ EXPECTED = {
 # State-changing endpoints, POSTed with an empty body (a refused persona must not get past the role check).
 EXPECTED_POST = {
     "logout": (None, everyone(HOME)),
+    # New recovery codes and turning the second factor off need a verified session with a device: none here.
+    "two_factor_recovery_codes": (None, row(LOGIN, *[NOT_FOUND] * 7)),
+    "two_factor_disable": (None, row(LOGIN, *[NOT_FOUND] * 7)),
+    "logout_everywhere": (None, row(LOGIN, *[HOME] * 7)),
     "enterprises:confirm": (
         "enterprise",
         # 302 back to the detail page with a message (the enterprise is already confirmed).
@@ -707,10 +722,17 @@ def query_names() -> list[str]:
     from certification.forms.review import ReviewFilterForm
     from certification.forms.revocation import RevocationFilterForm
     from dashboards.views import PeriodForm
-    from enterprises.filters import EnterpriseFilter
+    from enterprises.filters import EnterpriseFilter, SecurityEventFilter
 
     names = {"page", "cursor", "add_q", "new", "enterprise", "start_date", "back", "next", "sort"}
-    for filterset in (AgreementFilter, ServiceRecordFilter, FilingFilter, RegistrationFilter, EnterpriseFilter):
+    for filterset in (
+        AgreementFilter,
+        ServiceRecordFilter,
+        FilingFilter,
+        RegistrationFilter,
+        EnterpriseFilter,
+        SecurityEventFilter,
+    ):
         names |= filterset.base_filters.keys()
     forms = (
         WithoutAssistanceFilterForm,

@@ -166,7 +166,7 @@ def batch_export(request, pk: int):
                 registration.number if registration else "",
             ]
 
-    return xlsx_download(f"notice-batch-{batch.pk}.xlsx", batch.title, headers, rows())
+    return xlsx_download(request, "notice_batch", f"notice-batch-{batch.pk}.xlsx", batch.title, headers, rows())
 
 
 def _batch_columns():

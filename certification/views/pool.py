@@ -110,7 +110,7 @@ def pool_export(request):
                 "；".join(str(item.message) for item in row["gap"] or ()),
             ]
 
-    return xlsx_download(f"pool-{timezone.localdate():%Y%m%d}.xlsx", _("培育库"), headers, rows())
+    return xlsx_download(request, "pool", f"pool-{timezone.localdate():%Y%m%d}.xlsx", _("培育库"), headers, rows())
 
 
 def _back_to_pool(request):

@@ -13,6 +13,7 @@ from django.utils.http import content_disposition_header
 
 from certification.proof import RegistrationProof, proof_pdf
 from certification.selectors.registration import registrations_visible_to
+from smeportal.security import record_export
 
 
 def _proof(request, pk: int) -> RegistrationProof:
@@ -33,6 +34,7 @@ def registration_proof(request, pk: int):
 @login_required
 def registration_proof_pdf(request, pk: int):
     proof = _proof(request, pk)
+    record_export(request, what="registration_proof", filters={"registration": proof.registration.number})
     response = HttpResponse(proof_pdf(proof), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=proof.filename)
     return response

@@ -143,7 +143,7 @@ def review_export(request):
                 application.enterprise.managing_district.name,
             ]
 
-    return xlsx_download(f"review-queue-{today:%Y%m%d}.xlsx", _("申报审核"), headers, rows())
+    return xlsx_download(request, "review_queue", f"review-queue-{today:%Y%m%d}.xlsx", _("申报审核"), headers, rows())
 
 
 def _declared_rows(application: Application) -> list[dict]:

@@ -125,7 +125,9 @@ def spot_check_export(request):
                 check.checked_by.get_username() if check.checked_by else "",
             ]
 
-    return xlsx_download(f"spot-checks-{year}.xlsx", _("{year}年度抽查").format(year=year), headers, rows())
+    return xlsx_download(
+        request, "spot_checks", f"spot-checks-{year}.xlsx", _("{year}年度抽查").format(year=year), headers, rows()
+    )
 
 
 @official_required

@@ -22,6 +22,8 @@ from enterprises.notifications import district_officials, tell, verified_members
 from enterprises.roles import enterprise_membership, is_enterprise_admin
 from enterprises.scoping import enterprise_scope
 from smeportal.errors import DomainError
+from smeportal.models import SecurityEvent
+from smeportal.security import record_security_event
 from smeportal.uploads import check_upload
 
 Status = EnterpriseMembership.Status
@@ -128,6 +130,13 @@ def claim_approve(*, actor, membership_id: int, note: str = "") -> EnterpriseMem
         raise ClaimError(_("申请人尚未上传加盖公章的授权委托书，请核对后再验证。"))
     first = not EnterpriseMembership.objects.filter(enterprise_id=membership.enterprise_id, is_admin=True).exists()
     _decide(membership, actor, Status.VERIFIED, note, is_admin=first)
+    record_security_event(
+        SecurityEvent.Kind.CLAIM_APPROVED,
+        user=membership.user,
+        actor=actor,
+        target=membership.enterprise.credit_code,
+        details={"enterprise": membership.enterprise_id, "decided_as": role, "enterprise_admin": first},
+    )
     _tell_claimant(
         membership,
         _("您的账号已通过验证，可以办理“{enterprise}”的各项事项。").format(enterprise=membership.enterprise.name),

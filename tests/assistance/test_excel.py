@@ -11,6 +11,7 @@ from openpyxl import Workbook, load_workbook
 from assistance import excel
 from assistance.models import AgreementImport, AssistanceAgreement, QuotaPolicy
 from tests.factories import AssistanceAgreementFactory, EnterpriseFactory
+from tests.helpers import export_recorded
 
 pytestmark = pytest.mark.django_db
 
@@ -168,6 +169,7 @@ def test_export_neutralises_formulas_and_is_scoped(client, department_user, depa
     assert {r[goals_col] for r in rows} == {'\'=HYPERLINK("http://x")', "'-1+2"}
     assert {r[officer_col] for r in rows} == {"'@张", "'+王"}
     assert all(cell.data_type != "f" for line in sheet.iter_rows() for cell in line)
+    assert export_recorded(department_user, "assistance_agreements")["rows"] == 2
 
 
 def test_neutralise():

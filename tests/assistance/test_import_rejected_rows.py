@@ -16,6 +16,7 @@ from assistance import excel, import_services
 from assistance.models import AgreementImport, AssistanceAgreement
 from benchmarks.agreements import unknown_code
 from tests.factories import AssistanceAgreementFactory, EnterpriseFactory
+from tests.helpers import export_recorded
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +145,5 @@ def test_an_upload_validated_before_the_reports_gets_its_report_from_its_rows(cl
     response = client.get(reverse("assistance:import_rejected", args=[record.pk]))
     sheet = pd.read_excel(io.BytesIO(response.getvalue()), engine="calamine", dtype=object)
     assert sheet["行号"].tolist() == [2]
+    recorded = export_recorded(department_user, "assistance_import_rejected")
+    assert (recorded["rows"], recorded["filters"]) == (1, {"import": str(record.pk)})

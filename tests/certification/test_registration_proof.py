@@ -12,6 +12,7 @@ from certification.models import Application, Registration
 from certification.rules.registration import as_registration_number, registration_number
 from smeportal.qr import QUIET_ZONE, qr_matrix, qr_svg
 from tests.factories import ApplicationFactory
+from tests.helpers import export_recorded
 
 NUMBER = "2026510703A00042"
 
@@ -107,6 +108,8 @@ def test_the_pdf_is_one_page_named_after_the_number(client, district_official, r
     # The document title is stored as UTF-16 with its byte order mark; the number's digits are in it.
     title = re.search(rb"/Title \((.*?)\) /", body).group(1)
     assert b"\\0002\\0000\\0002\\0006" in title
+    recorded = export_recorded(district_official, "registration_proof")
+    assert recorded["filters"] == {"registration": NUMBER} and recorded["rows"] is None
 
 
 @pytest.mark.django_db

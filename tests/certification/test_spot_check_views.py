@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from certification.models import Revocation, SpotCheck, SpotCheckDraw
 from certification.services.spot_check import spot_check_draw
 from tests import factories
-from tests.helpers import evidence_pdf, messages_of, reload
+from tests.helpers import evidence_pdf, export_recorded, messages_of, reload
 
 YEAR = timezone.localdate().year
 LIST = reverse("certification:spot_checks")
@@ -224,6 +224,8 @@ def test_the_export_holds_the_selected_checks(client, city_official, drawn, othe
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:4] == ("入库登记编号", "企业名称", "统一社会信用代码", "负责区县/功能区")
     assert len(rows) == 5 and {row[3] for row in rows[1:]} == {"游仙区"}
+    filters = {"year": str(YEAR), "district": str(other_district.pk)}
+    assert export_recorded(city_official, "spot_checks") == {"path": EXPORT, "filters": filters, "rows": 4}
 
 
 def test_a_districts_export_holds_its_checks_only(client, district_official, drawn):

@@ -14,6 +14,7 @@ from dashboards.exports import neutralise
 from quotas.models import TechShareSnapshot
 from tests import factories
 from tests.dashboards import snapshots as snap
+from tests.helpers import export_recorded
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +63,7 @@ def test_league_export(persona_client, city_official, data):
     assert rows[2][-2:] == ("未达标", 1)
     assert rows[3][2] == "全市" and rows[3][8] == 24 and rows[3][10] == 12
     assert len(rows) == 4
+    assert export_recorded(city_official, "dashboard:league")["rows"] == 3
 
 
 def test_league_export_of_an_earlier_date(persona_client, city_official, data):

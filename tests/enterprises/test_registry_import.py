@@ -26,7 +26,7 @@ from enterprises.tasks import registry_import_run
 from smeportal.bulk import inserted_fields
 from smeportal.models import ChangeRecord
 from tests.factories import EnterpriseFactory, credit_code_for
-from tests.helpers import REFUSAL_MESSAGE, database_refuses
+from tests.helpers import REFUSAL_MESSAGE, database_refuses, export_recorded
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 if not (DATA / "registry_sample.xlsx").exists():  # the checkout sits beside ../shared
@@ -348,6 +348,7 @@ def test_city_official_uploads_sees_progress_summary_and_downloads_report(
     assert "attachment" in report["Content-Disposition"]
     sheet = pd.read_excel(io.BytesIO(b"".join(report.streaming_content)), engine="calamine", dtype=object)
     assert len(sheet) == EXPECTED["rejected"]
+    assert export_recorded(city_official, "registry_import_errors")["rows"] == EXPECTED["rejected"]
     assert sheet["原因代码"].str.split(",").str[0].value_counts().to_dict() == EXPECTED["rejected_by_reason"]
 
     # Running the task again (a redelivered message) applies nothing twice.

@@ -7,6 +7,7 @@ import pytest
 from django.test import RequestFactory
 
 from smeportal.listing import Sorting, nulls_last, sort_headers, xlsx_download
+from smeportal.models import SecurityEvent
 
 SORTING = Sorting(keys={"name": ("name", "id"), "day": (nulls_last("day"), "-id")}, default="-day")
 
@@ -55,20 +56,34 @@ def read_xlsx(response) -> list[list]:
     return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
-def test_export_streams_the_rows_and_says_when_it_stopped_at_the_cap(settings):
+def export_request(user, query=None):
+    request = RequestFactory().get("/enterprises/export/", query or {})
+    request.user = user
+    return request
+
+
+@pytest.mark.django_db
+def test_export_streams_the_rows_and_says_when_it_stopped_at_the_cap(settings, city_official):
     settings.LIST_EXPORT_MAX_ROWS = 3
-    response = xlsx_download("x.xlsx", "表", ["名称", "数"], ([f"=企业{n}", n] for n in range(5)))
+    request = export_request(city_official, {"district": "510703"})
+    response = xlsx_download(
+        request, "enterprises", "x.xlsx", "表", ["名称", "数"], ([f"=企业{n}", n] for n in range(5))
+    )
     assert response.streaming and response["Content-Disposition"] == 'attachment; filename="x.xlsx"'
     rows = read_xlsx(response)
     assert rows[:4] == [["名称", "数"], ["'=企业0", 0], ["'=企业1", 1], ["'=企业2", 2]]
     assert len(rows) == 5 and "仅导出前 3 行" in rows[4][0]
-    exact = read_xlsx(xlsx_download("x.xlsx", "表", ["名称"], (["企业"] for _ in range(3))))
+    exported = SecurityEvent.objects.get(kind=SecurityEvent.Kind.EXPORT)
+    assert (exported.user, exported.target) == (city_official, "enterprises")
+    assert exported.details["rows"] == 3 and exported.details["filters"] == {"district": "510703"}
+    exact = read_xlsx(xlsx_download(request, "enterprises", "x.xlsx", "表", ["名称"], (["企业"] for _ in range(3))))
     assert exact == [["名称"], ["企业"], ["企业"], ["企业"]]
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("title", ["涪城/游仙[第1批]: *?\\", "'引号'", "/", "很长的标题" * 10])
-def test_any_title_makes_a_sheet(title):
-    response = xlsx_download("x.xlsx", title, ["名称"], [["企业"]])
+def test_any_title_makes_a_sheet(title, city_official):
+    response = xlsx_download(export_request(city_official), "notice_batch", "x.xlsx", title, ["名称"], [["企业"]])
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     name = book.sheetnames[0]
     assert 0 < len(name) <= 31 and not set(name) & set("[]:*?/\\")

@@ -172,3 +172,26 @@ def test_postgres_jit_is_off_unless_asked_for(value, options):
     result = _run(code, _clean_env(**PRODUCTION, **extra))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == repr(options)
+
+
+PRINT_SECURITY = (
+    "import json, django; django.setup(); from django.conf import settings as s;"
+    "print(json.dumps([s.OTP_REQUIRED_FOR_OFFICIALS, s.SESSION_IDLE_TIMEOUT_OFFICIALS, s.SESSION_COOKIE_AGE]))"
+)
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ({}, [False, 1800, 43200]),  # the embedded demo: no second factor (its account page says so)
+        (PRODUCTION, [True, 1800, 43200]),
+        (
+            {**PRODUCTION, "OTP_REQUIRED_FOR_OFFICIALS": "0", "SESSION_ABSOLUTE_LIFETIME_OFFICIALS": "86400"},
+            [False, 1800, 86400],
+        ),
+    ],
+)
+def test_two_factor_is_required_in_production_and_sessions_are_configurable(extra, expected):
+    result = _run(PRINT_SECURITY, _clean_env(**extra))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == expected
