@@ -8,9 +8,10 @@ transition.
 from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from enterprises.notifications import tell, verified_members
+from smeportal.display import Message
 
 from .models import Application
 
@@ -25,7 +26,7 @@ def filing_link(application: Application) -> str:
     return ""
 
 
-def notify_enterprise(application_id: int, message: str) -> int:
+def notify_enterprise(application_id: int, message: Message) -> int:
     """E-mail every user of the filing's enterprise and leave each an in-portal message.
 
     Returns the number of e-mails sent.
@@ -33,7 +34,9 @@ def notify_enterprise(application_id: int, message: str) -> int:
     application = Application.objects.select_related("enterprise").filter(pk=application_id).first()
     if application is None:
         return 0
-    subject = _("【科技型中小企业评价】{enterprise} {year}年度申报").format(
-        enterprise=application.enterprise.name, year=application.evaluation_year
+    subject = Message(
+        gettext_noop("【科技型中小企业评价】{enterprise} {year}年度申报"),
+        enterprise=application.enterprise.name,
+        year=application.evaluation_year,
     )
     return tell(verified_members(application.enterprise_id), subject, message, filing_link(application))

@@ -6,8 +6,9 @@ writes text (exports, notifications) both call these.
   ``28.00 人``), money always with two decimals (``1,500.00 万元``).
 - A person by their full name, else their login name.
 - A message stored in the database (a notification, an import's rejection reason) is stored in the
-  source language, Chinese, as the catalog's msgid (with its parameters when it has any, see
-  :func:`stored_message`) and translated when it is shown, so an English reader sees it in English.
+  source language, Chinese, which is the catalog's msgid (:func:`source_text`), with its msgid and
+  parameters when it has any (:class:`Message`), and translated when it is shown
+  (:func:`shown_message`, ``Message.__str__``), so an English reader reads it in English.
 
 Dates are not here: the portal's one date format (``2026-12-02``, ``2026-12-02 14:30``) is set for every
 language in ``smeportal/formats`` (``FORMAT_MODULE_PATH``), so ``{{ day }}`` and ``|date`` agree.
@@ -15,14 +16,14 @@ language in ``smeportal/formats`` (``FORMAT_MODULE_PATH``), so ``{{ day }}`` and
 
 from __future__ import annotations
 
-import json
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 UNITS = {"people": _("%(value)s 人"), "money": _("%(value)s 万元"), "items": _("%(value)s 项")}
-# A stored message with parameters is a JSON object with this key (a plain msgid never starts with "{").
 MESSAGE_KEY = "msgid"
 
 
@@ -43,7 +44,7 @@ def number(value, places: int | None = None) -> str:
     if amount is None:
         return "" if value is None else str(value)
     if places is not None:
-        return f"{amount.quantize(Decimal(1).scaleb(-places)):,.{places}f}"
+        return f"{amount.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP):,.{places}f}"
     if amount == amount.to_integral_value():
         return f"{int(amount):,}"
     text = f"{amount.normalize():,f}"
@@ -65,39 +66,55 @@ def display_name(user) -> str:
     return (user.get_full_name() or "").strip() or user.get_username()
 
 
-def stored_message(msgid: str, **params) -> str:
-    """What to store for a message shown later: the msgid itself, or with parameters a small JSON object.
-    Pass the source text (``gettext_noop("…{name}…")``), never a translated one."""
-    if not params:
-        return str(msgid)
-    return json.dumps({MESSAGE_KEY: str(msgid), "params": params}, ensure_ascii=False, default=str)
+def source_text(text) -> str:
+    """``text`` (a lazy translation, a :class:`Message`) written in the source language, Chinese: what is
+    stored, so that :func:`shown_message` can translate it for whoever reads it later."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)
 
 
-def _decoded(text: str) -> dict | None:
-    if not text.startswith("{"):
-        return None
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return None
-    if isinstance(data, dict) and isinstance(data.get(MESSAGE_KEY), str):
-        return data
-    return None
+def shown_message(text) -> str:
+    """A stored message in the reader's language. Stored text is the catalog's msgid (Chinese); text the
+    catalog does not know (a typed reason, a message stored before) is shown as it is."""
+    return gettext(str(text)) if text else ""
 
 
-def shown_message(text: str) -> str:
-    """A stored message in the reader's language: the msgid translated and its parameters filled in (a
-    parameter that is itself a stored message is translated too; a name or a typed reason stays as
-    typed). Text the catalog does not know (stored before messages were stored this way) is shown as is."""
-    if not text:
-        return ""
-    data = _decoded(text)
-    if data is None:
-        return gettext(text)
-    params = data.get("params") if isinstance(data.get("params"), dict) else {}
-    values = {key: shown_message(value) if _decoded(str(value)) else value for key, value in params.items()}
-    translated = gettext(data[MESSAGE_KEY])
-    try:
-        return translated.format(**values)
-    except (KeyError, IndexError, ValueError):
-        return translated
+class Message:
+    """A message to store and show later in the reader's language: the msgid (``gettext_noop("…{name}…")``
+    or a lazy translation, never an already translated string) and its parameters, each plain text or
+    itself a :class:`Message` (a label, a subject). ``str()`` renders it in the active language;
+    :meth:`as_data` is what a JSON field stores, :meth:`from_data` reads it back. Parameters are filled
+    with ``str.format`` (``{name}``) or, for msgids written with ``%(name)s``, with ``%``."""
+
+    def __init__(self, msgid, /, **params):
+        self.msgid = msgid._proxy____args[0] if hasattr(msgid, "_proxy____args") else str(msgid)
+        self.params = params
+
+    def __str__(self) -> str:
+        values = {key: str(value) for key, value in self.params.items()}
+        template = gettext(self.msgid)
+        try:
+            return template % values if "%(" in self.msgid else template.format(**values)
+        except (KeyError, IndexError, ValueError, TypeError):
+            return template
+
+    def __repr__(self) -> str:
+        return f"Message({self.msgid!r}, **{self.params!r})"
+
+    def as_data(self) -> dict:
+        return {
+            MESSAGE_KEY: self.msgid,
+            "params": {
+                key: value.as_data() if isinstance(value, Message) else str(value) for key, value in self.params.items()
+            },
+        }
+
+    @classmethod
+    def from_data(cls, data) -> Message | None:
+        if not isinstance(data, dict) or not isinstance(data.get(MESSAGE_KEY), str):
+            return None
+        params = data.get("params") if isinstance(data.get("params"), dict) else {}
+        return cls(
+            data[MESSAGE_KEY],
+            **{key: cls.from_data(value) or str(value) for key, value in params.items()},
+        )

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from certification.evaluation_input import DIRECT_PATH_CHOICES
 from certification.forms.filing import STEP_FORMS, STEP_LABELS, STEPS, AttachmentForm, IPItemForm, RDProjectForm
+from certification.forms.review import declared_text
 from certification.models import DECLARED_FIELDS, Application, ApplicationAttachment, ApplicationEvent
 from certification.selectors.campaign import filing_campaign, filing_deadline, filing_year
 from certification.selectors.filing import applications_visible_to, attachments_visible_to
@@ -339,7 +340,7 @@ def filing_detail(request, pk: int):
             "label": _label(name),
             "value": [str(path_labels.get(p, p)) for p in application.direct_paths or []]
             if name == "direct_paths"
-            else getattr(application, name),
+            else declared_text(name, getattr(application, name)),
             "comment": comments.get(name),
         }
         for name in DECLARED_FIELDS
