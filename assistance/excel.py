@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
+from smeportal.display import source_text
 from smeportal.excel import safe_cell
 from smeportal.spreadsheets import SpreadsheetRefused, check_xlsx
 from smeportal.text import join_list
@@ -257,7 +258,9 @@ def validate_rows(
                 seen[key] = number
         if reasons:
             values = [cell_text(row.get(h)) for h in HEADERS]
-            result.rejected.append({"row": number, "values": values, "reasons": [str(m) for m in reasons.values()]})
+            result.rejected.append(
+                {"row": number, "values": values, "reasons": [source_text(m) for m in reasons.values()]}
+            )
             result.rejected_by_reason.update(reasons.keys())
             continue
         _id, _status, established_on, introduced_on, origin = enterprise

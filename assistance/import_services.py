@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from enterprises.models import Enterprise
+from smeportal.display import source_text
 from smeportal.history import history_context, reason_text, record_saved
 from smeportal.spreadsheets import GAVE_UP
 
@@ -146,7 +147,7 @@ def agreement_import_commit(*, actor, import_id: int) -> AgreementImport:
                 {"row": row["row"], "values": [row["credit_code"], "", str(row["year"]), row["signed_on"],
                                                "、".join(row["measures"]), row["goals"], row["responsible_officer"],
                                                row["status"]],
-                 "reasons": [str(excel.REASONS["late"])]}
+                 "reasons": [source_text(excel.REASONS["late"])]}
             )  # fmt: skip
             continue
         to_create.append(

@@ -15,9 +15,10 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from enterprises.notifications import district_officials, tell, verified_members
+from smeportal.display import Message, source_text
 from smeportal.notifications import notify_users
 
 from .models import Application
@@ -33,7 +34,7 @@ def filing_link(application: Application) -> str:
     return ""
 
 
-def notify_enterprise(application_id: int, message: str) -> int:
+def notify_enterprise(application_id: int, message: Message) -> int:
     """E-mail every user of the filing's enterprise and leave each an in-portal message.
 
     Returns the number of e-mails sent.
@@ -44,9 +45,11 @@ def notify_enterprise(application_id: int, message: str) -> int:
     return tell(verified_members(application.enterprise_id), _subject(application), message, filing_link(application))
 
 
-def _subject(application: Application) -> str:
-    return _("【科技型中小企业评价】{enterprise} {year}年度申报").format(
-        enterprise=application.enterprise.name, year=application.evaluation_year
+def _subject(application: Application) -> Message:
+    return Message(
+        gettext_noop("【科技型中小企业评价】{enterprise} {year}年度申报"),
+        enterprise=application.enterprise.name,
+        year=application.evaluation_year,
     )
 
 
@@ -56,18 +59,22 @@ def notify_district_of_submission(application: Application, *, resubmitted: bool
     officials were told."""
     officials = district_officials(application.enterprise.managing_district_id)
     template = (
-        _("{enterprise}已按审核意见修改并重新提交{year}年度申报，请审核。")
+        gettext_noop("{enterprise}已按审核意见修改并重新提交{year}年度申报，请审核。")
         if resubmitted
-        else _("{enterprise}已提交{year}年度申报，请审核。")
+        else gettext_noop("{enterprise}已提交{year}年度申报，请审核。")
     )
-    message = template.format(enterprise=application.enterprise.name, year=application.evaluation_year)
+    message = Message(template, enterprise=application.enterprise.name, year=application.evaluation_year)
     subject = _subject(application)
-    notify_users([user_id for user_id, _email in officials], f"{subject} {message}", review_link(application))
+    notify_users(
+        [user_id for user_id, _email in officials],
+        Message("{subject} {message}", subject=subject, message=message),
+        review_link(application),
+    )
     recipients = sorted({email for _user_id, email in officials if email})
     if recipients:
-        transaction.on_commit(
-            partial(send_mail, subject, message, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True)
-        )
+        # E-mails go out in Chinese, as the enterprise's do (enterprises.notifications.tell).
+        send = partial(send_mail, source_text(subject), source_text(message), settings.DEFAULT_FROM_EMAIL, recipients)
+        transaction.on_commit(partial(send, fail_silently=True))
     return len(officials)
 
 

@@ -43,6 +43,7 @@ from certification.states import (
     FilingState,
 )
 from enterprises.scoping import enterprise_scope
+from smeportal.display import Message
 from smeportal.history import history_context, record_saved
 
 ENTERPRISE = "enterprise"
@@ -372,9 +373,9 @@ def lock_filing(application_id: int) -> Application:
     return application
 
 
-def notify_after_commit(application_id: int, message: str) -> None:
+def notify_after_commit(application_id: int, message: Message) -> None:
     """Tell the filing's enterprise, once the transaction has committed (nothing for a rollback)."""
-    transaction.on_commit(partial(notify_enterprise, application_id, str(message)))
+    transaction.on_commit(partial(notify_enterprise, application_id, message))
 
 
 def today_or(today: dt.date | None) -> dt.date:

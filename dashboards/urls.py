@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 app_name = "dashboards"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("district/", views.district_dashboard, name="district"),
     path("district/<str:code>/", views.district_dashboard, name="district_code"),
     path("export/<slug:table>/", views.export, name="export"),
+    path("report/", report_views.year_report_page, name="year_report"),
+    path("report/xlsx/", report_views.year_report_xlsx, name="year_report_xlsx"),
 ]

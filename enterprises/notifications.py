@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import send_mail
 
+from smeportal.display import Message, source_text
 from smeportal.notifications import notify_users
 
 from .models import EnterpriseMembership, OfficialMembership
@@ -35,11 +36,16 @@ def city_officials() -> list[tuple[int, str]]:
     return list(OfficialMembership.objects.filter(district__isnull=True).values_list("user_id", "user__email"))
 
 
-def tell(people: Iterable[tuple[int, str]], subject: str, message: str, link: str = "") -> int:
-    """One in-portal message and one e-mail per person; returns the number of e-mails sent."""
+def tell(people: Iterable[tuple[int, str]], subject: str | Message, message: str | Message, link: str = "") -> int:
+    """One in-portal message (in each reader's language) and one e-mail (in Chinese) per person; returns the
+    number of e-mails sent."""
     people = list(people)
-    notify_users([user_id for user_id, _email in people], f"{subject} {message}", link)
+    notify_users(
+        [user_id for user_id, _email in people], Message("{subject} {message}", subject=subject, message=message), link
+    )
     recipients = sorted({email for _user_id, email in people if email})
     if not recipients:
         return 0
-    return send_mail(subject, message, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True)
+    return send_mail(
+        source_text(subject), source_text(message), settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True
+    )

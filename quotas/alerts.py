@@ -17,11 +17,12 @@ from django.core.mail import send_mass_mail
 from django.db import connection, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from assistance.models import DepartmentMembership
 from enterprises.models import OfficialMembership
 from quotas.models import DepartmentShareSnapshot, TechShareSnapshot
+from smeportal.display import Message, source_text
 from smeportal.models import Notification
 from smeportal.text import join_list
 
@@ -86,14 +87,16 @@ def quota_alerts_send(*, day: dt.date, year: int) -> int:
         created = _insert_new_alerts(keys)
         if not created:
             return 0
-        messages: dict[tuple[str, str], list[int]] = {}  # (message, link) → user ids
-        emails: dict[tuple[str, str], list[str]] = {}  # (subject, body) → addresses
+        # (text, link) → the message (stored with its msgid, read in each reader's language) and its user ids
+        messages: dict[tuple[str, str], tuple[Message, list[int]]] = {}
+        emails: dict[tuple[str, str], list[str]] = {}  # (subject, body) in Chinese → addresses
 
-        def add(users: list[tuple[int, str]], subject: str, message: str, link: str) -> None:
+        def add(users: list[tuple[int, str]], subject: Message, message: Message, link: str) -> None:
             if not users:
                 return
-            messages.setdefault((message, link), []).extend(user_id for user_id, _email in users)
-            emails.setdefault((subject, message), []).extend(email for _user_id, email in users if email)
+            text = source_text(message)
+            messages.setdefault((text, link), (message, []))[1].extend(user_id for user_id, _email in users)
+            emails.setdefault((source_text(subject), text), []).extend(email for _user_id, email in users if email)
 
         new_districts = {snap.district_id: snap for snap in districts if (snap.scope_key, TECH, month) in created}
         new_departments = {
@@ -123,50 +126,53 @@ def quota_alerts_send(*, day: dt.date, year: int) -> int:
                 )
 
         for district_id, snap in new_districts.items():
-            message = _(
-                "%(district)s 截至 %(day)s 科技型中小企业占比 %(share)s，低于目标 %(target)s，还差 %(short)d 家。"
-            ) % {
-                "district": snap.district.name,
-                "day": day.isoformat(),
-                "share": _percent(snap.share),
-                "target": _percent(snap.target),
-                "short": snap.short_by,
-            }
+            message = Message(
+                gettext_noop(
+                    "%(district)s 截至 %(day)s 科技型中小企业占比 %(share)s，低于目标 %(target)s，还差 %(short)s 家。"
+                ),
+                district=snap.district.name,
+                day=day.isoformat(),
+                share=_percent(snap.share),
+                target=_percent(snap.target),
+                short=snap.short_by,
+            )
             add(
                 officials.get(district_id, []),
-                _("科技型中小企业占比未达标"),
+                Message(gettext_noop("科技型中小企业占比未达标")),
                 message,
                 _link("dashboards:district_code", snap.scope_key),
             )
         for department_id, snap in new_departments.items():
-            message = _(
-                "%(department)s %(year)s 年度帮扶协议中新企业占比 %(share)s，低于目标 %(target)s，"
-                "还差 %(short)d 份新企业协议（统计日 %(day)s）。"
-            ) % {
-                "department": snap.department.name,
-                "year": year,
-                "share": _percent(snap.share),
-                "target": _percent(snap.target),
-                "short": snap.short_by,
-                "day": day.isoformat(),
-            }
-            add(members.get(department_id, []), _("新企业帮扶占比未达标"), message, "")
+            message = Message(
+                gettext_noop(
+                    "%(department)s %(year)s 年度帮扶协议中新企业占比 %(share)s，低于目标 %(target)s，"
+                    "还差 %(short)s 份新企业协议（统计日 %(day)s）。"
+                ),
+                department=snap.department.name,
+                year=year,
+                share=_percent(snap.share),
+                target=_percent(snap.target),
+                short=snap.short_by,
+                day=day.isoformat(),
+            )
+            add(members.get(department_id, []), Message(gettext_noop("新企业帮扶占比未达标")), message, "")
         if city_summary:
-            message = _(
-                "截至 %(day)s：%(districts)d 个区县/功能区科技型中小企业占比未达标（%(names)s），"
-                "%(departments)d 个部门新企业帮扶占比未达标。"
-            ) % {
-                "day": day.isoformat(),
-                "districts": len(districts),
-                "names": join_list(snap.district.name for snap in districts) or "—",
-                "departments": len(departments),
-            }
-            add(officials.get(None, []), _("指标达标情况汇总"), message, _link("dashboards:city"))
+            message = Message(
+                gettext_noop(
+                    "截至 %(day)s：%(districts)s 个区县/功能区科技型中小企业占比未达标（%(names)s），"
+                    "%(departments)s 个部门新企业帮扶占比未达标。"
+                ),
+                day=day.isoformat(),
+                districts=len(districts),
+                names=join_list(snap.district.name for snap in districts) or "—",
+                departments=len(departments),
+            )
+            add(officials.get(None, []), Message(gettext_noop("指标达标情况汇总")), message, _link("dashboards:city"))
 
         if messages:
             Notification.objects.bulk_create(
-                Notification(user_id=user_id, message=message, link=link)
-                for (message, link), user_ids in messages.items()
+                Notification(user_id=user_id, message=text, message_data=message.as_data(), link=link)
+                for (text, link), (message, user_ids) in messages.items()
                 for user_id in sorted(set(user_ids))
             )
     datatuple = [  # one message per address: recipients don't see one another

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -40,12 +40,12 @@ def _ratio(part: int, whole: int) -> Decimal:
     return (Decimal(part) / Decimal(whole)).quantize(FOUR_PLACES, ROUND_HALF_UP) if whole else Decimal(0)
 
 
-def department_share_compute(*, year: int, day: dt.date) -> int:
-    """Compute and upsert every department's share snapshot of ``year`` as of ``day``; returns the rows written."""
-    policy = QuotaPolicy.for_year(year)
-    target = Decimal(policy.new_enterprise_target)
+def department_figures(year: int) -> QuerySet:
+    """One row per department in reference order: its agreements of ``year`` (unarchived), those with new
+    enterprises, the enterprises assisted and the yearly task (0 when none is set). One grouped query, read
+    by this job and by the year-end report (``dashboards.year_report``)."""
     this_year = Q(agreements__year=year, agreements__archived=False)
-    rows = (
+    return (
         Department.objects.order_by("sort_order", "code")
         .annotate(
             agreement_count=Count("agreements", filter=this_year),
@@ -61,8 +61,15 @@ def department_share_compute(*, year: int, day: dt.date) -> int:
                 Value(0),
             ),
         )
-        .values("pk", "agreement_count", "new_count", "assisted", "task")
+        .values("pk", "code", "name", "agreement_count", "new_count", "assisted", "task")
     )
+
+
+def department_share_compute(*, year: int, day: dt.date) -> int:
+    """Compute and upsert every department's share snapshot of ``year`` as of ``day``; returns the rows written."""
+    policy = QuotaPolicy.for_year(year)
+    target = Decimal(policy.new_enterprise_target)
+    rows = department_figures(year)
     now = timezone.now()
     snapshots = []
     for row in rows:  # one row per department (reference data), never per agreement

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
+from .display import Message, shown_message
+
 
 class TrackedModel(models.Model):
     """Records who created and last changed a row, and when."""
@@ -120,7 +122,9 @@ class Notification(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="notifications"
     )
-    message = models.TextField(_("内容"))
+    message = models.TextField(_("内容"))  # in the source language, Chinese
+    # The msgid and parameters (smeportal.display.Message.as_data), so the reader reads it in their language.
+    message_data = models.JSONField(_("内容（可翻译）"), null=True, blank=True)
     link = models.CharField(_("链接"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
@@ -133,6 +137,12 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.message[:50]
+
+    @property
+    def text(self) -> str:
+        """The message in the reader's language."""
+        stored = Message.from_data(self.message_data)
+        return str(stored) if stored is not None else shown_message(self.message)
 
 
 def token_digest(key: str) -> str:

@@ -7,13 +7,20 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from .display import Message, source_text
 from .models import Notification
 
 
-def notify_users(user_ids: Iterable[int], message: str, link: str = "") -> int:
-    """One notification per distinct user; returns how many were created."""
+def notify_users(user_ids: Iterable[int], message: str | Message, link: str = "") -> int:
+    """One notification per distinct user; returns how many were created. The text is stored in the source
+    language and, for a :class:`~smeportal.display.Message`, with its msgid and parameters, so that each
+    reader reads it in their own language (``Notification.text``)."""
     ids = sorted(set(user_ids))
-    Notification.objects.bulk_create(Notification(user_id=user_id, message=str(message), link=link) for user_id in ids)
+    text = source_text(message)
+    data = message.as_data() if isinstance(message, Message) else None
+    Notification.objects.bulk_create(
+        Notification(user_id=user_id, message=text, message_data=data, link=link) for user_id in ids
+    )
     return len(ids)
 
 

@@ -172,6 +172,8 @@ LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+# One date format in every language (smeportal/formats, smeportal/display.py).
+FORMAT_MODULE_PATH = ["smeportal.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -280,6 +280,9 @@ EXPECTED = {
     "dashboards:district": (None, row(LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK)),
     "dashboards:district_code": ("district_code", row(LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK)),
     "dashboards:export": ("export_funnel", row(LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK)),
+    # The year-end report (dashboards/report_views.py): the city's, its page and its workbook.
+    "dashboards:year_report": (None, CITY_ONLY),
+    "dashboards:year_report_xlsx": (None, CITY_ONLY),
     # "Recompute now" (dashboards/quota_views.py): POST only; "quota_run" is a queued run, its progress page.
     "quotas:recompute": (None, everyone(NOT_ALLOWED)),
     "quotas:run": ("quota_run", CITY_ONLY),

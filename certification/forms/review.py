@@ -7,9 +7,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from certification.models import DECLARED_FIELDS, Application
+from certification.models.filing import DECLARED_COUNT_FIELDS, DECLARED_NUMBER_FIELDS
 from certification.selectors.review import ALL, WAITING
 from certification.states import FilingState
 from enterprises.models import District
+from smeportal.display import number
+
+# The declared figures in 万元 (the others are headcounts and counts of items).
+MONEY_FIELDS = ("sales_revenue", "total_costs", "rd_expense", "total_assets")
 
 # Declared items an official may comment on one by one when returning a filing.
 COMMENTABLE_FIELDS = tuple(
@@ -31,6 +36,18 @@ COMMENTABLE_FIELDS = tuple(
 
 def field_label(name: str) -> str:
     return str(Application._meta.get_field(name).verbose_name)
+
+
+def declared_text(name: str, value):
+    """A declared figure as people write it (the label carries the unit): a headcount ``28``, not
+    ``28.00``; money ``1,500.00``; a count ``3``. Anything else comes back unchanged."""
+    if value is None:
+        return None
+    if name in MONEY_FIELDS:
+        return number(value, 2)
+    if name in DECLARED_NUMBER_FIELDS or name in DECLARED_COUNT_FIELDS:
+        return number(value)
+    return value
 
 
 class ReviewFilterForm(forms.Form):

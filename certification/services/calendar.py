@@ -32,12 +32,14 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from certification.models import Application, CalendarOverride, DeadlineChange, NoticeBatch, Revocation
 from certification.selectors.calendar import defence_deadline_for, notice_end_for
 from certification.selectors.campaign import campaigns_for
 from certification.workflow import TransitionError, ensure_city, notify_after_commit, today_or
 from enterprises.notifications import city_officials, tell
+from smeportal.display import Message
 
 
 @dataclass
@@ -95,9 +97,13 @@ def _recompute(*, actor, override: CalendarOverride, removed: bool, reason: str,
         created_by=actor,
         updated_by=actor,
     )
-    cause = _("{date}调整为{kind}").format(date=override.date.isoformat(), kind=override.get_kind_display())
+    cause = Message(
+        gettext_noop("{date}调整为{kind}"),
+        date=override.date.isoformat(),
+        kind=Message(CalendarOverride.Kind(override.kind).label),
+    )
     if removed:
-        cause = _("撤销{date}的日历调整").format(date=override.date.isoformat())
+        cause = Message(gettext_noop("撤销{date}的日历调整"), date=override.date.isoformat())
     batches = NoticeBatch.objects.select_for_update().filter(
         start_date__lte=override.date, end_date__gte=max(override.date, today)
     )
@@ -174,7 +180,7 @@ def _late_notices(batches: list[NoticeBatch]) -> list[str]:
 
 
 def _tell(
-    result: CalendarChange, batches: list[NoticeBatch], revocations: list[Revocation], *, cause: str, reason: str
+    result: CalendarChange, batches: list[NoticeBatch], revocations: list[Revocation], *, cause: Message, reason: str
 ) -> None:
     """After commit: each moved filing's and revocation's enterprise, and the city's officials."""
     if not result.changes:
@@ -182,14 +188,20 @@ def _tell(
     old = {(change.batch_id, change.revocation_id): change.old_date for change in result.changes}
     lines = []
     for batch in batches:
-        message = _("因{cause}（{reason}），“{title}”的公示截止日期由{old}调整为{new}。").format(
-            cause=cause, reason=reason, title=batch.title, old=old[(batch.pk, None)], new=batch.end_date
+        message = Message(
+            gettext_noop("因{cause}（{reason}），“{title}”的公示截止日期由{old}调整为{new}。"),
+            cause=cause,
+            reason=reason,
+            title=batch.title,
+            old=old[(batch.pk, None)],
+            new=batch.end_date,
         )
         lines.append(message)
         for application_id in batch.applications.values_list("pk", flat=True):
             notify_after_commit(application_id, message)
     for revocation in revocations:
-        message = _("因{cause}（{reason}），{enterprise}的书面申辩截止日期由{old}调整为{new}。").format(
+        message = Message(
+            gettext_noop("因{cause}（{reason}），{enterprise}的书面申辩截止日期由{old}调整为{new}。"),
             cause=cause,
             reason=reason,
             enterprise=revocation.registration.enterprise.name,
@@ -198,7 +210,16 @@ def _tell(
         )
         lines.append(message)
         notify_after_commit(revocation.registration.application_id, message)
-    summary = " ".join(lines + result.warnings)
+    # One message of every line (the warnings are already text); each line is translated when read.
+    parts = [*lines, *result.warnings]
+    summary = Message(
+        " ".join(f"{{p{n}}}" for n in range(len(parts))), **{f"p{n}": part for n, part in enumerate(parts)}
+    )
     transaction.on_commit(
-        lambda: tell(city_officials(), _("【工作日历调整】"), summary, reverse("certification:calendar_overrides"))
+        lambda: tell(
+            city_officials(),
+            Message(gettext_noop("【工作日历调整】")),
+            summary,
+            reverse("certification:calendar_overrides"),
+        )
     )

@@ -15,6 +15,7 @@ from django.http import Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from certification.models import (
     Application,
@@ -34,6 +35,7 @@ from certification.workflow import (
     today_or,
 )
 from enterprises.roles import has_confirmed_enterprise, is_official
+from smeportal.display import Message
 from smeportal.text import join_list
 from smeportal.uploads import check_upload
 
@@ -91,7 +93,9 @@ def notice_batch_create(
     for application in applications:
         application.notice_batch = batch
     move_many(applications, "publish", actor, comment=batch.title, update_fields=["notice_batch"])
-    message = _("您的申报已进入公示，公示期{start}至{end}。").format(start=batch.start_date, end=batch.end_date)
+    message = Message(
+        gettext_noop("您的申报已进入公示，公示期{start}至{end}。"), start=batch.start_date, end=batch.end_date
+    )
     for application in applications:
         notify_after_commit(application.pk, message)
     return batch
@@ -191,5 +195,5 @@ def objection_decide(*, actor, objection_id: int, upheld: bool, note: str) -> Ob
         reason = _("公示异议成立：{note}").format(note=note)
         application.decision_reason = reason
         move(application, "uphold_objection", actor, comment=reason, update_fields=["decision_reason"])
-        notify_after_commit(application.pk, reason)
+        notify_after_commit(application.pk, Message(gettext_noop("公示异议成立：{note}"), note=note))
     return objection

@@ -20,7 +20,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from certification.guards import Moment
 from certification.models import (
@@ -39,6 +39,7 @@ from certification.workflow import (
     transition_context,
 )
 from enterprises.models import District
+from smeportal.display import Message
 from smeportal.history import record_saved
 
 
@@ -135,8 +136,10 @@ def notice_batch_register_due(*, today: dt.date, actor=None, batch_id: int | Non
     for registration in registrations:
         notify_after_commit(
             registration.application_id,
-            _("您的企业已入库登记，编号{number}，有效期至{until}。").format(
-                number=registration.number, until=registration.valid_until
+            Message(
+                gettext_noop("您的企业已入库登记，编号{number}，有效期至{until}。"),
+                number=registration.number,
+                until=registration.valid_until,
             ),
         )
     return registrations

@@ -13,10 +13,12 @@ from collections.abc import Mapping
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from certification.models import DECLARED_FIELDS, Application
 from certification.states import FilingState
 from certification.workflow import allow, lock_filing, move, notify_after_commit, record, today_or
+from smeportal.display import Message
 from smeportal.text import join_list
 
 
@@ -33,7 +35,7 @@ def application_return(
     if not comment.strip() and not field_comments:
         raise ValidationError({"comment": [_("退回修改须填写意见。")]})
     record([application], "return", actor, comment=comment.strip(), field_comments=field_comments)
-    notify_after_commit(application.pk, _("您的申报已被退回修改，请根据审核意见修改后重新提交。"))
+    notify_after_commit(application.pk, Message(gettext_noop("您的申报已被退回修改，请根据审核意见修改后重新提交。")))
     return application
 
 
@@ -41,7 +43,7 @@ def application_return(
 def application_require_on_site_check(*, application_id: int, actor, comment: str = "") -> Application:
     application = lock_filing(application_id)
     move(application, "require_on_site_check", actor, comment=comment)
-    notify_after_commit(application.pk, _("评价机构将对您的企业进行现场核查。"))
+    notify_after_commit(application.pk, Message(gettext_noop("评价机构将对您的企业进行现场核查。")))
     return application
 
 
@@ -73,7 +75,7 @@ def application_recommend(
 ) -> Application:
     application = lock_filing(application_id)
     move(application, "recommend", actor, today=today, comment=comment)
-    notify_after_commit(application.pk, _("您的申报已通过评价机构审核并推荐公示。"))
+    notify_after_commit(application.pk, Message(gettext_noop("您的申报已通过评价机构审核并推荐公示。")))
     return application
 
 
@@ -88,5 +90,5 @@ def application_reject(*, application_id: int, actor, reason: str) -> Applicatio
         raise ValidationError({"reason": [_("请填写不予通过的理由。")]})
     application.decision_reason = reason
     record([application], transition, actor, comment=reason, update_fields=["decision_reason"])
-    notify_after_commit(application.pk, _("您的申报未通过评价。理由：{reason}").format(reason=reason))
+    notify_after_commit(application.pk, Message(gettext_noop("您的申报未通过评价。理由：{reason}"), reason=reason))
     return application

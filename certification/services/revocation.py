@@ -27,7 +27,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from certification.models import Registration, Revocation
 from certification.selectors.calendar import defence_deadline_for
@@ -44,6 +44,7 @@ from certification.workflow import (
     today_or,
     transition_context,
 )
+from smeportal.display import Message
 from smeportal.history import history_reason
 from smeportal.uploads import check_upload
 
@@ -115,12 +116,13 @@ def notice_locked(
         raise TransitionError(_("该入库登记已有进行中的撤销程序。")) from exc
     notify_after_commit(
         application.pk,
-        _(
-            "拟撤销您的企业入库登记（编号{number}），事由：{grounds}。{reason} "
-            "如有异议，请于{deadline}前（含当日）在申报详情页提交书面申辩。"
-        ).format(
+        Message(
+            gettext_noop(
+                "拟撤销您的企业入库登记（编号{number}），事由：{grounds}。{reason} "
+                "如有异议，请于{deadline}前（含当日）在申报详情页提交书面申辩。"
+            ),
             number=registration.number,
-            grounds=Registration.Grounds(grounds).label,
+            grounds=Message(Registration.Grounds(grounds).label),
             reason=reason,
             deadline=revocation.defence_deadline.isoformat(),
         ),
@@ -182,7 +184,12 @@ def _revoke(registration: Registration, application, *, actor, grounds: str, fin
     record([application], "revoke", actor, comment=comment)
     notify_after_commit(
         application.pk,
-        _("您的企业入库登记（编号{number}）已被撤销。{comment}").format(number=registration.number, comment=comment),
+        Message(
+            gettext_noop("您的企业入库登记（编号{number}）已被撤销。{grounds}：{finding}"),
+            number=registration.number,
+            grounds=Message(Registration.Grounds(grounds).label),
+            finding=finding,
+        ),
     )
 
 
@@ -215,8 +222,10 @@ def revocation_decide(
         revocation.state = RevocationState.DISMISSED
         notify_after_commit(
             application.pk,
-            _("经审查，决定不予撤销您的企业入库登记（编号{number}）。{finding}").format(
-                number=registration.number, finding=finding
+            Message(
+                gettext_noop("经审查，决定不予撤销您的企业入库登记（编号{number}）。{finding}"),
+                number=registration.number,
+                finding=finding,
             ),
         )
     revocation.finding = finding

@@ -38,6 +38,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from certification.errors import TransitionError
 from certification.models import Registration, Revocation, SpotCheck, SpotCheckDraw
@@ -49,6 +50,7 @@ from certification.workflow import ensure_city, lock_filing
 from enterprises.models import District
 from enterprises.notifications import district_officials, tell
 from enterprises.scoping import enterprise_scope
+from smeportal.display import Message
 from smeportal.uploads import check_upload
 
 SEED_BITS = 32  # a generated seed short enough to read out and type again
@@ -132,8 +134,9 @@ def notify_districts(year: int, counts: dict[int, int]) -> None:
     for district_id, count in sorted(counts.items()):
         tell(
             district_officials(district_id),
-            _("【科技型中小企业评价】{year}年度抽查").format(year=year),
-            _("{district}有{count}家入库企业被抽中，请在抽查完成期限{due}前核查并登记结果。").format(
+            Message(gettext_noop("【科技型中小企业评价】{year}年度抽查"), year=year),
+            Message(
+                gettext_noop("{district}有{count}家入库企业被抽中，请在抽查完成期限{due}前核查并登记结果。"),
                 district=names.get(district_id, ""),
                 count=count,
                 due=due,

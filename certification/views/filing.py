@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from certification.evaluation_input import DIRECT_PATH_CHOICES
 from certification.forms.filing import STEPS
+from certification.forms.review import declared_text
 from certification.models import DECLARED_FIELDS, Application, ApplicationAttachment, ApplicationEvent
 from certification.selectors.campaign import filing_campaign, filing_deadline, filing_year
 from certification.selectors.filing import applications_visible_to, attachments_visible_to
@@ -94,7 +95,7 @@ def filing_detail(request, pk: int):
             "label": declared_label(name),
             "value": [str(path_labels.get(p, p)) for p in application.direct_paths or []]
             if name == "direct_paths"
-            else getattr(application, name),
+            else declared_text(name, getattr(application, name)),
             "comment": comments.get(name),
         }
         for name in DECLARED_FIELDS

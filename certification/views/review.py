@@ -25,6 +25,7 @@ from certification.forms.review import (
     RejectForm,
     ReturnForm,
     ReviewFilterForm,
+    declared_text,
     field_label,
 )
 from certification.guards import on_site_grounds
@@ -158,7 +159,7 @@ def _declared_rows(application: Application) -> list[dict]:
             value = join_list(path_labels.get(path, path) for path in value or []) or "—"
         elif isinstance(value, bool):
             value = _("是") if value else _("否")
-        row = {"name": name, "label": field_label(name), "value": "—" if value is None else value}
+        row = {"name": name, "label": field_label(name), "value": "—" if value is None else declared_text(name, value)}
         if name in registry_facts.REGISTRY_FLAGS:
             row["registry"] = registry_facts.fact_text(facts, name)
             row["mismatch"] = name in mismatched

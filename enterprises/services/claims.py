@@ -16,11 +16,13 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from enterprises.models import EnterpriseMembership
 from enterprises.notifications import district_officials, tell, verified_members
 from enterprises.roles import enterprise_membership, is_enterprise_admin
 from enterprises.scoping import enterprise_scope
+from smeportal.display import Message
 from smeportal.errors import DomainError
 from smeportal.models import SecurityEvent
 from smeportal.security import record_security_event
@@ -72,9 +74,13 @@ def _decide(membership: EnterpriseMembership, actor, status: str, note: str, *, 
     )
 
 
-def _tell_claimant(membership: EnterpriseMembership, message: str) -> None:
+def _subject(enterprise) -> Message:
+    return Message(gettext_noop("【企业账号验证】{enterprise}"), enterprise=enterprise.name)
+
+
+def _tell_claimant(membership: EnterpriseMembership, message: Message) -> None:
     person = [(membership.user_id, membership.user.email)]
-    subject = _("【企业账号验证】{enterprise}").format(enterprise=membership.enterprise.name)
+    subject = _subject(membership.enterprise)
     transaction.on_commit(lambda: tell(person, subject, message, reverse("claim_status")))
 
 
@@ -85,10 +91,14 @@ def claim_announce(claim_id: int) -> int:
     if claim is None or claim.status != Status.CLAIMED:
         return 0
     enterprise = claim.enterprise
-    subject = _("【企业账号验证】{enterprise}").format(enterprise=enterprise.name)
-    message = _(
-        "账号“{username}”（联系人：{contact}）申请代表本企业使用平台。如非本企业人员，请拒绝并联系所属区县。"
-    ).format(username=claim.user.get_username(), contact=claim.contact_name or "—")
+    subject = _subject(enterprise)
+    message = Message(
+        gettext_noop(
+            "账号“{username}”（联系人：{contact}）申请代表本企业使用平台。如非本企业人员，请拒绝并联系所属区县。"
+        ),
+        username=claim.user.get_username(),
+        contact=claim.contact_name or "—",
+    )
     people = verified_members(enterprise.pk)
     tell(people, subject, message, reverse("enterprises:members"))
     has_admin = EnterpriseMembership.objects.filter(enterprise=enterprise, is_admin=True).exists()
@@ -139,7 +149,10 @@ def claim_approve(*, actor, membership_id: int, note: str = "") -> EnterpriseMem
     )
     _tell_claimant(
         membership,
-        _("您的账号已通过验证，可以办理“{enterprise}”的各项事项。").format(enterprise=membership.enterprise.name),
+        Message(
+            gettext_noop("您的账号已通过验证，可以办理“{enterprise}”的各项事项。"),
+            enterprise=membership.enterprise.name,
+        ),
     )
     return membership
 
@@ -152,7 +165,7 @@ def claim_reject(*, actor, membership_id: int, note: str) -> EnterpriseMembershi
     if not (note or "").strip():
         raise ClaimError(_("请填写不予验证的理由。"))
     _decide(membership, actor, Status.REJECTED, note)
-    _tell_claimant(membership, _("您的账号未通过验证：{note}").format(note=note.strip()))
+    _tell_claimant(membership, Message(gettext_noop("您的账号未通过验证：{note}"), note=note.strip()))
     return membership
 
 
@@ -168,6 +181,6 @@ def member_remove(*, actor, membership_id: int, note: str = "") -> EnterpriseMem
     _decide(membership, actor, Status.REMOVED, note)
     _tell_claimant(
         membership,
-        _("您的账号已不再代表“{enterprise}”。").format(enterprise=membership.enterprise.name),
+        Message(gettext_noop("您的账号已不再代表“{enterprise}”。"), enterprise=membership.enterprise.name),
     )
     return membership

@@ -3,6 +3,11 @@
 Every page of a journey runs under the portal's Content-Security-Policy: a console message or page
 error about it (an inline script, handler or style the policy refused) fails the journey.
 
+Every page a journey opens by address (``page.goto``) must pass axe-core with no serious or critical
+violation; ``screenshots`` checks its page at desktop and phone size and again in English
+(tests/e2e/helpers.py). A journey that reaches a page by a click calls ``check_accessibility(page)``
+where it matters, or takes its screenshots.
+
 Debian's Chromium (/usr/bin/chromium, installed by .ci/run; E2E_CHROMIUM names another binary) is driven
 by Playwright's sync API; Playwright's own browser download is not used (it does not work here). Without
 Chromium the journeys skip locally and fail in CI (CI=true), like the needs_redis / needs_postgres guards.
@@ -12,6 +17,7 @@ import os
 from collections.abc import Callable, Iterator
 
 import pytest
+from django.urls import get_resolver
 
 # Playwright's sync API runs an asyncio event loop in this thread (in a greenlet) for as long as
 # the browser is open, so asyncio.get_running_loop() succeeds in the test thread and Django refuses
@@ -24,7 +30,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.conftest import IN_CI
 
-from .helpers import DESKTOP
+from .helpers import DESKTOP, check_accessibility
 
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -95,9 +101,29 @@ def browser() -> Iterator[Browser]:
         playwright.stop()
 
 
+def checked_on_goto(page: Page) -> Page:
+    """The page, its ``goto`` followed by the accessibility check of what it opened (an HTML page answered
+    with success; not a download nor an error page a test asked for on purpose)."""
+    goto = page.goto
+
+    def goto_and_check(url: str, **kwargs):
+        response = goto(url, **kwargs)
+        html = "text/html" in (response.header_value("content-type") or "") if response is not None else False
+        # Django's own admin is left out: its templates and styles are Django's, for the administrator alone.
+        if response is not None and response.ok and html and "/admin/" not in page.url:
+            check_accessibility(page)
+        return response
+
+    page.goto = goto_and_check
+    return page
+
+
 @pytest.fixture
 def new_page(browser, live_server, csp_violations) -> Iterator[Callable[..., Page]]:
     """new_page(viewport=DESKTOP): a page in its own context (own cookies), Chinese, on the live server."""
+    # The URL configuration imports every view module; done by the first request, it can take longer than
+    # the page's timeout on a busy machine. Done here, outside the browser's clock (once per process).
+    get_resolver().url_patterns  # noqa: B018
     contexts = []
 
     def on_console(message) -> None:
@@ -119,7 +145,7 @@ def new_page(browser, live_server, csp_violations) -> Iterator[Callable[..., Pag
         context.on("console", on_console)
         context.on("weberror", on_page_error)
         contexts.append(context)
-        return context.new_page()
+        return checked_on_goto(context.new_page())
 
     yield make
     for context in contexts:
