@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.conf import settings
+
+
+class SmeportalConfig(AppConfig):
+    name = "smeportal"
+
+    def ready(self):
+        # The request id's Celery signals, in the web process (publish) and the worker (run) alike.
+        from . import requestid  # noqa: F401
+
+        if settings.METRICS_ENABLED:
+            from . import metrics
+
+            metrics.install()
