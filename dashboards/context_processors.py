@@ -61,6 +61,7 @@ CITY_OFFICIAL = [
             (_("抽查"), "certification:spot_checks"),
             (_("撤销程序"), "certification:revocation_list"),
             (_("评价工作安排"), "certification:campaign_list"),
+            (_("后台任务"), "dashboards:jobs"),
         ],
     ),
     (_("部门帮扶"), "assistance:overview"),

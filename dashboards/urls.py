@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import job_views, views
 
 app_name = "dashboards"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("district/", views.district_dashboard, name="district"),
     path("district/<str:code>/", views.district_dashboard, name="district_code"),
     path("export/<slug:table>/", views.export, name="export"),
+    path("jobs/", job_views.background_jobs, name="jobs"),
 ]
