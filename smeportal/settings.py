@@ -314,8 +314,18 @@ LOGGING = {
 # Celery's worker would replace the root logger's handlers with its own (without the request id).
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
-# Backups (make backup / make restore): where the database dumps and media archives are written.
+# Backups (make backup / make restore, django-dbbackup; README "Operations"): the database dumps and media
+# archives are files in BACKUP_DIR, the latest DBBACKUP_CLEANUP_KEEP of each kept.
 BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "var" / "backups")
+INSTALLED_APPS.append("dbbackup")
+STORAGES["dbbackup"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(BACKUP_DIR)},
+}
+DBBACKUP_CLEANUP_KEEP = env.int("DBBACKUP_CLEANUP_KEEP", default=10)
+# PostgreSQL in pg_dump's custom format, restored by pg_restore into an empty or existing database (objects
+# dropped first); SQLite as SQL statements.
+DBBACKUP_CONNECTOR_MAPPING = {"django.db.backends.postgresql": "dbbackup.db.postgresql.PgDumpBinaryConnector"}
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
