@@ -1,3 +1,5 @@
+"""The project app: on start, connects the Celery signals the request id and the metrics listen to."""
+
 from django.apps import AppConfig
 from django.conf import settings
 
