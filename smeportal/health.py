@@ -19,7 +19,7 @@ from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import Http404, JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from health_check.base import HealthCheck
 from health_check.checks import Cache, Database
 from health_check.contrib.psutil import Disk
@@ -112,7 +112,7 @@ class ReadinessView(HealthCheckView):
 readiness = ReadinessView.as_view()
 
 
-@require_GET
+@require_safe
 @never_cache
 @internal_only("HEALTH_ALLOWED_NETWORKS")
 def liveness(request):

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db.backends.signals import connection_created
 from django.http import Http404, HttpResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django_prometheus.exports import ExportToDjangoView
 from kombu.transport.redis import Channel
 from prometheus_client.core import GaugeMetricFamily
@@ -156,7 +156,7 @@ def install() -> None:
     task_failure.connect(_task_failed, dispatch_uid="smeportal.metrics.failure", weak=False)
 
 
-@require_GET
+@require_safe
 @never_cache
 @internal_only("METRICS_ALLOWED_NETWORKS")
 def metrics(request):

@@ -131,3 +131,16 @@ def test_a_forwarded_address_counts_only_behind_a_trusted_proxy(client, db, sett
     settings.TRUSTED_PROXY_COUNT = 1
     assert client.get(LIVE, HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 404
     assert client.get(LIVE, HTTP_X_FORWARDED_FOR="127.0.0.1").status_code == 200
+
+
+def test_a_broker_other_than_redis_is_checked_by_connecting(client, db, settings):
+    settings.CELERY_BROKER_URL = "memory://"
+    assert client.get(READY).json()["checks"]["broker"] == "ok"
+    settings.CELERY_BROKER_URL = f"amqp://guest:guest@127.0.0.1:{closed_port()}//"
+    response = client.get(READY)
+    assert response.status_code == 503 and response.json()["failed"] == ["broker"]
+
+
+def test_the_load_balancer_may_probe_with_head(client, db):
+    assert client.head(LIVE).status_code == 200
+    assert client.head(READY).status_code == 200
