@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 DEMO_ENTERPRISES ?= 5000
 
-.PHONY: install run serve demo test lint format messages worker beat bench deploy-check clean
+.PHONY: install run serve demo test lint format messages worker beat bench deploy-check backup restore clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,15 @@ beat: install
 ## bench: performance measurements on PostgreSQL (DATABASE_URL)
 bench: install
 	$(PY) -m benchmarks
+
+## backup: dump the database and archive the media files into BACKUP_DIR (README "Operations")
+backup:
+	$(MANAGE) backup
+
+## restore: replace the database and restore the media files from the latest backup in BACKUP_DIR
+## (or DATABASE_FILE=… MEDIA_FILE=… for older ones)
+restore:
+	$(MANAGE) restore --noinput $(if $(DATABASE_FILE),--database-file $(DATABASE_FILE)) $(if $(MEDIA_FILE),--media-file $(MEDIA_FILE))
 
 ## deploy-check: Django's deployment checklist with production-like settings
 deploy-check: install

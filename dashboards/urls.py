@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import report_views, views
+from . import job_views, report_views, views
 
 app_name = "dashboards"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("export/<slug:table>/", views.export, name="export"),
     path("report/", report_views.year_report_page, name="year_report"),
     path("report/xlsx/", report_views.year_report_xlsx, name="year_report_xlsx"),
+    path("jobs/", job_views.background_jobs, name="jobs"),
 ]

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so the request id is set for everything after it, including the error pages' logs.
+    "smeportal.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -302,12 +304,56 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Operations (README "Operations"). The load balancer's probes and the Prometheus scrape answer only
+# clients in these networks (the client as smeportal.clientip reads it) and 404 to everybody else.
+HEALTH_ALLOWED_NETWORKS = env.list("HEALTH_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
+METRICS_ENABLED = env.bool("METRICS_ENABLED", default=True)
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=HEALTH_ALLOWED_NETWORKS)
+# Readiness fails when the media disk is this full (per cent).
+HEALTH_MEDIA_DISK_MAX_PERCENT = env.float("HEALTH_MEDIA_DISK_MAX_PERCENT", default=90.0)
+if METRICS_ENABLED:
+    INSTALLED_APPS.append("django_prometheus")
+    MIDDLEWARE.insert(0, "django_prometheus.middleware.PrometheusBeforeMiddleware")
+    MIDDLEWARE.append("smeportal.metrics.QueryCountMiddleware")
+    MIDDLEWARE.append("django_prometheus.middleware.PrometheusAfterMiddleware")
+
+# A request id on every log line of a request and of the Celery tasks it enqueues. X-Request-ID from the
+# client is taken only when the proxy in front sets it (REQUEST_ID_TRUSTED); otherwise one is generated.
+REQUEST_ID_TRUSTED = env.bool("REQUEST_ID_TRUSTED", default=False)
+# json: one JSON object a line (for a log collector); text: for people reading a terminal.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "smeportal.requestid.RequestIdLogFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+# Celery's worker would replace the root logger's handlers with its own (without the request id).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Backups (make backup / make restore, django-dbbackup; README "Operations"): the database dumps and media
+# archives are files in BACKUP_DIR, the latest DBBACKUP_CLEANUP_KEEP of each kept.
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "var" / "backups")
+INSTALLED_APPS.append("dbbackup")
+STORAGES["dbbackup"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(BACKUP_DIR)},
+}
+DBBACKUP_CLEANUP_KEEP = env.int("DBBACKUP_CLEANUP_KEEP", default=10)
+# PostgreSQL in pg_dump's custom format, restored by pg_restore into an empty or existing database (objects
+# dropped first); SQLite as SQL statements.
+DBBACKUP_CONNECTOR_MAPPING = {"django.db.backends.postgresql": "dbbackup.db.postgresql.PgDumpBinaryConnector"}
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from dashboards.guide import guide
 from dashboards.workbench import home
 from smeportal.api_docs import SchemaView, SwaggerView
+from smeportal.health import liveness, readiness
+from smeportal.metrics import metrics
 from smeportal.views import favicon, notifications
 
 admin.site.site_header = _("科技型中小企业服务平台管理后台")
@@ -29,6 +31,9 @@ urlpatterns = [
     path("api/v1/", include("smeportal.api_urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("health/live/", liveness, name="health-live"),
+    path("health/ready/", readiness, name="health-ready"),
+    path("metrics", metrics, name="metrics"),
 ]
 if settings.OIDC_ENABLED:
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

@@ -283,6 +283,8 @@ EXPECTED = {
     # The year-end report (dashboards/report_views.py): the city's, its page and its workbook.
     "dashboards:year_report": (None, CITY_ONLY),
     "dashboards:year_report_xlsx": (None, CITY_ONLY),
+    # The background jobs of every kind (dashboards/job_views.py): the city's operations, for city officials.
+    "dashboards:jobs": (None, CITY_ONLY),
     # "Recompute now" (dashboards/quota_views.py): POST only; "quota_run" is a queued run, its progress page.
     "quotas:recompute": (None, everyone(NOT_ALLOWED)),
     "quotas:run": ("quota_run", CITY_ONLY),
@@ -299,6 +301,12 @@ EXPECTED = {
         "filing_attachment",
         row(LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     ),
+    # The load balancer's probes and the Prometheus scrape (smeportal/health.py, smeportal/metrics.py): for the
+    # machines, not the personas. The test client comes from 127.0.0.1, inside the default allowed networks;
+    # tests/smeportal/test_health.py and test_metrics.py show them absent (404) from any other address.
+    "health-live": (None, everyone(OK)),
+    "health-ready": (None, everyone(OK)),
+    "metrics": (None, everyone(OK)),
     # API schema and docs: signed-in users only (API_DOCS_PUBLIC off, see the autouse fixture below).
     "api-schema": (None, row(API_DENIED, *[OK] * 7)),
     "api-docs": (None, row(LOGIN, *[OK] * 7)),
