@@ -7,3 +7,9 @@ from django.utils.translation import gettext_lazy as _
 class EnterprisesConfig(AppConfig):
     name = "enterprises"
     verbose_name = _("企业库")
+
+    def ready(self):
+        from .models import Enterprise
+        from .search import Substring
+
+        Enterprise._meta.get_field("name").register_lookup(Substring)

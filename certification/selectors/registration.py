@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from certification.models import Registration
+from certification.rules.registration import as_registration_number
 from enterprises.scoping import enterprise_scope
+from enterprises.search import name_or_code_condition
 
 
 def registrations_visible_to(user) -> QuerySet[Registration]:
     """Every registration for city officials, their district's for district officials, their own for
     enterprise users (a registered filing was submitted, so officials see all of their scope's)."""
     return Registration.objects.filter(enterprise_scope(user).q("enterprise")).select_related("enterprise")
+
+
+def registration_search_condition(text: str, prefix: str = "") -> Q:
+    """The registration at ``prefix`` ("" or "…__") of an enterprise whose name contains ``text`` or whose
+    credit code matches it, or whose number is ``text`` (the unique btree)."""
+    condition = name_or_code_condition(f"{prefix}enterprise__", text)
+    if number := as_registration_number(text):
+        condition |= Q(**{f"{prefix}number": number})
+    return condition
+
+
+def registrations_found(text: str) -> QuerySet[Registration]:
+    """The public lookup: every registration (any standing) matching ``text``, newest year first."""
+    return (
+        Registration.objects.filter(registration_search_condition(text))
+        .select_related("enterprise__managing_district")
+        .order_by("-evaluation_year", "number")
+    )
