@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 DEMO_ENTERPRISES ?= 5000
 
-.PHONY: install run serve demo test lint format messages worker beat bench deploy-check clean
+.PHONY: install run serve demo test lint format messages worker beat bench loadtest deploy-check clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,10 @@ beat: install
 ## bench: performance measurements on PostgreSQL (DATABASE_URL)
 bench: install
 	$(PY) -m benchmarks
+
+## loadtest: the last filing week against gunicorn on the `make bench` data set (DATABASE_URL), stepping the load
+loadtest: install
+	$(PY) -m benchmarks.loadtest
 
 ## deploy-check: Django's deployment checklist with production-like settings
 deploy-check: install
