@@ -36,9 +36,11 @@ SEARCHES = [
     ("enterprise-list", "city_official", {"q": "长虹"}),
     ("certification:pool", "district_official", {"q": "长虹"}),
     ("certification:pool", "city_official", {"add_q": "长虹"}),
+    ("certification:pool", "district_official", {"add_q": "绵阳"}),
     ("certification:revocation_list", "city_official", {"q": "绵阳"}),
     ("assistance:agreement_list", "city_official", {"q": "绵阳"}),
     ("assistance:enterprise_search", "department_user", {"enterprise": "长虹"}),
+    ("assistance:enterprise_search", "department_user", {"enterprise": "绵阳"}),
 ]
 
 

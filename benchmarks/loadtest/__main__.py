@@ -24,6 +24,7 @@ from pathlib import Path
 
 from benchmarks.__main__ import machine_line, setup_django
 
+from . import ENTERPRISE_USERNAME
 from .steps import P95_BUDGET_MS, Step, highest_in_budget, read_stats, render
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,6 +38,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=int, default=30, help="measured seconds per step (after ramp-up)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (the README's command: 4)")
     parser.add_argument("--accounts", type=int, default=100, help="enterprise accounts the filers log in with")
+    parser.add_argument("--no-collectstatic", action="store_true", help="reuse the static files collected before")
     return parser.parse_args(argv)
 
 
@@ -48,8 +50,6 @@ def prepare_accounts(count: int) -> None:
     from demo.data import FLAGSHIP_DISTRICT_CODE
     from demo.users import DEMO_PASSWORD
     from enterprises.models import Enterprise, EnterpriseMembership
-
-    from .locustfile import ENTERPRISE_USERNAME
 
     users = get_user_model().objects
     usernames = [ENTERPRISE_USERNAME.format(n) for n in range(count)]
@@ -90,11 +90,11 @@ def server_environment() -> dict[str, str]:
     }
 
 
-def wait_until_serving(url: str, seconds: float = 60) -> None:
+def wait_until_serving(url: str, seconds: float = 180) -> None:
     deadline = time.monotonic() + seconds
     while True:
         try:
-            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - our own 127.0.0.1 server
+            with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 - our own 127.0.0.1 server
                 if response.status == 200:
                     return
         except OSError:
@@ -129,7 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     prepare_accounts(args.accounts)
     environment = server_environment()
     manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=environment, check=True)
+    if not args.no_collectstatic:
+        subprocess.run([*manage, "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=environment, check=True)
     port = free_port()
     host = f"http://127.0.0.1:{port}"
     gunicorn = [sys.executable, "-m", "gunicorn", "smeportal.wsgi", "--workers", str(args.workers)]

@@ -18,11 +18,11 @@ import re
 
 from locust import HttpUser, between, task
 
+from benchmarks.loadtest import ENTERPRISE_USERNAME
 from benchmarks.loadtest.forms import form_fields
 
 PASSWORD = os.environ.get("LOADTEST_PASSWORD", "demo-pass-2026")
 ENTERPRISE_ACCOUNTS = int(os.environ.get("LOADTEST_ENTERPRISE_ACCOUNTS", "100"))
-ENTERPRISE_USERNAME = "loadtest-enterprise-{}"
 LOOKUP_QUERIES = ["绵阳", "长虹", "科技有限公司", "绵阳市涪城区", "九洲", "91510703MA6", "电子"]
 FILING_STEPS = ["basic", "staff", "finance", "rd"]
 THINK = between(1, 5)

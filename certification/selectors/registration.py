@@ -17,12 +17,12 @@ def registrations_visible_to(user) -> QuerySet[Registration]:
 
 
 def registration_search_condition(text: str, prefix: str = "") -> Q:
-    """The registration at ``prefix`` ("" or "…__") of an enterprise whose name contains ``text`` or whose
-    credit code matches it, or whose number is ``text`` (the unique btree)."""
-    condition = name_or_code_condition(f"{prefix}enterprise__", text)
+    """The registration at ``prefix`` ("" or "…__") numbered ``text`` (its unique btree), else of an enterprise
+    whose name contains ``text`` or whose credit code matches it. A number is never part of a name or a
+    code, and a condition on one table at a time lets the planner use that table's indexes."""
     if number := as_registration_number(text):
-        condition |= Q(**{f"{prefix}number": number})
-    return condition
+        return Q(**{f"{prefix}number": number})
+    return name_or_code_condition(f"{prefix}enterprise__", text)
 
 
 def registrations_found(text: str) -> QuerySet[Registration]:
