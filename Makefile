@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 DEMO_ENTERPRISES ?= 5000
 
-.PHONY: install run serve demo test lint format messages worker beat bench deploy-check backup restore clean
+.PHONY: install run serve demo test lint format messages worker beat bench loadtest deploy-check backup restore clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,10 @@ backup:
 ## (or DATABASE_FILE=… MEDIA_FILE=… for older ones)
 restore:
 	$(MANAGE) restore --noinput $(if $(DATABASE_FILE),--database-file $(DATABASE_FILE)) $(if $(MEDIA_FILE),--media-file $(MEDIA_FILE))
+
+## loadtest: the last filing week against gunicorn on the `make bench` data set (DATABASE_URL), stepping the load
+loadtest: install
+	$(PY) -m benchmarks.loadtest
 
 ## deploy-check: Django's deployment checklist with production-like settings
 deploy-check: install

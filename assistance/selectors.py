@@ -12,6 +12,7 @@ from enterprises.creditcode import is_valid_credit_code, normalize_credit_code
 from enterprises.models import Enterprise
 from enterprises.roles import is_city_official
 from enterprises.scoping import enterprise_scope
+from enterprises.search import is_too_short, name_or_code_condition
 
 from . import newness
 from .models import AssistanceAgreement, Department, DepartmentTarget, QuotaPolicy, ServiceRecord
@@ -83,12 +84,11 @@ def enterprise_by_name_or_code(text: str) -> Enterprise | None:
 
 def enterprise_suggestions(text: str, *, limit: int = 10) -> list[Enterprise]:
     text = (text or "").strip()
-    if len(text) < 2:
+    if not text or is_too_short(text):
         return []
-    code = normalize_credit_code(text)
     return list(
         Enterprise.objects.filter(status=Enterprise.Status.OPERATING)
-        .filter(Q(name__contains=text) | Q(credit_code__startswith=code))
+        .filter(name_or_code_condition("", text))
         .select_related("managing_district")
         .order_by("name")[:limit]
     )

@@ -103,7 +103,7 @@ def agreement_list(request):
     if (status := request.GET.get("status")) in AssistanceAgreement.Status.values:
         qs = qs.filter(status=status)
     if q := request.GET.get("q", "").strip():
-        qs = qs.filter(enterprise__name__contains=q)
+        qs = qs.filter(enterprise__name__substring=q)
     page = paginate_without_count(qs.order_by("-year", "-signed_on", "-id"), request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

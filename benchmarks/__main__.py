@@ -104,8 +104,9 @@ def main(argv: list[str] | None = None) -> int:
         print(render("quota jobs", rows))
         print(note + "\n", flush=True)
     if "pages" not in args.skip:
-        print(render(f"pages as the city official ({total:,} enterprises)", pages.measure(args.repeat)) + "\n")
-        sys.stdout.flush()
+        rows, skipped = pages.measure(args.repeat)
+        print(render(f"every page of the URL table, each as its role ({total:,} enterprises)", rows))
+        print("\n".join(skipped) + "\n", flush=True)
     with tempfile.TemporaryDirectory(prefix="smeportal-bench-") as workdir:
         if "import" not in args.skip:
             rows, note = spreadsheets.measure_import(Path(workdir))

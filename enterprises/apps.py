@@ -10,3 +10,7 @@ class EnterprisesConfig(AppConfig):
 
     def ready(self):
         from . import two_factor  # noqa: F401 - its sign-in receiver stamps the session limits and the 2FA gate
+        from .models import Enterprise
+        from .search import Substring
+
+        Enterprise._meta.get_field("name").register_lookup(Substring)

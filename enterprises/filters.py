@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from smeportal.models import SecurityEvent
 
 from .models import District, Enterprise, IndustryCluster
+from .search import validate_query_length
 from .selectors import search_enterprises
 
 ANY = _("全部")
@@ -18,7 +19,7 @@ def yes_no_filter(label):
 
 
 class EnterpriseFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("名称或信用代码"), method="filter_search")
+    q = django_filters.CharFilter(label=_("名称或信用代码"), method="filter_search", validators=[validate_query_length])
     managing_district = django_filters.ModelChoiceFilter(
         label=_("管理区县/功能区"), queryset=District.objects.all(), empty_label=ANY
     )

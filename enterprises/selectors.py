@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import BigIntegerField, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BigIntegerField, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -16,6 +16,7 @@ from smeportal.models import ChangeRecord
 from .creditcode import normalize_credit_code
 from .models import District, DistrictMove, Enterprise
 from .scoping import enterprise_scope
+from .search import CREDIT_CODE_LENGTH, is_too_short, name_or_code_condition
 
 # The enterprise list's sort keys (the id last keeps pages stable); newest first by default.
 ENTERPRISE_SORTING = Sorting(
@@ -70,15 +71,18 @@ def districts_visible_to(user) -> QuerySet[District]:
 
 
 def search_enterprises(qs: QuerySet[Enterprise], text: str | None) -> QuerySet[Enterprise]:
-    """Enterprises whose name contains ``text`` or whose credit code starts with it (normalised); a
-    whole credit code matches that enterprise only. Blank text: ``qs`` unchanged."""
+    """Enterprises whose name contains ``text`` or whose credit code starts with it (normalised), through
+    the indexes of :mod:`enterprises.search`; a whole credit code matches that enterprise only. Blank
+    text: ``qs`` unchanged; text under the minimum length: nothing (the form says why)."""
     text = (text or "").strip()
     if not text:
         return qs
+    if is_too_short(text):
+        return qs.none()
     code = normalize_credit_code(text)
-    if len(code) == 18:
+    if len(code) == CREDIT_CODE_LENGTH:
         return qs.filter(credit_code=code)
-    return qs.filter(Q(name__contains=text) | Q(credit_code__startswith=code))
+    return qs.filter(name_or_code_condition("", text))
 
 
 def enterprises_managed_by(user) -> QuerySet[Enterprise]:

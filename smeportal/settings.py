@@ -160,6 +160,8 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "smeportal.clientip.client_ip"
 # Self-registrations (claims) per client IP.
 REGISTRATION_THROTTLE_RATE = env.str("REGISTRATION_THROTTLE_RATE", default="10/hour")
+# Searches of the public pages (registration lookup, revocation announcements) per client IP.
+PUBLIC_SEARCH_THROTTLE_RATE = env.str("PUBLIC_SEARCH_THROTTLE_RATE", default="60/min")
 
 # Repeated failed logins lock the username/IP pair for an hour.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from .clientip import client_ip
@@ -18,3 +19,8 @@ class PageThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}
+
+
+def public_search_allowed(request) -> bool:
+    """One more search of the public pages for this client (``PUBLIC_SEARCH_THROTTLE_RATE``)?"""
+    return PageThrottle("public-search", settings.PUBLIC_SEARCH_THROTTLE_RATE).allow_request(request, None)

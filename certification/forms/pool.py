@@ -11,6 +11,7 @@ from certification.evaluation_input import DIRECT_PATH_CHOICES, MAX_EVALUATION_Y
 from certification.models import DECLARED_FIELDS, PoolEstimate
 from certification.rules import closeness, industry
 from enterprises.models import District
+from enterprises.search import validate_query_length
 
 ANY = _("全部")
 
@@ -33,7 +34,7 @@ def _yes_no(label):
 
 
 class PoolFilterForm(forms.Form):
-    q = forms.CharField(label=_("名称或信用代码"), required=False, max_length=200)
+    q = forms.CharField(label=_("名称或信用代码"), required=False, max_length=200, validators=[validate_query_length])
     district = forms.ModelChoiceField(
         label=_("管理区县/功能区"), queryset=District.objects.all(), required=False, empty_label=ANY
     )

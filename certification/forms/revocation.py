@@ -8,11 +8,17 @@ from django.utils.translation import gettext_lazy
 
 from certification.models import Registration
 from certification.services.revocation import RevocationState
+from enterprises.search import validate_query_length
 from smeportal.uploads import UploadValidator
 
 
 class RevocationFilterForm(forms.Form):
-    q = forms.CharField(label=gettext_lazy("企业名称、信用代码或登记编号"), required=False, max_length=100)
+    q = forms.CharField(
+        label=gettext_lazy("企业名称、信用代码或登记编号"),
+        required=False,
+        max_length=100,
+        validators=[validate_query_length],
+    )
     state = forms.ChoiceField(label=gettext_lazy("状态"), required=False)
 
     def __init__(self, *args, **kwargs):

@@ -58,7 +58,11 @@ class Registration(HistoryMixin, TrackedModel):
         constraints = [
             models.CheckConstraint(condition=Q(valid_until__gte=models.F("valid_from")), name="registration_validity"),
         ]
-        indexes = [models.Index(fields=["enterprise", "evaluation_year"])]
+        indexes = [
+            models.Index(fields=["enterprise", "evaluation_year"]),
+            # The public lookup's order: a common name is read newest first until a page is full.
+            models.Index(fields=["-evaluation_year", "number"], name="registration_lookup_order"),
+        ]
 
     def __str__(self):
         return self.number

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from certification.models import Revocation
-from enterprises.creditcode import normalize_credit_code
+from certification.selectors.registration import registration_search_condition
 from enterprises.scoping import enterprise_scope
-
-CREDIT_CODE_LENGTH = 18
+from enterprises.search import is_too_short
 
 
 def revocations_visible_to(user) -> QuerySet[Revocation]:
@@ -20,15 +19,13 @@ def revocations_visible_to(user) -> QuerySet[Revocation]:
 
 
 def search_revocations(qs: QuerySet[Revocation], text: str) -> QuerySet[Revocation]:
-    """Enterprise name (contains), credit code (exact) or registration number (exact)."""
+    """Enterprise name (contains), credit code or registration number, as the public lookup finds them."""
     text = (text or "").strip()
     if not text:
         return qs
-    condition = Q(registration__enterprise__name__icontains=text) | Q(registration__number=text.upper())
-    code = normalize_credit_code(text)
-    if len(code) == CREDIT_CODE_LENGTH:
-        condition |= Q(registration__enterprise__credit_code=code)
-    return qs.filter(condition)
+    if is_too_short(text):
+        return qs.none()
+    return qs.filter(registration_search_condition(text, prefix="registration__"))
 
 
 def announced_revocations() -> QuerySet[Revocation]:

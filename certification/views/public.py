@@ -6,18 +6,20 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certification.forms.public import ObjectionForm
-from certification.models import Application, NoticeBatch, Registration
-from certification.rules.registration import as_registration_number
+from certification.models import Application, NoticeBatch
+from certification.selectors.registration import registrations_found
 from certification.services.notice import objection_file
 from certification.states import FilingState
-from enterprises.creditcode import normalize_credit_code
+from enterprises.search import MIN_QUERY_LENGTH, is_too_short
 from smeportal.pagination import paginate_without_count
+from smeportal.throttling import public_search_allowed
 from smeportal.views import run_service
 
 RECENTLY_CLOSED_DAYS = 30  # closed batches stay on the notice page this long
@@ -26,13 +28,8 @@ RECENTLY_CLOSED_DAYS = 30  # closed batches stay on the notice page this long
 MAX_BATCHES = 20
 
 
-MIN_QUERY_LENGTH = 2
-
-
-CREDIT_CODE_LENGTH = 18
-
-
 LOOKUP_PER_PAGE = 20
+LOOKUP_MAX_PAGES = 5  # a lookup, not a way to list every registered enterprise
 
 
 def notices(request):
@@ -88,29 +85,22 @@ def objection_create(request, pk: int):
 
 def lookup(request):
     """Registered enterprises by name, credit code or registration number; nothing is listed without a query
-    of 2+ characters."""
+    of ``MIN_QUERY_LENGTH`` characters, at most ``LOOKUP_MAX_PAGES`` pages, and each client's searches are
+    throttled (429)."""
     raw = (request.GET.get("q") or "").strip()
     today = timezone.localdate()
     page = None
-    too_short = False
-    if raw:
-        code = normalize_credit_code(raw)
-        if len(code) < MIN_QUERY_LENGTH:
-            too_short = True
-        else:
-            condition = Q(enterprise__name__icontains=raw)
-            if len(code) == CREDIT_CODE_LENGTH:
-                condition |= Q(enterprise__credit_code=code)
-            if number := as_registration_number(raw):
-                condition |= Q(number=number)
-            registrations = (
-                Registration.objects.filter(condition)
-                .select_related("enterprise__managing_district")
-                .order_by("-evaluation_year", "number")
-            )
-            page = paginate_without_count(registrations, request.GET.get("page"), LOOKUP_PER_PAGE)
-            for registration in page.object_list:
-                registration.standing = registration.standing_on(today)
+    too_short = is_too_short(raw)
+    throttled = bool(raw) and not too_short and not public_search_allowed(request)
+    if raw and not too_short and not throttled:
+        number = request.GET.get("page") or ""
+        if number.isdigit() and int(number) > LOOKUP_MAX_PAGES:
+            raise Http404("past the last page of the lookup")
+        page = paginate_without_count(registrations_found(raw), number, LOOKUP_PER_PAGE)
+        page.capped = page.has_next and page.number == LOOKUP_MAX_PAGES
+        page.has_next = page.has_next and not page.capped
+        for registration in page.object_list:
+            registration.standing = registration.standing_on(today)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -120,7 +110,10 @@ def lookup(request):
             "q": raw,
             "page": page,
             "too_short": too_short,
+            "throttled": throttled,
             "query": query.urlencode(),
             "min_length": MIN_QUERY_LENGTH,
+            "max_results": LOOKUP_PER_PAGE * LOOKUP_MAX_PAGES,
         },
+        status=429 if throttled else 200,
     )

@@ -20,7 +20,9 @@ from certification.services import revocation as revocation_services
 from certification.services.revocation import revocation_notice
 from enterprises.permissions import city_official_required, enterprise_user_required, official_required
 from enterprises.roles import is_city_official
+from enterprises.search import MIN_QUERY_LENGTH, is_too_short
 from smeportal.pagination import paginate_without_count
+from smeportal.throttling import public_search_allowed
 from smeportal.uploads import stored_file_download
 from smeportal.views import run_service
 
@@ -202,9 +204,17 @@ def revocation_attachment(request, pk: int):
 def revocations_public(request):
     """The announcements (撤销公告) of revoked registrations, newest first."""
     q = (request.GET.get("q") or "").strip()[:100]
-    page = paginate_without_count(search_revocations(announced_revocations(), q), request.GET.get("page"), PER_PAGE)
-    return render(
-        request,
-        "certification/revocation/public.html",
-        {"page": page, "q": q, "query": _query_without_page(request), "city": is_city_official(request.user)},
-    )
+    too_short = is_too_short(q)
+    throttled = bool(q) and not too_short and not public_search_allowed(request)
+    revocations = announced_revocations().none() if throttled else search_revocations(announced_revocations(), q)
+    page = paginate_without_count(revocations, request.GET.get("page"), PER_PAGE)
+    context = {
+        "page": page,
+        "q": q,
+        "query": _query_without_page(request),
+        "city": is_city_official(request.user),
+        "too_short": too_short,
+        "throttled": throttled,
+        "min_length": MIN_QUERY_LENGTH,
+    }
+    return render(request, "certification/revocation/public.html", context, status=429 if throttled else 200)

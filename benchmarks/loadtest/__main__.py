@@ -1,0 +1,162 @@
+"""``make loadtest``: the last filing week against gunicorn on the ``make bench`` data set, stepping the load.
+
+Usage: DATABASE_URL=postgres://… python -m benchmarks.loadtest [--steps 10 25 50 100 200] [--seconds 30]
+       [--workers 4]
+
+Prepares the load test's enterprise accounts, starts gunicorn as the README's production command does
+(DEBUG=0, benchmarks/loadtest/settings.py for plain HTTP on 127.0.0.1), runs Locust headless at each
+step for a bounded time, prints each step's table and the most users at which every endpoint's p95 stays
+under 300 ms without failures; stops at the first step out of budget, then stops gunicorn.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from benchmarks.__main__ import machine_line, setup_django
+
+from . import ENTERPRISE_USERNAME
+from .steps import P95_BUDGET_MS, Step, highest_in_budget, read_stats, render
+
+ROOT = Path(__file__).resolve().parents[2]
+LOCUSTFILE = Path(__file__).with_name("locustfile.py")
+DEFAULT_STEPS = [10, 25, 50, 100, 200]
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.loadtest", description=__doc__)
+    parser.add_argument("--steps", type=int, nargs="+", default=DEFAULT_STEPS, help="concurrent users per step")
+    parser.add_argument("--seconds", type=int, default=30, help="measured seconds per step (after ramp-up)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (the README's command: 4)")
+    parser.add_argument("--accounts", type=int, default=100, help="enterprise accounts the filers log in with")
+    parser.add_argument("--no-collectstatic", action="store_true", help="reuse the static files collected before")
+    return parser.parse_args(argv)
+
+
+def prepare_accounts(count: int) -> None:
+    """``loadtest-enterprise-N``: verified administrators of operating 涪城区 enterprises without accounts."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    from demo.data import FLAGSHIP_DISTRICT_CODE
+    from demo.users import DEMO_PASSWORD
+    from enterprises.models import Enterprise, EnterpriseMembership
+
+    users = get_user_model().objects
+    usernames = [ENTERPRISE_USERNAME.format(n) for n in range(count)]
+    missing = sorted(set(usernames) - set(users.filter(username__in=usernames).values_list("username", flat=True)))
+    if not missing:
+        return
+    password = make_password(DEMO_PASSWORD)
+    created = users.bulk_create([get_user_model()(username=username, password=password) for username in missing])
+    enterprises = Enterprise.objects.filter(
+        managing_district__code=FLAGSHIP_DISTRICT_CODE,
+        status=Enterprise.Status.OPERATING,
+        confirmed=True,
+        memberships__isnull=True,
+    ).order_by("pk")[: len(created)]
+    EnterpriseMembership.objects.bulk_create(
+        [
+            EnterpriseMembership(user=user, enterprise=enterprise, status="verified", is_admin=True)
+            for user, enterprise in zip(created, enterprises, strict=True)
+        ]
+    )
+    print(f"prepared {len(created)} enterprise accounts for the load test", flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def server_environment() -> dict[str, str]:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "benchmarks.loadtest.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def wait_until_serving(url: str, seconds: float = 180) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 - our own 127.0.0.1 server
+                if response.status == 200:
+                    return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+        time.sleep(0.5)
+
+
+def run_step(host: str, users: int, seconds: int, workdir: Path) -> Step:
+    prefix = workdir / f"step{users}"
+    spawn_rate = max(1, users // 5)
+    command = [
+        sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--host", host,
+        "--users", str(users), "--spawn-rate", str(spawn_rate), "--reset-stats",
+        "--run-time", f"{seconds + users // spawn_rate}s", "--stop-timeout", "10",
+        "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING", "--exit-code-on-error", "0",
+    ]  # fmt: skip
+    subprocess.run(command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True, timeout=seconds + 300)
+    endpoints, total = read_stats(Path(f"{prefix}_stats.csv").read_text(encoding="utf-8"))
+    return Step(users=users, endpoints=endpoints, total=total)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    setup_django()
+    from enterprises.models import Enterprise
+
+    print(machine_line(), flush=True)
+    if not Enterprise.objects.exists():
+        sys.exit("no enterprises in this database: seed it with `make bench` first")
+    print(f"size: {Enterprise.objects.count():,} enterprises; gunicorn workers: {args.workers}", flush=True)
+    prepare_accounts(args.accounts)
+    environment = server_environment()
+    manage = [sys.executable, "manage.py"]
+    if not args.no_collectstatic:
+        subprocess.run([*manage, "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=environment, check=True)
+    port = free_port()
+    host = f"http://127.0.0.1:{port}"
+    gunicorn = [sys.executable, "-m", "gunicorn", "smeportal.wsgi", "--workers", str(args.workers)]
+    server = subprocess.Popen([*gunicorn, "--bind", f"127.0.0.1:{port}"], cwd=ROOT, env=environment)
+    steps: list[Step] = []
+    try:
+        wait_until_serving(host + "/")
+        os.environ["LOADTEST_ENTERPRISE_ACCOUNTS"] = str(args.accounts)
+        with tempfile.TemporaryDirectory(prefix="smeportal-loadtest-") as workdir:
+            for users in sorted(args.steps):
+                step = run_step(host, users, args.seconds, Path(workdir))
+                steps.append(step)
+                print(render(step) + "\n", flush=True)
+                if not step.in_budget:
+                    break
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    best = highest_in_budget(steps)
+    budget = f"p95 < {P95_BUDGET_MS:.0f} ms on every endpoint and no failures"
+    if best is None:
+        print(f"no step stayed in budget ({budget})")
+    else:
+        print(f"highest load in budget ({budget}): {best} concurrent users of the steps {sorted(args.steps)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

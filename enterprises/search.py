@@ -1,0 +1,81 @@
+"""Searching enterprises by name or credit code with an index, on every page that offers it.
+
+A name is searched by substring. On PostgreSQL the ``substring`` lookup of ``Enterprise.name`` also
+asks the trigram (pg_trgm) GIN index of the name with every character written twice
+(``enterprise_name_doubled_trgm``, migration 0008): a trigram needs three characters, and Chinese
+names are searched by two (绵阳, 长虹), which give no trigram; doubled, "长虹" is "长长虹虹", whose
+trigrams "长长虹" and "长虹虹" occur in a doubled name exactly when "长虹" occurs in the name. The
+plain ``ILIKE`` beside it rechecks the real name. Elsewhere (SQLite) the lookup is Django's ``icontains``.
+
+A credit code is found by its unique btree: a whole code by equality, the start of one by a range
+(the collation is not "C", so PostgreSQL would not use the btree for ``LIKE 'prefix%'``).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db.models import Lookup, Q
+from django.db.models.lookups import IContains
+from django.utils.translation import gettext_lazy
+
+from .creditcode import ALPHABET, normalize_credit_code
+
+MIN_QUERY_LENGTH = 2
+CREDIT_CODE_LENGTH = 18
+MIN_LENGTH_MESSAGE = gettext_lazy("请至少输入%(n)s个字符。")  # the same words as the lookup page's
+# Above the highest character of a credit code: ``[prefix, prefix + "~")`` holds every code that starts so.
+_AFTER_CODE_CHARACTERS = "~"
+
+
+def doubled(text: str) -> str:
+    return "".join(character * 2 for character in text)
+
+
+class Substring(Lookup):
+    """``name__substring=text``: the name contains ``text``, ignoring case, through the index where there is one."""
+
+    lookup_name = "substring"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        return compiler.compile(IContains(self.lhs, self.rhs))
+
+    def as_postgresql(self, compiler, connection):
+        # ILIKE rather than Django's UPPER(…) LIKE UPPER(…), which no index expression would match
+        # (pg_trgm folds case itself, so the trigram index serves ILIKE).
+        lhs_sql, lhs_params = self.process_lhs(compiler, connection)
+        like = f"%{connection.ops.prep_for_like_query(self.rhs)}%"
+        doubled_like = f"%{connection.ops.prep_for_like_query(doubled(self.rhs))}%"
+        sql = rf"(regexp_replace({lhs_sql}, '(.)', '\1\1', 'g') ILIKE %s AND {lhs_sql} ILIKE %s)"
+        return sql, (*lhs_params, doubled_like, *lhs_params, like)
+
+
+def is_too_short(text: str | None) -> bool:
+    """A non-blank query shorter than the minimum (spaces and hyphens in a code do not count)."""
+    text = (text or "").strip()
+    return bool(text) and len(normalize_credit_code(text)) < MIN_QUERY_LENGTH
+
+
+def validate_query_length(value: str | None) -> None:
+    """For the search fields of filter forms: the minimum length, said to the user."""
+    if is_too_short(value):
+        raise ValidationError(MIN_LENGTH_MESSAGE, code="min_length", params={"n": MIN_QUERY_LENGTH})
+
+
+def code_condition(path: str, text: str) -> Q | None:
+    """The credit code at ``path`` equal to a whole code, or starting with a partial one; None when
+    ``text`` cannot be (part of) a code."""
+    code = normalize_credit_code(text)
+    if not code or any(character not in ALPHABET for character in code):
+        return None
+    if len(code) == CREDIT_CODE_LENGTH:
+        return Q(**{path: code})
+    return Q(**{f"{path}__gte": code, f"{path}__lt": code + _AFTER_CODE_CHARACTERS})
+
+
+def name_or_code_condition(prefix: str, text: str) -> Q:
+    """The enterprise at ``prefix`` ("" or "…__") whose name contains ``text`` or whose credit code matches it."""
+    condition = Q(**{f"{prefix}name__substring": text.strip()})
+    if (code := code_condition(f"{prefix}credit_code", text)) is not None:
+        condition |= code
+    return condition

@@ -1,0 +1,99 @@
+"""`make loadtest` without gunicorn: the locustfile's user mix, its form reading and the stepping's verdict."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks.loadtest.forms import form_fields
+from benchmarks.loadtest.steps import Endpoint, Step, highest_in_budget, read_stats
+
+ROOT = Path(__file__).resolve().parents[2]
+# Locust patches the standard library with gevent when imported: it is imported in a process of its own.
+DESCRIBE_MIX = """
+import json
+from benchmarks.loadtest import locustfile
+print(json.dumps({
+    cls.__name__: {"weight": cls.weight, "tasks": sorted({task.__name__ for task in cls.tasks})}
+    for cls in locustfile.USER_CLASSES
+}))
+"""
+
+
+def test_the_locustfile_imports_and_mirrors_the_last_filing_week():
+    output = subprocess.run(
+        [sys.executable, "-c", DESCRIBE_MIX], cwd=ROOT, capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    mix = json.loads(output.splitlines()[-1])
+    assert {name: spec["weight"] for name, spec in mix.items()} == {
+        "EnterpriseFiler": 10,
+        "DistrictOfficial": 4,
+        "CityOfficial": 2,
+        "AnonymousVisitor": 4,
+    }
+    assert {"save_a_step", "look_at_the_filing", "submit"} <= set(mix["EnterpriseFiler"]["tasks"])
+    assert {"review_queue", "dashboard"} <= set(mix["DistrictOfficial"]["tasks"])
+    assert {"city_dashboard", "notice_batches"} <= set(mix["CityOfficial"]["tasks"])
+    assert {"calculator", "lookup"} <= set(mix["AnonymousVisitor"]["tasks"])
+
+
+PAGE = """
+<form id="language"><input name="language" value="en"></form>
+<form method="post" id="step">
+  <input type="hidden" name="csrfmiddlewaretoken" value="tok">
+  <input type="hidden" name="action" value="save">
+  <input type="number" name="total_staff" value="50">
+  <input type="number" name="tech_staff">
+  <input type="checkbox" name="military" value="true" checked>
+  <input type="checkbox" name="listed" value="true">
+  <select name="district"><option value="">全部</option><option value="3">涪城区</option></select>
+  <select name="kind"><option value="a">A</option><option value="b" selected>B</option></select>
+  <textarea name="note">说明</textarea>
+  <button type="submit">保存</button>
+</form>
+"""
+
+
+def test_a_form_is_read_as_a_browser_submits_it():
+    fields, numbers = form_fields(PAGE, ("action", "save"))
+    assert fields == {
+        "csrfmiddlewaretoken": "tok",
+        "action": "save",
+        "total_staff": "50",
+        "tech_staff": "",
+        "military": "true",
+        "district": "",
+        "kind": "b",
+        "note": "说明",
+    }
+    assert numbers == {"total_staff", "tech_staff"}
+    assert form_fields(PAGE, form_id="language")[0] == {"language": "en"}
+    assert form_fields(PAGE, ("action", "submit")) == ({}, set())
+
+
+STATS = """Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,\
+Max Response Time,Average Content Size,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%
+GET,public lookup,120,0,40,55,10,400,9000,4.0,0.0,40,50,60,70,90,120,200,260,400,400,400
+POST,live score,80,1,70,90,20,900,3000,2.7,0.03,70,80,90,100,200,350,600,800,900,900,900
+GET,never asked,0,0,0,0,0,0,0,0.0,0.0,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A
+,Aggregated,200,1,50,70,10,900,6000,6.7,0.03,50,60,70,80,100,300,500,700,900,900,900
+"""
+
+
+def test_locust_statistics_are_read_and_the_highest_step_in_budget_found():
+    endpoints, total = read_stats(STATS)
+    assert [(e.name, e.requests, e.failures, e.p95) for e in endpoints] == [
+        ("public lookup", 120, 0, 120.0),
+        ("live score", 80, 1, 350.0),
+        ("never asked", 0, 0, 0.0),
+    ]
+    assert total.per_second == 6.7 and total.p99 == 700.0
+    assert not Step(users=50, endpoints=endpoints, total=total).in_budget
+
+    def step(users, p95, failures=0):
+        endpoint = Endpoint("GET", "page", 10, failures, p95 / 2, p95, p95, 1.0)
+        return Step(users=users, endpoints=[endpoint], total=endpoint)
+
+    assert highest_in_budget([step(25, 120), step(10, 80), step(50, 310), step(100, 200)]) == 25
+    assert highest_in_budget([step(10, 90), step(25, 100, failures=1)]) == 10
+    assert highest_in_budget([step(10, 400)]) is None
