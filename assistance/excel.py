@@ -35,7 +35,6 @@ COL_STATUS = "状态"
 HEADERS = (COL_CODE, COL_NAME, COL_YEAR, COL_SIGNED, COL_MEASURES, COL_GOALS, COL_OFFICER, COL_STATUS)
 REQUIRED_HEADERS = (COL_CODE, COL_YEAR, COL_SIGNED, COL_MEASURES, COL_OFFICER)
 MEASURE_SEPARATORS = re.compile(r"[、,，;；/\s]+")
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class AgreementFileError(Exception):

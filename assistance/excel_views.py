@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from smeportal.excel import XLSX_CONTENT_TYPE
 from smeportal.security import Counted, record_export
 
 from . import excel
@@ -25,7 +26,7 @@ from .selectors import agreements_visible_to
 
 
 def _xlsx(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=excel.XLSX_CONTENT_TYPE)
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -104,7 +105,7 @@ def import_rejected(request, pk: int):
             record.rejected_report.open("rb"),
             as_attachment=True,
             filename=filename,
-            content_type=excel.XLSX_CONTENT_TYPE,
+            content_type=XLSX_CONTENT_TYPE,
         )
     # No rows rejected, or an upload validated before the reports were written (it kept every rejected row).
     buffer = io.BytesIO()
@@ -131,5 +132,5 @@ def export(request):
     record_export(request, what="assistance_agreements", rows=rows.count)
     stamp = timezone.localdate().strftime("%Y%m%d")
     return FileResponse(
-        target, as_attachment=True, filename=f"assistance-agreements-{stamp}.xlsx", content_type=excel.XLSX_CONTENT_TYPE
+        target, as_attachment=True, filename=f"assistance-agreements-{stamp}.xlsx", content_type=XLSX_CONTENT_TYPE
     )

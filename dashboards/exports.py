@@ -23,7 +23,6 @@ from .view_models import Breakdown, Candidate, DepartmentRow, Funnel, LeagueRow,
 
 TABLES = ("league", "departments", "trend", "funnel", "breakdown", "waiting", "candidates")
 DISTRICT_TABLES = {"waiting", "candidates"}  # a district's work lists: no city-wide version
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass

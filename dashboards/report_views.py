@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from enterprises.permissions import city_official_required
+from smeportal.excel import XLSX_CONTENT_TYPE
+from smeportal.security import record_export
 
 from . import exports
 from .year_report import district_headers, report_tables, report_years, year_report
@@ -50,9 +52,10 @@ def year_report_xlsx(request):
     target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after streaming
     exports.write_xlsx(report_tables(report), target)
     target.seek(0)
+    record_export(request, what="year_report", filters={"year": report.year})
     return FileResponse(
         target,
         as_attachment=True,
         filename=f"year-report-{report.year}-{report.as_of:%Y%m%d}.xlsx",
-        content_type=exports.XLSX_CONTENT_TYPE,
+        content_type=XLSX_CONTENT_TYPE,
     )

@@ -23,6 +23,7 @@ from enterprises.models import District
 from enterprises.permissions import city_official_required, official_required
 from enterprises.roles import is_city_official
 from enterprises.selectors import districts_visible_to
+from smeportal.excel import XLSX_CONTENT_TYPE
 from smeportal.security import Counted, record_export
 
 from . import charts, exports, geo, selectors
@@ -174,7 +175,7 @@ def export(request, table: str):
         target,
         as_attachment=True,
         filename=f"dashboard-{table}-{scope}-{stamp}.xlsx",
-        content_type=exports.XLSX_CONTENT_TYPE,
+        content_type=XLSX_CONTENT_TYPE,
     )
 
 

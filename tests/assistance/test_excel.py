@@ -10,6 +10,7 @@ from openpyxl import Workbook, load_workbook
 
 from assistance import excel
 from assistance.models import AgreementImport, AssistanceAgreement, QuotaPolicy
+from smeportal.excel import XLSX_CONTENT_TYPE
 from tests.factories import AssistanceAgreementFactory, EnterpriseFactory
 from tests.helpers import export_recorded
 
@@ -51,7 +52,7 @@ def row(code, year=2026, signed="2026-05-01", measures="政策辅导、talent", 
 def test_template_has_headers_and_measures_legend(client, department_user):
     client.force_login(department_user)
     response = client.get(reverse("assistance:import_template"))
-    assert response.status_code == 200 and response["Content-Type"] == excel.XLSX_CONTENT_TYPE
+    assert response.status_code == 200 and response["Content-Type"] == XLSX_CONTENT_TYPE
     book = load_workbook(io.BytesIO(response.content))
     first, legend = book.worksheets
     assert [c.value for c in first[1]] == list(excel.HEADERS)

@@ -13,7 +13,7 @@ from certification.models import Application, NoticeBatch, Objection, Registrati
 from certification.services.spot_check import spot_check_draw, spot_check_record
 from dashboards.year_report import year_report
 from tests import factories
-from tests.helpers import evidence_pdf, reload, revoke
+from tests.helpers import evidence_pdf, export_recorded, reload, revoke
 
 YEAR = 2026
 G = Registration.Grounds
@@ -115,6 +115,7 @@ def test_the_workbook_holds_every_section_with_the_same_figures(client, city_off
     response = client.get(reverse("dashboards:year_report_xlsx"), {"year": YEAR})
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith('year-report-2026-20261202.xlsx"')
+    assert export_recorded(city_official, "year_report")["filters"] == {"year": str(YEAR)}
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     assert book.sheetnames == ["概况", "各区县", "公示批次", "抽查结果", "部门帮扶新企业占比"]
     summary = dict(book["概况"].iter_rows(min_row=2, values_only=True))
