@@ -62,7 +62,6 @@ CITY_OFFICIAL = [
             (_("撤销程序"), "certification:revocation_list"),
             (_("评价工作安排"), "certification:campaign_list"),
             (_("年度工作总结"), "dashboards:year_report"),
-            (_("后台任务"), "dashboards:jobs"),
         ],
     ),
     (_("部门帮扶"), "assistance:overview"),
