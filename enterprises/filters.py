@@ -19,7 +19,12 @@ def yes_no_filter(label):
 
 
 class EnterpriseFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("名称或信用代码"), method="filter_search", validators=[validate_query_length])
+    q = django_filters.CharFilter(
+        label=_("名称或信用代码"),
+        method="filter_search",
+        validators=[validate_query_length],
+        help_text=_("名称或信用代码，至少2个字符（信用代码中的空格和连字符不计）"),
+    )
     managing_district = django_filters.ModelChoiceFilter(
         label=_("管理区县/功能区"), queryset=District.objects.all(), empty_label=ANY
     )

@@ -62,6 +62,10 @@ def validate_query_length(value: str | None) -> None:
         raise ValidationError(MIN_LENGTH_MESSAGE, code="min_length", params={"n": MIN_QUERY_LENGTH})
 
 
+# The API schema states it as the parameter's minLength (smeportal.api_schema.FilterLimitsExtension).
+validate_query_length.min_length = MIN_QUERY_LENGTH
+
+
 def code_condition(path: str, text: str) -> Q | None:
     """The credit code at ``path`` equal to a whole code, or starting with a partial one; None when
     ``text`` cannot be (part of) a code."""

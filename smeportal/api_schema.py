@@ -46,6 +46,12 @@ class FilterLimitsExtension(DjangoFilterExtension):
         limits = {
             "minimum": filter_field.extra.get("min_value"),
             "maximum": filter_field.extra.get("max_value"),
+            # A validator may state the minimum length it enforces (enterprises.search.validate_query_length).
+            "minLength": max(
+                [getattr(validator, "min_length", 0) for validator in filter_field.extra.get("validators", [])],
+                default=0,
+            )
+            or None,
             "maxLength": filter_field.extra.get("max_length"),
         }
         for parameter in parameters:

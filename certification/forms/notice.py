@@ -9,12 +9,15 @@ from django.utils.translation import gettext_lazy
 from certification.models import Application, CalendarOverride
 from certification.states import FilingState
 from enterprises.models import District
+from enterprises.search import validate_query_length
 
 
 class BatchFilterForm(forms.Form):
     """The filters above the batch form's table of recommended filings (a GET form)."""
 
-    q = forms.CharField(label=gettext_lazy("名称或信用代码"), required=False, max_length=200)
+    q = forms.CharField(
+        label=gettext_lazy("名称或信用代码"), required=False, max_length=200, validators=[validate_query_length]
+    )
     district = forms.ModelChoiceField(
         label=gettext_lazy("区县/功能区"),
         queryset=District.objects.all(),

@@ -9,7 +9,8 @@ data's state, 403/404/409, is allowed; so is 400 from the token endpoint, its an
 
 What the schema says only in words the hooks below apply to the generated data, as a client reading it
 would: no NUL in text (the schema's description), ``tech_staff`` not above ``total_staff`` (the field's
-description), a comment when returning a filing (overall or per item), no direct-confirmation path
+description), a comment when returning a filing (overall or per item), a search of at least two characters
+not counting a code's spaces and hyphens, no direct-confirmation path
 claimed without its evidence (the field's description; tests/certification covers that refusal), a notice that
 starts today or later, and ids of existing districts and clusters in the filters that need an existing record.
 
@@ -33,6 +34,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, settings
 
 from certification.models import Application, NoticeBatch, Registration
+from enterprises.search import is_too_short
 from smeportal.models import ApiToken
 from tests import factories
 
@@ -175,8 +177,11 @@ def read_the_descriptions(case) -> None:
         body["tech_staff"], body["total_staff"] = total, tech
     comments = body.get("field_comments")
     blank = not str(body.get("comment", "")).strip()
-    if isinstance(comments, dict) and blank and not any(str(text).strip() for text in comments.values()):
+    commented = isinstance(comments, dict) and any(str(text).strip() for text in comments.values())
+    if "/return/" in case.path and blank and not commented:
         body["comment"] = "请补充研发费用明细"
+    if isinstance(query.get("q"), str) and is_too_short(query["q"]):
+        query["q"] = "绵阳"
     if body.get("direct_paths"):
         body["direct_paths"] = []
     today = timezone.localdate().isoformat()

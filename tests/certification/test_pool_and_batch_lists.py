@@ -95,9 +95,9 @@ def test_candidates_carry_district_score_and_recommended_date(candidates, distri
     ]
     assert [a.score for a in notice_candidates(sort="-score")] == [90, 80, 65]
     assert [a.enterprise.name for a in notice_candidates({"district": district})] == ["涪城乙", "涪城甲"]
-    assert [a.enterprise.name for a in notice_candidates({"year": 2026, "q": "丙"})] == ["游仙丙"]
+    assert [a.enterprise.name for a in notice_candidates({"year": 2026, "q": "仙丙"})] == ["游仙丙"]
     assert list(notice_candidates({"year": 2025})) == []
-    assert [a.enterprise.name for a in notice_candidates({"q": "乙"})] == ["涪城乙"]
+    assert [a.enterprise.name for a in notice_candidates({"q": "城乙"})] == ["涪城乙"]
 
 
 def test_batch_page_is_one_table_with_filters_and_select_all(client, city_official, candidates, district):
@@ -109,6 +109,8 @@ def test_batch_page_is_one_table_with_filters_and_select_all(client, city_offici
     assert 'data-select-all="applications"' in text and "2026-06-03" in text and ">80<" in text
     assert 'aria-sort="descending"' in text
     assert f'action="?district={district.pk}&amp;sort=-score"' in text  # an error keeps the filtered table
+    too_short = client.get(CREATE, {"q": "乙"})
+    assert too_short.status_code == 200 and "请至少输入2个字符。" in too_short.text
 
 
 def test_batch_is_created_in_one_post_with_every_chosen_filing(client, city_official, candidates, today):

@@ -56,7 +56,7 @@ def test_request_latency_and_queries_by_view(client, db):
 
 def test_database_queries_are_counted_per_request_and_in_total(client, city_official):
     client.force_login(city_official)
-    total = ("smeportal_db_queries_total", (("alias", "default"), ("vendor", "sqlite")))
+    total = ("smeportal_db_queries_total", (("alias", "default"), ("vendor", connection.vendor)))
     before = scrape(client)
     response = client.get("/notifications/")
     assert response.status_code == 200
