@@ -279,10 +279,9 @@ def test_city_official_notices_and_registers_the_firm_prints_its_proof_and_the_l
     city.goto("/certification/batches/new/")
     city.fill("#id_title", f"{this_year()}年第一批科技型中小企业入库公示")
     city.fill("#id_start_date", start.isoformat())
-    city.get_by_label(f"{COMPANY}（{this_year()}）").check()
-    city.get_by_role("button", name="下一步：核对公示期").click()
+    city.get_by_label(COMPANY, exact=True).check()
     expect(city.locator("#end-date-preview")).to_contain_text(start.isoformat())
-    city.get_by_role("button", name="确认创建公示批次").click()
+    city.get_by_role("button", name="创建公示批次").click()
     message(city, "已创建公示批次")
     row = city.locator("tbody tr", has_text=COMPANY)
     expect(row).to_contain_text("公示中")
@@ -435,7 +434,7 @@ def test_phone_layout_of_filing_step_review_list_and_lookup(
 
     official = new_page(PHONE)
     login_on_phone(official, "fucheng_official")
-    official.goto("/certification/review/")
+    official.goto("/certification/review/?state=all")  # the waiting filing and the registered one
     expect(official.locator("tbody tr")).to_have_count(2)
     expect(official.locator("thead").get_by_text("提交日期")).to_be_hidden()  # secondary column hidden
     assert_phone_layout(official, "5-phone-review-list")

@@ -56,7 +56,7 @@ def test_a_district_works_its_queue_sorted_filtered_and_exported(new_page, waiti
     expect(page.get_by_test_id("list-total")).to_have_text("共 3 条")
     assert queue_names(page) == ["绵阳甲科技有限公司", "绵阳丙科技有限公司", "绵阳乙科技有限公司"]
     expect(page.locator("tr[data-overdue]")).to_have_count(1)
-    expect(page.locator("th[aria-sort=ascending]")).to_contain_text("已等待（天）")
+    expect(page.locator("th[aria-sort=ascending]")).to_contain_text("已等待（工作日）")
     screenshots(page, "lists-review-queue")
 
     page.locator("thead").get_by_role("link", name="企业", exact=True).click()
