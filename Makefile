@@ -38,7 +38,7 @@ run: demo
 
 ## test: install what is missing and run the whole suite (DATABASE_URL when set, SQLite otherwise)
 test: messages
-	$(VENV)/bin/pytest -n 2 --dist loadgroup
+	$(VENV)/bin/pytest -n 2
 
 ## lint: ruff
 lint: install

@@ -56,15 +56,6 @@ def pytest_runtest_setup(item):
         )
 
 
-def pytest_collection_modifyitems(config, items):
-    # Keep the journeys on one xdist worker (make test uses --dist loadgroup): one browser launch.
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
-    for item in items:
-        if item.get_closest_marker("e2e"):
-            item.add_marker(pytest.mark.xdist_group("e2e"))
-
-
 # Chromium's console text for a refused inline script, handler, style, eval or source names the policy.
 CSP_MARKERS = ("Content Security Policy", "Content-Security-Policy")
 
