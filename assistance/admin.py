@@ -4,6 +4,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from smeportal.admin_mixins import ReadOnlyAdminMixin
+
 from .models import (
     AgreementImport,
     AssistanceAgreement,
@@ -70,7 +72,7 @@ class DepartmentTargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(AssistanceAgreement)
-class AssistanceAgreementAdmin(admin.ModelAdmin):
+class AssistanceAgreementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Agreements are written by the services (newness, duplicates); the admin shows them read-only."""
 
     list_display = ["department", "enterprise", "year", "signed_on", "status", "counts_as_new", "archived"]
@@ -78,30 +80,12 @@ class AssistanceAgreementAdmin(admin.ModelAdmin):
     search_fields = ["enterprise__name", "enterprise__credit_code"]
     list_select_related = ["department", "enterprise"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ServiceRecord)
-class ServiceRecordAdmin(admin.ModelAdmin):
+class ServiceRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["agreement", "date", "kind", "resolved_on"]
     list_filter = ["kind"]
     list_select_related = ["agreement__department", "agreement__enterprise"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AgreementImport)

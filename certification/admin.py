@@ -4,6 +4,7 @@ read-only."""
 from django.contrib import admin
 
 from certification.models.campaign import EvaluationCampaign
+from smeportal.admin_mixins import ReadOnlyAdminMixin
 
 from .models import (
     Application,
@@ -24,20 +25,7 @@ from .models import (
 )
 
 
-class ReadOnlyMixin:
-    """Append-only records: visible in the admin, never added, changed or deleted there."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ApplicationEventInline(ReadOnlyMixin, admin.TabularInline):
+class ApplicationEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ApplicationEvent
     extra = 0
     can_delete = False
@@ -67,7 +55,7 @@ class RDProjectInline(admin.TabularInline):
     fields = ["name", "started_on", "ended_on", "budget", "expense_last_year"]
 
 
-class ApplicationAttachmentInline(ReadOnlyMixin, admin.TabularInline):
+class ApplicationAttachmentInline(ReadOnlyAdminMixin, admin.TabularInline):
     # Files are uploaded through the filing pages (content-checked); the admin only lists them.
     model = ApplicationAttachment
     extra = 0
@@ -102,7 +90,7 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApplicationEvent)
-class ApplicationEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ApplicationEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["application", "from_state", "to_state", "actor", "created_at"]
     list_filter = ["to_state"]
     list_select_related = ["application__enterprise", "actor"]
@@ -121,7 +109,7 @@ class NoticeBatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class CalendarOverrideAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: adding or removing an override moves the running deadlines, which only the calendar
     page's service does (certification.services.calendar)."""
 
@@ -131,7 +119,7 @@ class CalendarOverrideAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(DeadlineChange)
-class DeadlineChangeAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class DeadlineChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["override_date", "override_kind", "override_removed", "batch", "revocation", "old_date", "new_date"]
     list_select_related = ["batch", "revocation"]
 
@@ -146,7 +134,7 @@ class ObjectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class RegistrationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Registrations change only through the procedure: registration after the notice, expiry, and
     revocation with notice, defence and finding (certification.services)."""
 
@@ -157,7 +145,7 @@ class RegistrationAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(RegistrationSequence)
-class RegistrationSequenceAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class RegistrationSequenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["evaluation_year", "district_code", "last_serial"]
 
 
@@ -190,7 +178,7 @@ class PoolEstimateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Revocation)
-class RevocationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class RevocationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Revocations move only through the procedure's services (notice, defence, finding)."""
 
     list_display = ["registration", "grounds", "state", "noticed_at", "defence_deadline", "decided_at"]
@@ -200,7 +188,7 @@ class RevocationAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(SpotCheckDraw)
-class SpotCheckDrawAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class SpotCheckDrawAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """A year's draw is recorded once, by the spot-check page or the draw_spot_checks command."""
 
     list_display = ["year", "share", "seed", "population", "excluded", "drawn", "drawn_by", "drawn_at"]
@@ -208,7 +196,7 @@ class SpotCheckDrawAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(SpotCheck)
-class SpotCheckAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class SpotCheckAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Results are recorded on the spot-check page (a failure starts the revocation procedure there)."""
 
     list_display = ["registration", "draw", "district", "state", "checked_at"]

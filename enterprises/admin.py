@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from smeportal.admin_mixins import ReadOnlyAdminMixin
+
 from .models import (
     District,
     DistrictMove,
@@ -72,7 +74,7 @@ class EnterpriseAdmin(admin.ModelAdmin):
 
 
 @admin.register(DistrictMove)
-class DistrictMoveAdmin(admin.ModelAdmin):
+class DistrictMoveAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Moves are recorded when the managing district changes (registry import, enterprise admin): read here."""
 
     list_display = ["enterprise", "from_district", "to_district", "moved_on", "recorded_at"]
@@ -80,15 +82,6 @@ class DistrictMoveAdmin(admin.ModelAdmin):
     search_fields = ["enterprise__name", "enterprise__credit_code"]
     list_select_related = ["enterprise", "from_district", "to_district"]
     date_hierarchy = "moved_on"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(EnterpriseMembership)

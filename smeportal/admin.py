@@ -3,6 +3,7 @@ change history and the security audit log (read only)."""
 
 from django.contrib import admin
 
+from .admin_mixins import ReadOnlyAdminMixin
 from .models import ApiToken, ChangeRecord, Notification, SecurityEvent, UserSession
 
 
@@ -32,7 +33,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChangeRecord)
-class ChangeRecordAdmin(admin.ModelAdmin):
+class ChangeRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The change history, to search and read: nobody writes or removes a record by hand."""
 
     list_display = ["at", "model", "object_id", "parent_model", "parent_id", "actor", "reason"]
@@ -42,18 +43,9 @@ class ChangeRecordAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     show_full_result_count = False
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(admin.ModelAdmin):
+class SecurityEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The security audit log, to search and read: append-only, nobody writes or removes an event by hand."""
 
     list_display = ["at", "kind", "username", "actor", "ip_address", "target"]
@@ -63,18 +55,9 @@ class SecurityEventAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     show_full_result_count = False
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(UserSession)
-class UserSessionAdmin(admin.ModelAdmin):
+class UserSessionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Who is signed in since when, to read only; the session key (a credential) is never shown. Sessions end
     by "log out everywhere", a password change or their limits."""
 
@@ -83,12 +66,3 @@ class UserSessionAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     fields = ["user", "created_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
