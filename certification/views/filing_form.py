@@ -21,7 +21,7 @@ from certification import registry_facts, rules
 from certification.evaluation import DIRECT_PATH_EVIDENCE
 from certification.evaluation_input import DIRECT_PATH_CHOICES
 from certification.forms.filing import STEP_FORMS, STEP_LABELS, STEPS, AttachmentForm, IPItemForm, RDProjectForm
-from certification.models import Application
+from certification.models import DECLARED_FIELDS, Application
 from certification.selectors.filing import claim_flags
 from certification.services.filing import application_resubmit, application_save_draft, application_submit
 from certification.services.filing_items import (
@@ -234,21 +234,8 @@ def _render_step(
 
 
 def _review_rows(application: Application) -> list[tuple[str, object]]:
-    names = [
-        "total_staff",
-        "tech_staff",
-        "sales_revenue",
-        "total_costs",
-        "rd_expense",
-        "total_assets",
-        "class1_ip",
-        "class2_ip",
-        "resident_enterprise",
-        "audited_tax_collection",
-        "restricted_industry",
-        "compliance_violation",
-    ]
-    rows = [(declared_label(name), getattr(application, name)) for name in names]
+    # The declared figures and flags in their declared order; the direct paths follow as one line.
+    rows = [(declared_label(name), getattr(application, name)) for name in DECLARED_FIELDS if name != "direct_paths"]
     labels = dict(DIRECT_PATH_CHOICES)
     paths = "、".join(str(labels.get(p, p)) for p in application.direct_paths or []) or _("无")
     rows.append((declared_label("direct_paths"), paths))
