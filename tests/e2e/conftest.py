@@ -131,6 +131,9 @@ def new_page(browser, live_server, csp_violations) -> Iterator[Callable[..., Pag
             locale="zh-CN",
             timezone_id="Asia/Shanghai",
             viewport=viewport or DESKTOP,
+            # Without transitions axe reads each colour as it settles, not halfway through a hover fade
+            # (a resize can leave the pointer over a button).
+            reduced_motion="reduce",
         )
         context.set_default_timeout(10_000)
         context.on("console", on_console)

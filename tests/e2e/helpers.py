@@ -99,7 +99,10 @@ def check_accessibility_in_english(page: Page, name: str = "") -> None:
     the same session, and an English locale) at desktop and phone size, must pass axe-core too. A page
     reached by a POST that a GET does not show again is skipped."""
     context = page.context.browser.new_context(
-        storage_state=page.context.storage_state(), locale="en-US", timezone_id="Asia/Shanghai", viewport=DESKTOP
+        storage_state=page.context.storage_state(), locale="en-US",
+        timezone_id="Asia/Shanghai",
+        viewport=DESKTOP,
+        reduced_motion="reduce",
     )
     try:
         english = context.new_page()
