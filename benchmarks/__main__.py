@@ -23,7 +23,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=DEFAULT_REPEAT, help="timed requests per page")
     parser.add_argument("--quota-repeat", type=int, default=3, help="timed runs of the quota jobs and their SQL")
     parser.add_argument("--seed", type=int, default=2026, help="random seed of the demo data")
-    parser.add_argument("--skip", nargs="*", default=[], choices=["quotas", "pages", "import", "export", "agreements"])
+    parser.add_argument(
+        "--skip",
+        nargs="*",
+        default=[],
+        choices=["seed", "quotas", "pages", "downloads", "import", "export", "agreements"],
+        help=(
+            "parts to leave out; 'seed' measures the database as it is (seeding again takes minutes at "
+            "1,000,000); 'downloads' the exports and files of the URL table (the city's export of every "
+            "enterprise takes minutes)"
+        ),
+    )
     return parser.parse_args(argv)
 
 
@@ -62,7 +72,7 @@ def machine_line() -> str:
     return f"machine: nproc={nproc}, CPU {cpu}, memory {memory}, PostgreSQL {pg}, Python {sys.version.split()[0]}"
 
 
-def prepare(enterprises: int, seed: int) -> float:
+def prepare(enterprises: int, seed: int, *, skip_seed: bool) -> float:
     from django.core.management import call_command
 
     from demo.seeding import seed_demo
@@ -71,6 +81,9 @@ def prepare(enterprises: int, seed: int) -> float:
     call_command("migrate", verbosity=0)
     if not District.objects.exists():
         call_command("load_reference_data", stdout=io.StringIO())
+    if skip_seed:
+        print("seed_demo: skipped (--skip seed)")
+        return 0.0
     started = time.perf_counter()
     result = seed_demo(enterprises=enterprises, seed=seed, stdout=sys.stdout)
     created = {kind: n for kind, n in result.created.items() if n}
@@ -91,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     from .timing import render, sec
 
     print(machine_line(), flush=True)
-    seconds = prepare(args.enterprises, args.seed)
+    seconds = prepare(args.enterprises, args.seed, skip_seed="seed" in args.skip)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     total = Enterprise.objects.count()
@@ -104,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         print(render("quota jobs", rows))
         print(note + "\n", flush=True)
     if "pages" not in args.skip:
-        rows, skipped = pages.measure(args.repeat)
+        rows, skipped = pages.measure(args.repeat, downloads="downloads" not in args.skip)
         print(render(f"every page of the URL table, each as its role ({total:,} enterprises)", rows))
         print("\n".join(skipped) + "\n", flush=True)
     with tempfile.TemporaryDirectory(prefix="smeportal-bench-") as workdir:

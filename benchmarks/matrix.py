@@ -8,10 +8,15 @@ reported as not measured rather than guessed. :func:`cases` is pure (no database
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 OK = "200"
+
+# Files rather than pages (exports, workbooks, PDFs, uploaded attachments), by their URL names: no 50 ms
+# budget applies to the city's whole enterprise list as a workbook. Each is timed once, its body read.
+DOWNLOAD_NAME = re.compile(r"(export|_xlsx|_pdf|attachment|download|template)$")
 
 # One demo login (demo/users.py) per role of the table. The "other_…" personas and the administrator
 # open the same pages as the roles below with another scope, so they add no measurement.
@@ -50,6 +55,10 @@ class Case:
     kind: str | None  # the kind of its kwargs, as in the table
     persona: str
     query: Mapping[str, str] | None = None
+
+    @property
+    def download(self) -> bool:
+        return bool(DOWNLOAD_NAME.search(self.name))
 
     @property
     def label(self) -> str:

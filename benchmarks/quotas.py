@@ -21,17 +21,37 @@ from quotas.tech_share import (
 
 from .timing import Row, clock, median, sec
 
-# One statement: the tech-share counts per managing district, the new tech SMEs' breakdowns per
-# district, and every department's agreements, new agreements, assisted enterprises and task.
-QUOTA_SQL = """
-WITH base AS (
+# The pool's open candidates (certification.selectors.pool.open_candidates): in the pool, not filed for
+# the policy year, no registration valid on the day. Counted and ranked by today's managing district.
+OPEN_POOL = """
+    e.in_cultivation_pool
+    AND NOT EXISTS (
+        SELECT 1 FROM certification_application a
+        WHERE a.enterprise_id = e.id AND a.evaluation_year = %(policy_year)s AND a.state = ANY(%(filed_states)s)
+    )
+    AND NOT EXISTS (
+        SELECT 1 FROM certification_registration r
+        WHERE r.enterprise_id = e.id AND r.valid_from <= %(day)s AND r.valid_until >= %(day)s
+          AND r.revoked_at IS NULL
+    )
+"""
+
+# One statement: the tech-share counts per managing district (with its open candidates), the new tech
+# SMEs' breakdowns per district, and every department's agreements, new agreements, assisted
+# enterprises and task.
+QUOTA_SQL = f"""
+WITH open_pool AS (
+    SELECT e.managing_district_id AS district, count(*) AS n
+    FROM enterprises_enterprise e WHERE {OPEN_POOL}
+    GROUP BY e.managing_district_id
+),
+base AS (
     SELECT
         COALESCE(
             (SELECT m.from_district_id FROM enterprises_districtmove m
              WHERE m.enterprise_id = e.id AND m.moved_on > %(day)s ORDER BY m.moved_on, m.id LIMIT 1),
             e.managing_district_id
         ) AS district,
-        e.in_cultivation_pool AS pool,
         COALESCE(e.origin, '') AS origin,
         COALESCE(e.founder_category, '') AS founder_category,
         COALESCE(c.name, '') AS cluster,
@@ -66,7 +86,8 @@ this_year AS (
     WHERE g.year = %(year)s AND NOT g.archived
 )
 SELECT 'tech' AS kind, district AS scope, '' AS label,
-       count(*), count(*) FILTER (WHERE pool), count(*) FILTER (WHERE filed),
+       count(*), COALESCE((SELECT o.n FROM open_pool o WHERE o.district = base.district), 0),
+       count(*) FILTER (WHERE filed),
        count(*) FILTER (WHERE recommended), count(*) FILTER (WHERE registered), count(*) FILTER (WHERE valid)
 FROM base GROUP BY district
 UNION ALL
@@ -87,10 +108,10 @@ SELECT 'department', d.id, '',
 FROM assistance_department d
 """
 
-# The tech-share job also ranks each district's pool candidates by closeness (stored for the district
+# The tech-share job also ranks each district's open candidates by closeness (stored for the district
 # dashboard); the baseline does the same in a second statement: latest submitted filing (else the
 # officials' estimate), eligible first, then the fewest points short, then by name.
-CLOSEST_SQL = """
+CLOSEST_SQL = f"""
 SELECT district, id, name, source, score, eligible, distance FROM (
     SELECT e.managing_district_id AS district, e.id, e.name,
            CASE WHEN f.distance IS NOT NULL THEN 'filing' WHEN p.id IS NOT NULL THEN 'estimate' ELSE 'none' END
@@ -105,16 +126,18 @@ SELECT district, id, name, source, score, eligible, distance FROM (
     FROM enterprises_enterprise e
     LEFT JOIN certification_poolestimate p ON p.enterprise_id = e.id
     LEFT JOIN LATERAL (
-        SELECT (a.snapshot #>> '{evaluation,total_score}')::integer AS score,
-               CASE WHEN a.snapshot #> '{evaluation,eligible}' = 'true'::jsonb THEN 0
-                    ELSE GREATEST(%(pass_score)s - COALESCE((a.snapshot #>> '{evaluation,total_score}')::integer, 0), 1)
+        SELECT (a.snapshot #>> '{{evaluation,total_score}}')::integer AS score,
+               CASE WHEN a.snapshot #> '{{evaluation,eligible}}' = 'true'::jsonb THEN 0
+                    ELSE GREATEST(
+                        %(pass_score)s - COALESCE((a.snapshot #>> '{{evaluation,total_score}}')::integer, 0), 1
+                    )
                END AS distance
         FROM certification_application a
         WHERE a.enterprise_id = e.id AND a.submitted_on IS NOT NULL AND a.state <> 'withdrawn'
         ORDER BY a.evaluation_year DESC, a.submitted_on DESC, a.id DESC
         LIMIT 1
     ) f ON true
-    WHERE e.in_cultivation_pool
+    WHERE {OPEN_POOL}
 ) ranked
 WHERE place <= %(limit)s
 ORDER BY district, place
@@ -153,7 +176,7 @@ def sql_numbers(day: dt.date) -> dict:
             else:
                 breakdown[scope][kind][label] = n1
         (pass_score,) = {ruleset.pass_score for ruleset in RULESETS.values()}
-        cursor.execute(CLOSEST_SQL, {"pass_score": pass_score, "limit": CLOSEST_CANDIDATES})
+        cursor.execute(CLOSEST_SQL, {**params, "pass_score": pass_score, "limit": CLOSEST_CANDIDATES})
         closest: dict[int, list[dict]] = defaultdict(list)
         for district, *values in cursor.fetchall():
             closest[district].append(dict(zip(CLOSEST_KEYS, values, strict=True)))

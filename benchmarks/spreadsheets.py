@@ -21,6 +21,7 @@ from .timing import Row, clock, sec
 
 IMPORT_ROWS = 100_000
 EXPORT_ROWS = 100_000
+IMPORT_TARGET = 3  # times the calamine read of the same file (issue #14)
 EXPORT_RUNS = 2
 # Seeded enterprises use "MA6…" organisation codes; the benchmark's rows use "MB…", so they never collide
 # with the seed and can be deleted afterwards by prefix.
@@ -110,8 +111,8 @@ def measure_import(workdir: Path) -> tuple[list[Row], str]:
             baseline='pandas.read_excel(engine="calamine")',
             baseline_value=sec(read_seconds),
             ratio=ratio,
-            target="<= 5x",
-            met=ratio <= 5 and ok,
+            target=f"<= {IMPORT_TARGET}x",
+            met=ratio <= IMPORT_TARGET and ok,
         ),
         Row(
             what=f"  re-import with all {IMPORT_ROWS:,} names changed (apply only)",

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from benchmarks.__main__ import machine_line, setup_django
 
-from . import ENTERPRISE_USERNAME
+from . import CITY_USERNAME, ENTERPRISE_USERNAME, totp_key
 from .steps import P95_BUDGET_MS, Step, highest_in_budget, read_stats, render
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,6 +38,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=int, default=30, help="measured seconds per step (after ramp-up)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (the README's command: 4)")
     parser.add_argument("--accounts", type=int, default=100, help="enterprise accounts the filers log in with")
+    parser.add_argument(
+        "--city-accounts", type=int, default=40, help="city officials' accounts (each code is accepted once)"
+    )
     parser.add_argument("--no-collectstatic", action="store_true", help="reuse the static files collected before")
     return parser.parse_args(argv)
 
@@ -71,6 +74,30 @@ def prepare_accounts(count: int) -> None:
         ]
     )
     print(f"prepared {len(created)} enterprise accounts for the load test", flush=True)
+
+
+def prepare_city_accounts(count: int) -> None:
+    """``loadtest-city-N``: city officials with a TOTP device (:func:`totp_key`), so they pass the two-factor
+    login that ``DEBUG=0`` requires of them. One per simulated official: a code is accepted only once."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from demo.users import DEMO_PASSWORD
+    from enterprises.models import OfficialMembership
+
+    users = get_user_model().objects
+    usernames = [CITY_USERNAME.format(n) for n in range(count)]
+    missing = sorted(set(usernames) - set(users.filter(username__in=usernames).values_list("username", flat=True)))
+    if not missing:
+        return
+    password = make_password(DEMO_PASSWORD)
+    created = users.bulk_create([get_user_model()(username=username, password=password) for username in missing])
+    OfficialMembership.objects.bulk_create([OfficialMembership(user=user, district=None) for user in created])
+    TOTPDevice.objects.bulk_create(
+        [TOTPDevice(user=user, name="loadtest", key=totp_key(user.username), confirmed=True) for user in created]
+    )
+    print(f"prepared {len(created)} city official accounts with two-factor login for the load test", flush=True)
 
 
 def free_port() -> int:
@@ -127,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.exit("no enterprises in this database: seed it with `make bench` first")
     print(f"size: {Enterprise.objects.count():,} enterprises; gunicorn workers: {args.workers}", flush=True)
     prepare_accounts(args.accounts)
+    prepare_city_accounts(args.city_accounts)
     environment = server_environment()
     manage = [sys.executable, "manage.py"]
     if not args.no_collectstatic:
@@ -139,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         wait_until_serving(host + "/")
         os.environ["LOADTEST_ENTERPRISE_ACCOUNTS"] = str(args.accounts)
+        os.environ["LOADTEST_CITY_ACCOUNTS"] = str(args.city_accounts)
         with tempfile.TemporaryDirectory(prefix="smeportal-loadtest-") as workdir:
             for users in sorted(args.steps):
                 step = run_step(host, users, args.seconds, Path(workdir))

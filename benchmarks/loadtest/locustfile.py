@@ -5,8 +5,10 @@ score, submit), 4 district officials working the review queue, 2 city officials 
 notice batches, 4 anonymous visitors on the calculator and the public lookup. Every user thinks 1–5 s
 between actions. Requests are grouped by page (``name=``) so the table has one line per endpoint.
 
-Logins: the demo's officials (demo/users.py) and the load test's enterprise accounts
-``loadtest-enterprise-N`` prepared by benchmarks/loadtest/__main__.py, all with ``DEMO_PASSWORD``.
+Logins: the demo's district officials (demo/users.py), the load test's enterprise accounts
+``loadtest-enterprise-N`` and city officials ``loadtest-city-N`` (with a TOTP device: the second step of
+their login is timed as "two-factor code"), prepared by benchmarks/loadtest/__main__.py, all with
+``DEMO_PASSWORD``.
 """
 
 from __future__ import annotations
@@ -16,18 +18,21 @@ import os
 import random
 import re
 
+from django_otp.oath import totp
 from locust import HttpUser, between, task
 
-from benchmarks.loadtest import ENTERPRISE_USERNAME
+from benchmarks.loadtest import CITY_USERNAME, ENTERPRISE_USERNAME, totp_key
 from benchmarks.loadtest.forms import form_fields
 
 PASSWORD = os.environ.get("LOADTEST_PASSWORD", "demo-pass-2026")
 ENTERPRISE_ACCOUNTS = int(os.environ.get("LOADTEST_ENTERPRISE_ACCOUNTS", "100"))
+CITY_ACCOUNTS = int(os.environ.get("LOADTEST_CITY_ACCOUNTS", "40"))
 LOOKUP_QUERIES = ["绵阳", "长虹", "科技有限公司", "绵阳市涪城区", "九洲", "91510703MA6", "电子"]
 FILING_STEPS = ["basic", "staff", "finance", "rd"]
 THINK = between(1, 5)
 
 _accounts = itertools.count()
+_city_accounts = itertools.count()
 FILING_LINK = re.compile(r'href="/certification/filings/(\d+)/"')
 REVIEW_LINK = re.compile(r'href="/certification/review/(\d+)/"')
 BATCH_LINK = re.compile(r'href="/certification/batches/(\d+)/"')
@@ -45,6 +50,16 @@ class PortalUser(HttpUser):
         with self.client.post("/accounts/login/", data=fields, name="login", catch_response=True) as response:
             if "sessionid" not in self.client.cookies:
                 response.failure(f"{username} was not logged in")
+
+    def pass_two_factor(self, username: str) -> None:
+        page = self.client.get("/accounts/two-factor/verify/", name="two-factor page")
+        fields, _numbers = form_fields(page.text, ("otp_token", None))
+        fields["otp_token"] = f"{totp(bytes.fromhex(totp_key(username))):06d}"
+        with self.client.post(
+            "/accounts/two-factor/verify/", data=fields, name="two-factor code", catch_response=True
+        ) as response:
+            if "/two-factor/" in response.url:
+                response.failure(f"{username}'s code was refused")
 
     def post_form(self, url: str, html: str, name: str, marker=None):
         fields, _numbers = form_fields(html, marker)
@@ -131,7 +146,9 @@ class CityOfficial(PortalUser):
     weight = 2
 
     def on_start(self):
-        self.login("city")
+        username = CITY_USERNAME.format(next(_city_accounts) % CITY_ACCOUNTS)
+        self.login(username)
+        self.pass_two_factor(username)
 
     @task(3)
     def city_dashboard(self):

@@ -5,8 +5,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import override_settings
+from django_otp.oath import totp
+
+from benchmarks.loadtest import CITY_USERNAME, totp_key
+from benchmarks.loadtest.__main__ import prepare_city_accounts
 from benchmarks.loadtest.forms import form_fields
 from benchmarks.loadtest.steps import Endpoint, Step, highest_in_budget, read_stats
+from demo.users import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 # Locust patches the standard library with gevent when imported: it is imported in a process of its own.
@@ -97,3 +105,20 @@ def test_locust_statistics_are_read_and_the_highest_step_in_budget_found():
     assert highest_in_budget([step(25, 120), step(10, 80), step(50, 310), step(100, 200)]) == 25
     assert highest_in_budget([step(10, 90), step(25, 100, failures=1)]) == 10
     assert highest_in_budget([step(10, 400)]) is None
+
+
+@pytest.mark.django_db
+@override_settings(OTP_REQUIRED_FOR_OFFICIALS=True)
+def test_a_load_test_city_official_passes_the_two_factor_login_with_the_code_the_locustfile_computes(client):
+    prepare_city_accounts(2)
+    prepare_city_accounts(2)  # a second run adds nobody
+    username = CITY_USERNAME.format(1)
+    assert get_user_model().objects.filter(username__startswith="loadtest-city-").count() == 2
+    assert client.post("/accounts/login/", {"username": username, "password": DEMO_PASSWORD}).status_code == 302
+    assert client.get("/dashboards/city/").status_code == 302  # the code is still owed
+
+    code = f"{totp(bytes.fromhex(totp_key(username))):06d}"
+    response = client.post("/accounts/two-factor/verify/", {"otp_token": code})
+
+    assert response.status_code == 302 and "/two-factor/" not in response.url
+    assert client.get("/dashboards/city/").status_code == 200

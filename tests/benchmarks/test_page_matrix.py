@@ -2,7 +2,7 @@
 
 import pytest
 
-from benchmarks.matrix import PERSONA_LOGINS, SEARCHES, cases, kwarg_resolvers
+from benchmarks.matrix import PERSONA_LOGINS, SEARCHES, Case, cases, kwarg_resolvers
 from tests.test_url_matrix import EXPECTED, OK, row
 
 
@@ -36,3 +36,30 @@ def test_every_page_of_the_real_table_is_timed_as_some_role():
 def test_every_kind_of_object_a_served_page_needs_has_a_resolver():
     kinds = {case.kind for case in cases(EXPECTED)} - {None}
     assert kinds <= kwarg_resolvers().keys()
+
+
+@pytest.mark.parametrize(
+    ("name", "download"),
+    [
+        ("enterprises:export", True),
+        ("security_log_export", True),
+        ("dashboards:year_report_xlsx", True),
+        ("certification:registration_proof_pdf", True),
+        ("certification:attachment_download", True),
+        ("certification:revocation_attachment", True),
+        ("assistance:import_template", True),
+        ("certification:registration_proof", False),  # the printable page is a page
+        ("dashboards:year_report", False),
+        ("enterprises:list", False),
+        ("certification:export_help", False),  # "export" inside a name does not make a file
+    ],
+)
+def test_files_are_told_from_pages_by_their_url_names(name, download):
+    assert Case(name, None, "city_official").download is download
+
+
+def test_the_real_table_has_downloads_and_the_pages_stay_pages():
+    derived = cases(EXPECTED)
+    downloads = {case.name for case in derived if case.download}
+    assert {"enterprises:export", "dashboards:year_report_xlsx"} <= downloads
+    assert not any(case.download for case in derived if case.query)  # searches are pages
