@@ -63,6 +63,7 @@ urlpatterns = [
     path("calendar/<int:pk>/delete/", notice.calendar_override_delete, name="calendar_override_delete"),
     # Public pages
     path("notices/", public.notices, name="notices"),
+    path("notices/batches/<int:pk>/", public.notice_batch, name="notice_batch"),
     path("notices/<int:pk>/objection/", public.objection_create, name="objection_create"),
     path("lookup/", public.lookup, name="lookup"),
     # Revocation procedure (撤销): officials, the enterprise's defence, the public announcements

@@ -240,6 +240,7 @@ EXPECTED = {
     "certification:calendar_overrides": (None, CITY_ONLY),
     "certification:calendar_override_delete": ("calendar_override", everyone(NOT_ALLOWED)),
     "certification:notices": (None, everyone(OK)),
+    "certification:notice_batch": ("review_batch", everyone(OK)),  # a published batch open today
     "certification:objection_create": ("review_filing", SIGNED_IN),
     "certification:lookup": (None, everyone(OK)),
     # Revocation procedure (certification/revocation_views.py): "revocation" is a defended procedure (with a

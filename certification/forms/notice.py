@@ -28,7 +28,8 @@ class BatchFilterForm(forms.Form):
 
 
 class BatchForm(forms.Form):
-    """Title, start and the chosen filings; the page draws the choices as a table (one checkbox each)."""
+    """Title, start and the chosen filings (or all the filters select); the page draws the choices as a table
+    (one checkbox each)."""
 
     title = forms.CharField(label=gettext_lazy("公示标题"), max_length=200)
     start_date = forms.DateField(
@@ -37,8 +38,16 @@ class BatchForm(forms.Form):
     applications = forms.ModelMultipleChoiceField(
         label=gettext_lazy("公示的申报"),
         queryset=Application.objects.filter(state=FilingState.RECOMMENDED),
-        error_messages={"required": gettext_lazy("请选择要公示的申报。")},
+        required=False,
     )
+    # The table shows one page: this takes every filing the filters select, on every page.
+    all_filtered = forms.BooleanField(label=gettext_lazy("选择筛选出的全部申报（含其他页）"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("all_filtered") and not cleaned.get("applications") and "applications" not in self.errors:
+            self.add_error("applications", gettext_lazy("请选择要公示的申报。"))
+        return cleaned
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from django.db.models import OuterRef, QuerySet, Subquery
-from django.db.models.functions import TruncDate
+from django.db.models import F, OuterRef, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber, TruncDate
 
 from certification.models import Application, ApplicationEvent
 from certification.selectors.filing import snapshot_score
@@ -30,21 +30,20 @@ NOTICE_SORTING = Sorting(
 )
 
 
-def _with_score_and_recommendation(filings: QuerySet[Application]) -> QuerySet[Application]:
+def _score_and_recommendation():
     recommended = (
         ApplicationEvent.objects.filter(application=OuterRef("pk"), to_state=FilingState.RECOMMENDED)
         .order_by("-created_at", "-id")
         .values("created_at")[:1]
     )
-    return filings.select_related("enterprise__managing_district").annotate(
-        score=snapshot_score(),
-        recommended_on=TruncDate(Subquery(recommended)),
-    )
+    return {"score": snapshot_score(), "recommended_on": TruncDate(Subquery(recommended))}
 
 
-def notice_candidates(filters: Mapping | None = None, sort: str | None = None) -> QuerySet[Application]:
-    """The recommended filings not yet under notice, filtered by ``district``, ``year`` and ``q`` (name or
-    credit code), in the order ``sort`` names (by district, then the earliest recommended, by default)."""
+def _with_score_and_recommendation(filings: QuerySet[Application]) -> QuerySet[Application]:
+    return filings.select_related("enterprise__managing_district").annotate(**_score_and_recommendation())
+
+
+def _candidates(filters: Mapping | None) -> QuerySet[Application]:
     filters = filters or {}
     filings = Application.objects.filter(state=FilingState.RECOMMENDED)
     if filters.get("district"):
@@ -53,10 +52,60 @@ def notice_candidates(filters: Mapping | None = None, sort: str | None = None) -
         filings = filings.filter(evaluation_year=filters["year"])
     if filters.get("q"):
         filings = filings.filter(enterprise__in=search_enterprises(Enterprise.objects.all(), filters["q"]))
-    return NOTICE_SORTING.order_by(_with_score_and_recommendation(filings), sort)
+    return filings
+
+
+def notice_candidates(filters: Mapping | None = None, sort: str | None = None) -> QuerySet[Application]:
+    """The recommended filings not yet under notice, filtered by ``district``, ``year`` and ``q`` (name or
+    credit code), in the order ``sort`` names (by district, then the earliest recommended, by default)."""
+    return NOTICE_SORTING.order_by(_with_score_and_recommendation(_candidates(filters)), sort)
+
+
+def notice_candidate_ids(filters: Mapping | None = None, sort: str | None = None) -> QuerySet:
+    """The ids of ``notice_candidates``, in its order (see ``notice_rows``)."""
+    return _sorted_ids(_candidates(filters), sort)
 
 
 def batch_filings(batch_id: int, sort: str | None = None) -> QuerySet[Application]:
     """A batch's filings with their registration, in the order ``sort`` names."""
     filings = Application.objects.filter(notice_batch_id=batch_id).select_related("registration")
     return NOTICE_SORTING.order_by(_with_score_and_recommendation(filings), sort)
+
+
+def batch_filing_ids(batch_id: int, sort: str | None = None) -> QuerySet:
+    """The ids of ``batch_filings``, in its order (see ``notice_rows``)."""
+    return _sorted_ids(Application.objects.filter(notice_batch_id=batch_id), sort)
+
+
+def _sorted_ids(filings: QuerySet[Application], sort: str | None) -> QuerySet:
+    # A batch holds thousands of filings: the database sorts their ids alone (the score and the day
+    # recommended as aliases, computed only when the order needs them), not their whole rows.
+    return NOTICE_SORTING.order_by(filings.alias(**_score_and_recommendation()), sort).values_list("pk", flat=True)
+
+
+def notice_rows(ids: list[int]) -> list[Application]:
+    """The filings ``ids`` names (one page of ``notice_candidate_ids`` or ``batch_filing_ids``), in that order,
+    with their district, score, day recommended and registration."""
+    filings = _with_score_and_recommendation(Application.objects.filter(pk__in=ids).select_related("registration"))
+    by_id = {filing.pk: filing for filing in filings}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+_PUBLIC_ORDER = ("enterprise__managing_district__sort_order", "enterprise__name", "id")
+
+
+def public_notice_filings(batch_id: int) -> QuerySet[Application]:
+    """A published batch's filings as the public sees them: by district, then name."""
+    return (
+        Application.objects.filter(notice_batch_id=batch_id)
+        .select_related("enterprise__managing_district")
+        .order_by(*_PUBLIC_ORDER)
+    )
+
+
+def notice_preview(batch_ids: list[int], size: int) -> list[Application]:
+    """The first ``size`` filings (in the public order) of each batch in ``batch_ids``, in one query."""
+    ranked = Application.objects.filter(notice_batch_id__in=batch_ids).annotate(
+        rank=Window(RowNumber(), partition_by=F("notice_batch_id"), order_by=[F(f).asc() for f in _PUBLIC_ORDER])
+    )
+    return list(ranked.filter(rank__lte=size).select_related("enterprise__managing_district").order_by("rank"))

@@ -24,7 +24,13 @@ from certification.forms.notice import (
 from certification.models import CalendarOverride, DeadlineChange, NoticeBatch, Objection
 from certification.selectors.calendar import notice_end_for
 from certification.selectors.campaign import deadline
-from certification.selectors.notice import NOTICE_SORTING, batch_filings, notice_candidates
+from certification.selectors.notice import (
+    NOTICE_SORTING,
+    batch_filing_ids,
+    batch_filings,
+    notice_candidate_ids,
+    notice_rows,
+)
 from certification.services import calendar as calendar_services
 from certification.services import notice as notice_services
 from certification.services.notice import notice_batch_create
@@ -33,6 +39,8 @@ from enterprises.permissions import city_official_required
 from smeportal.listing import list_query, sort_headers, xlsx_download
 from smeportal.pagination import paginate_without_count
 from smeportal.views import run_service
+
+PER_PAGE = 50  # a batch holds thousands of filings: its page and the batch form's table are paginated
 
 
 @city_official_required
@@ -65,16 +73,20 @@ def batch_create(request):
     end date previewed by htmx), and one POST that creates the batch."""
     filter_form = BatchFilterForm(request.GET or None)
     filters = filter_form.cleaned_data if filter_form.is_bound and filter_form.is_valid() else {}
-    candidates = list(notice_candidates(filters, request.GET.get("sort")))
+    candidate_ids = notice_candidate_ids(filters, request.GET.get("sort"))
     form = BatchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["all_filtered"]:
+            application_ids = list(candidate_ids)
+        else:
+            application_ids = [a.pk for a in form.cleaned_data["applications"]]
         done, batch = run_service(
             request,
             lambda: notice_batch_create(
                 actor=request.user,
                 title=form.cleaned_data["title"],
                 start_date=form.cleaned_data["start_date"],
-                application_ids=[a.pk for a in form.cleaned_data["applications"]],
+                application_ids=application_ids,
             ),
             form=form,
             success=lambda batch: _("已创建公示批次，公示期{start}至{end}。").format(
@@ -83,12 +95,14 @@ def batch_create(request):
         )
         if done:
             return redirect("certification:batch_detail", pk=batch.pk)
+    page = paginate_without_count(candidate_ids, request.GET.get("page"), PER_PAGE)
     start = form.cleaned_data.get("start_date") if form.is_bound else None
     context = {
         "filter_form": filter_form,
         "form": form,
-        "candidates": candidates,
-        "total": len(candidates),
+        "page": page,
+        "candidates": notice_rows(page.object_list),
+        "total": candidate_ids.count(),
         "headers": sort_headers(request, NOTICE_SORTING, _notice_columns()),
         "query": list_query(request),
         "selected": set(request.POST.getlist("applications")),
@@ -126,14 +140,16 @@ def batch_detail(request, pk: int):
         pk=pk,
     )
     today = timezone.localdate()
-    filings = list(batch_filings(batch.pk, request.GET.get("sort")))
+    filing_ids = batch_filing_ids(batch.pk, request.GET.get("sort"))
+    page = paginate_without_count(filing_ids, request.GET.get("page"), PER_PAGE)
     return render(
         request,
         "certification/notice/batch_detail.html",
         {
             "batch": batch,
-            "filings": filings,
-            "total": len(filings),
+            "page": page,
+            "filings": notice_rows(page.object_list),
+            "total": filing_ids.count(),
             "headers": sort_headers(request, NOTICE_SORTING, _batch_columns()),
             "query": list_query(request),
             "is_open": batch.is_open_on(today),

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from certification.forms.public import ObjectionForm
 from certification.models import Application, NoticeBatch
+from certification.selectors.notice import notice_preview, public_notice_filings
 from certification.selectors.registration import registrations_found
 from certification.services.notice import objection_file
 from certification.states import FilingState
@@ -26,29 +28,42 @@ RECENTLY_CLOSED_DAYS = 30  # closed batches stay on the notice page this long
 
 
 MAX_BATCHES = 20
-
+NOTICE_PREVIEW = 20  # filings of each batch on the notice page; the batch's own page lists them all
+NOTICE_PER_PAGE = 50
 
 LOOKUP_PER_PAGE = 20
 LOOKUP_MAX_PAGES = 5  # a lookup, not a way to list every registered enterprise
 
 
-def notices(request):
+def _public_batches():
     today = timezone.localdate()
-    batches = (
-        NoticeBatch.objects.filter(
-            published=True, start_date__lte=today, end_date__gte=today - dt.timedelta(days=RECENTLY_CLOSED_DAYS)
-        )
-        .prefetch_related(
-            Prefetch(
-                "applications",
-                queryset=Application.objects.select_related("enterprise__managing_district").order_by(
-                    "enterprise__managing_district__sort_order", "enterprise__name", "id"
-                ),
-            )
-        )
-        .order_by("-start_date", "-id")[:MAX_BATCHES]
+    return NoticeBatch.objects.filter(
+        published=True, start_date__lte=today, end_date__gte=today - dt.timedelta(days=RECENTLY_CLOSED_DAYS)
     )
-    return render(request, "certification/public/notices.html", {"batches": batches, "today": today})
+
+
+def notices(request):
+    batches = list(
+        _public_batches().annotate(filing_count=Count("applications")).order_by("-start_date", "-id")[:MAX_BATCHES]
+    )
+    previews = defaultdict(list)
+    for application in notice_preview([batch.pk for batch in batches], NOTICE_PREVIEW):
+        previews[application.notice_batch_id].append(application)
+    for batch in batches:
+        batch.preview = previews[batch.pk]
+    return render(request, "certification/public/notices.html", {"batches": batches, "today": timezone.localdate()})
+
+
+def notice_batch(request, pk: int):
+    """One public batch's filings, paginated, with their total."""
+    batch = get_object_or_404(_public_batches(), pk=pk)
+    filings = public_notice_filings(batch.pk)
+    page = paginate_without_count(filings, request.GET.get("page"), NOTICE_PER_PAGE)
+    return render(
+        request,
+        "certification/public/notice_batch.html",
+        {"batch": batch, "page": page, "total": filings.count(), "today": timezone.localdate(), "query": ""},
+    )
 
 
 @login_required

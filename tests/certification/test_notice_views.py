@@ -206,7 +206,7 @@ def test_batch_detail_query_count_is_flat(client, city_official, district, djang
             application=app, batch=batch, objector=city_official, real_name="王五", contact="1", statement="x"
         )
     client.force_login(city_official)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("certification:batch_detail", args=[batch.pk]))
     assert response.content.decode().count("提交处理结论") == count
 

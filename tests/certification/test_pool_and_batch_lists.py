@@ -187,3 +187,32 @@ def test_pool_page_and_export_query_counts_are_flat(persona_client, district, ra
     for n in range(12):
         factories.EnterpriseFactory(managing_district=district, name=f"更多{n}", in_cultivation_pool=True)
     assert counts() == small
+
+
+def test_batch_members_are_paginated_with_their_total(persona_client, batch, monkeypatch):
+    monkeypatch.setattr("certification.views.notice.PER_PAGE", 2)
+    client = persona_client("city_official")
+    url = reverse("certification:batch_detail", args=[batch.pk])
+    first, second = client.get(url, {"sort": "score"}), client.get(url, {"sort": "score", "page": 2})
+    assert [a.score for a in first.context["filings"]] == [65, 80] and first.context["total"] == 3
+    assert [a.score for a in second.context["filings"]] == [90] and second.context["total"] == 3
+    assert "sort=score&page=2" in first.text
+
+
+def test_batch_form_takes_every_filtered_filing_across_pages(client, city_official, candidates, today, monkeypatch):
+    monkeypatch.setattr("certification.views.notice.PER_PAGE", 2)
+    today(START)
+    client.force_login(city_official)
+    page = client.get(CREATE)
+    assert len(page.context["candidates"]) == 2 and page.context["total"] == 3 and 'name="all_filtered"' in page.text
+    response = client.post(CREATE, {"title": "2026年第1批", "start_date": START.isoformat(), "all_filtered": "on"})
+    batch = NoticeBatch.objects.get()
+    assert response["Location"] == reverse("certification:batch_detail", args=[batch.pk])
+    assert set(batch.applications.values_list("pk", flat=True)) == {a.pk for a in candidates}
+
+
+def test_batch_form_without_a_choice_is_refused(client, city_official, candidates, today):
+    today(START)
+    client.force_login(city_official)
+    page = client.post(CREATE, {"title": "2026年第1批", "start_date": START.isoformat()})
+    assert page.status_code == 200 and "请选择要公示的申报。" in page.text and not NoticeBatch.objects.exists()

@@ -209,3 +209,31 @@ def test_lookup_paginates_and_query_count_is_flat(client, district, django_asser
     assert len(response.context["page"].object_list) == 20 and response.context["page"].has_next
     second = client.get(reverse("certification:lookup"), {"q": "查询科技", "page": 2})
     assert len(second.context["page"].object_list) == 5
+
+
+def test_notices_show_the_first_filings_of_a_long_batch_and_its_page_lists_them_all(
+    client, city_official, district, today, monkeypatch
+):
+    monkeypatch.setattr("certification.views.public.NOTICE_PREVIEW", 2)
+    monkeypatch.setattr("certification.views.public.NOTICE_PER_PAGE", 2)
+    apps = [
+        factories.recommended_filing(factories.EnterpriseFactory(name=f"绵阳{n}号公司", managing_district=district))
+        for n in range(3)
+    ]
+    batch = notice_batch_create(
+        actor=city_official, title="长名单", start_date=START, today=START, application_ids=[a.pk for a in apps]
+    )
+    today(dt.date(2026, 10, 9))
+    body = client.get(reverse("certification:notices")).content.decode()
+    assert "绵阳0号公司" in body and "绵阳1号公司" in body and "绵阳2号公司" not in body
+    assert "显示前 2 家，共 3 家" in body and reverse("certification:notice_batch", args=[batch.pk]) in body
+    url = reverse("certification:notice_batch", args=[batch.pk])
+    first, second = client.get(url), client.get(url, {"page": 2})
+    assert "绵阳1号公司" in first.text and "绵阳2号公司" not in first.text and 'data-total="3"' in first.text
+    assert "绵阳2号公司" in second.text and reverse("certification:objection_create", args=[apps[2].pk]) in second.text
+
+
+def test_an_unpublished_batch_has_no_public_page(client, batch, today):
+    NoticeBatch.objects.filter(pk=batch.pk).update(published=False)
+    today(dt.date(2026, 10, 9))
+    assert client.get(reverse("certification:notice_batch", args=[batch.pk])).status_code == 404

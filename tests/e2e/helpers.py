@@ -99,7 +99,8 @@ def check_accessibility_in_english(page: Page, name: str = "") -> None:
     the same session, and an English locale) at desktop and phone size, must pass axe-core too. A page
     reached by a POST that a GET does not show again is skipped."""
     context = page.context.browser.new_context(
-        storage_state=page.context.storage_state(), locale="en-US",
+        storage_state=page.context.storage_state(),
+        locale="en-US",
         timezone_id="Asia/Shanghai",
         viewport=DESKTOP,
         reduced_motion="reduce",
