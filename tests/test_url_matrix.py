@@ -172,6 +172,7 @@ EXPECTED = {
     },
     "certification-notice-batch-list": (None, row(API_DENIED, OK, OK, OK, OK, OK, OK, OK)),
     "certification-notice-batch-detail": ("notice_batch", row(API_DENIED, OK, OK, OK, OK, OK, OK, OK)),
+    "certification-notice-batch-filings": ("notice_batch", row(API_DENIED, OK, OK, OK, OK, OK, OK, OK)),
     "certification-notice-batch-register-due": (None, row(API_DENIED, *[NOT_ALLOWED] * 7)),
     "certification-registration-list": (None, row(API_DENIED, OK, OK, OK, OK, API_DENIED, OK, OK)),
     "certification-registration-detail": (

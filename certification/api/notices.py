@@ -1,6 +1,5 @@
 """Notice batches in the API: read by signed-in users, created and registered by city officials."""
 
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -14,9 +13,10 @@ from certification.api.serializers import (
     NoticeBatchCreateSerializer,
     NoticeBatchDetailSerializer,
     NoticeBatchSerializer,
+    NoticeFilingSerializer,
     RegisterDueResultSerializer,
 )
-from certification.models import Application, NoticeBatch, Registration
+from certification.models import NoticeBatch, Registration
 from certification.services.notice import notice_batch_create
 from certification.services.registration import notice_batch_register_due
 from enterprises.roles import is_city_official
@@ -29,6 +29,10 @@ from smeportal.api import (
     ServiceErrorsMixin,
 )
 from smeportal.badinput import StrictJSONParser
+
+
+class OldestFirstCursorPagination(NewestFirstCursorPagination):
+    ordering = "id"
 
 
 class NoticeBatchPermission(permissions.BasePermission):
@@ -69,14 +73,26 @@ class NoticeBatchViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.Retri
         queryset = NoticeBatch.objects.all()
         if not is_city_official(self.request.user):
             queryset = queryset.filter(published=True)
-        if self.action == "retrieve":
-            queryset = queryset.prefetch_related(
-                Prefetch("applications", queryset=Application.objects.select_related("enterprise").order_by("id"))
-            )
         return queryset
 
     def get_serializer_class(self):
-        return NoticeBatchSerializer if self.action == "list" else NoticeBatchDetailSerializer
+        return {"list": NoticeBatchSerializer, "filings": NoticeFilingSerializer}.get(
+            self.action, NoticeBatchDetailSerializer
+        )
+
+    @extend_schema(
+        operation_id="certification_notice_batches_filings",
+        summary="公示批次的全部申报（分页）",
+        description="按编号排列，每页 50 条（游标分页）。",
+        responses={200: NoticeFilingSerializer(many=True), **LIST_ERRORS, **NOT_FOUND},
+        tags=["notice-batches"],
+    )
+    @action(detail=True, methods=["get"], url_path="filings", url_name="filings")
+    def filings(self, request, pk=None):
+        batch = self.get_object()
+        paginator = OldestFirstCursorPagination()
+        page = paginator.paginate_queryset(batch.applications.select_related("enterprise"), request, view=self)
+        return paginator.get_paginated_response(NoticeFilingSerializer(page, many=True).data)
 
     @extend_schema(
         operation_id="certification_notice_batches_create",
@@ -90,14 +106,7 @@ class NoticeBatchViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.Retri
         serializer = NoticeBatchCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         batch = notice_batch_create(actor=request.user, **serializer.validated_data)
-        batch = (
-            self.get_queryset()
-            .filter(pk=batch.pk)
-            .prefetch_related(
-                Prefetch("applications", queryset=Application.objects.select_related("enterprise").order_by("id"))
-            )
-        )
-        return Response(NoticeBatchDetailSerializer(batch.get()).data, status=status.HTTP_201_CREATED)
+        return Response(NoticeBatchDetailSerializer(batch).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         operation_id="certification_notice_batches_register_due",

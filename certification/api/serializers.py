@@ -323,12 +323,27 @@ class NoticeBatchSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# A batch can hold thousands of filings: the detail shows the first ones, the filings endpoint pages them all.
+NOTICE_FILINGS_SHOWN = 50
+
+
 class NoticeBatchDetailSerializer(NoticeBatchSerializer):
-    filings = NoticeFilingSerializer(source="applications", many=True, read_only=True)
+    filing_count = serializers.SerializerMethodField(help_text=_("批次中公示的申报数"))
+    filings = serializers.SerializerMethodField(
+        help_text=_("按编号排列的前 50 条申报；全部申报见 notice-batches/{id}/filings/（分页）")
+    )
 
     class Meta(NoticeBatchSerializer.Meta):
-        fields = [*NoticeBatchSerializer.Meta.fields, "filings"]
+        fields = [*NoticeBatchSerializer.Meta.fields, "filing_count", "filings"]
         read_only_fields = fields
+
+    def get_filing_count(self, batch) -> int:
+        return batch.applications.count()
+
+    @extend_schema_field(NoticeFilingSerializer(many=True))
+    def get_filings(self, batch):
+        shown = batch.applications.select_related("enterprise").order_by("id")[:NOTICE_FILINGS_SHOWN]
+        return NoticeFilingSerializer(shown, many=True).data
 
 
 @extend_schema_field({"type": "string", "format": "date", "pattern": NOTICE_START_PATTERN})

@@ -262,3 +262,38 @@ def test_registration_list_query_count_is_flat(as_persona, enterprise, django_as
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = city.get(REGISTRATIONS)
     assert len(response.json()["results"]) == 30
+
+
+def test_a_large_batch_shows_its_first_filings_with_the_count_and_pages_them_all(
+    as_persona, city_official, django_assert_max_num_queries
+):
+    from certification.api.serializers import NOTICE_FILINGS_SHOWN
+
+    filings = [
+        factories.ApplicationFactory(state=S.RECOMMENDED, submitted_on=dt.date(2026, 3, 2))
+        for _ in range(NOTICE_FILINGS_SHOWN + 3)
+    ]
+    start = timezone.localdate() - dt.timedelta(days=60)
+    batch = notice_batch_create(
+        actor=city_official, title="大批次", start_date=start, today=start, application_ids=[a.pk for a in filings]
+    )
+    api = as_persona("district_official")
+
+    with django_assert_max_num_queries(8):  # the same for any number of filings
+        shown = api.get(f"{BATCHES}{batch.pk}/").json()
+    assert shown["filing_count"] == len(filings)
+    assert [f["id"] for f in shown["filings"]] == sorted(a.pk for a in filings)[:NOTICE_FILINGS_SHOWN]
+
+    pages, url = [], f"{BATCHES}{batch.pk}/filings/"
+    while url:
+        page = api.get(url).json()
+        pages.append([f["id"] for f in page["results"]])
+        url = page["next"]
+    assert [len(ids) for ids in pages] == [50, 3]
+    assert [pk for ids in pages for pk in ids] == sorted(a.pk for a in filings)
+
+
+def test_the_filings_of_an_unpublished_batch_are_the_city_s_alone(as_persona, hidden_batch):
+    assert as_persona("district_official").get(f"{BATCHES}{hidden_batch.pk}/filings/").status_code == 404
+    listed = as_persona("city_official").get(f"{BATCHES}{hidden_batch.pk}/filings/")
+    assert [f["id"] for f in listed.json()["results"]] == [hidden_batch.applications.get().pk]
