@@ -7,7 +7,7 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -28,6 +28,7 @@ from certification.selectors.notice import (
     NOTICE_SORTING,
     batch_filing_ids,
     batch_filings,
+    batches_with_counts,
     notice_candidate_ids,
     notice_rows,
 )
@@ -45,11 +46,7 @@ PER_PAGE = 50  # a batch holds thousands of filings: its page and the batch form
 
 @city_official_required
 def batch_list(request):
-    batches = NoticeBatch.objects.annotate(
-        filing_count=Count("applications", distinct=True),
-        open_objections=Count("objections", filter=Q(objections__status=Objection.Status.OPEN), distinct=True),
-    ).order_by("-start_date", "-id")
-    page = paginate_without_count(batches, request.GET.get("page"), 30)
+    page = paginate_without_count(batches_with_counts(), request.GET.get("page"), 30)
     return render(
         request,
         "certification/notice/batch_list.html",

@@ -216,3 +216,28 @@ def test_batch_form_without_a_choice_is_refused(client, city_official, candidate
     client.force_login(city_official)
     page = client.post(CREATE, {"title": "2026年第1批", "start_date": START.isoformat()})
     assert page.status_code == 200 and "请选择要公示的申报。" in page.text and not NoticeBatch.objects.exists()
+
+
+def test_batch_list_counts_each_batch_s_filings_and_open_objections(persona_client, batch, candidates):
+    from certification.models import Objection
+
+    objector = factories.UserFactory()
+    for application, status in [
+        (candidates[0], Objection.Status.OPEN),
+        (candidates[1], Objection.Status.OPEN),
+        (candidates[0], Objection.Status.UPHELD),
+    ]:
+        Objection.objects.create(
+            application=application,
+            batch=batch,
+            objector=objector,
+            real_name="张三",
+            contact="13800000000",
+            statement="异议",
+            status=status,
+        )
+
+    listed = persona_client("city_official").get(reverse("certification:batch_list"))
+
+    (shown,) = listed.context["page"].object_list
+    assert (shown.filing_count, shown.open_objections) == (3, 2)
