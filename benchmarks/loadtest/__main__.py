@@ -155,6 +155,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"size: {Enterprise.objects.count():,} enterprises; gunicorn workers: {args.workers}", flush=True)
     prepare_accounts(args.accounts)
     prepare_city_accounts(args.city_accounts)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")  # as autovacuum keeps a live server (this machine runs without it)
     environment = server_environment()
     manage = [sys.executable, "manage.py"]
     if not args.no_collectstatic:
