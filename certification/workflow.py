@@ -298,6 +298,10 @@ def record(
         application.updated_by = user
         application.updated_at = now
     fields = ["state", "updated_at", "updated_by", *update_fields]
+    if transition.target == FilingState.SUBMITTED:  # the review queue's wait starts again (selectors.review)
+        for application in applications:
+            application.last_submitted_on = timezone.localdate(now)
+        fields.append("last_submitted_on")
     with transition_context(name, user):
         if len(applications) == 1:
             (application,) = applications

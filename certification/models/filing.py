@@ -15,7 +15,8 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -109,7 +110,9 @@ class Application(HistoryMixin, TrackedModel):
     """One enterprise's filing for one evaluation year. Figures may be empty while it is a draft."""
 
     State = FilingState
-    history_exclude = ("snapshot",)  # the submitted figures frozen: the figures themselves are recorded
+    # The submitted figures frozen (the figures themselves are recorded); the date of the latest submission
+    # (the submission is recorded as its state change).
+    history_exclude = ("snapshot", "last_submitted_on")
 
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="applications"
@@ -184,6 +187,10 @@ class Application(HistoryMixin, TrackedModel):
 
     # Set at (first) submission.
     submitted_on = models.DateField(_("提交日期"), null=True, blank=True)
+    # Set by every submission (a resubmission after a return too): the review queue waits from it. Stored,
+    # not read from the events, so the queue sorts and counts on an index; empty on filings submitted
+    # before it was kept and without an event, whose wait starts at ``submitted_on``.
+    last_submitted_on = models.DateField(_("最近提交日期"), null=True, blank=True, editable=False)
     first_time_applicant = models.BooleanField(
         _("首次申报"), null=True, blank=True, help_text=_("提交时确定：此前年度从未入库的企业为首次申报。")
     )
@@ -250,12 +257,15 @@ class Application(HistoryMixin, TrackedModel):
         ]
         indexes = [
             models.Index(fields=["state", "evaluation_year"]),
-            # The districts' work queue, oldest first: a few thousand of all filings, read on every dashboard.
+            # The districts' work queue, longest waiting first (certification.selectors.review.waiting_since):
+            # a few thousand of all filings, read on every workbench and the review list.
             models.Index(
-                fields=["submitted_on", "id"],
-                include=["enterprise"],
+                Coalesce("last_submitted_on", "submitted_on"),
+                F("id"),
+                # Its columns too: the workbench counts the waiting and the overdue from the index alone.
+                include=["enterprise", "submitted_on", "last_submitted_on"],
                 condition=Q(state__in=WAITING_FOR_REVIEW),
-                name="application_waiting_review",
+                name="application_waiting_since",
             ),
         ]
 

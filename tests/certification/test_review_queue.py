@@ -9,8 +9,9 @@ import pytest
 from django.core import mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
-from certification.models import Application, ApplicationEvent
+from certification.models import Application
 from certification.rules.workdays import CalendarOverrides
 from certification.selectors.review import review_queue, waiting_for_review
 from certification.services.filing import application_resubmit, application_save_draft, application_submit
@@ -64,8 +65,7 @@ def test_the_default_is_the_waiting_work_longest_waiting_first(queue, district_o
 
 def test_a_resubmission_starts_the_wait_again(queue, district_official):
     old = queue["old"]
-    event = ApplicationEvent.objects.create(application=old, from_state=S.RETURNED, to_state=S.SUBMITTED)
-    ApplicationEvent.objects.filter(pk=event.pk).update(created_at=dt.datetime(2026, 5, 25, 10, tzinfo=dt.UTC))
+    Application.objects.filter(pk=old.pk).update(last_submitted_on=dt.date(2026, 5, 25))  # as resubmitted that day
     assert names(review_queue(district_official)) == ["现场核查公司", "新申报公司", "老申报公司"]
     waits = {
         f.enterprise.name: waiting_for_review(f, TODAY, CalendarOverrides())
@@ -163,6 +163,17 @@ def test_submission_and_resubmission_tell_the_managing_district(
     application_resubmit(application_id=draft.pk, actor=enterprise_user, today=dt.date(2026, 4, 25))
     latest = Notification.objects.filter(user=district_official).latest("id")
     assert "重新提交2026年度申报" in latest.message
+
+
+def test_each_submission_stores_the_day_the_wait_starts(draft, enterprise_user, district_official):
+    application_submit(application_id=draft.pk, actor=enterprise_user, today=dt.date(2026, 4, 20))
+    Application.objects.filter(pk=draft.pk).update(submitted_on=dt.date(2026, 4, 20), last_submitted_on=None)
+    application_return(application_id=draft.pk, actor=district_official, comment="请补充")
+    application_resubmit(application_id=draft.pk, actor=enterprise_user, today=dt.date(2026, 4, 25))
+    draft.refresh_from_db()
+    assert draft.submitted_on == dt.date(2026, 4, 20)  # the first submission is kept
+    assert draft.last_submitted_on == timezone.localdate()  # the day of the resubmission's event
+    assert review_queue(district_official).get().waiting_since == timezone.localdate()
 
 
 def test_the_notice_rolls_back_with_the_transition(draft, enterprise_user, district_official):

@@ -6,7 +6,9 @@ import re
 
 import pytest
 from django.urls import reverse
+from drf_spectacular.generators import SchemaGenerator
 
+from smeportal.api_docs import SchemaMadeOnce
 from smeportal.models import ApiToken
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +65,15 @@ def test_the_docs_page_is_not_in_the_schema(client, city_official):
     client.force_login(city_official)
     paths = client.get(SCHEMA, HTTP_ACCEPT="application/json").json()["paths"]
     assert not [path for path in paths if path.startswith(("/api/docs", "/api/schema"))]
+
+
+def test_the_schema_is_made_once_per_language(client, city_official, monkeypatch):
+    made = []
+    monkeypatch.setattr(SchemaMadeOnce, "made", {})
+    original = SchemaGenerator.get_schema
+    monkeypatch.setattr(SchemaGenerator, "get_schema", lambda *a, **kw: made.append(1) or original(*a, **kw))
+    client.force_login(city_official)
+    chinese = [client.get(SCHEMA, HTTP_ACCEPT="application/json").json() for _ in range(2)]
+    english = [client.get(SCHEMA, {"lang": "en"}, HTTP_ACCEPT="application/json").json() for _ in range(2)]
+    assert len(made) == 2  # one per language, not one per request
+    assert chinese[0] == chinese[1] and english[0] == english[1]
