@@ -89,3 +89,17 @@ def test_list_query_count_is_flat_whatever_the_sort(persona_client, firms, djang
             assert client.get(LIST, {"sort": sort}).status_code == 200
         with django_assert_max_num_queries(6):
             assert client.get(EXPORT, {"sort": sort}).status_code == 200
+
+
+def test_total_beyond_the_cap_says_over_it_and_still_exports(persona_client, firms, settings):
+    """The total is counted up to LIST_COUNT_CAP rows (a million-row list is not counted in full)."""
+    settings.LIST_COUNT_CAP = 2
+    client = persona_client("district_official")
+    page = client.get(LIST)
+    assert page.context["total"] == 2 and page.context["total_over"] is True
+    assert 'data-total="2+"' in page.text and "超过 2 条" in page.text and "共 2 条" not in page.text
+    assert len(read_xlsx(client.get(EXPORT))) - 1 == 3  # the export is of every row, not of the count
+    settings.LIST_COUNT_CAP = 3
+    exact = client.get(LIST)
+    assert exact.context["total"] == 3 and exact.context["total_over"] is False and "共 3 条" in exact.text
+
