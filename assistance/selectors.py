@@ -12,7 +12,7 @@ from enterprises.creditcode import is_valid_credit_code, normalize_credit_code
 from enterprises.models import Enterprise
 from enterprises.roles import is_city_official
 from enterprises.scoping import enterprise_scope
-from enterprises.search import is_too_short, name_or_code_condition
+from enterprises.search import first_matches, is_too_short, name_or_code_condition
 
 from . import newness
 from .models import AssistanceAgreement, Department, DepartmentTarget, QuotaPolicy, ServiceRecord
@@ -86,12 +86,8 @@ def enterprise_suggestions(text: str, *, limit: int = 10) -> list[Enterprise]:
     text = (text or "").strip()
     if not text or is_too_short(text):
         return []
-    return list(
-        Enterprise.objects.filter(status=Enterprise.Status.OPERATING)
-        .filter(name_or_code_condition("", text))
-        .select_related("managing_district")
-        .order_by("name")[:limit]
-    )
+    matching = Enterprise.objects.filter(name_or_code_condition("", text), status=Enterprise.Status.OPERATING)
+    return list(first_matches(matching, limit).select_related("managing_district"))
 
 
 @dataclass(frozen=True)
