@@ -61,6 +61,19 @@ def agreements_visible_to(user, *, include_archived: bool = False) -> QuerySet[A
     return qs.filter(scope.q("enterprise"), enterprise__confirmed=True)
 
 
+def with_record_count(agreements: QuerySet[AssistanceAgreement]) -> QuerySet[AssistanceAgreement]:
+    """``record_count``: each agreement's service records, counted per row shown (a subquery), not by
+    grouping every agreement of the list before its first page is cut."""
+    records = (
+        ServiceRecord.objects.filter(agreement=OuterRef("pk"))
+        .order_by()
+        .values("agreement")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return agreements.annotate(record_count=Coalesce(Subquery(records, output_field=IntegerField()), Value(0)))
+
+
 def service_records_visible_to(user) -> QuerySet[ServiceRecord]:
     visible = agreements_visible_to(user).values("pk")
     return ServiceRecord.objects.select_related(
