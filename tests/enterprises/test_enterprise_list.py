@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from assistance.models import AssistanceAgreement
+from certification.models import Application
 from enterprises.models import Enterprise
 from tests import factories
 
@@ -108,9 +109,11 @@ def test_total_beyond_the_cap_says_over_it_and_still_exports(persona_client, fir
 
 def test_the_lists_orders_have_their_indexes():
     """At a million enterprises the name column's order and the agreements' default order are read from an
-    index a page at a time (a sort of every row otherwise)."""
+    index a page at a time (a sort of every row otherwise); the pool's closeness order probes each
+    candidate's latest submitted filing in one index."""
 
     def keys(model):
         return {tuple(index.fields) for index in model._meta.indexes}
 
     assert ("name", "id") in keys(Enterprise) and ("year", "signed_on", "id") in keys(AssistanceAgreement)
+    assert ("enterprise", "-evaluation_year", "-submitted_on", "-id") in keys(Application)
