@@ -42,12 +42,14 @@ class Substring(Lookup):
 
     def as_postgresql(self, compiler, connection):
         # ILIKE rather than Django's UPPER(…) LIKE UPPER(…), which no index expression would match
-        # (pg_trgm folds case itself, so the trigram index serves ILIKE).
+        # (pg_trgm folds case itself, so the trigram index serves ILIKE). The plain ILIKE comes first: where
+        # the condition is checked row by row (inside an OR, which the planner does not reorder), a name
+        # without the text is refused before it is doubled.
         lhs_sql, lhs_params = self.process_lhs(compiler, connection)
         like = f"%{connection.ops.prep_for_like_query(self.rhs)}%"
         doubled_like = f"%{connection.ops.prep_for_like_query(doubled(self.rhs))}%"
-        sql = rf"(regexp_replace({lhs_sql}, '(.)', '\1\1', 'g') ILIKE %s AND {lhs_sql} ILIKE %s)"
-        return sql, (*lhs_params, doubled_like, *lhs_params, like)
+        sql = rf"({lhs_sql} ILIKE %s AND regexp_replace({lhs_sql}, '(.)', '\1\1', 'g') ILIKE %s)"
+        return sql, (*lhs_params, like, *lhs_params, doubled_like)
 
 
 def is_too_short(text: str | None) -> bool:
