@@ -204,7 +204,12 @@ class AssistanceAgreement(HistoryMixin, TrackedModel):
                 violation_error_message=_("签订日期必须在协议年度内。"),
             ),
         ]
-        indexes = [models.Index(fields=["department", "year"]), models.Index(fields=["year", "counts_as_new"])]
+        indexes = [
+            models.Index(fields=["department", "year"]),
+            models.Index(fields=["year", "counts_as_new"]),
+            # The lists' order (newest first), read backwards: a page stops after its rows, whatever the scope.
+            models.Index(fields=["year", "signed_on", "id"], name="agreement_list_order"),
+        ]
 
     def __str__(self):
         return f"{self.department} · {self.enterprise} · {self.year}"

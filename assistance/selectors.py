@@ -12,7 +12,7 @@ from enterprises.creditcode import is_valid_credit_code, normalize_credit_code
 from enterprises.models import Enterprise
 from enterprises.roles import is_city_official
 from enterprises.scoping import enterprise_scope
-from enterprises.search import is_too_short, name_or_code_condition
+from enterprises.search import first_matches, is_too_short, name_or_code_condition
 
 from . import newness
 from .models import AssistanceAgreement, Department, DepartmentTarget, QuotaPolicy, ServiceRecord
@@ -61,6 +61,19 @@ def agreements_visible_to(user, *, include_archived: bool = False) -> QuerySet[A
     return qs.filter(scope.q("enterprise"), enterprise__confirmed=True)
 
 
+def with_record_count(agreements: QuerySet[AssistanceAgreement]) -> QuerySet[AssistanceAgreement]:
+    """``record_count``: each agreement's service records, counted per row shown (a subquery), not by
+    grouping every agreement of the list before its first page is cut."""
+    records = (
+        ServiceRecord.objects.filter(agreement=OuterRef("pk"))
+        .order_by()
+        .values("agreement")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return agreements.annotate(record_count=Coalesce(Subquery(records, output_field=IntegerField()), Value(0)))
+
+
 def service_records_visible_to(user) -> QuerySet[ServiceRecord]:
     visible = agreements_visible_to(user).values("pk")
     return ServiceRecord.objects.select_related(
@@ -86,12 +99,8 @@ def enterprise_suggestions(text: str, *, limit: int = 10) -> list[Enterprise]:
     text = (text or "").strip()
     if not text or is_too_short(text):
         return []
-    return list(
-        Enterprise.objects.filter(status=Enterprise.Status.OPERATING)
-        .filter(name_or_code_condition("", text))
-        .select_related("managing_district")
-        .order_by("name")[:limit]
-    )
+    matching = Enterprise.objects.filter(name_or_code_condition("", text), status=Enterprise.Status.OPERATING)
+    return list(first_matches(matching, limit).select_related("managing_district"))
 
 
 @dataclass(frozen=True)

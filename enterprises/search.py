@@ -14,7 +14,7 @@ A credit code is found by its unique btree: a whole code by equality, the start 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db.models import Lookup, Q
+from django.db.models import Lookup, Q, QuerySet
 from django.db.models.lookups import IContains
 from django.utils.translation import gettext_lazy
 
@@ -42,12 +42,14 @@ class Substring(Lookup):
 
     def as_postgresql(self, compiler, connection):
         # ILIKE rather than Django's UPPER(…) LIKE UPPER(…), which no index expression would match
-        # (pg_trgm folds case itself, so the trigram index serves ILIKE).
+        # (pg_trgm folds case itself, so the trigram index serves ILIKE). The plain ILIKE comes first: where
+        # the condition is checked row by row (inside an OR, which the planner does not reorder), a name
+        # without the text is refused before it is doubled.
         lhs_sql, lhs_params = self.process_lhs(compiler, connection)
         like = f"%{connection.ops.prep_for_like_query(self.rhs)}%"
         doubled_like = f"%{connection.ops.prep_for_like_query(doubled(self.rhs))}%"
-        sql = rf"(regexp_replace({lhs_sql}, '(.)', '\1\1', 'g') ILIKE %s AND {lhs_sql} ILIKE %s)"
-        return sql, (*lhs_params, doubled_like, *lhs_params, like)
+        sql = rf"({lhs_sql} ILIKE %s AND regexp_replace({lhs_sql}, '(.)', '\1\1', 'g') ILIKE %s)"
+        return sql, (*lhs_params, like, *lhs_params, doubled_like)
 
 
 def is_too_short(text: str | None) -> bool:
@@ -75,6 +77,17 @@ def code_condition(path: str, text: str) -> Q | None:
     if len(code) == CREDIT_CODE_LENGTH:
         return Q(**{path: code})
     return Q(**{f"{path}__gte": code, f"{path}__lt": code + _AFTER_CODE_CHARACTERS})
+
+
+def first_matches(queryset: QuerySet, limit: int) -> QuerySet:
+    """Suggestions: ``limit`` of the enterprises ``queryset`` selects, shown by name (then id).
+
+    Taken in id order, not the first ``limit`` by name: names cluster by their county prefix, so a common
+    word (绵阳, in most names) would walk the name index past every 三台县… name before the first match, or
+    sort all its matches. In id order the matches of a common word come at once and a rare word is read
+    from the trigram index; either way the database stops after ``limit``."""
+    first = queryset.order_by("pk").values("pk")[:limit]
+    return queryset.model.objects.filter(pk__in=first).order_by("name", "pk")
 
 
 def name_or_code_condition(prefix: str, text: str) -> Q:

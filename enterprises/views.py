@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from enterprises.services.accounts import ConfirmationError, enterprise_confirm
 from smeportal.history_read import history_entries
-from smeportal.listing import list_query, sort_headers, xlsx_download
+from smeportal.listing import list_query, list_total, sort_headers, xlsx_download
 from smeportal.pagination import paginate_without_count
 
 from .filters import EnterpriseFilter
@@ -45,7 +45,7 @@ def enterprise_list(request):
     context = {
         "filter": filterset,
         "page": paginate_without_count(enterprises, request.GET.get("page")),
-        "total": enterprises.count(),
+        **list_total(enterprises),
         "headers": sort_headers(request, ENTERPRISE_SORTING, _columns()),
         "query": list_query(request),
     }

@@ -9,6 +9,9 @@ shown in its default order, never an error.
 :func:`xlsx_download` is the one way a list's page exports what it shows: the same rows, same order,
 written by XlsxWriter in constant-memory mode into a temporary file that is streamed back, with at most
 ``LIST_EXPORT_MAX_ROWS`` rows (a last line says so when the list was longer).
+
+:func:`list_total` is the total above a list: counted exactly up to ``LIST_COUNT_CAP`` rows and said as
+"over N" beyond, so a million-row list costs a count of N + 1 rows, not of the million.
 """
 
 from __future__ import annotations
@@ -107,6 +110,15 @@ def list_query(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
+
+
+def list_total(queryset: QuerySet) -> dict:
+    """The context of ``partials/list_summary.html``: ``total``, the number of rows of ``queryset`` up to
+    ``LIST_COUNT_CAP``, and ``total_over``, True when there are more (the page then says "over total")."""
+    cap = settings.LIST_COUNT_CAP
+    # COUNT(*) over a subquery with LIMIT cap + 1: the database stops reading after cap + 1 matches.
+    count = queryset.order_by()[: cap + 1].count()
+    return {"total": min(count, cap), "total_over": count > cap}
 
 
 def xlsx_download(

@@ -209,6 +209,8 @@ REGISTRY_IMPORT_MAX_ROWS = env.int("REGISTRY_IMPORT_MAX_ROWS", default=120_000)
 AGREEMENT_IMPORT_MAX_ROWS = env.int("AGREEMENT_IMPORT_MAX_ROWS", default=20_000)
 # A list's .xlsx export holds at most this many rows (written in constant memory whatever the number).
 LIST_EXPORT_MAX_ROWS = env.int("LIST_EXPORT_MAX_ROWS", default=100_000)
+# A list's total is counted up to this many rows; above, the page says "over" it (smeportal.listing.list_total).
+LIST_COUNT_CAP = env.int("LIST_COUNT_CAP", default=1_000)
 # A background job whose task has started this many times without finishing (its worker killed each
 # time, e.g. out of memory) is marked failed instead of being run again.
 JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)

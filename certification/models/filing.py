@@ -267,6 +267,13 @@ class Application(HistoryMixin, TrackedModel):
                 condition=Q(state__in=WAITING_FOR_REVIEW),
                 name="application_waiting_since",
             ),
+            # The pool's closeness order reads each candidate's latest submitted filing (selectors.pool.
+            # _latest_filing): one probe of this index per candidate, no sort, no withdrawn rows to skip.
+            models.Index(
+                fields=["enterprise", "-evaluation_year", "-submitted_on", "-id"],
+                condition=Q(submitted_on__isnull=False) & ~Q(state=FilingState.WITHDRAWN),
+                name="application_latest_filing",
+            ),
         ]
 
     def __str__(self):

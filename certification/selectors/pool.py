@@ -37,6 +37,7 @@ from certification.selectors.filing import snapshot_score
 from certification.states import FILED
 from enterprises.models import Enterprise
 from enterprises.scoping import enterprise_scope
+from enterprises.search import first_matches
 from enterprises.selectors import enterprises_managed_by, search_enterprises
 from smeportal.listing import Sorting, nulls_last
 
@@ -212,9 +213,5 @@ def pool_addable(user, text: str | None) -> list[Enterprise]:
     """Operating enterprises in the user's scope, not yet in the pool, matching a name or credit code."""
     if not (text or "").strip():
         return []
-    qs = (
-        enterprises_managed_by(user)
-        .filter(in_cultivation_pool=False, status=Enterprise.Status.OPERATING)
-        .select_related("managing_district")
-    )
-    return list(search_enterprises(qs, text).order_by("name", "pk")[:SEARCH_LIMIT])
+    qs = enterprises_managed_by(user).filter(in_cultivation_pool=False, status=Enterprise.Status.OPERATING)
+    return list(first_matches(search_enterprises(qs, text), SEARCH_LIMIT).select_related("managing_district"))

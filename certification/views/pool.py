@@ -18,7 +18,7 @@ from certification.services.pool import pool_add, pool_estimate_save, pool_remov
 from enterprises.permissions import official_required
 from enterprises.roles import is_city_official
 from enterprises.selectors import enterprises_visible_to
-from smeportal.listing import list_query, sort_headers, xlsx_download
+from smeportal.listing import list_query, list_total, sort_headers, xlsx_download
 from smeportal.pagination import paginate_without_count
 from smeportal.views import run_service
 
@@ -73,7 +73,7 @@ def pool_list(request):
         "form": form,
         "page": page,
         "rows": _rows(page.object_list),
-        "total": candidates.count(),
+        **list_total(candidates),
         "headers": sort_headers(request, POOL_SORTING, _columns()),
         "query": list_query(request),
         "add_query": add_query,

@@ -213,6 +213,26 @@ def test_enterprise_search_suggestions(client, department_user, enterprise):
     assert enterprise.credit_code in response.content.decode()
 
 
+def test_suggestions_are_capped_and_shown_by_name(client, department_user):
+    names = [f"绵阳星河{n:02d}科技有限公司" for n in (12, 3, 7, 1, 11, 5, 9, 2, 10, 4, 8, 6)]
+    for name in names:
+        EnterpriseFactory(name=name)
+    client.force_login(department_user)
+    shown = client.get(reverse("assistance:enterprise_search"), {"enterprise": "星河"}).context["suggestions"]
+    assert len(shown) == 10 and [e.name for e in shown] == sorted(e.name for e in shown)
+    assert {e.name for e in shown} <= set(names)
+
+
+def test_agreement_list_counts_each_agreements_records(client, city_official, department):
+    two, none = AssistanceAgreementFactory(department=department), AssistanceAgreementFactory(department=department)
+    ServiceRecordFactory.create_batch(2, agreement=two)
+    client.force_login(city_official)
+    listed = {
+        a.pk: a.record_count for a in client.get(reverse("assistance:agreement_list")).context["page"].object_list
+    }
+    assert listed == {two.pk: 2, none.pk: 0}
+
+
 def test_each_suggestion_is_a_button_that_chooses_the_enterprise(client, department_user, enterprise):
     client.force_login(department_user)
     page = client.get(reverse("assistance:enterprise_search"), {"enterprise": enterprise.name[:6]}).text

@@ -54,6 +54,14 @@ def test_pool_export_equals_the_filtered_sorted_page(persona_client, ranked):  #
 
 
 @pytest.mark.django_db
+def test_pool_total_beyond_the_cap_says_over_it(persona_client, ranked, settings):  # noqa: F811
+    settings.LIST_COUNT_CAP = 4
+    page = persona_client("district_official").get(POOL)
+    assert (page.context["total"], page.context["total_over"]) == (4, True) and "超过 4 条" in page.text
+    assert len(page.context["rows"]) == len(ranked) == 6  # the page itself is not cut by the count
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(("persona", "status"), [("other_district_official", 200), ("enterprise_user", 404),
                                                    ("department_user", 404)])  # fmt: skip
 def test_pool_export_is_scoped(persona_client, ranked, persona, status):  # noqa: F811

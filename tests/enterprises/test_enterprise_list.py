@@ -7,6 +7,9 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from assistance.models import AssistanceAgreement
+from certification.models import Application
+from enterprises.models import Enterprise
 from tests import factories
 
 LIST = reverse("enterprises:list")
@@ -89,3 +92,28 @@ def test_list_query_count_is_flat_whatever_the_sort(persona_client, firms, djang
             assert client.get(LIST, {"sort": sort}).status_code == 200
         with django_assert_max_num_queries(6):
             assert client.get(EXPORT, {"sort": sort}).status_code == 200
+
+
+def test_total_beyond_the_cap_says_over_it_and_still_exports(persona_client, firms, settings):
+    """The total is counted up to LIST_COUNT_CAP rows (a million-row list is not counted in full)."""
+    settings.LIST_COUNT_CAP = 2
+    client = persona_client("district_official")
+    page = client.get(LIST)
+    assert page.context["total"] == 2 and page.context["total_over"] is True
+    assert 'data-total="2+"' in page.text and "超过 2 条" in page.text and "共 2 条" not in page.text
+    assert len(read_xlsx(client.get(EXPORT))) - 1 == 3  # the export is of every row, not of the count
+    settings.LIST_COUNT_CAP = 3
+    exact = client.get(LIST)
+    assert exact.context["total"] == 3 and exact.context["total_over"] is False and "共 3 条" in exact.text
+
+
+def test_the_lists_orders_have_their_indexes():
+    """At a million enterprises the name column's order and the agreements' default order are read from an
+    index a page at a time (a sort of every row otherwise); the pool's closeness order probes each
+    candidate's latest submitted filing in one index."""
+
+    def keys(model):
+        return {tuple(index.fields) for index in model._meta.indexes}
+
+    assert ("name", "id") in keys(Enterprise) and ("year", "signed_on", "id") in keys(AssistanceAgreement)
+    assert ("enterprise", "-evaluation_year", "-submitted_on", "-id") in keys(Application)

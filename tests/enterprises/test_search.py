@@ -150,3 +150,10 @@ def test_postgresql_finds_a_credit_code_and_a_registration_number_by_btree(name_
     assert "enterprises_enterprise_credit_code" in by_code.explain()
     by_number = Registration.objects.filter(number=registration.number)
     assert "number" in by_number.explain() and "Index" in by_number.explain()
+
+
+def test_postgresql_checks_the_plain_name_before_doubling_it(require_postgres):
+    """Row by row (inside an OR, as in the lookup's name-or-code filter) the cheap ILIKE refuses most names
+    before regexp_replace doubles them; PostgreSQL keeps the order of an OR's own conditions."""
+    sql, _params = Enterprise.objects.filter(name_or_code_condition("", "91510703MA6")).query.sql_with_params()
+    assert sql.index('"name" ILIKE') < sql.index("regexp_replace("), sql
