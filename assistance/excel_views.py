@@ -6,7 +6,6 @@ import io
 import tempfile
 
 from django.contrib import messages
-from django.db.models import Count
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,7 +21,7 @@ from .import_services import agreement_import_commit, agreement_import_start
 from .models import AgreementImport
 from .permissions import department_required
 from .roles import member_department_id
-from .selectors import agreements_visible_to
+from .selectors import agreements_visible_to, with_record_counts
 
 
 def _xlsx(data: bytes, filename: str) -> HttpResponse:
@@ -117,11 +116,7 @@ def import_rejected(request, pk: int):
 @require_GET
 def export(request):
     """The department's agreements (of ?year=, default all years) as .xlsx, written row by row."""
-    qs = (
-        agreements_visible_to(request.user)
-        .annotate(record_count=Count("service_records"))
-        .order_by("-year", "-signed_on", "-id")
-    )
+    qs = with_record_counts(agreements_visible_to(request.user)).order_by("-year", "-signed_on", "-id")
     year = request.GET.get("year", "")
     if year.isdigit():
         qs = qs.filter(year=int(year))

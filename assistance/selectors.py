@@ -13,6 +13,7 @@ from enterprises.models import Enterprise
 from enterprises.roles import is_city_official
 from enterprises.scoping import enterprise_scope
 from enterprises.search import is_too_short, name_or_code_condition
+from smeportal.aggregates import count_of
 
 from . import newness
 from .models import AssistanceAgreement, Department, DepartmentTarget, QuotaPolicy, ServiceRecord
@@ -59,6 +60,11 @@ def agreements_visible_to(user, *, include_archived: bool = False) -> QuerySet[A
         return qs.filter(department_id=department_id)
     # An enterprise pending the district's confirmation sees no agreements yet.
     return qs.filter(scope.q("enterprise"), enterprise__confirmed=True)
+
+
+def with_record_counts(agreements: QuerySet[AssistanceAgreement]) -> QuerySet[AssistanceAgreement]:
+    """The agreements, each with ``record_count``: its service records, counted per agreement shown."""
+    return agreements.annotate(record_count=count_of(ServiceRecord.objects.filter(agreement=OuterRef("pk"))))
 
 
 def service_records_visible_to(user) -> QuerySet[ServiceRecord]:

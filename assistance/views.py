@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -37,6 +36,7 @@ from .selectors import (
     enterprise_suggestions,
     new_enterprises_without_assistance,
     open_issues,
+    with_record_counts,
 )
 
 HOME_AGREEMENTS = 20
@@ -54,12 +54,9 @@ def selected_year(request) -> int:
 
 def _department_page(request, department: Department):
     year = selected_year(request)
-    agreements = (
-        agreements_visible_to(request.user)
-        .filter(department=department, year=year)
-        .annotate(record_count=Count("service_records"))
-        .order_by("-signed_on", "-id")[:HOME_AGREEMENTS]
-    )
+    agreements = with_record_counts(
+        agreements_visible_to(request.user).filter(department=department, year=year).order_by("-signed_on", "-id")
+    )[:HOME_AGREEMENTS]
     context = {
         "department": department,
         "year": year,
@@ -94,7 +91,7 @@ def overview(request):
 @department_or_official_required
 @require_GET
 def agreement_list(request):
-    qs = agreements_visible_to(request.user).annotate(record_count=Count("service_records"))
+    qs = with_record_counts(agreements_visible_to(request.user))
     year = request.GET.get("year", "")
     if year.isdigit():
         qs = qs.filter(year=int(year))

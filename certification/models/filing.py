@@ -267,6 +267,20 @@ class Application(HistoryMixin, TrackedModel):
                 condition=Q(state__in=WAITING_FOR_REVIEW),
                 name="application_waiting_since",
             ),
+            # The district dashboard's waiting filings, first submitted first (dashboards.selectors).
+            models.Index(
+                fields=["submitted_on", "id"],
+                include=["enterprise"],
+                condition=Q(state__in=WAITING_FOR_REVIEW),
+                name="application_waiting_submitted",
+            ),
+            # The filings under notice of a district and their batches' end, counted from the index (workbench).
+            models.Index(
+                fields=["notice_batch"],
+                include=["id", "enterprise", "submitted_on"],
+                condition=Q(state=FilingState.UNDER_NOTICE),
+                name="application_under_notice",
+            ),
         ]
 
     def __str__(self):
