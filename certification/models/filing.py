@@ -281,6 +281,12 @@ class Application(HistoryMixin, TrackedModel):
                 condition=Q(state=FilingState.UNDER_NOTICE),
                 name="application_under_notice",
             ),
+            # The city workbench's recommended filings not yet in a notice batch, counted from the index.
+            models.Index(
+                fields=["submitted_on"],
+                condition=Q(state=FilingState.RECOMMENDED, notice_batch__isnull=True),
+                name="application_recommended_open",
+            ),
         ]
 
     def __str__(self):
