@@ -21,7 +21,7 @@ from .import_services import agreement_import_commit, agreement_import_start
 from .models import AgreementImport
 from .permissions import department_required
 from .roles import member_department_id
-from .selectors import agreements_visible_to, with_record_count
+from .selectors import agreements_visible_to, with_record_counts
 
 
 def _xlsx(data: bytes, filename: str) -> HttpResponse:
@@ -116,7 +116,7 @@ def import_rejected(request, pk: int):
 @require_GET
 def export(request):
     """The department's agreements (of ?year=, default all years) as .xlsx, written row by row."""
-    qs = with_record_count(agreements_visible_to(request.user)).order_by("-year", "-signed_on", "-id")
+    qs = with_record_counts(agreements_visible_to(request.user)).order_by("-year", "-signed_on", "-id")
     year = request.GET.get("year", "")
     if year.isdigit():
         qs = qs.filter(year=int(year))

@@ -209,6 +209,19 @@ class AssistanceAgreement(HistoryMixin, TrackedModel):
             models.Index(fields=["year", "counts_as_new"]),
             # The lists' order (newest first), read backwards: a page stops after its rows, whatever the scope.
             models.Index(fields=["year", "signed_on", "id"], name="agreement_list_order"),
+            # A department's page: its latest agreements of the year, read in order from the index.
+            models.Index(
+                fields=["department", "year", "-signed_on", "-id"],
+                condition=Q(archived=False),
+                name="agreement_department_signed",
+            ),
+            # A year's agreements and how many count as new, counted from the index (the district workbench).
+            models.Index(
+                fields=["year"],
+                include=["id", "enterprise", "counts_as_new"],
+                condition=Q(archived=False),
+                name="agreement_year_enterprise",
+            ),
         ]
 
     def __str__(self):
@@ -252,6 +265,15 @@ class ServiceRecord(HistoryMixin, TrackedModel):
                 condition=Q(resolved_on__isnull=True) | Q(resolved_on__gte=F("date")),
                 name="service_record_resolved_after_date",
                 violation_error_message=_("解决日期不能早于服务日期。"),
+            ),
+        ]
+        indexes = [
+            # The open issues of a department's agreements, oldest first (assistance.selectors.open_issues):
+            # a few of all records, without reading the rest.
+            models.Index(
+                fields=["agreement", "date", "id"],
+                condition=Q(resolved_on__isnull=True) & ~Q(issues_raised=""),
+                name="service_record_open_issue",
             ),
         ]
 

@@ -13,6 +13,7 @@ from enterprises.models import Enterprise
 from enterprises.roles import is_city_official
 from enterprises.scoping import enterprise_scope
 from enterprises.search import first_matches, is_too_short, name_or_code_condition
+from smeportal.aggregates import count_of
 
 from . import newness
 from .models import AssistanceAgreement, Department, DepartmentTarget, QuotaPolicy, ServiceRecord
@@ -61,17 +62,9 @@ def agreements_visible_to(user, *, include_archived: bool = False) -> QuerySet[A
     return qs.filter(scope.q("enterprise"), enterprise__confirmed=True)
 
 
-def with_record_count(agreements: QuerySet[AssistanceAgreement]) -> QuerySet[AssistanceAgreement]:
-    """``record_count``: each agreement's service records, counted per row shown (a subquery), not by
-    grouping every agreement of the list before its first page is cut."""
-    records = (
-        ServiceRecord.objects.filter(agreement=OuterRef("pk"))
-        .order_by()
-        .values("agreement")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return agreements.annotate(record_count=Coalesce(Subquery(records, output_field=IntegerField()), Value(0)))
+def with_record_counts(agreements: QuerySet[AssistanceAgreement]) -> QuerySet[AssistanceAgreement]:
+    """The agreements, each with ``record_count``: its service records, counted per agreement shown."""
+    return agreements.annotate(record_count=count_of(ServiceRecord.objects.filter(agreement=OuterRef("pk"))))
 
 
 def service_records_visible_to(user) -> QuerySet[ServiceRecord]:

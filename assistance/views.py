@@ -36,7 +36,7 @@ from .selectors import (
     enterprise_suggestions,
     new_enterprises_without_assistance,
     open_issues,
-    with_record_count,
+    with_record_counts,
 )
 
 HOME_AGREEMENTS = 20
@@ -54,9 +54,9 @@ def selected_year(request) -> int:
 
 def _department_page(request, department: Department):
     year = selected_year(request)
-    agreements = with_record_count(
-        agreements_visible_to(request.user).filter(department=department, year=year)
-    ).order_by("-signed_on", "-id")[:HOME_AGREEMENTS]
+    agreements = with_record_counts(
+        agreements_visible_to(request.user).filter(department=department, year=year).order_by("-signed_on", "-id")
+    )[:HOME_AGREEMENTS]
     context = {
         "department": department,
         "year": year,
@@ -91,7 +91,7 @@ def overview(request):
 @department_or_official_required
 @require_GET
 def agreement_list(request):
-    qs = with_record_count(agreements_visible_to(request.user))
+    qs = with_record_counts(agreements_visible_to(request.user))
     year = request.GET.get("year", "")
     if year.isdigit():
         qs = qs.filter(year=int(year))

@@ -274,6 +274,26 @@ class Application(HistoryMixin, TrackedModel):
                 condition=Q(submitted_on__isnull=False) & ~Q(state=FilingState.WITHDRAWN),
                 name="application_latest_filing",
             ),
+            # The district dashboard's waiting filings, first submitted first (dashboards.selectors).
+            models.Index(
+                fields=["submitted_on", "id"],
+                include=["enterprise"],
+                condition=Q(state__in=WAITING_FOR_REVIEW),
+                name="application_waiting_submitted",
+            ),
+            # The filings under notice of a district and their batches' end, counted from the index (workbench).
+            models.Index(
+                fields=["notice_batch"],
+                include=["id", "enterprise", "submitted_on"],
+                condition=Q(state=FilingState.UNDER_NOTICE),
+                name="application_under_notice",
+            ),
+            # The city workbench's recommended filings not yet in a notice batch, counted from the index.
+            models.Index(
+                fields=["submitted_on"],
+                condition=Q(state=FilingState.RECOMMENDED, notice_batch__isnull=True),
+                name="application_recommended_open",
+            ),
         ]
 
     def __str__(self):

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from django.db.models import F, Func, IntegerField, OuterRef, QuerySet, Subquery, Window
-from django.db.models.functions import Coalesce, RowNumber, TruncDate
+from django.db.models import F, OuterRef, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber, TruncDate
 
 from certification.models import Application, ApplicationEvent, NoticeBatch, Objection
 from certification.selectors.filing import snapshot_score
 from certification.states import FilingState
 from enterprises.models import Enterprise
 from enterprises.selectors import search_enterprises
+from smeportal.aggregates import count_of
 from smeportal.listing import Sorting, nulls_last
 
 _DISTRICT = ("enterprise__managing_district__sort_order", "enterprise__managing_district__code")
@@ -111,16 +112,10 @@ def notice_preview(batch_ids: list[int], size: int) -> list[Application]:
     return list(ranked.filter(rank__lte=size).select_related("enterprise__managing_district").order_by("rank"))
 
 
-def _count_of(rows: QuerySet) -> Coalesce:
-    """How many of ``rows`` (correlated by OuterRef), counted by an index per outer row."""
-    counted = rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
 def batches_with_counts() -> QuerySet[NoticeBatch]:
     """The batches, newest first, each with its number of filings and of open objections. Counted per batch:
     joining both lists and counting distinct rows multiplied a batch's thousands of filings by its objections."""
     return NoticeBatch.objects.annotate(
-        filing_count=_count_of(Application.objects.filter(notice_batch=OuterRef("pk"))),
-        open_objections=_count_of(Objection.objects.filter(batch=OuterRef("pk"), status=Objection.Status.OPEN)),
+        filing_count=count_of(Application.objects.filter(notice_batch=OuterRef("pk"))),
+        open_objections=count_of(Objection.objects.filter(batch=OuterRef("pk"), status=Objection.Status.OPEN)),
     ).order_by("-start_date", "-id")

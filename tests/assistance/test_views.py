@@ -4,6 +4,8 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assistance.models import AssistanceAgreement, ServiceRecord
@@ -240,3 +242,25 @@ def test_each_suggestion_is_a_button_that_chooses_the_enterprise(client, departm
     assert f'data-fill="id_enterprise" data-value="{enterprise.credit_code}"' in page
     form = client.get(reverse("assistance:agreement_create")).text
     assert 'id="id_enterprise"' in form  # the field the suggestion fills keeps its name and id
+
+
+def test_department_home_counts_each_agreements_records_per_row(client, department_user, department):
+    busy = AssistanceAgreementFactory(department=department, year=2026, signed_on=dt.date(2026, 3, 1))
+    idle = AssistanceAgreementFactory(department=department, year=2026, signed_on=dt.date(2026, 4, 1))
+    for day in (2, 3, 4):
+        ServiceRecordFactory(agreement=busy, date=dt.date(2026, 3, day))
+    client.force_login(department_user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("assistance:home"), {"year": 2026})
+    assert {a.pk: a.record_count for a in response.context["agreements"]} == {busy.pk: 3, idle.pk: 0}
+    # Counted by a subquery per agreement shown: grouping the join counted every record of the year's agreements.
+    listed = [q["sql"] for q in queries.captured_queries if 'FROM "assistance_assistanceagreement"' in q["sql"]]
+    assert listed and not any("GROUP BY" in sql for sql in listed)
+
+
+def test_the_department_page_lists_are_indexed():
+    with connection.cursor() as cursor:
+        agreements = connection.introspection.get_constraints(cursor, AssistanceAgreement._meta.db_table)
+        records = connection.introspection.get_constraints(cursor, ServiceRecord._meta.db_table)
+    assert agreements["agreement_department_signed"]["columns"][:2] == ["department_id", "year"]
+    assert records["service_record_open_issue"]["columns"] == ["agreement_id", "date", "id"]
