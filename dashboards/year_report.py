@@ -328,8 +328,10 @@ def year_report_store(year: int, as_of: dt.date) -> YearReport:
 
 
 def year_reports_store(today: dt.date) -> list[int]:
-    """The nightly job: store the report of every year the page offers, as of today; returns the years."""
-    years = report_years(today)
+    """The nightly job: store the report of every year the page offers, and of any other year stored at its
+    first view (``?year=``), as of today; returns the years."""
+    stored = YearReportSnapshot.objects.values_list("year", flat=True)
+    years = sorted(set(report_years(today)) | set(stored), reverse=True)
     for year in years:
         year_report_store(year, today)
     return years

@@ -216,6 +216,15 @@ def test_the_page_and_workbook_show_the_stored_figures_and_when_they_were_comput
     assert client.get(reverse("dashboards:year_report"), {"year": YEAR}).context["report"].city.registered == 7
 
 
+def test_the_nightly_job_also_refreshes_a_year_stored_at_its_first_view(client, city_official, today):
+    today(AS_OF)
+    client.force_login(city_official)
+    assert client.get(reverse("dashboards:year_report"), {"year": 2031}).context["report"].year == 2031
+    YearReportSnapshot.objects.filter(year=2031).update(as_of=dt.date(2026, 1, 1))
+    store_year_reports()
+    assert YearReportSnapshot.objects.get(year=2031).as_of == AS_OF
+
+
 def test_the_nightly_job_is_scheduled(settings):
     assert settings.CELERY_BEAT_SCHEDULE["year-reports"]["task"] == "dashboards.store_year_reports"
 
