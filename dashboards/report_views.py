@@ -1,7 +1,8 @@
 """The year-end report (年度工作总结): a printable page and the same figures as a workbook, for the city.
 
 Thin views: the year comes from ``?year=`` (this year by default, any year from 2000 to 2100), the figures
-from :func:`dashboards.year_report.year_report` as of today, the workbook from the dashboards' one writer.
+from the stored report of that year (:func:`dashboards.year_report.stored_year_report`, computed nightly),
+the workbook of the same stored figures from the dashboards' one writer.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from smeportal.excel import XLSX_CONTENT_TYPE
 from smeportal.security import record_export
 
 from . import exports
-from .year_report import district_headers, report_tables, report_years, year_report
+from .year_report import district_headers, report_tables, report_years, stored_year_report
 
 
 class YearForm(forms.Form):
@@ -31,7 +32,7 @@ def _report(request):
     today = timezone.localdate()
     form = YearForm(request.GET or None)
     year = (form.cleaned_data.get("year") if form.is_bound and form.is_valid() else None) or today.year
-    return year_report(year, today), report_years(today)
+    return stored_year_report(year, today), report_years(today)
 
 
 @require_GET

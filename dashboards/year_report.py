@@ -1,10 +1,14 @@
 """The campaign's year-end summary (年度工作总结) for the city: figures to date, aggregated in the database.
 
-Unlike the dashboards, which read nightly snapshots, the report counts the records themselves, so it is
-right on the day it is printed: one grouped query per section (the filings, registrations, revocations and
-spot checks per district; the notice batches; the departments' agreements), a fixed number of queries
-whatever the size of the registry. What it returns is a view model that the printable page shows and
-:func:`report_tables` turns into the workbook's sheets (``dashboards.exports.write_xlsx``).
+:func:`year_report` counts the records themselves, one grouped query per section (the filings,
+registrations, revocations and spot checks per district; the notice batches; the departments' agreements),
+a fixed number of queries whatever the size of the registry, but counting a year's 100,000 filings takes
+most of a second at a million enterprises. So, as the dashboards read the quota jobs' snapshots, the page
+and its workbook read the report the nightly job stored (:func:`year_reports_store`, one
+:class:`~dashboards.models.YearReportSnapshot` per year) and show the day and time it was computed; a year
+that has none yet is computed and stored on its first view. What they read is a view model that the
+printable page shows and :func:`report_tables` turns into the workbook's sheets
+(``dashboards.exports.write_xlsx``).
 
 The year is the evaluation year: the filings, registrations and spot checks of that year, the revocations
 of its registrations, the notice batches that held its filings and the departments' agreements of that
@@ -14,7 +18,9 @@ it was assigned to at the draw.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import typing
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -41,6 +47,7 @@ from quotas.department_share import department_figures
 from quotas.tech_share import share_of
 
 from .exports import Table, departments_sheet
+from .models import YearReportSnapshot
 from .view_models import DepartmentRow, percent
 
 SECTIONS = ("summary", "districts", "batches", "spot_checks", "departments")
@@ -106,8 +113,9 @@ class YearReport:
     batches: list[BatchFigures]
     departments: list[DepartmentRow]
     revocations: dict[str, int]  # state → count
-    draw: SpotCheckDraw | None
+    spot_check_population: int  # the draw's, 0 before the year's draw
     new_target_percent: Decimal
+    computed_at: dt.datetime | None = None  # when it was stored; None when counted for the caller
     years: list[int] = field(default_factory=list)
 
     @property
@@ -125,7 +133,6 @@ class YearReport:
     def summary(self) -> list[tuple[str, object]]:
         """The headline figures, label and value, in the order the page and the workbook show them."""
         revocations = self.revocations
-        draw = self.draw
         return [
             (_("评价年度"), self.year),
             (_("数据截至"), self.as_of),
@@ -138,7 +145,7 @@ class YearReport:
             (_("撤销程序：进行中"), revocations[Revocation.State.NOTICED] + revocations[Revocation.State.DEFENDED]),
             (_("撤销程序：已撤销"), revocations[Revocation.State.REVOKED]),
             (_("撤销程序：不予撤销"), revocations[Revocation.State.DISMISSED]),
-            (_("抽查范围企业数"), draw.population if draw else 0),
+            (_("抽查范围企业数"), self.spot_check_population),
             (_("抽中企业数"), self.city.spot_checked),
             (_("抽查：核查通过"), self.city.spot_passed),
             (_("抽查：核查未通过"), self.city.spot_failed),
@@ -193,7 +200,6 @@ def year_report(year: int, as_of: dt.date) -> YearReport:
         .annotate(agreements=Count("pk"), new_agreements=Count("pk", filter=Q(counts_as_new=True)))
     )
     rows = []
-    city = DistrictFigures(name=_("全市"))
     for district in districts:
         pk = district["pk"]
         filing, registration, agreement = filings.get(pk, {}), registrations.get(pk, {}), agreements.get(pk, {})
@@ -215,7 +221,6 @@ def year_report(year: int, as_of: dt.date) -> YearReport:
             new_agreements=agreement.get("new_agreements", 0),
         )
         rows.append(figures)
-        city.add(figures)
     revocations = dict.fromkeys(Revocation.State.values, 0)
     revocations.update(
         Revocation.objects.filter(registration__evaluation_year=year)
@@ -225,17 +230,25 @@ def year_report(year: int, as_of: dt.date) -> YearReport:
     )
     policy = QuotaPolicy.for_year(year)
     target = Decimal(policy.new_enterprise_target)
+    draw = SpotCheckDraw.objects.filter(year=year).first()
     return YearReport(
         year=year,
         as_of=as_of,
         districts=rows,
-        city=city,
+        city=_city(rows),
         batches=_batches(year),
         departments=[_department(row, target, as_of) for row in department_figures(year)],
         revocations=revocations,
-        draw=SpotCheckDraw.objects.filter(year=year).first(),
+        spot_check_population=draw.population if draw else 0,
         new_target_percent=percent(target),
     )
+
+
+def _city(districts: list[DistrictFigures]) -> DistrictFigures:
+    city = DistrictFigures(name=_("全市"))
+    for district in districts:
+        city.add(district)
+    return city
 
 
 def _batches(year: int) -> list[BatchFigures]:
@@ -292,6 +305,69 @@ def _department(row: dict, target: Decimal, as_of: dt.date) -> DepartmentRow:
         assisted_enterprises=assisted,
         task_percent=percent(share_of(assisted, row["task"])),
     )
+
+
+# --- Stored reports ------------------------------------------------------------------------------
+
+
+def year_report_store(year: int, as_of: dt.date) -> YearReport:
+    """Count the report of ``year`` as of ``as_of`` and store it in place of the year's previous one."""
+    now = timezone.now().replace(microsecond=0)  # as it reads back from JSON
+    report = year_report(year, as_of)
+    report = dataclasses.replace(
+        report,
+        computed_at=now,
+        departments=[dataclasses.replace(department, computed_at=now) for department in report.departments],
+    )
+    figures = dataclasses.asdict(report)
+    del figures["city"], figures["years"]  # the city's line is the districts' sum, its name translated on reading
+    YearReportSnapshot.objects.update_or_create(
+        year=year, defaults={"as_of": as_of, "computed_at": report.computed_at, "figures": figures}
+    )
+    return report
+
+
+def year_reports_store(today: dt.date) -> list[int]:
+    """The nightly job: store the report of every year the page offers, and of any other year stored at its
+    first view (``?year=``), as of today; returns the years."""
+    stored = YearReportSnapshot.objects.values_list("year", flat=True)
+    years = sorted(set(report_years(today)) | set(stored), reverse=True)
+    for year in years:
+        year_report_store(year, today)
+    return years
+
+
+def stored_year_report(year: int, today: dt.date) -> YearReport:
+    """The stored report of ``year`` (one query); a year without one is counted and stored now."""
+    snapshot = YearReportSnapshot.objects.filter(year=year).first()
+    if snapshot is None:
+        return year_report_store(year, today)
+    figures = snapshot.figures
+    districts = [_load(DistrictFigures, row) for row in figures["districts"]]
+    return _load(
+        YearReport,
+        {
+            **figures,
+            "districts": districts,
+            "city": _city(districts),
+            "batches": [_load(BatchFigures, row) for row in figures["batches"]],
+            "departments": [_load(DepartmentRow, row) for row in figures["departments"]],
+        },
+    )
+
+
+_PARSE = {dt.date: dt.date.fromisoformat, dt.datetime: dt.datetime.fromisoformat, Decimal: Decimal}
+
+
+def _load(cls, values: dict):
+    """A dataclass from its JSON (DjangoJSONEncoder's): dates, times and decimals parsed by their field's type."""
+    parsers = {}
+    for name, hint in typing.get_type_hints(cls).items():
+        for kind in (hint, *typing.get_args(hint)):  # dt.datetime | None: its datetime
+            if kind in _PARSE:
+                parsers[name] = _PARSE[kind]
+    parsed = {name: parsers[name](value) for name, value in values.items() if value is not None and name in parsers}
+    return cls(**{**values, **parsed})
 
 
 # --- The workbook ---------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from assistance.models import Department
 from certification.services.registration import agency_code
+from dashboards.year_report import year_reports_store
 from enterprises.models import District, Enterprise
 
 from .assistance import agreement_shares, agreements_for_chunk, new_enterprise_preference, seed_agreements_chunk
@@ -148,7 +149,8 @@ def seed_demo(
     *, enterprises: int = DEFAULT_ENTERPRISES, seed: int = DEFAULT_SEED, stdout: TextIO | None = None
 ) -> SeedResult:
     """Seed enterprises 0 … enterprises-1, the demo users, then their filings, notices, registrations,
-    quota policies, department targets, agreements, service records and the quota snapshots' history;
+    quota policies, department targets, agreements, service records, the quota snapshots' history and the
+    stored year-end reports;
     idempotent for the same seed."""
     if enterprises < 1:
         raise ValueError(_("企业数量至少为 1。"))
@@ -164,5 +166,6 @@ def seed_demo(
     result.created["quota_snapshot_days"] = 0
     refresh = any(result.created.values())  # new rows change the past figures too
     seed_quota_history(ctx.today.year - 1, ctx.today, refresh=refresh, counts=result.created)
+    year_reports_store(ctx.today)  # as the nightly job does, so the year-end report opens without counting
     result.seconds = time.perf_counter() - started
     return result

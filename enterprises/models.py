@@ -191,6 +191,9 @@ class Enterprise(HistoryMixin, TrackedModel):
             # Filings, agreements and visits are scoped to a district through their enterprise: with the
             # district in the key's index the join reads the index alone, not a million-row table.
             models.Index(fields=["id"], include=["managing_district"], name="enterprise_id_with_district"),
+            # A notice batch's filings are listed by district and name (certification.selectors.notice): its
+            # thousands of enterprises are then read from this index alone, not from as many table pages.
+            models.Index(fields=["id"], include=["managing_district", "name"], name="enterprise_id_district_name"),
             # The pool is a few thousand of a million enterprises: read per district, never scanned in full.
             models.Index(
                 fields=["managing_district"], condition=Q(in_cultivation_pool=True), name="enterprise_pool_by_district"

@@ -11,6 +11,12 @@ settings as a JSON data block and starts it from a static file (static/js/swagge
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.utils import translation
+from drf_spectacular.renderers import (
+    OpenApiJsonRenderer,
+    OpenApiJsonRenderer2,
+    OpenApiYamlRenderer,
+    OpenApiYamlRenderer2,
+)
 from drf_spectacular.settings import spectacular_settings
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -40,9 +46,38 @@ class SchemaMadeOnce(spectacular_settings.DEFAULT_GENERATOR_CLASS):
         return self.made[key]
 
 
+class RenderedOnce:
+    """A schema renderer that keeps its output: the same schema (the view's ``schema_key``, set only when it
+    answers the schema) rendered to the same format is the same bytes, and writing the large schema as YAML
+    or JSON took longer than anything else on the request once the schema itself was made once."""
+
+    rendered: dict[tuple, bytes] = {}
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        schema_key = getattr((renderer_context or {}).get("view"), "schema_key", None)
+        if schema_key is None:  # an error (401/403) or anything else than the schema
+            return super().render(data, accepted_media_type, renderer_context)
+        key = (*schema_key, type(self), accepted_media_type, translation.get_language())
+        if key not in self.rendered:
+            self.rendered[key] = super().render(data, accepted_media_type, renderer_context)
+        return self.rendered[key]
+
+
 class SchemaView(SpectacularAPIView):
     permission_classes = [ApiDocsPermission]
     generator_class = SchemaMadeOnce
+    renderer_classes = [
+        type(renderer.__name__, (RenderedOnce, renderer), {})
+        for renderer in (OpenApiYamlRenderer, OpenApiYamlRenderer2, OpenApiJsonRenderer, OpenApiJsonRenderer2)
+    ]
+    schema_key: tuple | None = None
+
+    def _get_schema_response(self, request):
+        response = super()._get_schema_response(request)
+        # What SchemaMadeOnce keyed the schema by (the language is the one it was made in).
+        version = self.api_version or request.version or self._get_version_parameter(request)
+        self.schema_key = (translation.get_language(), version, self.serve_public)
+        return response
 
 
 class SwaggerView(SpectacularSwaggerView):

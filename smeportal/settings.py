@@ -253,6 +253,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "certification-expire": {"task": "certification.expire_registrations", "schedule": crontab(minute=45, hour=1)},
     # Nightly at 02:15, after the registrations above: both quota snapshots and the alerts.
     "quotas-nightly": {"task": "quotas.recompute_quotas_nightly", "schedule": crontab(minute=15, hour=2)},
+    # Nightly at 02:45, after the registrations: the year-end reports the report page and its workbook read.
+    "year-reports": {"task": "dashboards.store_year_reports", "schedule": crontab(minute=45, hour=2)},
 }
 
 REST_FRAMEWORK = {

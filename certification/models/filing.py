@@ -217,6 +217,7 @@ class Application(HistoryMixin, TrackedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="applications",
+        db_index=False,  # application_batch_members below
     )
 
     class Meta:
@@ -257,6 +258,17 @@ class Application(HistoryMixin, TrackedModel):
         ]
         indexes = [
             models.Index(fields=["state", "evaluation_year"]),
+            # A batch's filings (thousands) counted, sorted by id and joined to their enterprises from the
+            # index alone; it stands for the foreign key's own index.
+            models.Index(fields=["notice_batch", "id"], include=["enterprise"], name="application_batch_members"),
+            # The batch form's candidates, the recommended filings not yet under notice (a few thousand), sorted
+            # and joined to their enterprises from the index alone.
+            models.Index(
+                fields=["evaluation_year", "id"],
+                include=["enterprise"],
+                condition=Q(state=FilingState.RECOMMENDED),
+                name="application_recommended",
+            ),
             # The districts' work queue, longest waiting first (certification.selectors.review.waiting_since):
             # a few thousand of all filings, read on every workbench and the review list.
             models.Index(

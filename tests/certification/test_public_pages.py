@@ -212,7 +212,7 @@ def test_lookup_paginates_and_query_count_is_flat(client, district, django_asser
 
 
 def test_notices_show_the_first_filings_of_a_long_batch_and_its_page_lists_them_all(
-    client, city_official, district, today, monkeypatch
+    client, city_official, district, today, monkeypatch, django_assert_max_num_queries
 ):
     monkeypatch.setattr("certification.views.public.NOTICE_PREVIEW", 2)
     monkeypatch.setattr("certification.views.public.NOTICE_PER_PAGE", 2)
@@ -224,11 +224,14 @@ def test_notices_show_the_first_filings_of_a_long_batch_and_its_page_lists_them_
         actor=city_official, title="长名单", start_date=START, today=START, application_ids=[a.pk for a in apps]
     )
     today(dt.date(2026, 10, 9))
-    body = client.get(reverse("certification:notices")).content.decode()
+    with django_assert_max_num_queries(2):  # the batches with their counts, the first filings of each
+        body = client.get(reverse("certification:notices")).content.decode()
     assert "绵阳0号公司" in body and "绵阳1号公司" in body and "绵阳2号公司" not in body
     assert "显示前 2 家，共 3 家" in body and reverse("certification:notice_batch", args=[batch.pk]) in body
     url = reverse("certification:notice_batch", args=[batch.pk])
-    first, second = client.get(url), client.get(url, {"page": 2})
+    with django_assert_max_num_queries(3):  # the batch with its count, the page's ids, their rows
+        first = client.get(url)
+    second = client.get(url, {"page": 2})
     assert "绵阳1号公司" in first.text and "绵阳2号公司" not in first.text and 'data-total="3"' in first.text
     assert "绵阳2号公司" in second.text and reverse("certification:objection_create", args=[apps[2].pk]) in second.text
 

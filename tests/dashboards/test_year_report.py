@@ -1,5 +1,6 @@
-"""The year-end report: its figures counted from the records, the page and the workbook (read back with
-openpyxl) agreeing with them, a fixed number of queries, and the city's alone."""
+"""The year-end report: its figures counted from the records, stored by the nightly job and read back the
+same, the page and the workbook (read back with openpyxl) agreeing with them, a fixed number of queries,
+and the city's alone."""
 
 import datetime as dt
 import io
@@ -8,10 +9,13 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from certification.models import Application, NoticeBatch, Objection, Registration
 from certification.services.spot_check import spot_check_draw, spot_check_record
-from dashboards.year_report import year_report
+from dashboards.models import YearReportSnapshot
+from dashboards.tasks import store_year_reports
+from dashboards.year_report import report_years, stored_year_report, year_report, year_report_store
 from tests import factories
 from tests.helpers import evidence_pdf, export_recorded, reload, revoke
 
@@ -78,7 +82,8 @@ def campaign_year(district, other_district, city_official, district_official, de
 
 
 AS_OF = dt.date(2026, 12, 2)
-QUERIES = 16
+STORE_QUERIES = 17  # one grouped query per section, and the upsert
+QUERIES = 7  # session, user, membership, the stored report, the years, the nav's notifications (+ export log)
 
 
 def test_the_figures_are_counted_from_the_records(campaign_year, district, other_district, department):
@@ -99,7 +104,7 @@ def test_the_figures_are_counted_from_the_records(campaign_year, district, other
     assert (departments[department.name].agreements, departments[department.name].new_agreements) == (3, 2)
     assert departments[department.name].share_percent == Decimal("66.67")
     assert (report.agreements, report.new_agreements, float(report.new_share_percent)) == (4, 3, 75.0)
-    assert report.draw.population == 4
+    assert report.spot_check_population == 4
 
 
 def test_another_year_has_its_own_figures(campaign_year, district):
@@ -158,21 +163,70 @@ def test_a_bad_year_falls_back_to_this_year(client, city_official, today, year):
 
 
 def test_the_query_count_does_not_grow_with_the_data(
-    client, city_official, campaign_year, district, django_assert_max_num_queries
+    client, city_official, campaign_year, district, django_assert_max_num_queries, today
 ):
-    """Session, user, nav and the report's one query per section: the same with more registrations,
-    agreements, batches and spot checks."""
+    """Session, user, nav and the one stored report: the same with more registrations, agreements,
+    batches and spot checks; counting the report is one grouped query per section whatever the data."""
+    today(AS_OF)
     client.force_login(city_official)
     url = reverse("dashboards:year_report")
+    with django_assert_max_num_queries(STORE_QUERIES):
+        year_report_store(YEAR, AS_OF)
     with django_assert_max_num_queries(QUERIES):
         assert client.get(url, {"year": YEAR}).status_code == 200
     registered(district, 6)
     factories.AssistanceAgreementFactory.create_batch(3)
     NoticeBatch.objects.create(title="第二批", start_date=dt.date(2026, 9, 1), end_date=dt.date(2026, 9, 12))
+    with django_assert_max_num_queries(STORE_QUERIES):
+        year_report_store(YEAR, AS_OF)
     with django_assert_max_num_queries(QUERIES):
         assert client.get(url, {"year": YEAR}).status_code == 200
     with django_assert_max_num_queries(QUERIES):
         assert client.get(reverse("dashboards:year_report_xlsx"), {"year": YEAR}).status_code == 200
+
+
+def test_the_stored_report_reads_back_as_it_was_counted(campaign_year):
+    counted = year_report_store(YEAR, AS_OF)
+    stored = stored_year_report(YEAR, dt.date(2027, 1, 5))
+    assert stored == counted and stored.computed_at is not None and stored.as_of == AS_OF
+    assert stored.city.registered == 5 and stored.summary() == counted.summary()
+
+
+def test_the_page_and_workbook_show_the_stored_figures_and_when_they_were_computed(
+    client, city_official, campaign_year, district, today
+):
+    """What the nightly job stored, not the records of the moment: a registration after it shows the next day."""
+    today(AS_OF)
+    store_year_reports()
+    assert set(YearReportSnapshot.objects.values_list("year", flat=True)) == set(report_years(AS_OF)) >= {YEAR}
+    registered(district, 2)
+    client.force_login(city_official)
+    page = client.get(reverse("dashboards:year_report"), {"year": YEAR})
+    assert page.context["report"].city.registered == 5
+    computed = timezone.localtime(page.context["report"].computed_at)
+    assert f"数据截至 2026-12-02（{computed:%Y-%m-%d %H:%M} 计算，每晚更新）" in page.content.decode()
+    book = client.get(reverse("dashboards:year_report_xlsx"), {"year": YEAR})
+    summary = dict(
+        openpyxl.load_workbook(io.BytesIO(b"".join(book.streaming_content)), read_only=True)["概况"].iter_rows(
+            min_row=2, values_only=True
+        )
+    )
+    assert summary["入库登记数"] == 5
+    store_year_reports()
+    assert client.get(reverse("dashboards:year_report"), {"year": YEAR}).context["report"].city.registered == 7
+
+
+def test_the_nightly_job_also_refreshes_a_year_stored_at_its_first_view(client, city_official, today):
+    today(AS_OF)
+    client.force_login(city_official)
+    assert client.get(reverse("dashboards:year_report"), {"year": 2031}).context["report"].year == 2031
+    YearReportSnapshot.objects.filter(year=2031).update(as_of=dt.date(2026, 1, 1))
+    store_year_reports()
+    assert YearReportSnapshot.objects.get(year=2031).as_of == AS_OF
+
+
+def test_the_nightly_job_is_scheduled(settings):
+    assert settings.CELERY_BEAT_SCHEDULE["year-reports"]["task"] == "dashboards.store_year_reports"
 
 
 @pytest.mark.parametrize("persona", ["district_official", "department_user", "enterprise_user"])

@@ -41,6 +41,8 @@ from certification.rules.industry import is_restricted_industry
 from certification.rules.notice import notice_end
 from certification.rules.registration import registration_number
 from certification.services.registration import agency_code, registration_flag
+from dashboards.models import YearReportSnapshot
+from dashboards.year_report import report_years
 from demo.context import CHUNK, SeedContext
 from demo.enterprises import generate_enterprise_chunk
 from demo.seeding import seed_demo
@@ -268,12 +270,15 @@ def test_a_wrong_password_is_refused(reference, client):
 def test_query_count_does_not_grow_with_n(reference, django_assert_max_num_queries):
     measured = []
     # The quota history: both jobs per day (policy, baseline, districts, counts, pool, upsert; policy,
-    # departments, upsert), however many enterprises there are.
+    # departments, upsert), however many enterprises there are; the year-end report of
+    # each campaign year (counting and upserting).
     days = len(history_days(timezone.localdate().year - 1, timezone.localdate()))
+    years = len(report_years(timezone.localdate()))
     for n in (300, 3000):
         wipe()
         TechShareSnapshot.objects.all().delete()
-        with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(60 + 9 * days):
+        YearReportSnapshot.objects.all().delete()
+        with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(60 + 9 * days + 20 * years):
             result = seed_demo(enterprises=n)
         assert result.enterprises_created == n
         assert result.created["filings"] > 0 and result.created["registrations"] > 0

@@ -7,8 +7,9 @@ import re
 import pytest
 from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
 
-from smeportal.api_docs import SchemaMadeOnce
+from smeportal.api_docs import RenderedOnce, SchemaMadeOnce
 from smeportal.models import ApiToken
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +78,29 @@ def test_the_schema_is_made_once_per_language(client, city_official, monkeypatch
     english = [client.get(SCHEMA, {"lang": "en"}, HTTP_ACCEPT="application/json").json() for _ in range(2)]
     assert len(made) == 2  # one per language, not one per request
     assert chinese[0] == chinese[1] and english[0] == english[1]
+
+
+def test_the_schema_is_rendered_once_per_language_and_format(client, city_official, monkeypatch):
+    rendered = []
+    monkeypatch.setattr(RenderedOnce, "rendered", {})
+    for renderer in (OpenApiYamlRenderer, OpenApiJsonRenderer):
+        original = renderer.render
+        monkeypatch.setattr(
+            renderer, "render", lambda *a, original=original, **kw: rendered.append(1) or original(*a, **kw)
+        )
+    client.force_login(city_official)
+    yaml = [client.get(SCHEMA) for _ in range(2)]
+    json_ = [client.get(SCHEMA, HTTP_ACCEPT="application/json") for _ in range(2)]
+    english = [client.get(SCHEMA, {"lang": "en"}) for _ in range(2)]
+    assert len(rendered) == 3  # YAML and JSON in Chinese, YAML in English; not once per request
+    assert yaml[0].content == yaml[1].content and yaml[0]["Content-Type"].startswith("application/vnd.oai.openapi")
+    assert json_[0].json() == json_[1].json() and json_[0]["Content-Type"].startswith("application/json")
+    assert english[0].content == english[1].content != yaml[0].content
+
+
+def test_a_refusal_is_not_kept_as_the_schema(client, city_official, docs_private, monkeypatch):
+    monkeypatch.setattr(RenderedOnce, "rendered", {})
+    assert client.get(SCHEMA).status_code in {401, 403}
+    client.force_login(city_official)
+    assert "/api/v1/enterprises/" in client.get(SCHEMA, HTTP_ACCEPT="application/json").json()["paths"]
+    assert client.get(SCHEMA).content.startswith(b"openapi:")
