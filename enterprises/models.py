@@ -188,11 +188,10 @@ class Enterprise(HistoryMixin, TrackedModel):
             # Sorted by name (the list's column, the suggestions): a page of a million walks the index and
             # stops, even when most names match a search, instead of sorting every match.
             models.Index(fields=["name", "id"], name="enterprise_name_order"),
-            # Filings, agreements and visits are scoped to a district through their enterprise: with the
-            # district in the key's index the join reads the index alone, not a million-row table.
-            models.Index(fields=["id"], include=["managing_district"], name="enterprise_id_with_district"),
-            # A notice batch's filings are listed by district and name (certification.selectors.notice): its
-            # thousands of enterprises are then read from this index alone, not from as many table pages.
+            # Filings, agreements and visits are scoped to a district through their enterprise, and a notice
+            # batch's filings are listed by district and name (certification.selectors.notice): with the
+            # district and the name in the key's index, the join reads the index alone, not a million-row
+            # table. (The same index without the name is gone: nothing read it, every import wrote it.)
             models.Index(fields=["id"], include=["managing_district", "name"], name="enterprise_id_district_name"),
             # The pool is a few thousand of a million enterprises: read per district, never scanned in full.
             models.Index(

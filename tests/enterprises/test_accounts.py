@@ -323,3 +323,22 @@ def test_fifth_failure_locks_the_account_even_for_the_right_password(client):
     after = post_login(client, "clerk", "portal-pass-2026")
     assert after.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+def test_passwords_are_argon2_and_an_older_pbkdf2_hash_is_rewritten_at_login(client, settings):
+    from django.contrib.auth.hashers import make_password
+
+    from smeportal import settings as portal_settings
+
+    assert portal_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    settings.PASSWORD_HASHERS = portal_settings.PASSWORD_HASHERS  # the real list, not the tests' fast one
+    user = factories.UserFactory(username="old-hash")
+    user.password = make_password("一个足够长的密码-2026", hasher="pbkdf2_sha256")
+    user.save(update_fields=["password"])
+
+    login = client.post("/accounts/login/", {"username": "old-hash", "password": "一个足够长的密码-2026"})
+
+    assert login.status_code == 302
+
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$")
