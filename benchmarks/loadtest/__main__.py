@@ -41,6 +41,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--city-accounts", type=int, default=40, help="city officials' accounts (each code is accepted once)"
     )
+    parser.add_argument(
+        "--keep-going", action="store_true", help="run every step, also after one out of budget (to see the curve)"
+    )
     parser.add_argument("--no-collectstatic", action="store_true", help="reuse the static files collected before")
     return parser.parse_args(argv)
 
@@ -177,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
                 step = run_step(host, users, args.seconds, Path(workdir))
                 steps.append(step)
                 print(render(step) + "\n", flush=True)
-                if not step.in_budget:
+                if not step.in_budget and not args.keep_going:
                     break
     finally:
         server.terminate()
