@@ -48,22 +48,31 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def prepare_accounts(count: int) -> None:
-    """``loadtest-enterprise-N``: verified administrators of operating 涪城区 enterprises without accounts."""
+def new_accounts(pattern: str, count: int) -> list:
+    """The users ``pattern.format(0 … count-1)`` not created yet, created with ``DEMO_PASSWORD`` (hashed once)."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
 
-    from demo.data import FLAGSHIP_DISTRICT_CODE
     from demo.users import DEMO_PASSWORD
+
+    user_model = get_user_model()
+    usernames = [pattern.format(n) for n in range(count)]
+    taken = set(user_model.objects.filter(username__in=usernames).values_list("username", flat=True))
+    missing = sorted(set(usernames) - taken)
+    if not missing:
+        return []
+    password = make_password(DEMO_PASSWORD)
+    return user_model.objects.bulk_create([user_model(username=username, password=password) for username in missing])
+
+
+def prepare_accounts(count: int) -> None:
+    """``loadtest-enterprise-N``: verified administrators of operating 涪城区 enterprises without accounts."""
+    from demo.data import FLAGSHIP_DISTRICT_CODE
     from enterprises.models import Enterprise, EnterpriseMembership
 
-    users = get_user_model().objects
-    usernames = [ENTERPRISE_USERNAME.format(n) for n in range(count)]
-    missing = sorted(set(usernames) - set(users.filter(username__in=usernames).values_list("username", flat=True)))
-    if not missing:
+    created = new_accounts(ENTERPRISE_USERNAME, count)
+    if not created:
         return
-    password = make_password(DEMO_PASSWORD)
-    created = users.bulk_create([get_user_model()(username=username, password=password) for username in missing])
     enterprises = Enterprise.objects.filter(
         managing_district__code=FLAGSHIP_DISTRICT_CODE,
         status=Enterprise.Status.OPERATING,
@@ -82,20 +91,13 @@ def prepare_accounts(count: int) -> None:
 def prepare_city_accounts(count: int) -> None:
     """``loadtest-city-N``: city officials with a TOTP device (:func:`totp_key`), so they pass the two-factor
     login that ``DEBUG=0`` requires of them. One per simulated official: a code is accepted only once."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.hashers import make_password
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from demo.users import DEMO_PASSWORD
     from enterprises.models import OfficialMembership
 
-    users = get_user_model().objects
-    usernames = [CITY_USERNAME.format(n) for n in range(count)]
-    missing = sorted(set(usernames) - set(users.filter(username__in=usernames).values_list("username", flat=True)))
-    if not missing:
+    created = new_accounts(CITY_USERNAME, count)
+    if not created:
         return
-    password = make_password(DEMO_PASSWORD)
-    created = users.bulk_create([get_user_model()(username=username, password=password) for username in missing])
     OfficialMembership.objects.bulk_create([OfficialMembership(user=user, district=None) for user in created])
     TOTPDevice.objects.bulk_create(
         [TOTPDevice(user=user, name="loadtest", key=totp_key(user.username), confirmed=True) for user in created]
