@@ -21,7 +21,8 @@ from smeportal.excel import XLSX_CONTENT_TYPE
 from smeportal.security import record_export
 
 from . import exports
-from .year_report import district_headers, report_tables, report_years, stored_year_report
+from .year_report import report_years, stored_year_report
+from .year_report_workbook import district_headers, report_tables
 
 
 class YearForm(forms.Form):

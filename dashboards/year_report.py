@@ -7,7 +7,7 @@ most of a second at a million enterprises. So, as the dashboards read the quota 
 and its workbook read the report the nightly job stored (:func:`year_reports_store`, one
 :class:`~dashboards.models.YearReportSnapshot` per year) and show the day and time it was computed; a year
 that has none yet is computed and stored on its first view. What they read is a view model that the
-printable page shows and :func:`report_tables` turns into the workbook's sheets
+printable page shows and :func:`dashboards.year_report_workbook.report_tables` turns into the workbook's sheets
 (``dashboards.exports.write_xlsx``).
 
 The year is the evaluation year: the filings, registrations and spot checks of that year, the revocations
@@ -46,7 +46,6 @@ from enterprises.models import District
 from quotas.department_share import department_figures
 from quotas.tech_share import share_of
 
-from .exports import Table, departments_sheet
 from .models import YearReportSnapshot
 from .view_models import DepartmentRow, percent
 
@@ -368,69 +367,3 @@ def _load(cls, values: dict):
                 parsers[name] = _PARSE[kind]
     parsed = {name: parsers[name](value) for name, value in values.items() if value is not None and name in parsers}
     return cls(**{**values, **parsed})
-
-
-# --- The workbook ---------------------------------------------------------------------------------
-
-
-def district_headers() -> list[str]:
-    return [
-        _("区县/功能区"),
-        _("已申报"),
-        _("已推荐"),
-        _("不予通过"),
-        _("入库登记"),
-        _("有效期内"),
-        _("已撤销"),
-        _("抽查"),
-        _("核查通过"),
-        _("核查未通过"),
-        _("待核查"),
-        _("帮扶协议"),
-        _("新企业协议"),
-    ]
-
-
-def _district_values(row: DistrictFigures) -> list:
-    return [row.name, *(getattr(row, name) for name in DistrictFigures.NUMBERS)]
-
-
-def report_tables(report: YearReport) -> list[Table]:
-    """The report's sheets: the summary, the districts (with the city's total), the batches, the spot checks
-    per district and the departments."""
-    summary = Table("summary", _("概况"), [_("项目"), _("数值")], [list(item) for item in report.summary()])
-    districts = Table(
-        "districts",
-        _("各区县"),
-        district_headers(),
-        [*(_district_values(row) for row in report.districts), _district_values(report.city)],
-    )
-    batches = Table(
-        "batches",
-        _("公示批次"),
-        [
-            _("批次"),
-            _("公示开始日期"),
-            _("公示截止日期"),
-            _("公示企业数"),
-            _("已入库"),
-            _("异议"),
-            _("异议成立"),
-            _("异议待处理"),
-        ],
-        [
-            [b.title, b.start_date, b.end_date, b.filings, b.registered, b.objections, b.upheld, b.open_objections]
-            for b in report.batches
-        ],
-    )
-    spot_checks = Table(
-        "spot_checks",
-        _("抽查结果"),
-        [_("区县/功能区"), _("抽查"), _("核查通过"), _("核查未通过"), _("待核查")],
-        [
-            [row.name, row.spot_checked, row.spot_passed, row.spot_failed, row.spot_waiting]
-            for row in [*report.districts, report.city]
-        ],
-    )
-    departments = departments_sheet(report.departments)
-    return [summary, districts, batches, spot_checks, departments]

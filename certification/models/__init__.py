@@ -7,6 +7,7 @@ Application``).
 
 from .calendar import DeadlineChange
 from .campaign import EvaluationCampaign
+from .events import ApplicationEvent
 from .filing import (
     DECLARED_COUNT_FIELDS,
     DECLARED_FIELDS,
@@ -23,7 +24,6 @@ from .filing import (
     QUARTER_KEYS,
     STAFF_DIGITS,
     Application,
-    ApplicationEvent,
     money_field,
 )
 from .filing_items import (
