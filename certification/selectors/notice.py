@@ -56,14 +56,10 @@ def _candidates(filters: Mapping | None) -> QuerySet[Application]:
     return filings
 
 
-def notice_candidates(filters: Mapping | None = None, sort: str | None = None) -> QuerySet[Application]:
-    """The recommended filings not yet under notice, filtered by ``district``, ``year`` and ``q`` (name or
-    credit code), in the order ``sort`` names (by district, then the earliest recommended, by default)."""
-    return NOTICE_SORTING.order_by(_with_score_and_recommendation(_candidates(filters)), sort)
-
-
 def notice_candidate_ids(filters: Mapping | None = None, sort: str | None = None) -> QuerySet:
-    """The ids of ``notice_candidates``, in its order (see ``notice_rows``)."""
+    """The ids of the recommended filings not yet under notice, filtered by ``district``, ``year`` and ``q``
+    (name or credit code), in the order ``sort`` names (by district, then the earliest recommended, by
+    default); a page of them becomes rows with ``notice_rows``."""
     return _sorted_ids(_candidates(filters), sort)
 
 
@@ -87,8 +83,12 @@ def _sorted_ids(filings: QuerySet[Application], sort: str | None) -> QuerySet:
 def notice_rows(ids: list[int]) -> list[Application]:
     """The filings ``ids`` names (one page of ``notice_candidate_ids`` or ``batch_filing_ids``), in that order,
     with their district, score, day recommended and registration."""
-    filings = _with_score_and_recommendation(Application.objects.filter(pk__in=ids).select_related("registration"))
-    by_id = {filing.pk: filing for filing in filings}
+    return _in_order(_with_score_and_recommendation(Application.objects.select_related("registration")), ids)
+
+
+def _in_order(filings: QuerySet[Application], ids: list[int]) -> list[Application]:
+    """The filings ``ids`` names, fetched in one query and put back in the order of ``ids``."""
+    by_id = filings.in_bulk(ids)
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
@@ -104,8 +104,7 @@ def public_notice_filing_ids(batch_id: int) -> QuerySet:
 
 def public_notice_rows(ids: list[int]) -> list[Application]:
     """The filings ``ids`` names (a page of ``public_notice_filing_ids``), in that order, with their district."""
-    by_id = Application.objects.select_related("enterprise__managing_district").in_bulk(ids)
-    return [by_id[pk] for pk in ids if pk in by_id]
+    return _in_order(Application.objects.select_related("enterprise__managing_district"), ids)
 
 
 def notice_preview(batch_ids: list[int], size: int) -> list[Application]:

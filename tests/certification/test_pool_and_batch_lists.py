@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from certification.models import Application, ApplicationEvent, NoticeBatch
-from certification.selectors.notice import batch_filings, notice_candidates
+from certification.selectors.notice import batch_filings, notice_candidate_ids, notice_rows
 from certification.selectors.pool import pool_candidates
 from certification.services.notice import notice_batch_create
 from tests import factories
@@ -92,6 +92,11 @@ def candidates(district, other_district):
         recommended(district, "涪城乙", score=65, on=dt.date(2026, 6, 1)),
         recommended(other_district, "游仙丙", score=90, on=dt.date(2026, 5, 20)),
     ]
+
+
+def notice_candidates(filters=None, sort=None):
+    """The batch form's rows, as its page reads them: the sorted ids, then their rows."""
+    return notice_rows(list(notice_candidate_ids(filters, sort)))
 
 
 def test_candidates_carry_district_score_and_recommended_date(candidates, district):
