@@ -36,16 +36,15 @@ LOOKUP_MAX_PAGES = 5  # a lookup, not a way to list every registered enterprise
 
 
 def _public_batches():
+    """The published batches running or closed in the last days, each with its number of filings."""
     today = timezone.localdate()
     return NoticeBatch.objects.filter(
         published=True, start_date__lte=today, end_date__gte=today - dt.timedelta(days=RECENTLY_CLOSED_DAYS)
-    )
+    ).annotate(filing_count=Count("applications"))
 
 
 def notices(request):
-    batches = list(
-        _public_batches().annotate(filing_count=Count("applications")).order_by("-start_date", "-id")[:MAX_BATCHES]
-    )
+    batches = list(_public_batches().order_by("-start_date", "-id")[:MAX_BATCHES])
     previews = defaultdict(list)
     for application in notice_preview([batch.pk for batch in batches], NOTICE_PREVIEW):
         previews[application.notice_batch_id].append(application)
@@ -56,7 +55,7 @@ def notices(request):
 
 def notice_batch(request, pk: int):
     """One public batch's filings, paginated, with their total (three queries)."""
-    batch = get_object_or_404(_public_batches().annotate(filing_count=Count("applications")), pk=pk)
+    batch = get_object_or_404(_public_batches(), pk=pk)
     page = paginate_without_count(public_notice_filing_ids(batch.pk), request.GET.get("page"), NOTICE_PER_PAGE)
     context = {
         "batch": batch,
