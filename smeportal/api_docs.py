@@ -57,7 +57,7 @@ class RenderedOnce:
         schema_key = getattr((renderer_context or {}).get("view"), "schema_key", None)
         if schema_key is None:  # an error (401/403) or anything else than the schema
             return super().render(data, accepted_media_type, renderer_context)
-        key = (*schema_key, type(self), accepted_media_type, translation.get_language())
+        key = (*schema_key, type(self), accepted_media_type)  # the schema's key holds its language
         if key not in self.rendered:
             self.rendered[key] = super().render(data, accepted_media_type, renderer_context)
         return self.rendered[key]
