@@ -115,11 +115,10 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Argon2 first (memory-hard, OWASP's first choice): on this project's 2-core machine a check takes 143 ms
-# against PBKDF2's 238 ms at Django's 1,000,000 iterations, and logins queue behind it in the deadline
-# rush. A PBKDF2 hash still verifies and is rewritten as Argon2 at the user's next login.
+# Argon2id first (memory-hard, OWASP's first choice), at OWASP's parameters (smeportal/hashers.py). A PBKDF2
+# hash, or an Argon2 hash of Django's heavier parameters, still verifies and is rewritten at the next login.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "smeportal.hashers.PortalArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",

@@ -325,20 +325,29 @@ def test_fifth_failure_locks_the_account_even_for_the_right_password(client):
     assert "_auth_user_id" not in client.session
 
 
-def test_passwords_are_argon2_and_an_older_pbkdf2_hash_is_rewritten_at_login(client, settings):
-    from django.contrib.auth.hashers import make_password
+@pytest.mark.parametrize(
+    "older_hasher",
+    [
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        "django.contrib.auth.hashers.Argon2PasswordHasher",  # Django's heavier parameters: 100 MiB, 8 lanes
+    ],
+)
+def test_passwords_are_argon2id_at_owasp_parameters_and_an_older_hash_is_rewritten_at_login(
+    client, settings, older_hasher
+):
+    from django.contrib.auth.hashers import get_hasher, make_password
+    from django.utils.module_loading import import_string
 
     from smeportal import settings as portal_settings
 
-    assert portal_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
     settings.PASSWORD_HASHERS = portal_settings.PASSWORD_HASHERS  # the real list, not the tests' fast one
     user = factories.UserFactory(username="old-hash")
-    user.password = make_password("一个足够长的密码-2026", hasher="pbkdf2_sha256")
+    user.password = make_password("一个足够长的密码-2026", hasher=import_string(older_hasher)())
     user.save(update_fields=["password"])
 
     login = client.post("/accounts/login/", {"username": "old-hash", "password": "一个足够长的密码-2026"})
 
     assert login.status_code == 302
-
     user.refresh_from_db()
-    assert user.password.startswith("argon2$")
+    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert get_hasher("default").verify("一个足够长的密码-2026", user.password)
