@@ -8,9 +8,11 @@ import os
 from pathlib import Path
 from typing import IO
 
+import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.utils.translation import gettext as _
+from python_calamine import CalamineWorkbook
 
 from enterprises.registry.columns import REQUIRED_HEADERS, RegistryFileError
 from smeportal.spreadsheets import SpreadsheetRefused, check_csv, check_xlsx
@@ -19,6 +21,33 @@ from smeportal.spreadsheets import SpreadsheetRefused, check_csv, check_xlsx
 def _normalise_headers(frame: pd.DataFrame) -> pd.DataFrame:
     headers = pd.Series([str(c) for c in frame.columns], dtype="string").str.normalize("NFKC").str.strip()
     frame.columns = list(headers)
+    return frame
+
+
+def _whole_numbers_as_int(column: pd.Series) -> pd.Series:
+    """A number cell is a float to calamine; 6510.0 is written 6510, as the user typed it."""
+    floats = column.map(lambda cell: isinstance(cell, float))
+    if not floats.any():
+        return column
+    values = column[floats].astype("float64")
+    whole = values[np.isfinite(values) & (values == np.floor(values))]
+    return column.where(~column.index.isin(whole.index), whole.map(int))
+
+
+def _read_xlsx(data: bytes) -> pd.DataFrame:
+    """The first sheet, read by python-calamine itself.
+
+    pandas' reader converts each cell in a Python call (1.2 s of a 100,000-row file) to turn whole
+    numbers into ints and dates into datetimes; here whole numbers are turned column by column, and the
+    cleaning reads dates as they come. An empty cell is missing; any text is text, as in a .csv.
+    """
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python(skip_empty_area=False)
+    if not rows:
+        return pd.DataFrame()
+    header, body = rows[0], rows[1:]
+    frame = pd.DataFrame(body, columns=range(len(header)), dtype=object)
+    frame = frame.where(frame != "").apply(_whole_numbers_as_int)
+    frame.columns = [f"Unnamed: {i}" if cell == "" else str(cell) for i, cell in enumerate(header)]
     return frame
 
 
@@ -75,7 +104,7 @@ def read_registry_file(source: str | os.PathLike | IO[bytes], *, filename: str |
         if not data.startswith(b"PK\x03\x04"):
             raise RegistryFileError(_("文件不是有效的 Excel (.xlsx) 工作簿。"))
         try:
-            frame = pd.read_excel(io.BytesIO(data), engine="calamine", dtype=object)
+            frame = _read_xlsx(data)
         except Exception as exc:  # calamine raises its own error types for damaged workbooks
             raise RegistryFileError(_("Excel 文件已损坏或无法读取：%(error)s") % {"error": exc}) from exc
     else:

@@ -333,3 +333,49 @@ def test_full_width_headers_are_accepted():
 def test_unreadable_files(content, filename, message):
     with pytest.raises(RegistryFileError, match=message):
         read_registry_file(io.BytesIO(content), filename=filename)
+
+
+def _xlsx_bytes(rows: list[dict]) -> bytes:
+    """The rows under their keys as headers; a key "" leaves its header cell blank."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append([header or None for header in rows[0]])
+    for values in rows:
+        sheet.append(list(values.values()))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_an_xlsx_reads_as_the_same_rows_in_a_csv_would():
+    rows = [
+        row(),
+        # Number cells where the csv has text; text that pandas' reader used to take for a missing value.
+        row(**{"序号": 2, "统一社会信用代码": credit_code_for(2), "企业名称": "NULL", "行业代码": 6510}),
+        row(**{"序号": 3, "统一社会信用代码": credit_code_for(3), "注册资本(万元)": 12.5, "法定代表人": "N/A"}),
+        row(**{"序号": 4, "统一社会信用代码": credit_code_for(4), "成立日期": dt.date(2024, 3, 5), "住所": None}),
+    ]
+    from_xlsx = parse_registry(io.BytesIO(_xlsx_bytes(rows)), LOOKUPS, filename="r.xlsx", today=TODAY)
+    from_csv = parse_registry(
+        io.BytesIO(pd.DataFrame(rows).to_csv(index=False).encode()), LOOKUPS, filename="r.csv", today=TODAY
+    )
+
+    assert from_xlsx.rejected_by_reason == from_csv.rejected_by_reason
+    pd.testing.assert_frame_equal(from_xlsx.valid, from_csv.valid)
+    assert from_xlsx.valid["name"].tolist()[1] == "NULL"
+    assert from_xlsx.valid["industry_code"].tolist()[1] == "6510"
+    assert from_xlsx.valid["legal_representative"].tolist()[2] == "N/A"
+    assert from_xlsx.valid["address"].tolist()[3] == ""
+
+
+def test_xlsx_cells_keep_whole_numbers_as_typed_and_name_a_blank_header():
+    frame = read_registry_file(
+        io.BytesIO(_xlsx_bytes([row(**{"注册资本(万元)": 100.0, "行业代码": 6510.5, "": "备注"})])),
+        filename="r.xlsx",
+    )
+
+    assert frame.loc[2, "注册资本(万元)"] == 100 and isinstance(frame.loc[2, "注册资本(万元)"], int)
+    assert frame.loc[2, "行业代码"] == 6510.5
+    assert list(frame.columns)[-1] == f"Unnamed: {len(row())}"
