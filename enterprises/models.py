@@ -101,7 +101,9 @@ class Enterprise(HistoryMixin, TrackedModel):
         REVOKED_LICENCE = "revoked_licence", _("吊销")
         MOVED_OUT = "moved_out", _("迁出")
 
-    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    # Unique by a constraint (Meta) rather than unique=True, which would make PostgreSQL keep a second,
+    # pattern-matching index of the codes: nothing searches codes by prefix.
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18)
     # Derived by the database from the code, so no write path (import, admin, registration) can disagree.
     entity_kind = models.GeneratedField(
         expression=models.Case(
@@ -134,6 +136,7 @@ class Enterprise(HistoryMixin, TrackedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="enterprises",
+        db_index=False,  # a cluster is a tenth of the city: lists filter it beside a district or a name
     )
     registered_district = models.ForeignKey(
         District,
@@ -144,6 +147,7 @@ class Enterprise(HistoryMixin, TrackedModel):
         related_name="registered_enterprises",
         # The legal district is an administrative one; a functional zone only manages enterprises.
         limit_choices_to=~Q(kind="zone"),
+        db_index=False,  # shown, not searched: pages scope by the managing district
     )
     managing_district = models.ForeignKey(
         District,
@@ -170,6 +174,11 @@ class Enterprise(HistoryMixin, TrackedModel):
         verbose_name = _("企业")
         verbose_name_plural = _("企业")
         constraints = [
+            models.UniqueConstraint(
+                fields=["credit_code"],
+                name="enterprise_credit_code_unique",
+                violation_error_message=_("该统一社会信用代码的企业已存在。"),
+            ),
             models.CheckConstraint(
                 condition=Q(credit_code__regex=CREDIT_CODE_PATTERN), name="enterprise_credit_code_shape"
             ),
@@ -184,7 +193,6 @@ class Enterprise(HistoryMixin, TrackedModel):
         ]
         indexes = [
             models.Index(fields=["managing_district", "established_on"]),
-            models.Index(fields=["origin", "established_on"]),
             # Sorted by name (the list's column, the suggestions): a page of a million walks the index and
             # stops, even when most names match a search, instead of sorting every match.
             models.Index(fields=["name", "id"], name="enterprise_name_order"),
