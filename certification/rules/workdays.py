@@ -49,6 +49,9 @@ def is_working_day(day: dt.date, overrides: CalendarOverrides | None = None) -> 
     return day.weekday() < 5 and day not in days_off
 
 
+# Pure, and asked the same question for every row of a list (filings submitted on the same day, the same
+# deadline): remembered, a queue page no longer walks the calendar day by day for each of its rows.
+@lru_cache(maxsize=4096)
 def nth_working_day(start: dt.date, n: int, overrides: CalendarOverrides | None = None) -> dt.date:
     """The n-th working day counting from start inclusive (n=10: the last day of a 10-working-day window)."""
     if n < 1:
@@ -62,6 +65,7 @@ def nth_working_day(start: dt.date, n: int, overrides: CalendarOverrides | None 
         day += dt.timedelta(days=1)
 
 
+@lru_cache(maxsize=4096)
 def working_days_left(today: dt.date, deadline: dt.date, overrides: CalendarOverrides | None = None) -> int:
     """Working days from ``today`` to ``deadline``, both counted when they are working days (0 once past)."""
     if deadline < today:
