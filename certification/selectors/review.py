@@ -39,6 +39,9 @@ REVIEW_SORTING = Sorting(
 )
 
 
+LISTS_SKIP = ("snapshot", "staff_quarters", "direct_paths")
+
+
 def waiting_since():
     """The day a filing's wait starts: its latest submission, stored by the workflow; the first submission
     for a filing with none stored. Indexed (``application_waiting_since``) for the waiting states."""
@@ -47,9 +50,12 @@ def waiting_since():
 
 def review_queue(user, filters: Mapping | None = None, sort: str | None = None) -> QuerySet[Application]:
     """The filings ``user`` reviews, with ``waiting_since`` (a date) and ``score``, filtered by ``year``, ``state``
-    (:data:`WAITING` by default, :data:`ALL`, or one state) and, for city officials, ``district``."""
+    (:data:`WAITING` by default, :data:`ALL`, or one state) and, for city officials, ``district``.
+
+    Rows for lists (the queue, its export, the workbench): the filing's JSON, the submission's snapshot the
+    largest, is neither shown there nor read."""
     filters = filters or {}
-    filings = applications_visible_to(user).annotate(
+    filings = applications_visible_to(user).defer(*LISTS_SKIP).annotate(
         waiting_since=waiting_since(),
         score=snapshot_score(),
     )

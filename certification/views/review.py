@@ -66,9 +66,6 @@ def _needs_on_site_check(application: Application) -> bool:
     )
 
 
-UNSHOWN_JSON = ("snapshot", "staff_quarters", "direct_paths")
-
-
 def _columns(city: bool):
     return [
         (_("企业"), "enterprise", ""),
@@ -87,10 +84,7 @@ def _selection(request):
     city = is_city_official(request.user)
     form = ReviewFilterForm(request.GET or None, city=city)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    # The page and the export show none of a filing's JSON (the submission's snapshot is the largest): not
-    # read, not decoded for every row.
-    filings = review_queue(request.user, filters, request.GET.get("sort")).defer(*UNSHOWN_JSON)
-    return form, filings, city
+    return form, review_queue(request.user, filters, request.GET.get("sort")), city
 
 
 @official_required
