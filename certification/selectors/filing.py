@@ -29,6 +29,10 @@ def snapshot_score(prefix: str = "") -> Cast:
     return Cast(KT(f"{prefix}snapshot__evaluation__total_score"), IntegerField())
 
 
+# A filing's JSON, the submission's snapshot the largest: lists show none of it, so they leave it unread.
+FILING_JSON = ("snapshot", "staff_quarters", "direct_paths")
+
+
 def applications_visible_to(user) -> QuerySet[Application]:
     """City officials: every submitted filing; district officials: their district's; enterprise users:
     all of their own enterprise's, drafts included; anyone else: none."""

@@ -9,7 +9,7 @@ from django.db.models import F, OuterRef, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber, TruncDate
 
 from certification.models import Application, ApplicationEvent, NoticeBatch, Objection
-from certification.selectors.filing import snapshot_score
+from certification.selectors.filing import FILING_JSON, snapshot_score
 from certification.states import FilingState
 from enterprises.models import Enterprise
 from enterprises.selectors import search_enterprises
@@ -88,7 +88,7 @@ def notice_rows(ids: list[int]) -> list[Application]:
 
 def _in_order(filings: QuerySet[Application], ids: list[int]) -> list[Application]:
     """The filings ``ids`` names, fetched in one query and put back in the order of ``ids``."""
-    by_id = filings.in_bulk(ids)
+    by_id = filings.defer(*FILING_JSON).in_bulk(ids)
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
@@ -121,6 +121,7 @@ def notice_preview(batch_ids: list[int], size: int) -> list[Application]:
     )
     return list(
         Application.objects.filter(pk__in=first)
+        .defer(*FILING_JSON)
         .select_related("enterprise__managing_district")
         .order_by("notice_batch_id", *_PUBLIC_ORDER)
     )

@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce
 from certification.models import Application
 from certification.rules import review
 from certification.rules.workdays import CalendarOverrides
-from certification.selectors.filing import applications_visible_to, snapshot_score
+from certification.selectors.filing import FILING_JSON, applications_visible_to, snapshot_score
 from certification.states import WAITING_FOR_REVIEW
 from smeportal.listing import Sorting, nulls_last
 
@@ -39,9 +39,6 @@ REVIEW_SORTING = Sorting(
 )
 
 
-LISTS_SKIP = ("snapshot", "staff_quarters", "direct_paths")
-
-
 def waiting_since():
     """The day a filing's wait starts: its latest submission, stored by the workflow; the first submission
     for a filing with none stored. Indexed (``application_waiting_since``) for the waiting states."""
@@ -55,9 +52,13 @@ def review_queue(user, filters: Mapping | None = None, sort: str | None = None) 
     Rows for lists (the queue, its export, the workbench): the filing's JSON, the submission's snapshot the
     largest, is neither shown there nor read."""
     filters = filters or {}
-    filings = applications_visible_to(user).defer(*LISTS_SKIP).annotate(
-        waiting_since=waiting_since(),
-        score=snapshot_score(),
+    filings = (
+        applications_visible_to(user)
+        .defer(*FILING_JSON)
+        .annotate(
+            waiting_since=waiting_since(),
+            score=snapshot_score(),
+        )
     )
     if filters.get("year"):
         filings = filings.filter(evaluation_year=filters["year"])

@@ -9,7 +9,15 @@ import pytest
 from django.urls import reverse
 
 from certification.models import Application, ApplicationEvent, NoticeBatch
-from certification.selectors.notice import batch_filings, notice_candidate_ids, notice_rows
+from certification.selectors.filing import FILING_JSON
+from certification.selectors.notice import (
+    batch_filings,
+    notice_candidate_ids,
+    notice_preview,
+    notice_rows,
+    public_notice_filing_ids,
+    public_notice_rows,
+)
 from certification.selectors.pool import pool_candidates
 from certification.services.notice import notice_batch_create
 from tests import factories
@@ -164,6 +172,13 @@ def batch(candidates, city_official):
         today=START,
         application_ids=[a.pk for a in candidates],
     )
+
+
+def test_notice_rows_leave_the_filing_json_unread(candidates, batch):
+    ids = list(public_notice_filing_ids(batch.pk))
+    for rows in (notice_rows(ids), public_notice_rows(ids), notice_preview([batch.pk], 20)):
+        assert len(rows) == len(candidates)
+        assert all(set(FILING_JSON) <= row.get_deferred_fields() for row in rows)
 
 
 def test_batch_members_sort_total_and_export(persona_client, batch):
