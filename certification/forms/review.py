@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from certification.models import DECLARED_FIELDS, Application
-from certification.models.filing import DECLARED_COUNT_FIELDS, DECLARED_NUMBER_FIELDS
+from certification.models.filing_fields import DECLARED_COUNT_FIELDS, DECLARED_NUMBER_FIELDS
 from certification.selectors.review import ALL, WAITING
 from certification.states import FilingState
 from enterprises.models import District

@@ -8,7 +8,8 @@ Application``).
 from .calendar import DeadlineChange
 from .campaign import EvaluationCampaign
 from .events import ApplicationEvent
-from .filing import (
+from .filing import Application, money_field
+from .filing_fields import (
     DECLARED_COUNT_FIELDS,
     DECLARED_FIELDS,
     DECLARED_FLAG_FIELDS,
@@ -23,8 +24,6 @@ from .filing import (
     NOT_NEGATIVE,
     QUARTER_KEYS,
     STAFF_DIGITS,
-    Application,
-    money_field,
 )
 from .filing_items import (
     ApplicationAttachment,

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from certification import rules
-from certification.models.filing import (
+from certification.models.filing_fields import (
     DECLARED_COUNT_FIELDS,
     DECLARED_FLAG_FIELDS,
     DECLARED_NUMBER_FIELDS,
