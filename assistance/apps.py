@@ -7,3 +7,9 @@ from django.utils.translation import gettext_lazy as _
 class AssistanceConfig(AppConfig):
     name = "assistance"
     verbose_name = _("部门帮扶")
+
+    def ready(self):
+        from assistance.models import AssistanceAgreement
+        from enterprises.services.moves import keep_district_copies
+
+        keep_district_copies(AssistanceAgreement)

@@ -21,7 +21,7 @@ class AgreementFilter(django_filters.FilterSet):
     year = _year_filter()
     enterprise = _id_filter("enterprise_id", _("企业 ID"))
     credit_code = django_filters.CharFilter(field_name="enterprise__credit_code", label=_("统一社会信用代码"))
-    district = _id_filter("enterprise__managing_district_id", _("管理区县/功能区 ID"))
+    district = _id_filter("managing_district_id", _("管理区县/功能区 ID"))
     counts_as_new = django_filters.BooleanFilter(label=_("计入新企业"))
     status = django_filters.ChoiceFilter(choices=AssistanceAgreement.Status.choices, label=_("状态"))
 
@@ -34,7 +34,7 @@ class ServiceRecordFilter(django_filters.FilterSet):
     year = _year_filter("agreement__year")
     agreement = _id_filter("agreement_id", _("帮扶协议 ID"))
     enterprise = _id_filter("agreement__enterprise_id", _("企业 ID"))
-    district = _id_filter("agreement__enterprise__managing_district_id", _("管理区县/功能区 ID"))
+    district = _id_filter("agreement__managing_district_id", _("管理区县/功能区 ID"))
     counts_as_new = django_filters.BooleanFilter(field_name="agreement__counts_as_new", label=_("计入新企业"))
     status = django_filters.ChoiceFilter(
         field_name="agreement__status", choices=AssistanceAgreement.Status.choices, label=_("协议状态")

@@ -140,6 +140,12 @@ def agreement_import_commit(*, actor, import_id: int) -> AgreementImport:
     rows = record.valid_rows
     years = {row["year"] for row in rows}
     lookups = _lookups(record.department_id, set(), years)
+    # Read now, not at the preview: an enterprise may have moved since.
+    districts = dict(
+        Enterprise.objects.filter(pk__in={row["enterprise_id"] for row in rows}).values_list(
+            "pk", "managing_district_id"
+        )
+    )
     to_create, late_rejects = [], []
     for row in rows:
         if (row["enterprise_id"], row["year"]) in lookups.existing or row["year"] in lookups.closed_years:
@@ -154,6 +160,7 @@ def agreement_import_commit(*, actor, import_id: int) -> AgreementImport:
             AssistanceAgreement(
                 department_id=record.department_id,
                 enterprise_id=row["enterprise_id"],
+                managing_district_id=districts[row["enterprise_id"]],
                 year=row["year"],
                 signed_on=dt.date.fromisoformat(row["signed_on"]),
                 measures=row["measures"],

@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from enterprises.models import KeepsEnterpriseDistrict
 from smeportal.history import HistoryMixin, model_label
 from smeportal.models import BackgroundJob, TrackedModel
 from smeportal.uploads import UploadValidator, random_stored_name
@@ -151,11 +152,12 @@ def _agreement_document_path(instance, filename: str) -> str:
     return f"assistance/agreements/{random_stored_name(filename, fallback_suffix='')}"
 
 
-class AssistanceAgreement(HistoryMixin, TrackedModel):
+class AssistanceAgreement(HistoryMixin, KeepsEnterpriseDistrict, TrackedModel):
     """An assistance agreement (帮扶协议) of a department with an enterprise for one year."""
 
     history_parent = "enterprise"
     history_prefix = "assistance_agreements"
+    history_exclude = ("managing_district",)
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("执行中")
@@ -221,6 +223,13 @@ class AssistanceAgreement(HistoryMixin, TrackedModel):
                 include=["id", "enterprise", "counts_as_new"],
                 condition=Q(archived=False),
                 name="agreement_year_enterprise",
+            ),
+            # A district's agreements of a year and how many count as new, counted from the index.
+            models.Index(
+                fields=["managing_district", "year"],
+                include=["counts_as_new"],
+                condition=Q(archived=False),
+                name="agreement_district_year",
             ),
         ]
 

@@ -55,7 +55,7 @@ def agreements_visible_to(user, *, include_archived: bool = False) -> QuerySet[A
         qs = qs.filter(archived=False)
     scope = enterprise_scope(user)
     if scope.is_official:
-        return qs.filter(scope.q("enterprise"))
+        return qs.filter(scope.q("enterprise", district="managing_district"))
     if (department_id := member_department_id(user)) is not None:
         return qs.filter(department_id=department_id)
     # An enterprise pending the district's confirmation sees no agreements yet.

@@ -7,3 +7,9 @@ from django.utils.translation import gettext_lazy as _
 class CertificationConfig(AppConfig):
     name = "certification"
     verbose_name = _("评价入库")
+
+    def ready(self):
+        from certification.models import Application
+        from enterprises.services.moves import keep_district_copies
+
+        keep_district_copies(Application)

@@ -304,7 +304,7 @@ def filings_waiting(user, district) -> tuple[int, list[WaitingFiling]]:
 def _waiting(user, district) -> QuerySet[Application]:
     return (
         applications_visible_to(user)
-        .filter(enterprise__managing_district=district, state__in=WAITING_FOR_REVIEW, submitted_on__isnull=False)
+        .filter(managing_district=district, state__in=WAITING_FOR_REVIEW, submitted_on__isnull=False)
         .order_by("submitted_on", "pk")
     )
 

@@ -97,6 +97,7 @@ def agreements_for_chunk(act: ActivityContext, chunk: int, size: int, ents: dict
             agreement = AssistanceAgreement(
                 department_id=int(act.department_ids[min(pick, len(act.department_ids) - 1)]),
                 enterprise=enterprise,
+                managing_district_id=enterprise.managing_district_id,
                 year=year,
                 signed_on=signed_on,
                 measures=chosen,

@@ -122,6 +122,7 @@ def filings_for_chunk(act: ActivityContext, chunk: int, size: int, ents: dict) -
             demo_draft = current and chunk == 0 and i == 0
             application = Application(
                 enterprise=enterprise,
+                managing_district_id=enterprise.managing_district_id,
                 evaluation_year=year,
                 **{name: Decimal(f"{d[name][i]:.2f}") for name in DECLARED_NUMBER_FIELDS},
                 class1_ip=int(d["class1_ip"][i]),

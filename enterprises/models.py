@@ -251,6 +251,33 @@ def _authorisation_letter_path(instance, filename: str) -> str:
     return f"memberships/{random_stored_name(filename)}"
 
 
+class KeepsEnterpriseDistrict(models.Model):
+    """A record of an enterprise (a foreign key ``enterprise``) with a copy of its managing district.
+
+    Set when the record is made and moved with the enterprise (``enterprises.services.moves``, the one way a
+    district changes; connected by :func:`enterprises.services.moves.keep_district_copies`), so a district's
+    lists and counts read the record's own indexes instead of joining thousands of records to a million
+    enterprises. Not in the record's history: the move is recorded on the enterprise.
+    """
+
+    managing_district = models.ForeignKey(
+        District,
+        verbose_name=_("管理区县/功能区"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,  # each model indexes it with what its district pages ask
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.managing_district_id is None and self.enterprise_id is not None:
+            self.managing_district_id = self.enterprise.managing_district_id
+        super().save(*args, **kwargs)
+
+
 class EnterpriseMembership(TrackedModel):
     """A user account acting for one enterprise: first a claim, verified before it gives any access.
 

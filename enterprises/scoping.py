@@ -35,12 +35,14 @@ class EnterpriseScope:
     def is_empty(self) -> bool:
         return not (self.is_official or self.is_enterprise_user)
 
-    def q(self, path: str = "") -> Q:
-        """The scope as a filter on enterprises (``path`` empty) or on a relation leading to one."""
+    def q(self, path: str = "", *, district: str = "") -> Q:
+        """The scope as a filter on enterprises (``path`` empty) or on a relation leading to one. ``district``
+        names the record's own copy of its enterprise's managing district, where it keeps one (filings)."""
         if self.everything:
             return Q()
         if self.district_id is not None:
-            return Q(**{f"{path}__managing_district_id" if path else "managing_district_id": self.district_id})
+            district = district or (f"{path}__managing_district" if path else "managing_district")
+            return Q(**{f"{district}_id": self.district_id})
         if self.enterprise_id is not None:
             return Q(**{f"{path}_id" if path else "pk": self.enterprise_id})
         return Q(pk__in=[])

@@ -100,6 +100,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         model = "certification.Application"
 
     enterprise = factory.SubFactory(EnterpriseFactory)
+    managing_district = factory.LazyAttribute(lambda a: a.enterprise.managing_district)
     evaluation_year = 2026
     state = "draft"
     total_staff = Decimal("40")
@@ -124,6 +125,7 @@ class AssistanceAgreementFactory(factory.django.DjangoModelFactory):
 
     department = factory.SubFactory(DepartmentFactory)
     enterprise = factory.SubFactory(EnterpriseFactory)
+    managing_district = factory.LazyAttribute(lambda a: a.enterprise.managing_district)
     year = 2026
     signed_on = factory.LazyAttribute(lambda a: dt.date(a.year, 3, 15))
     measures = factory.LazyFunction(lambda: ["policy"])

@@ -17,7 +17,7 @@ class FilingFilter(django_filters.FilterSet):
     evaluation_year = _year_filter()
     state = django_filters.ChoiceFilter(label=_("状态"), choices=Application.State.choices)
     district = IntegerFilter(
-        label=_("管理区县/功能区 ID"), field_name="enterprise__managing_district_id", min_value=1, max_value=ID_MAX
+        label=_("管理区县/功能区 ID"), field_name="managing_district_id", min_value=1, max_value=ID_MAX
     )
     enterprise = IntegerFilter(label=_("企业 ID"), field_name="enterprise_id", min_value=1, max_value=ID_MAX)
 

@@ -35,7 +35,7 @@ from certification.models.filing_fields import (
 )
 from certification.rules import evidence
 from certification.states import WAITING_FOR_REVIEW, FilingState
-from enterprises.models import District, Enterprise
+from enterprises.models import District, Enterprise, KeepsEnterpriseDistrict
 from smeportal.history import HistoryMixin
 from smeportal.models import TrackedModel
 
@@ -58,13 +58,13 @@ def money_field(label) -> models.DecimalField:
     )
 
 
-class Application(HistoryMixin, TrackedModel):
+class Application(HistoryMixin, KeepsEnterpriseDistrict, TrackedModel):
     """One enterprise's filing for one evaluation year. Figures may be empty while it is a draft."""
 
     State = FilingState
     # The submitted figures frozen (the figures themselves are recorded); the date of the latest submission
     # (the submission is recorded as its state change).
-    history_exclude = ("snapshot", "last_submitted_on")
+    history_exclude = ("snapshot", "last_submitted_on", "managing_district")
 
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="applications"
@@ -245,9 +245,19 @@ class Application(HistoryMixin, TrackedModel):
                 condition=Q(state__in=WAITING_FOR_REVIEW),
                 name="application_waiting_submitted",
             ),
+            # A district's waiting filings, longest waiting first: its review queue, and its workbench's and
+            # dashboard's counts of the waiting and the overdue, from the index alone.
+            models.Index(
+                F("managing_district"),
+                Coalesce("last_submitted_on", "submitted_on"),
+                F("id"),
+                include=["enterprise", "submitted_on", "last_submitted_on"],
+                condition=Q(state__in=WAITING_FOR_REVIEW),
+                name="application_district_waiting",
+            ),
             # The filings under notice of a district and their batches' end, counted from the index (workbench).
             models.Index(
-                fields=["notice_batch"],
+                fields=["managing_district", "notice_batch"],
                 include=["id", "enterprise", "submitted_on"],
                 condition=Q(state=FilingState.UNDER_NOTICE),
                 name="application_under_notice",

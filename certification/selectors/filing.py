@@ -37,17 +37,17 @@ def applications_visible_to(user) -> QuerySet[Application]:
     """City officials: every submitted filing; district officials: their district's; enterprise users:
     all of their own enterprise's, drafts included; anyone else: none."""
     scope = enterprise_scope(user)
-    qs = Application.objects.select_related("enterprise__managing_district").filter(scope.q("enterprise"))
+    qs = Application.objects.select_related("enterprise__managing_district").filter(
+        scope.q("enterprise", district="managing_district")
+    )
     if scope.is_official:
         qs = qs.filter(submitted_on__isnull=False)
     return qs
 
 
 def filing_visible_to(scope: EnterpriseScope, application: Application) -> bool:
-    """The rule of :func:`applications_visible_to` for one filing in hand (its enterprise loaded)."""
-    if not scope.allows(
-        enterprise_id=application.enterprise_id, managing_district_id=application.enterprise.managing_district_id
-    ):
+    """The rule of :func:`applications_visible_to` for one filing in hand."""
+    if not scope.allows(enterprise_id=application.enterprise_id, managing_district_id=application.managing_district_id):
         return False
     return not scope.is_official or application.submitted_on is not None
 

@@ -48,7 +48,7 @@ def _candidates(filters: Mapping | None) -> QuerySet[Application]:
     filters = filters or {}
     filings = Application.objects.filter(state=FilingState.RECOMMENDED)
     if filters.get("district"):
-        filings = filings.filter(enterprise__managing_district=filters["district"])
+        filings = filings.filter(managing_district=filters["district"])
     if filters.get("year"):
         filings = filings.filter(evaluation_year=filters["year"])
     if filters.get("q"):

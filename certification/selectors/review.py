@@ -68,7 +68,7 @@ def review_queue(user, filters: Mapping | None = None, sort: str | None = None) 
     elif state != ALL:
         filings = filings.filter(state=state)
     if filters.get("district"):
-        filings = filings.filter(enterprise__managing_district=filters["district"])
+        filings = filings.filter(managing_district=filters["district"])
     return REVIEW_SORTING.order_by(filings, sort)
 
 

@@ -178,7 +178,7 @@ class DistrictWorkbench:
 def district_workbench(user, district_id: int, today: dt.date) -> DistrictWorkbench:
     """The district's review queue (oldest first, days waiting, overdue), its filings under notice,
     its spot checks to record and its registrations in a revocation procedure."""
-    filings = applications_visible_to(user).filter(enterprise__managing_district_id=district_id)
+    filings = applications_visible_to(user).filter(managing_district_id=district_id)
     queue = review_queue(user, {"district": district_id})
     head = list(queue[:HEAD])
     overrides = calendar_overrides_since(today, since=head[0].waiting_since if head else None)
