@@ -76,9 +76,10 @@ class AssistanceAgreementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Agreements are written by the services (newness, duplicates); the admin shows them read-only."""
 
     list_display = ["department", "enterprise", "year", "signed_on", "status", "counts_as_new", "archived"]
-    list_filter = ["year", "department", "status", "counts_as_new", "archived"]
+    list_filter = ["year", "department", "managing_district", "status", "counts_as_new", "archived"]
     search_fields = ["enterprise__name", "enterprise__credit_code"]
     list_select_related = ["department", "enterprise"]
+    readonly_fields = ["managing_district"]
 
 
 @admin.register(ServiceRecord)

@@ -67,11 +67,12 @@ class ApplicationAttachmentInline(ReadOnlyAdminMixin, admin.TabularInline):
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
     list_display = ["enterprise", "evaluation_year", "state", "submitted_on", "first_time_applicant"]
-    list_filter = ["state", "evaluation_year", "evaluating_district"]
+    list_filter = ["state", "evaluation_year", "managing_district", "evaluating_district"]
     search_fields = ["enterprise__name", "enterprise__credit_code"]
     list_select_related = ["enterprise"]
     raw_id_fields = ["enterprise", "notice_batch"]
     readonly_fields = [
+        "managing_district",
         "state",
         "snapshot",
         "submitted_on",

@@ -2,6 +2,7 @@
 count on it) and follow the enterprise wherever it moves: the admin, the registry import."""
 
 import datetime as dt
+import re
 
 from django.forms.models import model_to_dict
 from django.urls import reverse
@@ -68,3 +69,16 @@ def test_a_move_by_the_registry_import_takes_the_filings_along(reference, tmp_pa
         second.managing_district_id,
     ]
     assert AssistanceAgreement.objects.get(pk=agreement.pk).managing_district_id == youxian.pk
+
+
+def test_the_admin_shows_the_copy_read_only_and_filters_by_it(client, admin_user_persona, district, other_district):
+    firm = EnterpriseFactory(managing_district=district)
+    filing, agreement = ApplicationFactory(enterprise=firm), AssistanceAgreementFactory(enterprise=firm)
+    client.force_login(admin_user_persona)
+    for name, pk in (("certification_application", filing.pk), ("assistance_assistanceagreement", agreement.pk)):
+        page = client.get(reverse(f"admin:{name}_change", args=[pk])).content.decode()
+        assert re.search(r'<div class="readonly">(<a [^>]*>)?涪城区(</a>)?</div>', page), name
+        changelist = reverse(f"admin:{name}_changelist")
+        for shown, count in ((district, 1), (other_district, 0)):
+            listed = client.get(changelist, {"managing_district__id__exact": shown.pk}).context["cl"]
+            assert listed.result_count == count, name
