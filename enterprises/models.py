@@ -102,7 +102,8 @@ class Enterprise(HistoryMixin, TrackedModel):
         MOVED_OUT = "moved_out", _("迁出")
 
     # Unique by a constraint (Meta) rather than unique=True, which would make PostgreSQL keep a second,
-    # pattern-matching index of the codes: nothing searches codes by prefix.
+    # pattern-matching index of the codes: a code's prefix is searched by a range on the unique btree
+    # (enterprises.search.code_condition), not by LIKE.
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18)
     # Derived by the database from the code, so no write path (import, admin, registration) can disagree.
     entity_kind = models.GeneratedField(
@@ -257,7 +258,8 @@ class KeepsEnterpriseDistrict(models.Model):
     Set when the record is made and moved with the enterprise (``enterprises.services.moves``, the one way a
     district changes; connected by :func:`enterprises.services.moves.keep_district_copies`), so a district's
     lists and counts read the record's own indexes instead of joining thousands of records to a million
-    enterprises. Not in the record's history: the move is recorded on the enterprise.
+    enterprises. A model that keeps a history lists ``managing_district`` in its ``history_exclude``: the
+    move is recorded on the enterprise.
     """
 
     managing_district = models.ForeignKey(

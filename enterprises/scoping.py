@@ -37,7 +37,7 @@ class EnterpriseScope:
 
     def q(self, path: str = "", *, district: str = "") -> Q:
         """The scope as a filter on enterprises (``path`` empty) or on a relation leading to one. ``district``
-        names the record's own copy of its enterprise's managing district, where it keeps one (filings)."""
+        names the record's own copy of its enterprise's managing district, where it keeps one (filings, agreements)."""
         if self.everything:
             return Q()
         if self.district_id is not None:
