@@ -10,6 +10,8 @@ class CertificationConfig(AppConfig):
 
     def ready(self):
         from certification.models import Application
+        from certification.services.pool import keep_pool_distances
         from enterprises.services.moves import keep_district_copies
 
         keep_district_copies(Application)
+        keep_pool_distances()

@@ -14,6 +14,7 @@ import numpy as np
 
 from certification.evaluation import evaluate_application
 from certification.models import DECLARED_NUMBER_FIELDS, Application, ApplicationEvent, NoticeBatch
+from certification.services.pool import pool_distances_refresh
 from enterprises.models import Enterprise
 
 from .context import CHUNK, ActivityContext, insert_rows, rng_for
@@ -241,6 +242,7 @@ def seed_filings_chunk(act: ActivityContext, plans: list[dict], ids: dict[str, i
             enterprise_id__in={p["application"].enterprise_id for p in plans}, evaluation_year__in=act.years
         ).values_list("id", "enterprise_id", "evaluation_year")
     }
+    pool_distances_refresh({enterprise_id for enterprise_id, _year in saved})  # inserted without signals
     registrations, touched = number_registrations(act, plans, saved)
     numbers = {registration.application_id: registration.number for registration in registrations}
     events = []

@@ -61,7 +61,7 @@ class EnterpriseAdmin(admin.ModelAdmin):
     search_fields = ["name", "credit_code"]
     list_select_related = ["managing_district"]
     autocomplete_fields = ["registered_district", "managing_district", "cluster"]
-    readonly_fields = ["entity_kind", "created_at", "updated_at", "created_by", "updated_by"]
+    readonly_fields = ["entity_kind", "pool_distance", "created_at", "updated_at", "created_by", "updated_by"]
     show_full_result_count = False
     date_hierarchy = "established_on"
 

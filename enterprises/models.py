@@ -169,6 +169,13 @@ class Enterprise(HistoryMixin, TrackedModel):
     in_cultivation_pool = models.BooleanField(_("入选培育库"), default=False)
     # Self-registered enterprises not (yet) in the regulator's registry wait for the district to confirm.
     confirmed = models.BooleanField(_("已确认"), default=True)
+    # The cultivation pool's sort key: how far the latest filing, else the officials' estimate, is from
+    # eligibility (0 when eligible; none without either). Kept by certification whenever a filing or an
+    # estimate changes (certification.services.pool.pool_distances_refresh), so the pool is read in
+    # order from an index instead of working out every candidate's distance to sort them.
+    pool_distance = models.PositiveSmallIntegerField(_("距符合条件的差距"), null=True, blank=True, editable=False)
+
+    history_exclude = ("pool_distance",)  # derived from filings and estimates, which keep their own
 
     class Meta:
         ordering = ["-established_on", "id"]
@@ -202,9 +209,17 @@ class Enterprise(HistoryMixin, TrackedModel):
             # district and the name in the key's index, the join reads the index alone, not a million-row
             # table. (The same index without the name is gone: nothing read it, every import wrote it.)
             models.Index(fields=["id"], include=["managing_district", "name"], name="enterprise_id_district_name"),
-            # The pool is a few thousand of a million enterprises: read per district, never scanned in full.
+            # The pool is a few thousand of a million enterprises: read per district, or the whole city, in
+            # its default order (certification.selectors.pool.CLOSENESS_ORDER), never scanned in full.
             models.Index(
-                fields=["managing_district"], condition=Q(in_cultivation_pool=True), name="enterprise_pool_by_district"
+                fields=["managing_district", "pool_distance", "name", "id"],
+                condition=Q(in_cultivation_pool=True),
+                name="enterprise_pool_by_district",
+            ),
+            models.Index(
+                fields=["pool_distance", "name", "id"],
+                condition=Q(in_cultivation_pool=True),
+                name="enterprise_pool_closest",
             ),
         ]
 

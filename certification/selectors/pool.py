@@ -31,7 +31,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, RowNumber
 
 from certification import rules
-from certification.models import Application, Registration
+from certification.models import Application, PoolEstimate, Registration
 from certification.rules import closeness, industry
 from certification.selectors.filing import snapshot_score
 from certification.states import FILED
@@ -82,23 +82,36 @@ def _latest_filing() -> QuerySet[Application]:
     )
 
 
-def _annotate_closeness(qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
-    latest = _latest_filing()
+def _filing_distance() -> Case:
+    """A filing's distance from its snapshot (:func:`certification.rules.closeness.distance_of`)."""
     # Every rule set so far passes at 60; a rule set with another pass score needs a Case per year here.
     (pass_score,) = {ruleset.pass_score for ruleset in rules.RULESETS.values()}
-    filing_score = snapshot_score()
     # A JSON key lookup (not a cast of the key's text), which reads JSON true alike on SQLite and PostgreSQL.
-    filing_distance = Case(
+    return Case(
         When(snapshot__evaluation__eligible=True, then=Value(0)),
-        default=Greatest(Value(pass_score) - Coalesce(filing_score, Value(0)), Value(1)),
+        default=Greatest(Value(pass_score) - Coalesce(snapshot_score(), Value(0)), Value(1)),
     )
-    # The list is sorted by the distance alone, so the database runs one subquery per candidate to sort
-    # them; the other filing figures are read for the rows shown only. A filing's distance is never null.
+
+
+def pool_distance_now() -> Coalesce:
+    """An enterprise's distance worked out from its latest filing, else its estimate (None without
+    either): what ``Enterprise.pool_distance`` stores for the pool to sort by an index
+    (:func:`certification.services.pool.pool_distances_refresh`)."""
+    latest = _latest_filing().annotate(v=_filing_distance()).values("v")[:1]
+    estimate = PoolEstimate.objects.filter(enterprise=OuterRef("pk")).values("distance")[:1]
+    return Coalesce(Subquery(latest), Subquery(estimate), output_field=IntegerField())
+
+
+def _annotate_closeness(qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
+    """The source, score and eligibility of each candidate, for the rows shown; the list is sorted by the
+    stored ``pool_distance`` (a filing's distance is never null, and 0 exactly when eligible, as an
+    estimate's is by a constraint)."""
+    latest = _latest_filing()
     has_filing = Q(pool_filing_distance__isnull=False)
     has_estimate = Q(pool_estimate__isnull=False)
     return qs.annotate(
-        pool_filing_distance=Subquery(latest.annotate(v=filing_distance).values("v")[:1]),
-        pool_filing_score=Subquery(latest.annotate(v=filing_score).values("v")[:1]),
+        pool_filing_distance=Subquery(latest.annotate(v=_filing_distance()).values("v")[:1]),
+        pool_filing_score=Subquery(latest.annotate(v=snapshot_score()).values("v")[:1]),
         pool_filing_declaration=Subquery(latest.values("snapshot__declaration")[:1]),
     ).annotate(
         pool_source=Case(
@@ -114,12 +127,11 @@ def _annotate_closeness(qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
             output_field=IntegerField(),
         ),
         pool_eligible=Case(
-            When(has_filing, then=Q(pool_filing_distance=0)),
-            When(has_estimate, then=F("pool_estimate__eligible")),
+            When(pool_distance=0, then=Value(True)),
+            When(pool_distance__isnull=False, then=Value(False)),
             default=None,
             output_field=BooleanField(),
         ),
-        pool_distance=Coalesce(F("pool_filing_distance"), F("pool_estimate__distance"), output_field=IntegerField()),
     )
 
 

@@ -7,18 +7,20 @@ Bad input raises ``ValidationError`` (a dict of field → messages for the estim
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 
 from certification.evaluation_input import EvaluationInputSerializer
-from certification.models import PoolEstimate
+from certification.models import Application, PoolEstimate
 from certification.rules import closeness, industry
+from certification.selectors.pool import pool_distance_now
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprises_managed_by
 from smeportal.history import history_reason
@@ -98,3 +100,41 @@ def pool_estimate_save(*, actor, enterprise_id: int, data: Mapping) -> PoolEstim
     estimate.updated_by = actor
     estimate.save()
     return estimate
+
+
+# --- The pool's stored sort key (Enterprise.pool_distance) -------------------------------------------
+
+# What decides which filing is an enterprise's latest and how far it is from eligibility. The state
+# counts only as "withdrawn", and a withdrawal clears the submission date; the bulk transitions
+# (publish, register, expire) change the state alone, so they leave the key as it is.
+FILING_FIELDS_OF_DISTANCE = frozenset({"enterprise", "evaluation_year", "submitted_on", "snapshot"})
+
+
+def pool_distances_refresh(enterprise_ids: Iterable[int]) -> int:
+    """Store the pool's sort key of these enterprises (ids, or a query of them) as the database works it
+    out from their filings and estimates (:func:`certification.selectors.pool.pool_distance_now`), in one
+    UPDATE; returns how many enterprises were written."""
+    return Enterprise.objects.filter(pk__in=enterprise_ids).update(pool_distance=pool_distance_now())
+
+
+def _filing_saved(sender, instance: Application, update_fields=None, **kwargs) -> None:
+    if update_fields is None or FILING_FIELDS_OF_DISTANCE & set(update_fields):
+        pool_distances_refresh([instance.enterprise_id])
+
+
+def _filing_deleted(sender, instance: Application, **kwargs) -> None:
+    if instance.submitted_on is not None:  # a draft was never anyone's latest filing
+        pool_distances_refresh([instance.enterprise_id])
+
+
+def _estimate_changed(sender, instance: PoolEstimate, **kwargs) -> None:
+    pool_distances_refresh([instance.enterprise_id])
+
+
+def keep_pool_distances() -> None:
+    """Keep ``Enterprise.pool_distance`` in step with every save and deletion of a filing or an estimate, in
+    the same transaction, whichever code makes it (services, the admin, factories). Connected at start-up."""
+    post_save.connect(_filing_saved, sender=Application, dispatch_uid="pool-distance-filing-saved")
+    post_delete.connect(_filing_deleted, sender=Application, dispatch_uid="pool-distance-filing-deleted")
+    for signal, uid in ((post_save, "saved"), (post_delete, "deleted")):
+        signal.connect(_estimate_changed, sender=PoolEstimate, dispatch_uid=f"pool-distance-estimate-{uid}")

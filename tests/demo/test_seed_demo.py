@@ -40,6 +40,7 @@ from certification.registry_facts import contradictions
 from certification.rules.industry import is_restricted_industry
 from certification.rules.notice import notice_end
 from certification.rules.registration import registration_number
+from certification.selectors.pool import pool_distance_now
 from certification.services.registration import agency_code, registration_flag
 from dashboards.models import YearReportSnapshot
 from dashboards.year_report import report_years
@@ -606,3 +607,12 @@ def test_the_dashboards_have_a_history_at_the_first_visit(reference):
     rows = TechShareSnapshot.objects.count()
     again = seed_demo(enterprises=3000)
     assert again.created["quota_snapshot_days"] == 0 and TechShareSnapshot.objects.count() == rows
+
+
+def test_the_pools_stored_sort_key_agrees_with_the_filings(seeded):
+    """Filings are inserted without signals: the seeding stores each enterprise's pool distance itself."""
+    with_filings = Enterprise.objects.filter(applications__submitted_on__isnull=False).distinct()
+    stored = dict(with_filings.values_list("pk", "pool_distance"))
+    worked_out = dict(with_filings.annotate(now=pool_distance_now()).values_list("pk", "now"))
+    assert stored and None not in stored.values()
+    assert stored == worked_out
