@@ -265,6 +265,11 @@ def allow(
     return transition
 
 
+# The day of a filing's latest submission (the review queue waits from it, selectors.review) and of its
+# latest recommendation (the notice lists' order, selectors.notice), stored by the transition itself.
+DAY_STAMPED = {FilingState.SUBMITTED: "last_submitted_on", FilingState.RECOMMENDED: "recommended_on"}
+
+
 def record(
     applications: Sequence[Application],
     name: str,
@@ -298,10 +303,10 @@ def record(
         application.updated_by = user
         application.updated_at = now
     fields = ["state", "updated_at", "updated_by", *update_fields]
-    if transition.target == FilingState.SUBMITTED:  # the review queue's wait starts again (selectors.review)
+    if stamped := DAY_STAMPED.get(transition.target):
         for application in applications:
-            application.last_submitted_on = timezone.localdate(now)
-        fields.append("last_submitted_on")
+            setattr(application, stamped, timezone.localdate(now))
+        fields.append(stamped)
     with transition_context(name, user):
         if len(applications) == 1:
             (application,) = applications

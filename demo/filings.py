@@ -14,6 +14,7 @@ import numpy as np
 
 from certification.evaluation import evaluate_application
 from certification.models import DECLARED_NUMBER_FIELDS, Application, ApplicationEvent, NoticeBatch
+from certification.selectors.notice import recommended_day_from_events
 from certification.services.pool import pool_distances_refresh
 from enterprises.models import Enterprise
 
@@ -250,6 +251,13 @@ def seed_filings_chunk(act: ActivityContext, plans: list[dict], ids: dict[str, i
         application_id = saved[(plan["application"].enterprise_id, plan["application"].evaluation_year)]
         events += events_for(act, plan, application_id, numbers.get(application_id))
     insert_rows(ApplicationEvent, events)
+    recommended = [
+        saved[(plan["application"].enterprise_id, plan["application"].evaluation_year)]
+        for plan in plans
+        if any(to_state == Application.State.RECOMMENDED for _from_state, to_state in plan["steps"])
+    ]
+    # Inserted, not moved through the workflow, which stores the day itself.
+    Application.objects.filter(pk__in=recommended).update(recommended_on=recommended_day_from_events())
     save_registrations(act, registrations, touched)
     counts["filings"] += len(plans)
     counts["application_events"] += len(events)

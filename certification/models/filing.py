@@ -64,7 +64,7 @@ class Application(HistoryMixin, KeepsEnterpriseDistrict, TrackedModel):
     State = FilingState
     # The submitted figures frozen (the figures themselves are recorded); the date of the latest submission
     # (the submission is recorded as its state change).
-    history_exclude = ("snapshot", "last_submitted_on", "managing_district")
+    history_exclude = ("snapshot", "last_submitted_on", "recommended_on", "managing_district")
 
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="applications"
@@ -143,6 +143,9 @@ class Application(HistoryMixin, KeepsEnterpriseDistrict, TrackedModel):
     # not read from the events, so the queue sorts and counts on an index; empty on filings submitted
     # before it was kept and without an event, whose wait starts at ``submitted_on``.
     last_submitted_on = models.DateField(_("最近提交日期"), null=True, blank=True, editable=False)
+    # Set by every recommendation: the notice lists sort thousands of filings by it (kept, like the day
+    # above, so that no list reads each filing's events to sort them).
+    recommended_on = models.DateField(_("推荐日期"), null=True, blank=True, editable=False)
     first_time_applicant = models.BooleanField(
         _("首次申报"), null=True, blank=True, help_text=_("提交时确定：此前年度从未入库的企业为首次申报。")
     )
@@ -210,14 +213,18 @@ class Application(HistoryMixin, KeepsEnterpriseDistrict, TrackedModel):
         ]
         indexes = [
             models.Index(fields=["state", "evaluation_year"]),
-            # A batch's filings (thousands) counted, sorted by id and joined to their enterprises from the
-            # index alone; it stands for the foreign key's own index.
-            models.Index(fields=["notice_batch", "id"], include=["enterprise"], name="application_batch_members"),
+            # A batch's filings (thousands) counted, sorted by id or by their district, and joined to their
+            # enterprises from the index alone; it stands for the foreign key's own index.
+            models.Index(
+                fields=["notice_batch", "id"],
+                include=["enterprise", "managing_district"],
+                name="application_batch_members",
+            ),
             # The batch form's candidates, the recommended filings not yet under notice (a few thousand), sorted
-            # and joined to their enterprises from the index alone.
+            # by id or district and joined to their enterprises from the index alone.
             models.Index(
                 fields=["evaluation_year", "id"],
-                include=["enterprise"],
+                include=["enterprise", "managing_district"],
                 condition=Q(state=FilingState.RECOMMENDED),
                 name="application_recommended",
             ),

@@ -16,7 +16,9 @@ from enterprises.selectors import search_enterprises
 from smeportal.aggregates import count_of
 from smeportal.listing import Sorting, nulls_last
 
-_DISTRICT = ("enterprise__managing_district__sort_order", "enterprise__managing_district__code")
+# The filing's own copy of its district (KeepsEnterpriseDistrict): sorting thousands of filings by it
+# does not look each one's enterprise up.
+_DISTRICT = ("managing_district__sort_order", "managing_district__code")
 
 # The batch form's table and a batch's list of filings share their columns and sort keys.
 NOTICE_SORTING = Sorting(
@@ -31,17 +33,24 @@ NOTICE_SORTING = Sorting(
 )
 
 
-def _score_and_recommendation():
-    recommended = (
+def _score():
+    # The day recommended is stored on the filing (Application.recommended_on); the score is in the snapshot.
+    return {"score": snapshot_score()}
+
+
+def recommended_day_from_events() -> TruncDate:
+    """The day of a filing's latest recommendation as its events say: what ``Application.recommended_on``
+    holds, for rows written without the workflow (the demo's seeding)."""
+    latest = (
         ApplicationEvent.objects.filter(application=OuterRef("pk"), to_state=FilingState.RECOMMENDED)
         .order_by("-created_at", "-id")
         .values("created_at")[:1]
     )
-    return {"score": snapshot_score(), "recommended_on": TruncDate(Subquery(recommended))}
+    return TruncDate(Subquery(latest))
 
 
-def _with_score_and_recommendation(filings: QuerySet[Application]) -> QuerySet[Application]:
-    return filings.select_related("enterprise__managing_district").annotate(**_score_and_recommendation())
+def _with_score(filings: QuerySet[Application]) -> QuerySet[Application]:
+    return filings.select_related("enterprise__managing_district").annotate(**_score())
 
 
 def _candidates(filters: Mapping | None) -> QuerySet[Application]:
@@ -66,7 +75,7 @@ def notice_candidate_ids(filters: Mapping | None = None, sort: str | None = None
 def batch_filings(batch_id: int, sort: str | None = None) -> QuerySet[Application]:
     """A batch's filings with their registration, in the order ``sort`` names."""
     filings = Application.objects.filter(notice_batch_id=batch_id).select_related("registration")
-    return NOTICE_SORTING.order_by(_with_score_and_recommendation(filings), sort)
+    return NOTICE_SORTING.order_by(_with_score(filings), sort)
 
 
 def batch_filing_ids(batch_id: int, sort: str | None = None) -> QuerySet:
@@ -75,15 +84,15 @@ def batch_filing_ids(batch_id: int, sort: str | None = None) -> QuerySet:
 
 
 def _sorted_ids(filings: QuerySet[Application], sort: str | None) -> QuerySet:
-    # A batch holds thousands of filings: the database sorts their ids alone (the score and the day
-    # recommended as aliases, computed only when the order needs them), not their whole rows.
-    return NOTICE_SORTING.order_by(filings.alias(**_score_and_recommendation()), sort).values_list("pk", flat=True)
+    # A batch holds thousands of filings: the database sorts their ids alone (the score as an alias,
+    # computed only when the order needs it), not their whole rows.
+    return NOTICE_SORTING.order_by(filings.alias(**_score()), sort).values_list("pk", flat=True)
 
 
 def notice_rows(ids: list[int]) -> list[Application]:
     """The filings ``ids`` names (one page of ``notice_candidate_ids`` or ``batch_filing_ids``), in that order,
     with their district, score, day recommended and registration."""
-    return _in_order(_with_score_and_recommendation(Application.objects.select_related("registration")), ids)
+    return _in_order(_with_score(Application.objects.select_related("registration")), ids)
 
 
 def _in_order(filings: QuerySet[Application], ids: list[int]) -> list[Application]:

@@ -33,7 +33,7 @@ REVIEW_SORTING = Sorting(
         "score": (nulls_last("score"), "id"),
         "waiting": (nulls_last("waiting_since"), "id"),
         "submitted": (nulls_last("submitted_on"), "id"),
-        "district": ("enterprise__managing_district__sort_order", "enterprise__managing_district__code", "id"),
+        "district": ("managing_district__sort_order", "managing_district__code", "id"),  # the filing's own copy
     },
     default="waiting",
 )

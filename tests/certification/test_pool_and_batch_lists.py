@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from certification.models import Application, ApplicationEvent, NoticeBatch
+from certification.models import Application, NoticeBatch
 from certification.selectors.filing import FILING_JSON
 from certification.selectors.notice import (
     batch_filings,
@@ -83,14 +83,13 @@ def test_pool_export_is_scoped(persona_client, ranked, persona, status):  # noqa
 
 
 def recommended(district, name, *, score, on, year=2026):
-    application = factories.recommended_filing(
+    """A filing recommended on ``on`` (the day the workflow stores with the transition)."""
+    return factories.recommended_filing(
         factories.EnterpriseFactory(name=name, managing_district=district),
         year=year,
         snapshot={"evaluation": {"total_score": score, "eligible": True}},
+        recommended_on=on,
     )
-    event = ApplicationEvent.objects.create(application=application, from_state=S.SUBMITTED, to_state=S.RECOMMENDED)
-    ApplicationEvent.objects.filter(pk=event.pk).update(created_at=dt.datetime.combine(on, dt.time(10), dt.UTC))
-    return application
 
 
 @pytest.fixture

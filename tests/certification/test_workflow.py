@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils import timezone
 
 from certification.guards import on_site_grounds
 from certification.models import Application, ApplicationEvent, Registration
@@ -281,9 +282,12 @@ def test_resubmit_refused_when_corrected_data_is_ineligible(submitted, enterpris
 
 
 def test_recommend_happy_path(submitted, district_official):
+    assert submitted.recommended_on is None
     app = application_recommend(application_id=submitted.pk, actor=district_official, comment="同意")
     assert app.state == S.RECOMMENDED
     assert transitions(app)[-1] == (S.SUBMITTED, S.RECOMMENDED)
+    # Stored with the transition, the day the notice lists sort by.
+    assert reload(app).recommended_on == timezone.localdate()
 
 
 @pytest.mark.parametrize("state", [S.DRAFT, S.RETURNED, S.RECOMMENDED, S.REJECTED, S.WITHDRAWN, S.REGISTERED])

@@ -40,6 +40,7 @@ from certification.registry_facts import contradictions
 from certification.rules.industry import is_restricted_industry
 from certification.rules.notice import notice_end
 from certification.rules.registration import registration_number
+from certification.selectors.notice import recommended_day_from_events
 from certification.selectors.pool import pool_distance_now
 from certification.services.registration import agency_code, registration_flag
 from dashboards.models import YearReportSnapshot
@@ -616,3 +617,12 @@ def test_the_pools_stored_sort_key_agrees_with_the_filings(seeded):
     worked_out = dict(with_filings.annotate(now=pool_distance_now()).values_list("pk", "now"))
     assert stored and None not in stored.values()
     assert stored == worked_out
+
+
+def test_the_day_recommended_is_stored_as_the_events_say(seeded):
+    """Filings are inserted without the workflow: the seeding stores the day of their recommendation."""
+    recommended = Application.objects.filter(events__to_state=Application.State.RECOMMENDED).distinct()
+    stored = dict(recommended.values_list("pk", "recommended_on"))
+    assert stored and None not in stored.values()
+    assert stored == dict(recommended.annotate(day=recommended_day_from_events()).values_list("pk", "day"))
+    assert not Application.objects.exclude(pk__in=list(stored)).filter(recommended_on__isnull=False).exists()

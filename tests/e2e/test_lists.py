@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from certification.models import Application, ApplicationEvent, NoticeBatch
+from certification.models import Application, NoticeBatch
 from certification.rules import review
 from tests import factories
 
@@ -89,12 +89,12 @@ def recommended(districts):
     fucheng, youxian = districts
     year = timezone.localdate().year + 1
     for district, name, score in ((fucheng, "涪城一号", 82), (fucheng, "涪城二号", 71), (youxian, "游仙三号", 90)):
-        application = factories.recommended_filing(
+        factories.recommended_filing(
             factories.EnterpriseFactory(name=f"绵阳{name}有限公司", managing_district=district),
             year=year,
             snapshot={"evaluation": {"total_score": score, "eligible": True}},
+            recommended_on=timezone.localdate(),
         )
-        ApplicationEvent.objects.create(application=application, from_state=S.SUBMITTED, to_state=S.RECOMMENDED)
     factories.OfficialMembershipFactory(district=None, user__username="city_official")
     return year
 
