@@ -11,6 +11,7 @@ class EnterprisesConfig(AppConfig):
     def ready(self):
         from . import two_factor  # noqa: F401 - its sign-in receiver stamps the session limits and the 2FA gate
         from .models import Enterprise
-        from .search import Substring
+        from .search import JoinedSubstring, Substring
 
-        Enterprise._meta.get_field("name").register_lookup(Substring)
+        for lookup in (Substring, JoinedSubstring):
+            Enterprise._meta.get_field("name").register_lookup(lookup)

@@ -5,7 +5,9 @@ asks the trigram (pg_trgm) GIN index of the name with every character written tw
 (``enterprise_name_doubled_trgm``, migration 0008): a trigram needs three characters, and Chinese
 names are searched by two (绵阳, 长虹), which give no trigram; doubled, "长虹" is "长长虹虹", whose
 trigrams "长长虹" and "长虹虹" occur in a doubled name exactly when "长虹" occurs in the name. The
-plain ``ILIKE`` beside it rechecks the real name. Elsewhere (SQLite) the lookup is Django's ``icontains``.
+plain ``ILIKE`` beside it refuses most names cheaply where names are tested one by one; a search joined to
+another table uses ``joined_substring``, the doubled condition alone, so that the planner's estimate of
+the matches is right. Elsewhere (SQLite) both lookups are Django's ``icontains``.
 
 A credit code is found by its unique btree: a whole code by equality, the start of one by a range
 (the collation is not "C", so PostgreSQL would not use the btree for ``LIKE 'prefix%'``).
@@ -52,6 +54,24 @@ class Substring(Lookup):
         return sql, (*lhs_params, like, *lhs_params, doubled_like)
 
 
+class JoinedSubstring(Substring):
+    """``name__joined_substring=text``: the same names, by the doubled-name condition alone (it is exact:
+    the doubled text occurs in a doubled name only where the text occurs in the name).
+
+    For a search joined to another table. Substring's two conditions say the same thing, but the
+    planner multiplies their selectivities and expects a common word (电子, in 5% of a million names)
+    in a few hundred: the public lookup then read 50,000 names to join them to the registrations
+    (0.4 s) instead of walking the registrations in their order until a page is full (10 ms). The
+    doubling costs more than the plain test where names are tested one by one, so Substring keeps it."""
+
+    lookup_name = "joined_substring"
+
+    def as_postgresql(self, compiler, connection):
+        lhs_sql, lhs_params = self.process_lhs(compiler, connection)
+        doubled_like = f"%{connection.ops.prep_for_like_query(doubled(self.rhs))}%"
+        return rf"regexp_replace({lhs_sql}, '(.)', '\1\1', 'g') ILIKE %s", (*lhs_params, doubled_like)
+
+
 def is_too_short(text: str | None) -> bool:
     """A non-blank query shorter than the minimum (spaces and hyphens in a code do not count)."""
     text = (text or "").strip()
@@ -90,9 +110,11 @@ def first_matches(queryset: QuerySet, limit: int) -> QuerySet:
     return queryset.model.objects.filter(pk__in=first).order_by("name", "pk")
 
 
-def name_or_code_condition(prefix: str, text: str) -> Q:
-    """The enterprise at ``prefix`` ("" or "…__") whose name contains ``text`` or whose credit code matches it."""
-    condition = Q(**{f"{prefix}name__substring": text.strip()})
+def name_or_code_condition(prefix: str, text: str, *, joined: bool = False) -> Q:
+    """The enterprise at ``prefix`` ("" or "…__") whose name contains ``text`` or whose credit code matches it
+    (``joined``: for a query that joins the enterprises to a smaller table, see :class:`JoinedSubstring`)."""
+    lookup = JoinedSubstring.lookup_name if joined else Substring.lookup_name
+    condition = Q(**{f"{prefix}name__{lookup}": text.strip()})
     if (code := code_condition(f"{prefix}credit_code", text)) is not None:
         condition |= code
     return condition

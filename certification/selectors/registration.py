@@ -27,10 +27,11 @@ def latest_registration(user, enterprise_id: int) -> Registration | None:
 def registration_search_condition(text: str, prefix: str = "") -> Q:
     """The registration at ``prefix`` ("" or "…__") numbered ``text`` (its unique btree), else of an enterprise
     whose name contains ``text`` or whose credit code matches it. A number is never part of a name or a
-    code, and a condition on one table at a time lets the planner use that table's indexes."""
+    code, and a condition on one table at a time lets the planner use that table's indexes (and, for
+    the name, estimate how many match: see enterprises.search.JoinedSubstring)."""
     if number := as_registration_number(text):
         return Q(**{f"{prefix}number": number})
-    return name_or_code_condition(f"{prefix}enterprise__", text)
+    return name_or_code_condition(f"{prefix}enterprise__", text, joined=True)
 
 
 def registrations_found(text: str) -> QuerySet[Registration]:

@@ -3,12 +3,14 @@ lookup's cap and throttle, the lookup's semantics, and on PostgreSQL the index t
 
 import datetime as dt
 import importlib
+import json
 
 import pytest
 from django.db import connection
 from django.urls import reverse
 
 from certification.models import Application, Registration
+from certification.selectors.registration import registration_search_condition, registrations_found
 from enterprises.models import Enterprise
 from enterprises.search import doubled, name_or_code_condition
 from tests.factories import ApplicationFactory, EnterpriseFactory
@@ -157,3 +159,27 @@ def test_postgresql_checks_the_plain_name_before_doubling_it(require_postgres):
     before regexp_replace doubles them; PostgreSQL keeps the order of an OR's own conditions."""
     sql, _params = Enterprise.objects.filter(name_or_code_condition("", "91510703MA6")).query.sql_with_params()
     assert sql.index('"name" ILIKE') < sql.index("regexp_replace("), sql
+
+
+def test_a_joined_search_finds_the_same_names(district):
+    EnterpriseFactory(name="四川长虹ABC电器股份有限公司", managing_district=district)
+    EnterpriseFactory(name="折扣100%_商贸", managing_district=district)
+    EnterpriseFactory(name="长长虹虹", managing_district=district)  # a doubled pattern met at an odd place
+    for text in ("长虹", "abc", "0%", "%_", "虹长", "长长", "虹虹虹", "电子"):
+        by_substring = set(Enterprise.objects.filter(name__substring=text).values_list("name", flat=True))
+        joined = set(Enterprise.objects.filter(name__joined_substring=text).values_list("name", flat=True))
+        assert joined == by_substring, text
+
+
+def test_postgresql_expects_a_common_word_in_the_lookup_as_often_as_it_is(name_index, district):
+    """The lookup joins names to registrations: the planner must expect a common word in many names
+    (here 40 of 80) to walk the registrations in order instead of reading every matching name first."""
+    for serial in range(80):
+        name = f"绵阳{serial}电子有限公司" if serial % 2 else f"九洲{serial}科技有限公司"
+        register(EnterpriseFactory(name=name, managing_district=district), serial)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE enterprises_enterprise")
+        cursor.execute("ANALYZE certification_registration")
+    plan = json.loads(Registration.objects.filter(registration_search_condition("电子")).explain(format="json"))
+    assert plan[0]["Plan"]["Plan Rows"] >= 30, plan
+    assert registrations_found("电子").count() == 40
