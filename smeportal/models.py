@@ -12,11 +12,13 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
+from .constraints import ChecksInOneQuery
 from .display import Message, shown_message
 
 
-class TrackedModel(models.Model):
-    """Records who created and last changed a row, and when.
+class TrackedModel(ChecksInOneQuery):
+    """Records who created and last changed a row, and when (and validates its check constraints in one
+    query, :mod:`smeportal.constraints`).
 
     Who made a row is shown, never searched: the user columns are not indexed. An index on them was
     written by every insert (two of the enterprise table's fourteen, with a registry import writing

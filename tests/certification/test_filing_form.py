@@ -315,3 +315,17 @@ def test_every_step_reads_a_fixed_number_of_queries(client, enterprise_user, dra
         with django_assert_max_num_queries(12):
             page = client.get(step_url(draft, step))
         assert 'data-testid="stepper"' in page.text
+
+
+def test_saving_a_step_and_the_live_score_take_a_fixed_few_queries(
+    client, enterprise_user, draft, django_assert_max_num_queries
+):
+    """The filing's 17 check constraints are asked in one query (smeportal.constraints), not one each."""
+    client.force_login(enterprise_user)
+    client.get(step_url(draft, "staff"))
+    figures = {"total_staff": "41", "tech_staff": "7"}
+    with django_assert_max_num_queries(10):
+        client.post(score_url(draft, "staff"), figures)
+    with django_assert_max_num_queries(22):
+        assert client.post(step_url(draft, "staff"), {**figures, "action": "save"}).status_code == 302
+    assert reload(draft).total_staff == 41
