@@ -113,8 +113,9 @@ def first_matches(queryset: QuerySet, limit: int) -> QuerySet:
 def name_or_code_condition(prefix: str, text: str, *, joined: bool = False) -> Q:
     """The enterprise at ``prefix`` ("" or "…__") whose name contains ``text`` or whose credit code matches it
     (``joined``: for a query that joins the enterprises to a smaller table, see :class:`JoinedSubstring`)."""
-    lookup = JoinedSubstring.lookup_name if joined else Substring.lookup_name
+    code = code_condition(f"{prefix}credit_code", text)
+    # Text that may be part of a code is rare in names, so the low estimate does no harm there, and where
+    # the rows are tested one by one (walking the registrations for a code) the plain test is cheaper.
+    lookup = JoinedSubstring.lookup_name if joined and code is None else Substring.lookup_name
     condition = Q(**{f"{prefix}name__{lookup}": text.strip()})
-    if (code := code_condition(f"{prefix}credit_code", text)) is not None:
-        condition |= code
-    return condition
+    return condition if code is None else condition | code

@@ -183,3 +183,13 @@ def test_postgresql_expects_a_common_word_in_the_lookup_as_often_as_it_is(name_i
     plan = json.loads(Registration.objects.filter(registration_search_condition("电子")).explain(format="json"))
     assert plan[0]["Plan"]["Plan Rows"] >= 30, plan
     assert registrations_found("电子").count() == 40
+
+
+def test_postgresql_joined_search_keeps_the_plain_test_for_what_may_be_a_code(require_postgres):
+    """A code-shaped text is rare in names (the low estimate does no harm) and is searched by walking the
+    registrations, where the plain test refuses each name before it is doubled; a word is not."""
+    for text, plain in (("91510703MA6", True), ("电子", False)):
+        condition = name_or_code_condition("enterprise__", text, joined=True)
+        sql, _params = Registration.objects.filter(condition).query.sql_with_params()
+        assert ('"name" ILIKE' in sql) is plain, (text, sql)
+        assert "regexp_replace(" in sql
