@@ -76,6 +76,8 @@ class ApplicationAdmin(admin.ModelAdmin):
         "state",
         "snapshot",
         "submitted_on",
+        "last_submitted_on",
+        "recommended_on",
         "first_time_applicant",
         "evaluating_district",
         "created_at",

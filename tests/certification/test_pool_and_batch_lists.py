@@ -3,6 +3,7 @@ form's table with district, score and recommended date, its filters and select-a
 
 import datetime as dt
 import io
+import re
 
 import openpyxl
 import pytest
@@ -268,3 +269,11 @@ def test_batch_list_counts_each_batch_s_filings_and_open_objections(persona_clie
 
     (shown,) = listed.context["page"].object_list
     assert (shown.filing_count, shown.open_objections) == (3, 2)
+
+
+def test_the_admin_shows_the_day_recommended_read_only(client, admin_user_persona, district):
+    filing = recommended(district, "涪城甲", score=80, on=dt.date(2026, 6, 3))
+    client.force_login(admin_user_persona)
+    page = client.get(reverse("admin:certification_application_change", args=[filing.pk])).text
+    found = re.search(r"推荐日期.*?<div class=\"readonly\">(.*?)</div>", page, re.S)
+    assert found and found.group(1).startswith("2026"), found and found.group(1)
