@@ -42,16 +42,21 @@ class Substring(Lookup):
     def as_sql(self, compiler, connection):
         return compiler.compile(IContains(self.lhs, self.rhs))
 
+    def doubled_condition(self, compiler, connection) -> tuple[str, tuple]:
+        """The doubled name contains the doubled text (what the trigram index serves), as SQL and params.
+        ILIKE rather than Django's UPPER(…) LIKE UPPER(…), which no index expression would match (pg_trgm
+        folds case itself, so the trigram index serves ILIKE)."""
+        lhs_sql, lhs_params = self.process_lhs(compiler, connection)
+        doubled_like = f"%{connection.ops.prep_for_like_query(doubled(self.rhs))}%"
+        return rf"regexp_replace({lhs_sql}, '(.)', '\1\1', 'g') ILIKE %s", (*lhs_params, doubled_like)
+
     def as_postgresql(self, compiler, connection):
-        # ILIKE rather than Django's UPPER(…) LIKE UPPER(…), which no index expression would match
-        # (pg_trgm folds case itself, so the trigram index serves ILIKE). The plain ILIKE comes first: where
-        # the condition is checked row by row (inside an OR, which the planner does not reorder), a name
-        # without the text is refused before it is doubled.
+        # The plain ILIKE comes first: where the condition is checked row by row (inside an OR, which the
+        # planner does not reorder), a name without the text is refused before it is doubled.
         lhs_sql, lhs_params = self.process_lhs(compiler, connection)
         like = f"%{connection.ops.prep_for_like_query(self.rhs)}%"
-        doubled_like = f"%{connection.ops.prep_for_like_query(doubled(self.rhs))}%"
-        sql = rf"({lhs_sql} ILIKE %s AND regexp_replace({lhs_sql}, '(.)', '\1\1', 'g') ILIKE %s)"
-        return sql, (*lhs_params, like, *lhs_params, doubled_like)
+        doubled_sql, doubled_params = self.doubled_condition(compiler, connection)
+        return f"({lhs_sql} ILIKE %s AND {doubled_sql})", (*lhs_params, like, *doubled_params)
 
 
 class JoinedSubstring(Substring):
@@ -67,9 +72,7 @@ class JoinedSubstring(Substring):
     lookup_name = "joined_substring"
 
     def as_postgresql(self, compiler, connection):
-        lhs_sql, lhs_params = self.process_lhs(compiler, connection)
-        doubled_like = f"%{connection.ops.prep_for_like_query(doubled(self.rhs))}%"
-        return rf"regexp_replace({lhs_sql}, '(.)', '\1\1', 'g') ILIKE %s", (*lhs_params, doubled_like)
+        return self.doubled_condition(compiler, connection)
 
 
 def is_too_short(text: str | None) -> bool:
