@@ -33,11 +33,6 @@ NOTICE_SORTING = Sorting(
 )
 
 
-def _score():
-    # The day recommended is stored on the filing (Application.recommended_on); the score is in the snapshot.
-    return {"score": snapshot_score()}
-
-
 def recommended_day_from_events() -> TruncDate:
     """The day of a filing's latest recommendation as its events say: what ``Application.recommended_on``
     holds, for rows written without the workflow (the demo's seeding)."""
@@ -50,7 +45,8 @@ def recommended_day_from_events() -> TruncDate:
 
 
 def _with_score(filings: QuerySet[Application]) -> QuerySet[Application]:
-    return filings.select_related("enterprise__managing_district").annotate(**_score())
+    # The day recommended is the filing's own (Application.recommended_on); the score is in the snapshot.
+    return filings.select_related("enterprise__managing_district").annotate(score=snapshot_score())
 
 
 def _candidates(filters: Mapping | None) -> QuerySet[Application]:
@@ -86,7 +82,7 @@ def batch_filing_ids(batch_id: int, sort: str | None = None) -> QuerySet:
 def _sorted_ids(filings: QuerySet[Application], sort: str | None) -> QuerySet:
     # A batch holds thousands of filings: the database sorts their ids alone (the score as an alias,
     # computed only when the order needs it), not their whole rows.
-    return NOTICE_SORTING.order_by(filings.alias(**_score()), sort).values_list("pk", flat=True)
+    return NOTICE_SORTING.order_by(filings.alias(score=snapshot_score()), sort).values_list("pk", flat=True)
 
 
 def notice_rows(ids: list[int]) -> list[Application]:
