@@ -70,10 +70,13 @@ class ApplicationAdmin(admin.ModelAdmin):
     list_filter = ["state", "evaluation_year", "managing_district", "evaluating_district"]
     search_fields = ["enterprise__name", "enterprise__credit_code"]
     list_select_related = ["enterprise"]
-    raw_id_fields = ["enterprise", "notice_batch"]
+    raw_id_fields = ["enterprise"]
+    # A filing enters a batch, and takes its place in the public list, only by publishing (services.notice).
     readonly_fields = [
         "managing_district",
         "state",
+        "notice_batch",
+        "notice_position",
         "snapshot",
         "submitted_on",
         "last_submitted_on",

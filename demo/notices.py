@@ -16,6 +16,7 @@ from certification.rules.notice import notice_end
 from certification.rules.registration import registration_number
 from certification.rules.workdays import is_working_day, nth_working_day
 from certification.selectors.calendar import calendar_overrides_for
+from certification.selectors.notice import public_notice_order
 from certification.services.registration import registration_flag
 
 from .context import ActivityContext, SeedContext, at, insert_rows
@@ -75,6 +76,18 @@ def seed_notice_batches(ctx: SeedContext, years: tuple[int, int], counts: dict[s
     counts["notice_batches"] += len(missing)
     batches = {key: existing[title] for key, (title, _start) in plans.items()}
     return {year: batches.get((year, "registered")) for year in years}, batches[(current, "notice")]
+
+
+def number_notice_batches(act: ActivityContext) -> None:
+    """Each batch's filings numbered in their public order, as publishing a batch numbers them: the seed
+    puts filings in batches chunk by chunk, so a batch's order is known only when all are in."""
+    batches = [batch for batch in (*act.registered_batch.values(), act.notice_batch) if batch is not None]
+    for batch in batches:
+        filings = Application.objects.filter(notice_batch=batch)
+        order = public_notice_order(filings.values_list("pk", flat=True))
+        filings.update(notice_position=None)  # a rerun adds filings: the batch is numbered from one again
+        numbered = [Application(pk=pk, notice_position=n) for n, pk in enumerate(order, start=1)]
+        Application.objects.bulk_update(numbered, ["notice_position"], batch_size=2000)
 
 
 def registration_sequences(years: tuple[int, int]) -> dict[tuple[int, str], int]:

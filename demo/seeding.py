@@ -39,7 +39,7 @@ from .context import CHUNK, ActivityContext, SeedContext
 from .data import FLAGSHIP_DISTRICT_CODE
 from .enterprises import ORG_SPACE, chunk_enterprises, seed_enterprises
 from .filings import filings_for_chunk, seed_filings_chunk
-from .notices import registration_sequences, seed_notice_batches
+from .notices import number_notice_batches, registration_sequences, seed_notice_batches
 from .quotas import seed_campaigns, seed_department_targets, seed_quota_policies
 from .snapshots import seed_quota_history
 from .users import DemoLogin, demo_scopes, seed_users
@@ -142,6 +142,9 @@ def seed_activity(ctx: SeedContext, *, enterprises: int, stdout: TextIO | None =
             stdout.write(
                 _("已生成 {done} / {total} 家企业的申报与帮扶数据").format(done=done, total=enterprises) + "\n"
             )
+    if counts["filings"]:
+        with transaction.atomic():
+            number_notice_batches(act)
     return counts
 
 

@@ -63,8 +63,9 @@ class Application(HistoryMixin, KeepsEnterpriseDistrict, TrackedModel):
 
     State = FilingState
     # The submitted figures frozen (the figures themselves are recorded); the date of the latest submission
-    # (the submission is recorded as its state change).
-    history_exclude = ("snapshot", "last_submitted_on", "recommended_on", "managing_district")
+    # (the submission is recorded as its state change); the place in a public list (fixed with the batch,
+    # whose publication is recorded).
+    history_exclude = ("snapshot", "last_submitted_on", "recommended_on", "managing_district", "notice_position")
 
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="applications"
@@ -174,6 +175,11 @@ class Application(HistoryMixin, KeepsEnterpriseDistrict, TrackedModel):
         related_name="applications",
         db_index=False,  # application_batch_members below
     )
+    # Fixed when the batch is published (services.notice), so a published list keeps its order and its
+    # public pages read a page of it from the index, not by sorting thousands of filings by name.
+    notice_position = models.PositiveIntegerField(
+        _("公示名单序号"), null=True, blank=True, editable=False, help_text=_("按区县、企业名称排序，公示时确定。")
+    )
 
     class Meta:
         ordering = ["-evaluation_year", "-id"]
@@ -209,6 +215,12 @@ class Application(HistoryMixin, KeepsEnterpriseDistrict, TrackedModel):
             models.CheckConstraint(
                 condition=Q(standard_drafter_rank__isnull=True) | Q(standard_drafter_rank__gte=1),
                 name="application_standard_drafter_rank_from_one",
+            ),
+            # One filing per place in a batch's public list; the index reads a page of it in order.
+            models.UniqueConstraint(fields=["notice_batch", "notice_position"], name="application_notice_position"),
+            models.CheckConstraint(
+                condition=Q(notice_position__isnull=True) | Q(notice_batch__isnull=False, notice_position__gte=1),
+                name="application_notice_position_in_a_batch",
             ),
         ]
         indexes = [

@@ -3,10 +3,10 @@ batch's filings, each with its district, self-assessed score and the day it was 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
-from django.db.models import F, OuterRef, QuerySet, Subquery, Window
-from django.db.models.functions import RowNumber, TruncDate
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.functions import TruncDate
 
 from certification.models import Application, ApplicationEvent, NoticeBatch, Objection
 from certification.selectors.filing import FILING_JSON, snapshot_score
@@ -97,14 +97,16 @@ def _in_order(filings: QuerySet[Application], ids: list[int]) -> list[Applicatio
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-_PUBLIC_ORDER = ("enterprise__managing_district__sort_order", "enterprise__name", "id")
+def public_notice_order(ids: Iterable[int]) -> list[int]:
+    """``ids`` in the order of a batch's public list, by district and then name; the notice service fixes
+    each filing's ``notice_position`` by it when the batch is published."""
+    order = ("enterprise__managing_district__sort_order", "enterprise__name", "id")
+    return list(Application.objects.filter(pk__in=ids).order_by(*order).values_list("pk", flat=True))
 
 
 def public_notice_filing_ids(batch_id: int) -> QuerySet:
-    """The ids of a published batch's filings as the public sees them: by district, then name. Sorted on
-    the ids alone, read from indexes (application_batch_members, enterprise_id_district_name); sorting the
-    whole rows read a batch's thousands of filings from the table."""
-    return Application.objects.filter(notice_batch_id=batch_id).order_by(*_PUBLIC_ORDER).values_list("pk", flat=True)
+    """The ids of a published batch's filings in their public order, read from the index that keeps it."""
+    return Application.objects.filter(notice_batch_id=batch_id).order_by("notice_position").values_list("pk", flat=True)
 
 
 def public_notice_rows(ids: list[int]) -> list[Application]:
@@ -114,21 +116,11 @@ def public_notice_rows(ids: list[int]) -> list[Application]:
 
 def notice_preview(batch_ids: list[int], size: int) -> list[Application]:
     """The first ``size`` filings (in the public order) of each batch in ``batch_ids``, in one query."""
-    # Ranked on their ids alone (read from indexes), then only the first rows fetched whole: ranking whole
-    # rows sorted a batch's thousands of filings with their snapshots.
-    first = (
-        Application.objects.filter(notice_batch_id__in=batch_ids)
-        .annotate(
-            rank=Window(RowNumber(), partition_by=F("notice_batch_id"), order_by=[F(f).asc() for f in _PUBLIC_ORDER])
-        )
-        .filter(rank__lte=size)
-        .values("pk")
-    )
     return list(
-        Application.objects.filter(pk__in=first)
+        Application.objects.filter(notice_batch_id__in=batch_ids, notice_position__lte=size)
         .defer(*FILING_JSON)
         .select_related("enterprise__managing_district")
-        .order_by("notice_batch_id", *_PUBLIC_ORDER)
+        .order_by("notice_batch_id", "notice_position")
     )
 
 

@@ -24,6 +24,7 @@ from certification.models import (
 )
 from certification.selectors.calendar import notice_end_for
 from certification.selectors.campaign import campaigns_for
+from certification.selectors.notice import public_notice_order
 from certification.states import FilingState
 from certification.workflow import (
     TransitionError,
@@ -90,9 +91,11 @@ def notice_batch_create(
         created_by=actor,
         updated_by=actor,
     )
+    position = {pk: n for n, pk in enumerate(public_notice_order(ids), start=1)}
     for application in applications:
         application.notice_batch = batch
-    move_many(applications, "publish", actor, comment=batch.title, update_fields=["notice_batch"])
+        application.notice_position = position[application.pk]
+    move_many(applications, "publish", actor, comment=batch.title, update_fields=["notice_batch", "notice_position"])
     message = Message(
         gettext_noop("您的申报已进入公示，公示期{start}至{end}。"), start=batch.start_date, end=batch.end_date
     )

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -240,3 +241,48 @@ def test_an_unpublished_batch_has_no_public_page(client, batch, today):
     NoticeBatch.objects.filter(pk=batch.pk).update(published=False)
     today(dt.date(2026, 10, 9))
     assert client.get(reverse("certification:notice_batch", args=[batch.pk])).status_code == 404
+
+
+def test_a_published_list_keeps_its_order_by_district_then_name(client, city_official, district, other_district, today):
+    """Numbered when published: by district, then name; a later rename does not move a firm in the list."""
+    type(district).objects.filter(pk=district.pk).update(sort_order=2)
+    type(other_district).objects.filter(pk=other_district.pk).update(sort_order=1)
+    firms = [("乙公司", district), ("丙公司", district), ("甲公司", other_district)]  # 丙 < 乙 in code points
+    apps = [
+        factories.recommended_filing(factories.EnterpriseFactory(name=name, managing_district=where))
+        for name, where in firms
+    ]
+    batch = notice_batch_create(
+        actor=city_official, title="排序", start_date=START, today=START, application_ids=[a.pk for a in apps]
+    )
+    positions = dict(Application.objects.filter(notice_batch=batch).values_list("enterprise__name", "notice_position"))
+    assert positions == {"甲公司": 1, "丙公司": 2, "乙公司": 3}
+    apps[0].enterprise.name = "一公司"  # would now sort first in its district
+    apps[0].enterprise.save()
+    today(dt.date(2026, 10, 9))
+    body = client.get(reverse("certification:notice_batch", args=[batch.pk])).text
+    assert body.index("甲公司") < body.index("丙公司") < body.index("一公司")
+    preview = client.get(reverse("certification:notices")).text
+    assert preview.index("甲公司") < preview.index("丙公司") < preview.index("一公司")
+
+
+def test_each_batch_numbers_its_own_list_from_one(city_official, district):
+    apps = [factories.recommended_filing(factories.EnterpriseFactory(managing_district=district)) for _n in range(4)]
+    first = notice_batch_create(
+        actor=city_official, title="一", start_date=START, today=START, application_ids=[a.pk for a in apps[:2]]
+    )
+    second = notice_batch_create(
+        actor=city_official, title="二", start_date=START, today=START, application_ids=[a.pk for a in apps[2:]]
+    )
+    for batch in (first, second):
+        assert sorted(batch.applications.values_list("notice_position", flat=True)) == [1, 2]
+
+
+@pytest.mark.parametrize("batch_of_other", [True, False], ids=["taken place", "place without batch"])
+def test_the_database_refuses_a_taken_place_and_a_place_outside_a_batch(batch, filing, district, batch_of_other):
+    other = factories.recommended_filing(factories.EnterpriseFactory(managing_district=district))
+    assert Application.objects.get(pk=filing.pk).notice_position == 1
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Application.objects.filter(pk=other.pk).update(
+            notice_batch=batch if batch_of_other else None, notice_position=1
+        )

@@ -40,7 +40,7 @@ from certification.registry_facts import contradictions
 from certification.rules.industry import is_restricted_industry
 from certification.rules.notice import notice_end
 from certification.rules.registration import registration_number
-from certification.selectors.notice import recommended_day_from_events
+from certification.selectors.notice import public_notice_order, recommended_day_from_events
 from certification.selectors.pool import pool_distance_now
 from certification.services.registration import agency_code, registration_flag
 from dashboards.models import YearReportSnapshot
@@ -143,6 +143,9 @@ def test_second_run_creates_nothing_and_a_larger_n_adds_only_the_missing(referen
     assert more.created["enterprises"] == 150 and more.created["users"] == 0
     assert Enterprise.objects.count() == 450
     assert set(rows) <= set(snapshot())
+    for batch in NoticeBatch.objects.all():  # numbered again, from one, with the added filings
+        places = sorted(batch.applications.values_list("notice_position", flat=True))
+        assert places == list(range(1, len(places) + 1))
 
 
 def test_credit_codes_are_valid_unique_and_carry_the_registering_authority(reference):
@@ -483,6 +486,16 @@ def test_notice_batches_cover_the_filings_under_notice_with_a_ten_working_day_wi
     assert not registered.filter(notice_batch=None).exists()
     assert not registered.filter(notice_batch__end_date__gte=today).exists()
     assert NoticeBatch.objects.count() == 3
+
+
+def test_each_seeded_batch_is_numbered_in_its_public_order_from_one(seeded):
+    for batch in NoticeBatch.objects.all():
+        filings = Application.objects.filter(notice_batch=batch)
+        numbered = list(filings.order_by("notice_position").values_list("pk", flat=True))
+        assert numbered == public_notice_order(filings.values_list("pk", flat=True))
+        assert list(filings.order_by("notice_position").values_list("notice_position", flat=True)) == list(
+            range(1, len(numbered) + 1)
+        )
 
 
 def test_agreements_counts_as_new_and_the_two_demo_departments(seeded):
