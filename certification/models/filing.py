@@ -225,18 +225,18 @@ class Application(HistoryMixin, KeepsEnterpriseDistrict, TrackedModel):
         ]
         indexes = [
             models.Index(fields=["state", "evaluation_year"]),
-            # A batch's filings (thousands) counted, sorted by id or by their district, and joined to their
-            # enterprises from the index alone; it stands for the foreign key's own index.
+            # A batch's filings (thousands) counted, sorted by id or by district and day recommended, and joined
+            # to their enterprises from the index alone; it stands for the foreign key's own index.
             models.Index(
                 fields=["notice_batch", "id"],
-                include=["enterprise", "managing_district"],
+                include=["enterprise", "managing_district", "recommended_on"],
                 name="application_batch_members",
             ),
             # The batch form's candidates, the recommended filings not yet under notice (a few thousand), sorted
-            # by id or district and joined to their enterprises from the index alone.
+            # by id or by district and day recommended, and joined to their enterprises from the index alone.
             models.Index(
                 fields=["evaluation_year", "id"],
-                include=["enterprise", "managing_district"],
+                include=["enterprise", "managing_district", "recommended_on"],
                 condition=Q(state=FilingState.RECOMMENDED),
                 name="application_recommended",
             ),

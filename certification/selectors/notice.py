@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 
 from certification.models import Application, ApplicationEvent, NoticeBatch, Objection
@@ -46,7 +46,11 @@ def recommended_day_from_events() -> TruncDate:
 
 def _with_score(filings: QuerySet[Application]) -> QuerySet[Application]:
     # The day recommended is the filing's own (Application.recommended_on); the score is in the snapshot.
-    return filings.select_related("enterprise__managing_district").annotate(score=snapshot_score())
+    # The registration number as a value: a filing without a registration then costs the template no
+    # failed lookup (a raised exception and a dir() of the filing, per row of an open batch).
+    return filings.select_related("enterprise__managing_district").annotate(
+        score=snapshot_score(), registration_number=F("registration__number")
+    )
 
 
 def _candidates(filters: Mapping | None) -> QuerySet[Application]:
@@ -69,9 +73,8 @@ def notice_candidate_ids(filters: Mapping | None = None, sort: str | None = None
 
 
 def batch_filings(batch_id: int, sort: str | None = None) -> QuerySet[Application]:
-    """A batch's filings with their registration, in the order ``sort`` names."""
-    filings = Application.objects.filter(notice_batch_id=batch_id).select_related("registration")
-    return NOTICE_SORTING.order_by(_with_score(filings), sort)
+    """A batch's filings with their registration number, in the order ``sort`` names."""
+    return NOTICE_SORTING.order_by(_with_score(Application.objects.filter(notice_batch_id=batch_id)), sort)
 
 
 def batch_filing_ids(batch_id: int, sort: str | None = None) -> QuerySet:
@@ -87,8 +90,8 @@ def _sorted_ids(filings: QuerySet[Application], sort: str | None) -> QuerySet:
 
 def notice_rows(ids: list[int]) -> list[Application]:
     """The filings ``ids`` names (one page of ``notice_candidate_ids`` or ``batch_filing_ids``), in that order,
-    with their district, score, day recommended and registration."""
-    return _in_order(_with_score(Application.objects.select_related("registration")), ids)
+    with their district, score, day recommended and registration number."""
+    return _in_order(_with_score(Application.objects.all()), ids)
 
 
 def _in_order(filings: QuerySet[Application], ids: list[int]) -> list[Application]:
@@ -97,11 +100,14 @@ def _in_order(filings: QuerySet[Application], ids: list[int]) -> list[Applicatio
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
+# A batch's public list, by district and then name: each filing's ``notice_position`` is its place in this
+# order, fixed when the batch is published (services.notice).
+PUBLIC_NOTICE_ORDER = ("enterprise__managing_district__sort_order", "enterprise__name", "id")
+
+
 def public_notice_order(ids: Iterable[int]) -> list[int]:
-    """``ids`` in the order of a batch's public list, by district and then name; the notice service fixes
-    each filing's ``notice_position`` by it when the batch is published."""
-    order = ("enterprise__managing_district__sort_order", "enterprise__name", "id")
-    return list(Application.objects.filter(pk__in=ids).order_by(*order).values_list("pk", flat=True))
+    """``ids`` in the order of a batch's public list."""
+    return list(Application.objects.filter(pk__in=ids).order_by(*PUBLIC_NOTICE_ORDER).values_list("pk", flat=True))
 
 
 def public_notice_filing_ids(batch_id: int) -> QuerySet:

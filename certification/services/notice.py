@@ -24,7 +24,7 @@ from certification.models import (
 )
 from certification.selectors.calendar import notice_end_for
 from certification.selectors.campaign import campaigns_for
-from certification.selectors.notice import public_notice_order
+from certification.selectors.notice import PUBLIC_NOTICE_ORDER
 from certification.states import FilingState
 from certification.workflow import (
     TransitionError,
@@ -65,7 +65,10 @@ def notice_batch_create(
     if start_date < today:
         raise ValidationError({"start_date": [_("公示开始日期不能早于今天（{today}）。").format(today=today)]})
     applications = list(
-        Application.objects.select_for_update(of=("self",)).select_related("enterprise").filter(pk__in=ids)
+        Application.objects.select_for_update(of=("self",))
+        .select_related("enterprise")
+        .filter(pk__in=ids)
+        .order_by(*PUBLIC_NOTICE_ORDER)
     )
     if len(applications) != len(ids):
         raise Http404
@@ -91,10 +94,9 @@ def notice_batch_create(
         created_by=actor,
         updated_by=actor,
     )
-    position = {pk: n for n, pk in enumerate(public_notice_order(ids), start=1)}
-    for application in applications:
+    for position, application in enumerate(applications, start=1):
         application.notice_batch = batch
-        application.notice_position = position[application.pk]
+        application.notice_position = position
     move_many(applications, "publish", actor, comment=batch.title, update_fields=["notice_batch", "notice_position"])
     message = Message(
         gettext_noop("您的申报已进入公示，公示期{start}至{end}。"), start=batch.start_date, end=batch.end_date

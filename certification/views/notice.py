@@ -167,7 +167,6 @@ def batch_export(request, pk: int):
 
     def rows():
         for a in batch_filings(batch.pk, request.GET.get("sort")).iterator(chunk_size=2000):
-            registration = getattr(a, "registration", None)
             yield [
                 a.enterprise.name,
                 a.enterprise.credit_code,
@@ -176,7 +175,7 @@ def batch_export(request, pk: int):
                 a.score,
                 a.recommended_on,
                 a.get_state_display(),
-                registration.number if registration else "",
+                a.registration_number or "",
             ]
 
     return xlsx_download(request, "notice_batch", f"notice-batch-{batch.pk}.xlsx", batch.title, headers, rows())
