@@ -54,6 +54,19 @@ def test_request_latency_and_queries_by_view(client, db):
     assert samples[("smeportal_db_queries_per_request_sum", (("view", "help"),))] == queries_before + ran
 
 
+def test_latency_buckets_mark_the_targets_and_a_scrape_has_no_creation_times(client, db):
+    """Buckets at the page budget (50 ms) and the load budget (300 ms); no ``_created`` line per series."""
+    assert client.get("/help/").status_code == 200
+    samples = scrape(client)
+    bounds = {
+        dict(labels)["le"]
+        for name, labels in samples
+        if name == "django_http_requests_latency_seconds_by_view_method_bucket" and ("view", "help") in labels
+    }
+    assert {"0.05", "0.3"} <= bounds and len(bounds) == 8
+    assert not [name for name, _labels in samples if name.endswith("_created")]
+
+
 def test_database_queries_are_counted_per_request_and_in_total(client, city_official):
     client.force_login(city_official)
     total = ("smeportal_db_queries_total", (("alias", "default"), ("vendor", connection.vendor)))
