@@ -11,7 +11,7 @@ from django.test import override_settings
 from django_otp.oath import totp
 
 from benchmarks.loadtest import CITY_USERNAME, totp_key
-from benchmarks.loadtest.__main__ import prepare_city_accounts
+from benchmarks.loadtest.__main__ import prepare_city_accounts, server_environment
 from benchmarks.loadtest.forms import form_fields
 from benchmarks.loadtest.steps import Endpoint, Step, highest_in_budget, read_stats
 from demo.users import DEMO_PASSWORD
@@ -122,3 +122,9 @@ def test_a_load_test_city_official_passes_the_two_factor_login_with_the_code_the
 
     assert response.status_code == 302 and "/two-factor/" not in response.url
     assert client.get("/dashboards/city/").status_code == 200
+
+
+def test_the_server_collects_its_static_files_apart_from_the_projects_static_root(settings):
+    """The suite's test clients would otherwise each index the load test's collected files (WhiteNoise)."""
+    static_root = Path(server_environment()["STATIC_ROOT"])
+    assert static_root != Path(settings.STATIC_ROOT) and static_root.is_relative_to(ROOT / "var")
