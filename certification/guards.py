@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from certification import registry_facts, rules
@@ -40,13 +41,19 @@ def not_banned(application: Application, moment: Moment) -> None:
     """A revoked enterprise files nothing for the year of its revocation; one revoked for fraud, nothing
     for that year and the ``FRAUD_BAN_YEARS`` after it (RULES.md §3). Re-checked at every submission: a
     draft made before a revocation is not a way round it."""
-    revoked = Registration.objects.filter(enterprise_id=application.enterprise_id, revoked_at__isnull=False)
     year = application.evaluation_year
-    if revoked.filter(revoked_at__year=year).exists():
+    # One query for both bans (it runs at every draft save): the years of the revocations that bar this one.
+    barring_years = set(
+        Registration.objects.filter(enterprise_id=application.enterprise_id, revoked_at__isnull=False)
+        .filter(
+            Q(revoked_at__year=year)
+            | Q(revocation_grounds=Registration.Grounds.FRAUD, revoked_at__year__gte=year - FRAUD_BAN_YEARS)
+        )
+        .values_list("revoked_at__year", flat=True)
+    )
+    if year in barring_years:
         raise TransitionError(_("该企业本年度已被撤销入库登记，当年不得再次申报。"))
-    if revoked.filter(
-        revocation_grounds=Registration.Grounds.FRAUD, revoked_at__year__gte=year - FRAUD_BAN_YEARS
-    ).exists():
+    if barring_years:
         raise TransitionError(_("该企业因弄虚作假被撤销入库登记，{years}年内不得申报。").format(years=FRAUD_BAN_YEARS))
 
 

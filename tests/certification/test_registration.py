@@ -376,7 +376,7 @@ def test_fraud_bans_for_three_years(registration, city_official, enterprise_user
     if allowed:
         assert application_save_draft(actor=enterprise_user, evaluation_year=year, data={})
     else:
-        with pytest.raises(TransitionError):
+        with pytest.raises(TransitionError, match="因弄虚作假被撤销入库登记，3年内不得申报"):
             application_save_draft(actor=enterprise_user, evaluation_year=year, data={})
 
 
