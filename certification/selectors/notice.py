@@ -44,7 +44,8 @@ def recommended_day_from_events() -> TruncDate:
     return TruncDate(Subquery(latest))
 
 
-def _with_score(filings: QuerySet[Application]) -> QuerySet[Application]:
+def _with_row_values(filings: QuerySet[Application]) -> QuerySet[Application]:
+    """The filings with what a notice table shows besides their own fields: district, score, registration."""
     # The day recommended is the filing's own (Application.recommended_on); the score is in the snapshot.
     # The registration number as a value: a filing without a registration then costs the template no
     # failed lookup (a raised exception and a dir() of the filing, per row of an open batch).
@@ -74,7 +75,7 @@ def notice_candidate_ids(filters: Mapping | None = None, sort: str | None = None
 
 def batch_filings(batch_id: int, sort: str | None = None) -> QuerySet[Application]:
     """A batch's filings with their registration number, in the order ``sort`` names."""
-    return NOTICE_SORTING.order_by(_with_score(Application.objects.filter(notice_batch_id=batch_id)), sort)
+    return NOTICE_SORTING.order_by(_with_row_values(Application.objects.filter(notice_batch_id=batch_id)), sort)
 
 
 def batch_filing_ids(batch_id: int, sort: str | None = None) -> QuerySet:
@@ -91,7 +92,7 @@ def _sorted_ids(filings: QuerySet[Application], sort: str | None) -> QuerySet:
 def notice_rows(ids: list[int]) -> list[Application]:
     """The filings ``ids`` names (one page of ``notice_candidate_ids`` or ``batch_filing_ids``), in that order,
     with their district, score, day recommended and registration number."""
-    return _in_order(_with_score(Application.objects.all()), ids)
+    return _in_order(_with_row_values(Application.objects.all()), ids)
 
 
 def _in_order(filings: QuerySet[Application], ids: list[int]) -> list[Application]:
