@@ -96,6 +96,11 @@ def campaigns_open_all_year(request):
         marker is not None and marker.kwargs.get("transaction")
     ) or "transactional_db" in request.fixturenames
     request.getfixturevalue("transactional_db" if transactional else "db")
+    open_campaigns_all_year()
+    yield
+
+
+def open_campaigns_all_year() -> None:
     from certification.models import EvaluationCampaign
 
     campaigns = []
@@ -106,7 +111,6 @@ def campaigns_open_all_year(request):
         campaign.notices_end_by = dt.date(year, 12, 31)
         campaigns.append(campaign)
     EvaluationCampaign.objects.bulk_create(campaigns, ignore_conflicts=True)
-    yield
 
 
 @pytest.fixture
@@ -128,10 +132,13 @@ def fresh_cache():
     cache.clear()
 
 
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Most tests create users with passwords; the default PBKDF2 would dominate the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 @pytest.fixture
