@@ -18,8 +18,7 @@ JIANGYOU = (104.745915, 31.778026)  # 江油市's centre as the map file gives i
 
 
 @pytest.fixture
-def demo(transactional_db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def demo(transactional_db):
     call_command("load_reference_data", verbosity=0)
     seed_demo(enterprises=300)
 
