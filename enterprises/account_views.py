@@ -47,7 +47,7 @@ def register(request):
             form.add_error(None, str(error))
         else:
             # Two authentication backends are configured (axes first), so name the one that logs in.
-            login(request, result.user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, result.user, backend="enterprises.backends.PortalModelBackend")
             if result.enterprise_created:
                 messages.success(
                     request,

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
+from enterprises.backends import user_with_memberships
+
 
 class ProvincialIdentityBackend(OIDCAuthenticationBackend):
     """Local accounts are keyed by the provider's stable subject identifier, never by a name or e-mail
@@ -25,6 +27,9 @@ class ProvincialIdentityBackend(OIDCAuthenticationBackend):
         return self.UserModel.objects.create_user(
             username=self.username_for(claims["sub"]), email=claims.get("email", ""), password=None
         )
+
+    def get_user(self, user_id):
+        return user_with_memberships(user_id)
 
     @staticmethod
     def username_for(subject: str) -> str:

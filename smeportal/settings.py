@@ -113,7 +113,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, with the user's memberships joined when a request loads the user.
+    "enterprises.backends.PortalModelBackend",
 ]
 # Argon2id first (memory-hard, OWASP's first choice), at OWASP's parameters (smeportal/hashers.py). A PBKDF2
 # hash, or an Argon2 hash of Django's heavier parameters, still verifies and is rewritten at the next login.

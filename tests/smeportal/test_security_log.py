@@ -34,7 +34,7 @@ def test_a_login_records_the_user_address_and_browser(client, enterprise_user):
         "127.0.0.1",
         "Mozilla/5.0 测试",
     )
-    assert event.details == {"backend": "django.contrib.auth.backends.ModelBackend"}
+    assert event.details == {"backend": "enterprises.backends.PortalModelBackend"}
 
 
 def test_a_failed_login_records_the_name_tried_even_when_no_such_account(client, enterprise_user):
