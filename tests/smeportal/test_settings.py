@@ -174,6 +174,26 @@ def test_postgres_jit_is_off_unless_asked_for(value, options):
     assert result.stdout.strip().splitlines()[-1] == repr(options)
 
 
+PRINT_CONNECTIONS = (
+    "import json, django; django.setup(); from django.conf import settings as s;"
+    "d = s.DATABASES['default']; print(json.dumps([d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS']]))"
+)
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ({}, [0, False]),  # the development server's thread per request would keep a connection each
+        (PRODUCTION, [60, True]),
+        ({**PRODUCTION, "CONN_MAX_AGE": "0", "CONN_HEALTH_CHECKS": "0"}, [0, False]),
+    ],
+)
+def test_production_keeps_its_database_connections_and_checks_them(extra, expected):
+    result = _run(PRINT_CONNECTIONS, _clean_env(**extra))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == expected
+
+
 PRINT_SECURITY = (
     "import json, django; django.setup(); from django.conf import settings as s;"
     "print(json.dumps([s.OTP_REQUIRED_FOR_OFFICIALS, s.SESSION_IDLE_TIMEOUT_OFFICIALS, s.SESSION_COOKIE_AGE]))"
