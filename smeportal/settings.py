@@ -77,6 +77,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "smeportal.urls"
 WSGI_APPLICATION = "smeportal.wsgi.application"
+# Form widgets drawn by Jinja2 (smeportal/renderers.py): the same HTML in a fraction of the time.
+FORM_RENDERER = "smeportal.renderers.FormRenderer"
 
 TEMPLATES = [
     {
