@@ -111,6 +111,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+LOADTEST_CACHE_URL = "redis://127.0.0.1:6379/14"
+
+
 def server_environment() -> dict[str, str]:
     return {
         **os.environ,
@@ -119,6 +122,8 @@ def server_environment() -> dict[str, str]:
         "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
         "PYTHONPATH": str(ROOT),
+        # Redis as the cache, as in the README's production set-up: sessions are read from it.
+        "CACHE_URL": os.environ.get("CACHE_URL") or LOADTEST_CACHE_URL,
         # Collected apart from the project's staticfiles/: WhiteNoise indexes that directory whenever its
         # middleware starts, which in the suite is for every test client (40% of a view test's time).
         "STATIC_ROOT": str(ROOT / "var" / "loadtest-static"),

@@ -128,3 +128,11 @@ def test_the_server_collects_its_static_files_apart_from_the_projects_static_roo
     """The suite's test clients would otherwise each index the load test's collected files (WhiteNoise)."""
     static_root = Path(server_environment()["STATIC_ROOT"])
     assert static_root != Path(settings.STATIC_ROOT) and static_root.is_relative_to(ROOT / "var")
+
+
+def test_the_server_caches_in_redis_as_production_does(monkeypatch):
+    """The README's production set-up has a Redis cache, from which sessions are read."""
+    monkeypatch.delenv("CACHE_URL", raising=False)
+    assert server_environment()["CACHE_URL"].startswith("redis://127.0.0.1:6379/")
+    monkeypatch.setenv("CACHE_URL", "redis://cache.example:6379/3")
+    assert server_environment()["CACHE_URL"] == "redis://cache.example:6379/3"

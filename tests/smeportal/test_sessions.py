@@ -16,6 +16,12 @@ PAGE = reverse("account_security")  # any page that needs a login
 START = 1_900_000_000.0
 
 
+@pytest.fixture(autouse=True, params=["db", "cached_db"])
+def session_engine(request, settings):
+    """Every test with sessions in the database alone and read from the cache (production's Redis)."""
+    settings.SESSION_ENGINE = f"django.contrib.sessions.backends.{request.param}"
+
+
 @pytest.fixture
 def travel(monkeypatch):
     """Pins the sessions' clock at START; ``travel(seconds)`` moves it to START + seconds."""

@@ -194,6 +194,23 @@ def test_production_keeps_its_database_connections_and_checks_them(extra, expect
     assert json.loads(result.stdout.strip().splitlines()[-1]) == expected
 
 
+PRINT_SESSIONS = "import django; django.setup(); from django.conf import settings as s; print(s.SESSION_ENGINE)"
+
+
+@pytest.mark.parametrize(
+    ("extra", "engine"),
+    [
+        ({}, "db"),  # a local-memory cache is each process's own
+        ({**PRODUCTION, "CACHE_URL": "redis://127.0.0.1:6379/2"}, "cached_db"),
+        (PRODUCTION, "db"),
+    ],
+)
+def test_sessions_are_read_from_the_cache_only_when_every_process_shares_it(extra, engine):
+    result = _run(PRINT_SESSIONS, _clean_env(**extra))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == f"django.contrib.sessions.backends.{engine}"
+
+
 PRINT_SECURITY = (
     "import json, django; django.setup(); from django.conf import settings as s;"
     "print(json.dumps([s.OTP_REQUIRED_FOR_OFFICIALS, s.SESSION_IDLE_TIMEOUT_OFFICIALS, s.SESSION_COOKIE_AGE]))"
