@@ -39,6 +39,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smeportal.settings")
+    # Production keeps its database connections; without this each timed request would open one.
+    os.environ.setdefault("CONN_MAX_AGE", "60")
     import django
 
     django.setup()
