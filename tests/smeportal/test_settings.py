@@ -15,7 +15,9 @@ PRINT_SETTINGS = (
     "print(json.dumps({'debug': s.DEBUG, 'engine': s.DATABASES['default']['ENGINE'],"
     " 'eager': s.CELERY_TASK_ALWAYS_EAGER, 'email': s.EMAIL_BACKEND, 'broker': s.CELERY_BROKER_URL,"
     " 'static': s.STORAGES['staticfiles']['BACKEND'], 'hosts': s.ALLOWED_HOSTS,"
-    " 'renderers': s.REST_FRAMEWORK['DEFAULT_RENDERER_CLASSES'], 'api_docs_public': s.API_DOCS_PUBLIC}))"
+    " 'renderers': s.REST_FRAMEWORK['DEFAULT_RENDERER_CLASSES'], 'api_docs_public': s.API_DOCS_PUBLIC,"
+    " 'connections': [s.DATABASES['default'][k] for k in ('CONN_MAX_AGE', 'CONN_HEALTH_CHECKS')],"
+    " 'sessions': s.SESSION_ENGINE.rsplit('.', 1)[-1]}))"
 )
 # Anonymous requests through the whole middleware stack with the given settings (no database is touched).
 REQUEST_HEADERS = """
@@ -88,6 +90,8 @@ def test_embedded_default_needs_no_variables():
     assert values["email"] == "django.core.mail.backends.console.EmailBackend"
     assert "rest_framework.renderers.BrowsableAPIRenderer" in values["renderers"]
     assert values["api_docs_public"] is True
+    assert values["connections"] == [0, False]  # the development server's thread per request would keep one each
+    assert values["sessions"] == "db"  # a local-memory cache is each process's own
 
 
 def test_api_docs_can_be_made_public_in_production():
@@ -132,6 +136,16 @@ def test_production_variables_switch_everything():
     assert values["hosts"] == ["portal.example.gov.cn"]
     assert values["renderers"] == ["rest_framework.renderers.JSONRenderer"]  # no browsable API
     assert values["api_docs_public"] is False
+    assert values["connections"] == [60, True]
+    assert values["sessions"] == "db"
+
+
+def test_production_with_a_shared_cache_reads_sessions_from_it_and_connections_can_be_closed():
+    extra = {"CACHE_URL": "redis://127.0.0.1:6379/2", "CONN_MAX_AGE": "0", "CONN_HEALTH_CHECKS": "0"}
+    result = _run(PRINT_SETTINGS, _clean_env(**PRODUCTION, **extra))
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert (values["connections"], values["sessions"]) == ([0, False], "cached_db")
 
 
 def test_production_without_secret_key_refuses_to_start():
@@ -172,43 +186,6 @@ def test_postgres_jit_is_off_unless_asked_for(value, options):
     result = _run(code, _clean_env(**PRODUCTION, **extra))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == repr(options)
-
-
-PRINT_CONNECTIONS = (
-    "import json, django; django.setup(); from django.conf import settings as s;"
-    "d = s.DATABASES['default']; print(json.dumps([d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS']]))"
-)
-
-
-@pytest.mark.parametrize(
-    ("extra", "expected"),
-    [
-        ({}, [0, False]),  # the development server's thread per request would keep a connection each
-        (PRODUCTION, [60, True]),
-        ({**PRODUCTION, "CONN_MAX_AGE": "0", "CONN_HEALTH_CHECKS": "0"}, [0, False]),
-    ],
-)
-def test_production_keeps_its_database_connections_and_checks_them(extra, expected):
-    result = _run(PRINT_CONNECTIONS, _clean_env(**extra))
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.strip().splitlines()[-1]) == expected
-
-
-PRINT_SESSIONS = "import django; django.setup(); from django.conf import settings as s; print(s.SESSION_ENGINE)"
-
-
-@pytest.mark.parametrize(
-    ("extra", "engine"),
-    [
-        ({}, "db"),  # a local-memory cache is each process's own
-        ({**PRODUCTION, "CACHE_URL": "redis://127.0.0.1:6379/2"}, "cached_db"),
-        (PRODUCTION, "db"),
-    ],
-)
-def test_sessions_are_read_from_the_cache_only_when_every_process_shares_it(extra, engine):
-    result = _run(PRINT_SESSIONS, _clean_env(**extra))
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == f"django.contrib.sessions.backends.{engine}"
 
 
 PRINT_SECURITY = (
