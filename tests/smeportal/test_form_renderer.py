@@ -7,6 +7,7 @@ import pytest
 from django.forms.renderers import get_default_renderer
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from certification.forms.filing import STEPS
 from certification.services.filing import application_save_draft
@@ -37,7 +38,7 @@ def both_ways(client, url: str, data: dict | None = None) -> tuple[str, str]:
 
 
 def test_every_filing_step_is_drawn_as_the_django_language_draws_it(client, enterprise_user):
-    draft = application_save_draft(actor=enterprise_user, evaluation_year=2026, data=FIGURES)
+    draft = application_save_draft(actor=enterprise_user, evaluation_year=timezone.localdate().year, data=FIGURES)
     client.force_login(enterprise_user)
     for step in STEPS:
         url = reverse("certification:filing_step", kwargs={"pk": draft.pk, "step": step})
