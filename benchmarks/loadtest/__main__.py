@@ -26,6 +26,7 @@ from benchmarks.__main__ import machine_line, setup_django
 
 from . import CITY_USERNAME, ENTERPRISE_USERNAME, totp_key
 from .steps import P95_BUDGET_MS, Step, highest_in_budget, read_stats, render
+from .visits import WARM_UP_SECONDS
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
@@ -35,7 +36,9 @@ DEFAULT_STEPS = [10, 25, 50, 100, 200]
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.loadtest", description=__doc__)
     parser.add_argument("--steps", type=int, nargs="+", default=DEFAULT_STEPS, help="concurrent users per step")
-    parser.add_argument("--seconds", type=int, default=30, help="measured seconds per step (after ramp-up)")
+    parser.add_argument(
+        "--seconds", type=int, default=30, help="measured seconds per step (after the ramp-up and a warm-up)"
+    )
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (the README's command: 4)")
     parser.add_argument("--accounts", type=int, default=100, help="enterprise accounts the filers log in with")
     parser.add_argument(
@@ -143,15 +146,21 @@ def wait_until_serving(url: str, seconds: float = 180) -> None:
         time.sleep(0.5)
 
 
-def run_step(host: str, users: int, seconds: int, workdir: Path) -> Step:
-    prefix = workdir / f"step{users}"
+def locust_command(host: str, users: int, seconds: int, prefix: Path) -> list[str]:
+    """Locust, headless, for one step: every user started within 5 s, then the locustfile's warm-up
+    (it resets the statistics), then ``seconds`` measured; the statistics go to ``prefix``_stats.csv."""
     spawn_rate = max(1, users // 5)
-    command = [
+    return [
         sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--host", host,
-        "--users", str(users), "--spawn-rate", str(spawn_rate), "--reset-stats",
-        "--run-time", f"{seconds + users // spawn_rate}s", "--stop-timeout", "10",
+        "--users", str(users), "--spawn-rate", str(spawn_rate),
+        "--run-time", f"{seconds + users // spawn_rate + WARM_UP_SECONDS}s", "--stop-timeout", "10",
         "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING", "--exit-code-on-error", "0",
     ]  # fmt: skip
+
+
+def run_step(host: str, users: int, seconds: int, workdir: Path) -> Step:
+    prefix = workdir / f"step{users}"
+    command = locust_command(host, users, seconds, prefix)
     subprocess.run(command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True, timeout=seconds + 300)
     endpoints, total = read_stats(Path(f"{prefix}_stats.csv").read_text(encoding="utf-8"))
     return Step(users=users, endpoints=endpoints, total=total)

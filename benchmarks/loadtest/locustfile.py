@@ -3,7 +3,8 @@
 The mix, per 20 users: 10 enterprises filing (log in, open their filing, save steps, trigger the live
 score, submit), 4 district officials working the review queue, 2 city officials on dashboards and
 notice batches, 4 anonymous visitors on the calculator and the public lookup. Every user thinks 1–5 s
-between actions. Requests are grouped by page (``name=``) so the table has one line per endpoint.
+between actions, and a signed-in user signs out and in again after 30–90 s (``visits``). Requests are
+grouped by page (``name=``) so the table has one line per endpoint.
 
 Logins: the demo's district officials (demo/users.py), the load test's enterprise accounts
 ``loadtest-enterprise-N`` and city officials ``loadtest-city-N`` (with a TOTP device: the second step of
@@ -18,11 +19,13 @@ import os
 import random
 import re
 
+import gevent
 from django_otp.oath import totp
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 from benchmarks.loadtest import CITY_USERNAME, ENTERPRISE_USERNAME, totp_key
 from benchmarks.loadtest.forms import form_fields
+from benchmarks.loadtest.visits import WARM_UP_SECONDS, Visit, signed_in
 
 PASSWORD = os.environ.get("LOADTEST_PASSWORD", "demo-pass-2026")
 ENTERPRISE_ACCOUNTS = int(os.environ.get("LOADTEST_ENTERPRISE_ACCOUNTS", "100"))
@@ -38,12 +41,45 @@ REVIEW_LINK = re.compile(r'href="/certification/review/(\d+)/"')
 BATCH_LINK = re.compile(r'href="/certification/batches/(\d+)/"')
 
 
+@events.init.add_listener
+def measure_after_warm_up(environment, **_kwargs):
+    """Statistics start ``WARM_UP_SECONDS`` after the last user has started (see ``visits``)."""
+
+    def on_spawning_complete(**_kwargs):
+        gevent.spawn_later(WARM_UP_SECONDS, environment.stats.reset_all)
+
+    environment.events.spawning_complete.add_listener(on_spawning_complete)
+
+
 class PortalUser(HttpUser):
     abstract = True
     wait_time = THINK
-    username: str | None = None
+
+    def post_form(self, url: str, html: str, name: str, marker=None):
+        fields, _numbers = form_fields(html, marker)
+        return self.client.post(url, data=fields, name=name)
+
+    def post_csrf(self, url: str, name: str):
+        return self.client.post(url, data={"csrfmiddlewaretoken": self.client.cookies.get("csrftoken", "")}, name=name)
+
+
+class SignedInUser(PortalUser):
+    """A user whose actions (``@signed_in``) need a login: one to start, and one after each visit."""
+
+    abstract = True
+
+    def on_start(self):
+        self.sign_in()
+
+    def sign_in(self) -> None:
+        """Log in as the next account of this kind of user; a new visit starts."""
+        raise NotImplementedError
+
+    def sign_out(self) -> None:
+        self.post_csrf("/accounts/logout/", "logout")
 
     def login(self, username: str) -> None:
+        self.visit = Visit()
         page = self.client.get("/accounts/login/", name="login page")
         fields, _numbers = form_fields(page.text, ("username", None))
         fields.update(username=username, password=PASSWORD)
@@ -61,18 +97,11 @@ class PortalUser(HttpUser):
             if "/two-factor/" in response.url:
                 response.failure(f"{username}'s code was refused")
 
-    def post_form(self, url: str, html: str, name: str, marker=None):
-        fields, _numbers = form_fields(html, marker)
-        return self.client.post(url, data=fields, name=name)
 
-    def post_csrf(self, url: str, name: str):
-        return self.client.post(url, data={"csrfmiddlewaretoken": self.client.cookies.get("csrftoken", "")}, name=name)
-
-
-class EnterpriseFiler(PortalUser):
+class EnterpriseFiler(SignedInUser):
     weight = 10
 
-    def on_start(self):
+    def sign_in(self):
         self.login(ENTERPRISE_USERNAME.format(next(_accounts) % ENTERPRISE_ACCOUNTS))
         self.filing = None
 
@@ -85,6 +114,7 @@ class EnterpriseFiler(PortalUser):
         return int(found.group(1)) if found else None
 
     @task(5)
+    @signed_in
     def save_a_step(self):
         self.filing = self.filing or self.open_filing()
         if self.filing is None:
@@ -100,12 +130,14 @@ class EnterpriseFiler(PortalUser):
         self.client.post(url, data=fields, name="filing step save")
 
     @task(2)
+    @signed_in
     def look_at_the_filing(self):
         self.filing = self.filing or self.open_filing()
         if self.filing is not None:
             self.client.get(f"/certification/filings/{self.filing}/", name="filing detail")
 
     @task(1)
+    @signed_in
     def submit(self):
         self.filing = self.filing or self.open_filing()
         if self.filing is None:
@@ -116,13 +148,14 @@ class EnterpriseFiler(PortalUser):
             self.post_form(url, page.text, "filing submit", marker=("action", "submit"))
 
 
-class DistrictOfficial(PortalUser):
+class DistrictOfficial(SignedInUser):
     weight = 4
 
-    def on_start(self):
+    def sign_in(self):
         self.login(random.choice(["fucheng", "gaoxin"]))
 
     @task(3)
+    @signed_in
     def review_queue(self):
         queue = self.client.get("/certification/review/", name="review queue")
         filings = REVIEW_LINK.findall(queue.text)
@@ -130,35 +163,41 @@ class DistrictOfficial(PortalUser):
             self.client.get(f"/certification/review/{random.choice(filings)}/", name="review detail")
 
     @task(1)
+    @signed_in
     def next_page_of_the_queue(self):
         self.client.get("/certification/review/?page=2", name="review queue")
 
     @task(1)
+    @signed_in
     def dashboard(self):
         self.client.get("/dashboards/district/", name="district dashboard")
 
     @task(1)
+    @signed_in
     def pool(self):
         self.client.get("/certification/pool/", name="pool")
 
 
-class CityOfficial(PortalUser):
+class CityOfficial(SignedInUser):
     weight = 2
 
-    def on_start(self):
+    def sign_in(self):
         username = CITY_USERNAME.format(next(_city_accounts) % CITY_ACCOUNTS)
         self.login(username)
         self.pass_two_factor(username)
 
     @task(3)
+    @signed_in
     def city_dashboard(self):
         self.client.get("/dashboards/city/", name="city dashboard")
 
     @task(1)
+    @signed_in
     def a_district_dashboard(self):
         self.client.get("/dashboards/district/", name="district dashboard")
 
     @task(2)
+    @signed_in
     def notice_batches(self):
         batches = self.client.get("/certification/batches/", name="notice batches")
         found = BATCH_LINK.findall(batches.text)
@@ -166,6 +205,7 @@ class CityOfficial(PortalUser):
             self.client.get(f"/certification/batches/{random.choice(found)}/", name="notice batch")
 
     @task(1)
+    @signed_in
     def review_queue(self):
         self.client.get("/certification/review/", name="review queue")
 

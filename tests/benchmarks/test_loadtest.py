@@ -1,6 +1,7 @@
 """`make loadtest` without gunicorn: the locustfile's user mix, its form reading and the stepping's verdict."""
 
 import json
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -11,9 +12,10 @@ from django.test import override_settings
 from django_otp.oath import totp
 
 from benchmarks.loadtest import CITY_USERNAME, totp_key
-from benchmarks.loadtest.__main__ import prepare_city_accounts, server_environment
+from benchmarks.loadtest.__main__ import locust_command, prepare_city_accounts, server_environment
 from benchmarks.loadtest.forms import form_fields
 from benchmarks.loadtest.steps import Endpoint, Step, highest_in_budget, read_stats
+from benchmarks.loadtest.visits import SESSION_SECONDS, WARM_UP_SECONDS, Visit, session_length, signed_in
 from demo.users import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,9 +24,31 @@ DESCRIBE_MIX = """
 import json
 from benchmarks.loadtest import locustfile
 print(json.dumps({
-    cls.__name__: {"weight": cls.weight, "tasks": sorted({task.__name__ for task in cls.tasks})}
+    cls.__name__: {
+        "weight": cls.weight,
+        "tasks": sorted({task.__name__ for task in cls.tasks}),
+        "signed_in_tasks": sorted({task.__name__ for task in cls.tasks if hasattr(task, "__wrapped__")}),
+    }
     for cls in locustfile.USER_CLASSES
 }))
+"""
+# The locustfile's warm-up, shortened: statistics logged before it ends are dropped, later ones kept.
+WARM_UP = """
+import gevent
+from locust import events
+from locust.env import Environment
+from benchmarks.loadtest import locustfile
+
+locustfile.WARM_UP_SECONDS = 0.2
+environment = Environment(events=events)
+events.init.fire(environment=environment, runner=None, web_ui=None)
+environment.stats.log_request("GET", "during the ramp", 900, 10)
+environment.events.spawning_complete.fire(user_count=3)
+environment.stats.log_request("GET", "during the warm-up", 800, 10)
+gevent.sleep(0.4)
+environment.stats.log_request("GET", "measured", 20, 10)
+counted = sorted(name for (name, _method), entry in environment.stats.entries.items() if entry.num_requests)
+print(environment.stats.total.num_requests, counted)
 """
 
 
@@ -43,6 +67,71 @@ def test_the_locustfile_imports_and_mirrors_the_last_filing_week():
     assert {"review_queue", "dashboard"} <= set(mix["DistrictOfficial"]["tasks"])
     assert {"city_dashboard", "notice_batches"} <= set(mix["CityOfficial"]["tasks"])
     assert {"calculator", "lookup"} <= set(mix["AnonymousVisitor"]["tasks"])
+    # Every action of a user who logs in first checks whether its visit is over; visitors never log in.
+    for signed_in_user in ("EnterpriseFiler", "DistrictOfficial", "CityOfficial"):
+        assert mix[signed_in_user]["signed_in_tasks"] == mix[signed_in_user]["tasks"]
+    assert mix["AnonymousVisitor"]["signed_in_tasks"] == []
+
+
+def test_a_step_is_measured_from_the_end_of_its_warm_up():
+    output = subprocess.run(
+        [sys.executable, "-c", WARM_UP], cwd=ROOT, capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    assert output.splitlines()[-1] == "1 ['measured']"
+
+
+def test_each_step_runs_its_ramp_its_warm_up_and_its_measured_seconds_without_locusts_own_reset(tmp_path):
+    command = locust_command("http://127.0.0.1:8001", 100, 60, tmp_path / "step100")
+    run_time = command[command.index("--run-time") + 1]
+    assert run_time == f"{60 + 5 + WARM_UP_SECONDS}s"
+    assert command[command.index("--spawn-rate") + 1] == "20"
+    assert "--reset-stats" not in command  # it would count the warm-up
+
+
+class FakeUser:
+    """What ``signed_in`` asks of a Locust user, with a clock the test moves."""
+
+    def __init__(self):
+        self.now = 0.0
+        self.calls = []
+        self.sign_in()
+
+    def sign_in(self):
+        self.calls.append("sign in")
+        self.visit = Visit(clock=lambda: self.now, length=30.0)
+
+    def sign_out(self):
+        self.calls.append("sign out")
+
+    @signed_in
+    def act(self):
+        self.calls.append("act")
+
+
+def test_a_signed_in_user_signs_out_and_in_again_once_its_visit_is_over():
+    user = FakeUser()
+    user.act()
+    user.now = 29.9
+    user.act()
+    assert user.calls == ["sign in", "act", "act"]
+
+    user.now = 30.0
+    user.act()
+    assert user.calls[3:] == ["sign out", "sign in", "act"]
+    assert user.visit.started == 30.0 and not user.visit.over
+
+    user.now = 59.0
+    user.act()
+    assert user.calls[6:] == ["act"]
+
+
+def test_visits_last_from_30_to_90_seconds_so_a_totp_code_is_never_reused():
+    """django-otp accepts each 30-second step's code once: two logins of one account are a step apart."""
+    rng = random.Random(2026)
+    lengths = [session_length(rng) for _ in range(2000)]
+    assert SESSION_SECONDS == (30.0, 90.0)
+    assert min(lengths) >= 30.0 and max(lengths) <= 90.0
+    assert max(lengths) - min(lengths) > 50  # spread out, so logins arrive steadily rather than together
 
 
 PAGE = """
