@@ -1,4 +1,4 @@
-"""Rejected rows at the largest accepted upload: the first 1,000 kept for the page with counts by reason, every
+"""Rejected rows at the largest accepted upload: the first 100 kept for the page with counts by reason, every
 row in a report written once at validation; the pages read neither all the valid rows nor all the rejected ones."""
 
 import io
@@ -70,7 +70,7 @@ def report_rows(client, record) -> pd.DataFrame:
     return pd.read_excel(io.BytesIO(response.getvalue()), engine="calamine", dtype=object)
 
 
-def test_the_largest_file_keeps_a_thousand_rows_counts_them_all_and_writes_the_report_once(
+def test_the_largest_file_keeps_a_hundred_rows_counts_them_all_and_writes_the_report_once(
     client, department_user, settings, django_capture_on_commit_callbacks, monkeypatch, django_assert_max_num_queries
 ):
     content, _enterprises = largest_file(settings)
@@ -81,8 +81,8 @@ def test_the_largest_file_keeps_a_thousand_rows_counts_them_all_and_writes_the_r
     half = rejected // 2
     assert record.status == AgreementImport.Status.PREVIEW
     assert (record.total_rows, record.valid_count, record.rejected_count) == (20_000, VALID, rejected)
-    assert len(record.rejected_rows) == import_services.REJECTED_ROWS_KEPT == 1000
-    assert [r["row"] for r in record.rejected_rows] == list(range(VALID + 2, VALID + 1002))
+    assert len(record.rejected_rows) == import_services.REJECTED_ROWS_KEPT == 100
+    assert [r["row"] for r in record.rejected_rows] == list(range(VALID + 2, VALID + 102))
     assert record.rejected_by_reason == {"unknown_enterprise": half, "credit_code": half, "officer": half}
     assert [r["row"] for r in record.valid_preview] == list(range(2, VALID + 2))
     assert Path(record.rejected_report.path).is_file()
@@ -103,8 +103,23 @@ def test_the_largest_file_keeps_a_thousand_rows_counts_them_all_and_writes_the_r
         detail = client.get(record.get_absolute_url()).content.decode()
     assert not any('"valid_rows"' in q["sql"] for q in detail_queries.captured_queries)
     assert f'data-counts="20000/{VALID}/{rejected}"' in detail
-    assert detail.count("data-rejected-row=") == 1000 and detail.count("data-valid-row=") == VALID
-    assert f'data-reason="officer">{half}<' in detail and 'data-rejected-shown="1000"' in detail
+    assert detail.count("data-rejected-row=") == 100 and detail.count("data-valid-row=") == VALID
+    assert f'data-reason="officer">{half}<' in detail and 'data-rejected-shown="100"' in detail
+
+
+def test_the_page_previews_the_first_hundred_valid_rows_and_the_commit_imports_them_all(
+    client, department, department_user, django_capture_on_commit_callbacks
+):
+    enterprises = EnterpriseFactory.create_batch(import_services.VALID_PREVIEW_ROWS + 5)
+    client.force_login(department_user)
+    record = upload(client, workbook([row(e.credit_code) for e in enterprises]), django_capture_on_commit_callbacks)
+
+    assert record.valid_count == 105 and len(record.valid_preview) == import_services.VALID_PREVIEW_ROWS == 100
+    detail = client.get(record.get_absolute_url()).content.decode()
+    assert detail.count("data-valid-row=") == 100 and "这里列出前 100 行（共 105 行）。" in detail
+
+    client.post(reverse("assistance:import_commit", args=[record.pk]))
+    assert AssistanceAgreement.objects.filter(department=department).count() == 105
 
 
 def test_rows_rejected_at_commit_join_the_counts_and_the_report(
