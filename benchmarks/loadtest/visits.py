@@ -26,8 +26,8 @@ SESSION_SECONDS = (30.0, 90.0)
 WARM_UP_SECONDS = 10
 
 
-def session_length(rng: random.Random = random) -> float:  # type: ignore[assignment]
-    return rng.uniform(*SESSION_SECONDS)
+def session_length(rng: random.Random | None = None) -> float:
+    return (rng or random).uniform(*SESSION_SECONDS)
 
 
 class Visit:
