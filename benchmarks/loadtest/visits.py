@@ -7,8 +7,9 @@ In the last filing week, people sign in and out all day: a firm's staff member s
 filing for a while and leaves, and another signs in. Each signed-in user of the mix therefore stays
 signed in for ``SESSION_SECONDS`` (drawn anew for every visit), then signs out and signs in again
 before its next action, so that logins reach the server at a steady rate while a step is measured.
-At least 30 seconds between two logins of one account also keeps a city official's code fresh: a
-TOTP code belongs to a 30-second step, and django-otp accepts each step's code once per device.
+A TOTP code belongs to a 30-second step, and django-otp accepts each step's code once per device: a
+city official signs in again with the next of its accounts, and each visit lasts at least 30 s, so an
+account comes round again only in a later step (while there are no more city officials than accounts).
 
 A step starts all its users within a few seconds, each with a login: at 200 users, 40 logins a
 second, a burst of the ramp rather than of the rush. The step is measured from ``WARM_UP_SECONDS``
