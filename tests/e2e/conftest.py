@@ -17,6 +17,7 @@ import os
 from collections.abc import Callable, Iterator
 
 import pytest
+from django.db import connections
 from django.urls import get_resolver
 
 # Playwright's sync API runs an asyncio event loop in this thread (in a greenlet) for as long as
@@ -89,6 +90,10 @@ def browser() -> Iterator[Browser]:
         yield chromium
         chromium.close()
     finally:
+        # Stopping Playwright leaves the test thread in another context (Django keeps each thread's connections
+        # in a context variable), where the connection of the session's last tests is no longer found: close it
+        # first, or it stays open and the test database cannot be dropped.
+        connections.close_all()
         playwright.stop()
 
 
