@@ -1,5 +1,5 @@
-"""The city's background jobs in one list (后台任务): registry imports, agreement imports, quota runs and
-spot-check draws, each recorded by its own app, read here as one UNION query.
+"""The city's background jobs in one list (后台任务): registry imports, agreement imports, quota runs, spot-check
+draws and the year-end report runs, each recorded by its own app, read here as one UNION query.
 
 Every source gives the same columns, in the same order, its own status mapped onto the four states the page
 filters by, and its duration when it has one. A page is one query whatever the number of jobs (one more row
@@ -22,12 +22,15 @@ from enterprises.models import RegistryImport
 from quotas.models import QuotaRun
 from smeportal.models import BackgroundJob
 
+from .models import YearReportRun
+
 State = BackgroundJob.Status
 KINDS = {
     "registry_import": _("登记数据导入"),
     "agreement_import": _("帮扶协议导入"),
     "quota_run": _("指标计算"),
     "spot_check_draw": _("抽查抽取"),
+    "year_report_run": _("年度工作总结统计"),
 }
 # What each kind's own statuses are called (an agreement import waits for its department in "preview").
 STATUS_LABELS = {
@@ -35,6 +38,7 @@ STATUS_LABELS = {
     "agreement_import": dict(AgreementImport.Status.choices),
     "quota_run": dict(QuotaRun.Status.choices),
     "spot_check_draw": {State.DONE.value: State.DONE.label},
+    "year_report_run": dict(YearReportRun.Status.choices),
 }
 SORTS = {
     "created": ("-created", "kind", "-job_id"),
@@ -88,6 +92,8 @@ class Job:
             return reverse("quotas:run", args=[self.job_id])
         if self.kind == "spot_check_draw":
             return f"{reverse('certification:spot_checks')}?year={self.label}"
+        if self.kind == "year_report_run":
+            return reverse("dashboards:year_report")
         return None
 
 
@@ -165,6 +171,7 @@ def _sources() -> dict[str, QuerySet]:
         ),
         "quota_run": QuotaRun.objects.annotate(**_job_columns("quota_run", F("as_of"))),
         "spot_check_draw": SpotCheckDraw.objects.annotate(**draw),
+        "year_report_run": YearReportRun.objects.annotate(**_job_columns("year_report_run", F("as_of"))),
     }
 
 

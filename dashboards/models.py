@@ -1,8 +1,11 @@
-"""The year-end report's stored figures (the quota snapshots, and the quota runs, are the quotas app's)."""
+"""The year-end report's stored figures and the runs that store them (the quota snapshots, and the quota runs,
+are the quotas app's)."""
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from smeportal.models import BackgroundJob
 
 
 class YearReportSnapshot(models.Model):
@@ -22,3 +25,17 @@ class YearReportSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.year} ({self.as_of})"
+
+
+class YearReportRun(BackgroundJob):
+    """One run of the nightly job that stores the year-end reports, so that the background jobs page shows
+    when it ran, how long it took and why it failed."""
+
+    as_of = models.DateField(_("数据截至"))
+
+    class Meta(BackgroundJob.Meta):
+        verbose_name = _("年度工作总结统计任务")
+        verbose_name_plural = _("年度工作总结统计任务")
+
+    def __str__(self):
+        return f"{self.as_of} · {self.get_status_display()}"

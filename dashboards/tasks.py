@@ -1,16 +1,40 @@
-"""Celery task of the dashboards: the year-end reports, stored nightly (CELERY_BEAT_SCHEDULE "year-reports")."""
+"""Celery task of the dashboards: the year-end reports, stored nightly (CELERY_BEAT_SCHEDULE "year-reports"),
+each run recorded as a background job.
+
+Safe to run twice: the reports are replaced year by year, and a run that is already done is not redone.
+"""
 
 from __future__ import annotations
 
 from celery import shared_task
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from quotas.tasks import TASK_OPTIONS
+from quotas.tasks import GAVE_UP, TASK_OPTIONS
 
+from .models import YearReportRun
 from .year_report import year_reports_store
 
 
+def year_report_run_process(*, run_id: int) -> dict:
+    """Store the year-end reports as of the run's date, reporting on the run."""
+    run = YearReportRun.objects.filter(pk=run_id).first()
+    if run is None or run.status == YearReportRun.Status.DONE:
+        return {"skipped": True}
+    if not YearReportRun.start_attempt(run_id, gave_up=GAVE_UP):
+        return {"skipped": True, "gave_up": True}
+    with YearReportRun.running(run_id, stage=_("统计年度工作总结")):
+        years = year_reports_store(run.as_of)
+    return {"years": years}
+
+
+def year_report_run(as_of) -> dict:
+    """A new run as of ``as_of``, processed now (the nightly job and the demo)."""
+    run = YearReportRun.objects.create(as_of=as_of, stage=_("排队中"))
+    return year_report_run_process(run_id=run.pk)
+
+
 @shared_task(name="dashboards.store_year_reports", **TASK_OPTIONS)
-def store_year_reports() -> list[int]:
+def store_year_reports() -> dict:
     """Count and store the year-end report of every year the report page offers, as of today."""
-    return year_reports_store(timezone.localdate())
+    return year_report_run(timezone.localdate())

@@ -40,30 +40,12 @@ def quota_run_process(*, run_id: int) -> dict:
         return {"skipped": True}
     if not QuotaRun.start_attempt(run_id, gave_up=GAVE_UP):
         return {"skipped": True, "gave_up": True}
-    try:
-        QuotaRun.report(
-            run_id,
-            status=QuotaRun.Status.RUNNING,
-            progress=0,
-            stage=_("计算科技型企业占比"),
-            error="",
-            started_at=timezone.now(),
-        )
+    with QuotaRun.running(run_id, stage=_("计算科技型企业占比")):
         districts = tech_share_compute(day=run.as_of, year=run.year)
         QuotaRun.report(run_id, progress=50, stage=_("计算部门新企业帮扶占比"))
         departments = department_share_compute(year=run.year, day=run.as_of)
         QuotaRun.report(run_id, progress=90, stage=_("发送未达标提醒"))
         alerts = quota_alerts_send(day=run.as_of, year=run.year)
-    except Exception as error:
-        QuotaRun.report(
-            run_id,
-            status=QuotaRun.Status.FAILED,
-            stage=_("计算失败"),
-            error=f"{type(error).__name__}: {error}"[:2000],
-            finished_at=timezone.now(),
-        )
-        raise
-    QuotaRun.report(run_id, status=QuotaRun.Status.DONE, progress=100, stage=_("已完成"), finished_at=timezone.now())
     return {"tech_share_rows": districts, "department_rows": departments, "alerts": alerts}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import models
@@ -123,6 +124,25 @@ class BackgroundJob(models.Model):
             finished_at=timezone.now(),
         )
         return False
+
+    @classmethod
+    @contextmanager
+    def running(cls, pk: int, *, stage: str):
+        """Mark the job running at ``stage`` for the block, then done; when the block raises, failed with the
+        error (the exception goes on, so the task's own retry rules still apply)."""
+        cls.report(pk, status=cls.Status.RUNNING, progress=0, stage=stage, error="", started_at=timezone.now())
+        try:
+            yield
+        except Exception as error:
+            cls.report(
+                pk,
+                status=cls.Status.FAILED,
+                stage=_("计算失败"),
+                error=f"{type(error).__name__}: {error}"[:2000],
+                finished_at=timezone.now(),
+            )
+            raise
+        cls.report(pk, status=cls.Status.DONE, progress=100, stage=_("已完成"), finished_at=timezone.now())
 
 
 class Notification(models.Model):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from assistance.models import AgreementImport
 from certification.models import SpotCheckDraw
 from dashboards.jobs import background_jobs, job
+from dashboards.models import YearReportRun
 from enterprises.models import RegistryImport
 from quotas.models import QuotaRun
 
@@ -134,3 +135,27 @@ def test_the_selector_on_its_own(jobs):
     assert background_jobs(kind="spot_check_draw").count() == 1
     assert [row["kind"] for row in background_jobs(state="failed")] == ["registry_import"]
     assert [job(row).state for row in background_jobs(kind="agreement_import")] == ["done"]
+
+
+def test_the_nightly_year_report_runs_are_listed_with_their_errors(client, city_official):
+    failed = YearReportRun.objects.create(
+        as_of=dt.date(2026, 12, 1),
+        status=YearReportRun.Status.FAILED,
+        error="OperationalError: 数据库连接中断",
+        started_at=at(60 * 24),
+        finished_at=at(60 * 24) + dt.timedelta(seconds=4),
+    )
+    done = YearReportRun.objects.create(
+        as_of=dt.date(2026, 12, 2), status=YearReportRun.Status.DONE, started_at=at(10), finished_at=at(9)
+    )
+    YearReportRun.objects.filter(pk=failed.pk).update(created_at=at(60 * 24))
+    client.force_login(city_official)
+    response = client.get(URL, {"kind": "year_report_run"})
+    assert [(job.job_id, job.state, job.elapsed) for job in response.context["page"].object_list] == [
+        (done.pk, "done", "0:01:00"),
+        (failed.pk, "failed", "0:00:04"),
+    ]
+    page = response.content.decode()
+    assert "年度工作总结统计" in page and "OperationalError: 数据库连接中断" in page
+    assert reverse("dashboards:year_report") in page
+    assert rows(client.get(URL, {"state": "failed"})) == [("year_report_run", "failed")]

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from certification.models import Application, NoticeBatch, Objection, Registration
 from certification.services.spot_check import spot_check_draw, spot_check_record
-from dashboards.models import YearReportSnapshot
-from dashboards.tasks import store_year_reports
+from dashboards import tasks
+from dashboards.models import YearReportRun, YearReportSnapshot
+from dashboards.tasks import store_year_reports, year_report_run_process
 from dashboards.year_report import report_years, stored_year_report, year_report, year_report_store
 from tests import factories
 from tests.helpers import evidence_pdf, export_recorded, reload, revoke
@@ -223,6 +224,36 @@ def test_the_nightly_job_also_refreshes_a_year_stored_at_its_first_view(client, 
     YearReportSnapshot.objects.filter(year=2031).update(as_of=dt.date(2026, 1, 1))
     store_year_reports()
     assert YearReportSnapshot.objects.get(year=2031).as_of == AS_OF
+
+
+def test_each_nightly_run_is_recorded_with_its_duration_and_not_redone(db, today):
+    today(AS_OF)
+    assert store_year_reports() == {"years": sorted(report_years(AS_OF), reverse=True)}
+    run = YearReportRun.objects.get()
+    assert (run.as_of, run.status, run.progress, run.attempts, run.error) == (AS_OF, "done", 100, 1, "")
+    assert run.started_at <= run.finished_at and run.requested_by is None
+    YearReportSnapshot.objects.all().delete()
+    assert year_report_run_process(run_id=run.pk) == {"skipped": True}  # delivered twice: counted once
+    assert not YearReportSnapshot.objects.exists()
+
+
+def test_a_failed_run_keeps_its_error_and_the_task_raises_for_its_retry(db, today, monkeypatch):
+    today(AS_OF)
+
+    def fail(as_of):
+        raise ValueError("2026 年数据不完整")
+
+    monkeypatch.setattr(tasks, "year_reports_store", fail)
+    with pytest.raises(ValueError, match="数据不完整"):
+        store_year_reports()
+    run = YearReportRun.objects.get()
+    assert (run.status, run.stage, run.error) == ("failed", "计算失败", "ValueError: 2026 年数据不完整")
+    assert run.finished_at is not None
+    monkeypatch.undo()
+    today(AS_OF)
+    assert year_report_run_process(run_id=run.pk)["years"]  # the retry runs it again
+    run.refresh_from_db()
+    assert (run.status, run.error, run.attempts) == ("done", "", 2)
 
 
 def test_the_nightly_job_is_scheduled(settings):

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from assistance.models import AssistanceAgreement, Department
 from certification.models import Application, NoticeBatch
-from dashboards.models import YearReportSnapshot
+from dashboards.models import YearReportRun, YearReportSnapshot
 from dashboards.year_report import report_years
 from demo.context import CHUNK, SeedContext
 from demo.enterprises import generate_enterprise_chunk
@@ -176,5 +176,8 @@ def test_the_dashboards_have_a_history_at_the_first_visit(reference):
     assert dict(TechShareSnapshot.objects.filter(as_of=days[-3]).values_list("scope_key", "share")) == stored
     # Idempotent and quick: a second run computes no day again and adds no row.
     rows = TechShareSnapshot.objects.count()
+    # The year-end reports were stored by a run of the nightly job, which the background jobs page lists.
+    assert list(YearReportRun.objects.values_list("as_of", "status")) == [(today, "done")]
     again = seed_demo(enterprises=3000)
     assert again.created["quota_snapshot_days"] == 0 and TechShareSnapshot.objects.count() == rows
+    assert YearReportRun.objects.count() == 1
