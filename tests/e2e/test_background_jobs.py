@@ -12,7 +12,7 @@ from enterprises.models import RegistryImport
 from quotas.models import QuotaRun
 from tests import factories
 
-from .helpers import login, screenshots
+from .helpers import PHONE, login, screenshots
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.mark.timeout(300)]
 
@@ -59,3 +59,24 @@ def test_a_city_official_finds_a_failed_job_and_its_error(new_page, jobs):
     table.get_by_role("link", name="耗时").click()  # sorting keeps the filter
     expect(page).to_have_url(re.compile(r"state=failed.*&sort=duration"))
     expect(table.locator("tbody tr")).to_have_count(1)
+
+
+def test_on_a_phone_the_list_scrolls_sideways_with_each_cell_on_one_line(new_page, jobs):
+    page = new_page()
+    login(page, "city_official")
+    page.set_viewport_size(PHONE)
+    page.goto("/dashboards/jobs/")
+    table = page.get_by_test_id("jobs")
+    expect(table.locator("tbody tr")).to_have_count(2)
+    # A squeezed column used to stack its words one character a line (the kind ran to five lines).
+    lines = table.locator("th:visible, td:visible").evaluate_all(
+        """cells => cells.map(cell => {
+            const text = document.createRange();
+            text.selectNodeContents(cell.querySelector("summary") || cell);  // an error shows its summary
+            const lineHeight = parseFloat(getComputedStyle(cell).lineHeight);
+            return [cell.innerText, text.getBoundingClientRect().height / lineHeight];
+        })"""
+    )
+    assert len(lines) == 6 * 3 and all(height < 2 for _text, height in lines), [row for row in lines if row[1] >= 2]
+    scroller = page.locator(".table-responsive")
+    assert scroller.evaluate("el => el.scrollWidth > el.clientWidth")  # the rest is a swipe away
