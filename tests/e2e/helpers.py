@@ -17,6 +17,9 @@ AXE_FAILING_IMPACTS = ("serious", "critical")
 PASSWORD = "portal-pass-2026"  # tests.factories.UserFactory's password
 # Sub-pixel rounding of the layout; anything wider is a real horizontal overflow.
 OVERFLOW_TOLERANCE = 2
+# A heading, a name or a date in a table: on a phone the table scrolls sideways rather than stacking such a
+# text one or two characters a line (two lines are fine).
+SHORT_CELL = 16
 
 
 def login(page: Page, username: str, password: str = PASSWORD) -> None:
@@ -48,10 +51,26 @@ def screenshots(page: Page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}-phone.png"), full_page=True)
     overflow = horizontal_overflow(page)
     assert overflow <= OVERFLOW_TOLERANCE, f"{name}: the page is {overflow}px wider than the phone"
+    squeezed = [(text, lines) for text, lines in table_cell_lines(page) if len(text) <= SHORT_CELL and lines > 2.5]
+    assert not squeezed, f"{name}: table cells squeezed on the phone (text, lines): {squeezed}"
     check_accessibility(page, f"{name} (phone)")
     if size:
         page.set_viewport_size(size)
     check_accessibility_in_english(page, name)
+
+
+def table_cell_lines(page: Page) -> list[tuple[str, float]]:
+    """Each visible table heading and cell: its text and how many lines the text takes (a collapsed
+    ``<details>`` counts its summary)."""
+    cells = page.locator("table th:visible, table td:visible").evaluate_all(
+        """cells => cells.map(cell => {
+            const text = document.createRange();
+            text.selectNodeContents(cell.querySelector("summary") || cell);
+            const lineHeight = parseFloat(getComputedStyle(cell).lineHeight);
+            return [cell.innerText.trim(), text.getBoundingClientRect().height / lineHeight];
+        })"""
+    )
+    return [(text, lines) for text, lines in cells]
 
 
 def horizontal_overflow(page: Page) -> int:

@@ -12,7 +12,7 @@ from enterprises.models import RegistryImport
 from quotas.models import QuotaRun
 from tests import factories
 
-from .helpers import PHONE, login, screenshots
+from .helpers import PHONE, login, screenshots, table_cell_lines
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.mark.timeout(300)]
 
@@ -69,14 +69,7 @@ def test_on_a_phone_the_list_scrolls_sideways_with_each_cell_on_one_line(new_pag
     table = page.get_by_test_id("jobs")
     expect(table.locator("tbody tr")).to_have_count(2)
     # A squeezed column used to stack its words one character a line (the kind ran to five lines).
-    lines = table.locator("th:visible, td:visible").evaluate_all(
-        """cells => cells.map(cell => {
-            const text = document.createRange();
-            text.selectNodeContents(cell.querySelector("summary") || cell);  // an error shows its summary
-            const lineHeight = parseFloat(getComputedStyle(cell).lineHeight);
-            return [cell.innerText, text.getBoundingClientRect().height / lineHeight];
-        })"""
-    )
+    lines = table_cell_lines(page)
     assert len(lines) == 6 * 3 and all(height < 2 for _text, height in lines), [row for row in lines if row[1] >= 2]
     scroller = page.locator(".table-responsive")
     assert scroller.evaluate("el => el.scrollWidth > el.clientWidth")  # the rest is a swipe away
