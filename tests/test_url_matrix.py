@@ -836,3 +836,34 @@ def test_post_state_changing_urls_as_every_persona(persona_client, request, ente
     response = client.post(url, {})
     assert_outcome(response, expected, url, request)
     assert_headers(response, persona, url)
+
+
+# Exports and reports: the URL names of benchmarks/matrix.py's files without the uploaded attachments and the
+# blank import template, and a registry import's report of rejected rows.
+EXPORT_NAME = ("export", "_xlsx", "_pdf", "import_errors")
+
+
+def export_cases():
+    return [
+        pytest.param(name, kind, persona, id=f"{name}-{persona}")
+        for name, (kind, outcomes) in EXPECTED.items()
+        if name.endswith(EXPORT_NAME)
+        for persona in [next(persona for persona, outcome in outcomes.items() if outcome == OK)]
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "kind", "persona"), export_cases())
+def test_every_export_and_report_download_is_in_the_security_log(persona_client, request, name, kind, persona):
+    from smeportal.models import SecurityEvent
+
+    url = reverse(name, kwargs=kwargs_for(kind, request))
+    client = persona_client(persona)
+    response = client.get(url)
+    assert response.status_code == 200, url
+    if response.streaming:  # read to the end, as the browser does
+        b"".join(response.streaming_content)
+    events = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.EXPORT)
+    assert events.count() == 1, f"{url} as {persona}: {list(events.values_list('target', flat=True))}"
+    details = events.get().details
+    assert details["path"] == url and "rows" in details, details
