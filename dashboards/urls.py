@@ -14,4 +14,5 @@ urlpatterns = [
     path("report/", report_views.year_report_page, name="year_report"),
     path("report/xlsx/", report_views.year_report_xlsx, name="year_report_xlsx"),
     path("jobs/", job_views.background_jobs, name="jobs"),
+    path("jobs/export/", job_views.background_jobs_export, name="jobs_export"),
 ]

@@ -288,6 +288,7 @@ EXPECTED = {
     "dashboards:year_report_xlsx": (None, CITY_ONLY),
     # The background jobs of every kind (dashboards/job_views.py): the city's operations, for city officials.
     "dashboards:jobs": (None, CITY_ONLY),
+    "dashboards:jobs_export": (None, CITY_ONLY),
     # "Recompute now" (dashboards/quota_views.py): POST only; "quota_run" is a queued run, its progress page.
     "quotas:recompute": (None, everyone(NOT_ALLOWED)),
     "quotas:run": ("quota_run", CITY_ONLY),

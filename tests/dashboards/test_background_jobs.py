@@ -2,8 +2,10 @@
 city officials, with state, duration and error; filtered, sorted, paginated in a fixed number of queries."""
 
 import datetime as dt
+import io
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +16,7 @@ from dashboards.jobs import background_jobs, job
 from dashboards.models import YearReportRun
 from enterprises.models import RegistryImport
 from quotas.models import QuotaRun
+from tests.helpers import export_recorded
 
 URL = reverse("dashboards:jobs")
 NOW = timezone.now().replace(microsecond=0)
@@ -159,3 +162,34 @@ def test_the_nightly_year_report_runs_are_listed_with_their_errors(client, city_
     assert "年度工作总结统计" in page and "OperationalError: 数据库连接中断" in page
     assert reverse("dashboards:year_report") in page
     assert rows(client.get(URL, {"state": "failed"})) == [("year_report_run", "failed")]
+
+
+def test_the_list_is_counted_and_exported_as_filtered_and_sorted(client, city_official, jobs):
+    client.force_login(city_official)
+    assert client.get(URL).context["total"] == 5
+    page = client.get(URL, {"kind": "quota_run"})
+    assert (page.context["total"], page.context["total_over"]) == (2, False)
+    assert 'data-total="2"' in page.content.decode()
+    assert f'href="{reverse("dashboards:jobs_export")}?kind=quota_run"' in page.content.decode()
+
+    response = client.get(reverse("dashboards:jobs_export"), {"state": "failed"})
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active
+    header, *rows = sheet.iter_rows(values_only=True)
+    assert header[:3] == ("任务类型", "对象", "状态") and header[-2:] == ("耗时", "错误信息")
+    assert [row[:4] for row in rows] == [("登记数据导入", "登记数据.xlsx", "失败", "市 管理员")]
+    assert rows[0][-2:] == ("0:00:12", "第 3 行：统一社会信用代码校验位错误")
+    assert export_recorded(city_official, "background_jobs") == {
+        "path": reverse("dashboards:jobs_export"),
+        "filters": {"state": "failed"},
+        "rows": 1,
+    }
+    by_duration = client.get(reverse("dashboards:jobs_export"), {"sort": "duration"})
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(by_duration.streaming_content)), read_only=True).active
+    assert [row[-2] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        "0:25:20",
+        "0:00:12",
+        "0:00:03",
+        None,  # running, and a draw: no duration
+        None,
+    ]
