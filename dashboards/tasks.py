@@ -18,11 +18,9 @@ from .year_report import year_reports_store
 
 def year_report_run_process(*, run_id: int) -> dict:
     """Store the year-end reports as of the run's date, reporting on the run."""
-    run = YearReportRun.objects.filter(pk=run_id).first()
-    if run is None or run.status == YearReportRun.Status.DONE:
-        return {"skipped": True}
-    if not YearReportRun.start_attempt(run_id, gave_up=GAVE_UP):
-        return {"skipped": True, "gave_up": True}
+    run, skipped = YearReportRun.begin(run_id, gave_up=GAVE_UP)
+    if skipped:
+        return skipped
     with YearReportRun.running(run_id, stage=_("统计年度工作总结")):
         years = year_reports_store(run.as_of)
     return {"years": years}

@@ -35,11 +35,9 @@ TASK_OPTIONS = {
 
 def quota_run_process(*, run_id: int) -> dict:
     """Run both quota jobs and the alerts for the run's date and year, reporting progress on the run."""
-    run = QuotaRun.objects.filter(pk=run_id).first()
-    if run is None or run.status == QuotaRun.Status.DONE:
-        return {"skipped": True}
-    if not QuotaRun.start_attempt(run_id, gave_up=GAVE_UP):
-        return {"skipped": True, "gave_up": True}
+    run, skipped = QuotaRun.begin(run_id, gave_up=GAVE_UP)
+    if skipped:
+        return skipped
     with QuotaRun.running(run_id, stage=_("计算科技型企业占比")):
         districts = tech_share_compute(day=run.as_of, year=run.year)
         QuotaRun.report(run_id, progress=50, stage=_("计算部门新企业帮扶占比"))

@@ -126,6 +126,17 @@ class BackgroundJob(models.Model):
         return False
 
     @classmethod
+    def begin(cls, pk: int, *, gave_up: str):
+        """``(job, None)`` for a job to run now (its start counted); ``(None, why)`` for one that is gone or
+        done (``{"skipped": True}``) or past its attempts (with ``"gave_up": True``, see :meth:`start_attempt`)."""
+        job = cls.objects.filter(pk=pk).first()
+        if job is None or job.status == cls.Status.DONE:
+            return None, {"skipped": True}
+        if not cls.start_attempt(pk, gave_up=gave_up):
+            return None, {"skipped": True, "gave_up": True}
+        return job, None
+
+    @classmethod
     @contextmanager
     def running(cls, pk: int, *, stage: str):
         """Mark the job running at ``stage`` for the block, then done; when the block raises, failed with the
