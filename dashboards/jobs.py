@@ -11,7 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Case, CharField, DurationField, ExpressionWrapper, F, Q, QuerySet, TextField, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    PositiveSmallIntegerField,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Coalesce, Concat, Trim
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -49,7 +61,8 @@ SORTS = {
 DEFAULT_SORT = "created"
 # Named apart from the models' own fields (an annotation may not shadow one).
 COLUMNS = (
-    "kind", "job_id", "label", "job_status", "job_state", "requester", "created", "started", "finished", "job_error",
+    "kind", "job_id", "label", "job_status", "job_state", "job_progress", "requester", "created", "started",
+    "finished", "job_error",
 )  # fmt: skip
 
 
@@ -60,6 +73,7 @@ class Job:
     label: str
     status: str
     state: str
+    progress: int
     requested_by: str
     created: datetime
     started: datetime | None
@@ -107,7 +121,7 @@ def _display_name(user: str):
     )
 
 
-def _columns(kind, *, label, status, state, user, created, started, finished, error) -> dict:
+def _columns(kind, *, label, status, state, progress, user, created, started, finished, error) -> dict:
     duration = ExpressionWrapper(F(finished) - F(started), output_field=DurationField()) if started else None
     return {
         "kind": Value(kind, output_field=CharField()),
@@ -115,6 +129,7 @@ def _columns(kind, *, label, status, state, user, created, started, finished, er
         "label": Cast(label, CharField()),
         "job_status": status,
         "job_state": state,
+        "job_progress": progress,
         "requester": _display_name(user),
         "created": F(created),
         "started": F(started) if started else F(created),
@@ -130,6 +145,7 @@ def _job_columns(kind: str, label, *, state=None) -> dict:
         label=label,
         status=F("status"),
         state=state if state is not None else F("status"),
+        progress=F("progress"),
         user="requested_by",
         created="created_at",
         started="started_at",
@@ -154,6 +170,7 @@ def _sources() -> dict[str, QuerySet]:
         label=F("year"),
         status=Value(State.DONE.value, output_field=CharField()),
         state=Value(State.DONE.value, output_field=CharField()),
+        progress=Value(100, output_field=PositiveSmallIntegerField()),
         user="drawn_by",
         created="drawn_at",
         started=None,  # a draw is done within its request: no duration worth a column
@@ -194,6 +211,7 @@ def job(row: dict) -> Job:
         label=row["label"],
         status=row["job_status"],
         state=row["job_state"],
+        progress=row["job_progress"],
         requested_by=row["requester"],
         created=row["created"],
         started=row["started"],

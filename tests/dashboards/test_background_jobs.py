@@ -53,7 +53,9 @@ def jobs(city_official, department, department_user):
         started_at=at(10),
         finished_at=at(10) + dt.timedelta(minutes=25, seconds=20),
     )
-    running = QuotaRun.objects.create(as_of=dt.date(2026, 7, 31), year=2026, status=QuotaRun.Status.RUNNING)
+    running = QuotaRun.objects.create(
+        as_of=dt.date(2026, 7, 31), year=2026, status=QuotaRun.Status.RUNNING, progress=50
+    )
     draw = SpotCheckDraw.objects.create(
         year=2026, share=Decimal("0.05"), seed=42, population=40, excluded=2, drawn=2, drawn_at=at(5)
     )
@@ -85,6 +87,7 @@ def test_every_kind_in_one_list_newest_first(client, city_official, jobs):
     assert "0:25:20" in page and "0:00:12" in page  # durations
     assert "待确认" in page  # the agreement import's own status
     assert "市 管理员" in page  # who asked, by name
+    assert page.count('data-testid="job-progress"') == 1 and 'data-testid="job-progress">50%<' in page  # running
     assert reverse("enterprises:import_detail", args=[jobs["registry"].pk]) in page
     assert reverse("quotas:run", args=[jobs["quota"].pk]) in page
     assert f"{reverse('certification:spot_checks')}?year=2026" in page
