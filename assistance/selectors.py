@@ -14,6 +14,7 @@ from enterprises.roles import is_city_official
 from enterprises.scoping import enterprise_scope
 from enterprises.search import first_matches, is_too_short, name_or_code_condition
 from smeportal.aggregates import count_of
+from smeportal.listing import Sorting
 
 from . import newness
 from .models import AssistanceAgreement, Department, DepartmentTarget, QuotaPolicy, ServiceRecord
@@ -187,10 +188,27 @@ def departments_progress(year: int, departments: QuerySet[Department] | None = N
     return [_progress(department, year) for department in qs.order_by("sort_order", "code")]
 
 
+# The list of new enterprises nobody assists: the newest first, as the workbench shows its head.
+WITHOUT_ASSISTANCE_SORTING = Sorting(
+    keys={
+        "established": ("established_on", "id"),
+        "name": ("name", "id"),
+        "district": ("managing_district__sort_order", "managing_district__code", "id"),
+    },
+    default="-established",
+)
+
+
 def new_enterprises_without_assistance(
-    year: int, *, district_id: int | None = None, cluster_id: int | None = None, industry_section: str = ""
+    year: int,
+    *,
+    district_id: int | None = None,
+    cluster_id: int | None = None,
+    industry_section: str = "",
+    sort: str | None = None,
 ) -> QuerySet[Enterprise]:
-    """Operating enterprises new in the year's window that have no (unarchived) agreement this year."""
+    """Operating enterprises new in the year's window that have no (unarchived) agreement this year,
+    ordered by ``sort`` (a key of :data:`WITHOUT_ASSISTANCE_SORTING`, the newest first by default)."""
     policy = QuotaPolicy.for_year(year)
     has_agreement = AssistanceAgreement.objects.filter(enterprise=OuterRef("pk"), year=year, archived=False)
     qs = (
@@ -205,7 +223,7 @@ def new_enterprises_without_assistance(
         qs = qs.filter(cluster_id=cluster_id)
     if industry_section:
         qs = qs.filter(industry_section__iexact=industry_section)
-    return qs.order_by("-established_on", "-id")
+    return WITHOUT_ASSISTANCE_SORTING.order_by(qs, sort)
 
 
 def open_issues(department: Department, year: int) -> QuerySet[ServiceRecord]:

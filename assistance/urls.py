@@ -21,6 +21,7 @@ urlpatterns = [
     path("records/<int:pk>/feedback/", views.record_feedback, name="record_feedback"),
     path("mine/", views.my_agreements, name="mine"),
     path("new-enterprises/", views.without_assistance, name="without_assistance"),
+    path("new-enterprises/export/", views.without_assistance_export, name="without_assistance_export"),
     path("excel/template/", excel_views.import_template, name="import_template"),
     path("excel/import/", excel_views.import_page, name="import"),
     path("excel/import/<int:pk>/", excel_views.import_detail, name="import_detail"),

@@ -20,6 +20,7 @@ from assistance.permissions import (
 )
 from enterprises.permissions import city_official_required, enterprise_user_required
 from enterprises.roles import member_enterprise_id
+from smeportal.listing import list_query, list_total, sort_headers, xlsx_download
 from smeportal.pagination import paginate_without_count
 from smeportal.views import run_service
 
@@ -28,6 +29,7 @@ from .forms import AgreementForm, FeedbackForm, ServiceRecordForm, WithoutAssist
 from .models import AssistanceAgreement, Department, ServiceRecord
 from .roles import member_department_id
 from .selectors import (
+    WITHOUT_ASSISTANCE_SORTING,
     agreements_visible_to,
     agreements_with_records,
     can_manage_department,
@@ -295,9 +297,19 @@ def my_agreements(request):
     return render(request, "assistance/my_agreements.html", {"agreements": agreements, "feedback_form": FeedbackForm()})
 
 
-@department_or_city_required
-@require_GET
-def without_assistance(request):
+def _without_assistance_columns():
+    return [
+        (_("企业名称"), "name", ""),
+        (_("统一社会信用代码"), None, "d-none d-md-table-cell"),
+        (_("管理区县/功能区"), "district", ""),
+        (_("成立日期"), "established", ""),
+        (_("来源"), None, "d-none d-md-table-cell"),
+        (_("产业集群"), None, "d-none d-md-table-cell"),
+    ]
+
+
+def _without_assistance_selection(request):
+    """The filter form, the year and the new enterprises without assistance the page's query selects."""
     form = WithoutAssistanceFilterForm(request.GET or None)
     year = timezone.localdate().year
     filters = {}
@@ -309,18 +321,45 @@ def without_assistance(request):
             "cluster_id": data["cluster"].pk if data["cluster"] else None,
             "industry_section": data["industry_section"],
         }
-    qs = new_enterprises_without_assistance(year, **filters)
-    page = paginate_without_count(qs, request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    return form, year, new_enterprises_without_assistance(year, **filters, sort=request.GET.get("sort"))
+
+
+@department_or_city_required
+@require_GET
+def without_assistance(request):
+    form, year, enterprises = _without_assistance_selection(request)
     context = {
         "form": form,
-        "page": page,
-        "query": query.urlencode(),
+        "page": paginate_without_count(enterprises, request.GET.get("page")),
+        **list_total(enterprises),
+        "headers": sort_headers(request, WITHOUT_ASSISTANCE_SORTING, _without_assistance_columns()),
+        "query": list_query(request),
         "year": year,
         "can_sign": is_department_user(request.user),
     }
     return render(request, "assistance/without_assistance.html", context)
+
+
+@department_or_city_required
+@require_GET
+def without_assistance_export(request):
+    """The list as the page selects and orders it, as .xlsx: the firms to call for the 20% share."""
+    _form, year, enterprises = _without_assistance_selection(request)
+    headers = [label for label, _key, _css in _without_assistance_columns()]
+
+    def rows():
+        for e in enterprises.iterator(chunk_size=2000):
+            yield [
+                e.name,
+                e.credit_code,
+                e.managing_district.name,
+                e.established_on,
+                e.get_origin_display() + (f"（{e.introduced_on:%Y-%m-%d}）" if e.introduced_on else ""),
+                e.cluster.name if e.cluster else "",
+            ]
+
+    filename = f"new-enterprises-without-assistance-{year}-{timezone.localdate():%Y%m%d}.xlsx"
+    return xlsx_download(request, "without_assistance", filename, _("待帮扶新企业"), headers, rows())
 
 
 @department_required

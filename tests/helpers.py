@@ -136,3 +136,15 @@ def export_recorded(user, what: str) -> dict:
     from smeportal.models import SecurityEvent
 
     return SecurityEvent.objects.get(kind=SecurityEvent.Kind.EXPORT, user=user, target=what).details
+
+
+def xlsx_download_rows(response) -> list[tuple]:
+    """The rows (header first) of a streamed one-sheet .xlsx download."""
+    import io
+
+    import openpyxl
+
+    assert response.status_code == 200 and response.streaming
+    assert response["Content-Disposition"].startswith("attachment")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active
+    return [tuple(row) for row in sheet.iter_rows(values_only=True)]

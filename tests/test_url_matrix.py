@@ -204,6 +204,7 @@ EXPECTED = {
     "assistance:record_feedback": ("service_record", everyone(NOT_ALLOWED)),
     "assistance:mine": (None, row(LOGIN, OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)),
     "assistance:without_assistance": (None, AGREEMENT_MANAGERS),
+    "assistance:without_assistance_export": (None, AGREEMENT_MANAGERS),
     "assistance:import_template": (None, DEPARTMENT_ONLY),
     "assistance:import": (None, DEPARTMENT_ONLY),
     "assistance:import_detail": ("agreement_import", DEPARTMENT_ONLY),
