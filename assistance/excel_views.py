@@ -16,12 +16,12 @@ from smeportal.excel import XLSX_CONTENT_TYPE
 from smeportal.security import Counted, record_export
 
 from . import excel
-from .forms import AgreementImportForm
+from .forms import AgreementImportForm, AgreementListFilterForm
 from .import_services import agreement_import_commit, agreement_import_start
 from .models import AgreementImport
 from .permissions import department_required
 from .roles import member_department_id
-from .selectors import agreements_visible_to, with_record_counts
+from .selectors import agreements_listed
 
 
 def _xlsx(data: bytes, filename: str) -> HttpResponse:
@@ -115,11 +115,10 @@ def import_rejected(request, pk: int):
 @department_required
 @require_GET
 def export(request):
-    """The department's agreements (of ?year=, default all years) as .xlsx, written row by row."""
-    qs = with_record_counts(agreements_visible_to(request.user)).order_by("-year", "-signed_on", "-id")
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        qs = qs.filter(year=int(year))
+    """The department's agreements as the list selects and orders them, as .xlsx written row by row (the
+    columns of the import template, so the file can be corrected and uploaded again)."""
+    filters = AgreementListFilterForm(request.GET or None).filters()
+    qs = agreements_listed(request.user, **filters, sort=request.GET.get("sort"))
     target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after streaming
     rows = Counted(qs.iterator(chunk_size=2000))
     excel.write_export(rows, target)

@@ -85,6 +85,25 @@ class FeedbackForm(forms.Form):
     feedback = forms.CharField(label=_("我的评价"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class AgreementListFilterForm(forms.Form):
+    """The agreement list's filters; :meth:`filters` gives the selector's keyword arguments."""
+
+    q = forms.CharField(label=_("企业名称"), max_length=100, required=False)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, required=False)
+    counts_as_new = forms.NullBooleanField(
+        label=_("新企业"),
+        required=False,
+        widget=forms.Select(choices=[("", _("全部")), ("true", _("是")), ("false", _("否"))]),
+    )
+    status = forms.ChoiceField(
+        label=_("状态"), choices=[("", _("全部")), *AssistanceAgreement.Status.choices], required=False
+    )
+
+    def filters(self) -> dict:
+        """The valid filters (none when any is invalid: the page says which, and lists everything)."""
+        return self.cleaned_data if self.is_valid() else {}
+
+
 class WithoutAssistanceFilterForm(forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, required=False)
     district = forms.ModelChoiceField(

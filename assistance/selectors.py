@@ -68,6 +68,41 @@ def with_record_counts(agreements: QuerySet[AssistanceAgreement]) -> QuerySet[As
     return agreements.annotate(record_count=count_of(ServiceRecord.objects.filter(agreement=OuterRef("pk"))))
 
 
+# The agreement list: this year's first, the latest signed first within a year.
+AGREEMENT_SORTING = Sorting(
+    keys={
+        "enterprise": ("enterprise__name", "id"),
+        "department": ("department__sort_order", "department__code", "id"),
+        "year": ("year", "signed_on", "id"),
+        "signed": ("signed_on", "id"),
+    },
+    default="-year",
+)
+
+
+def agreements_listed(
+    user,
+    *,
+    q: str = "",
+    year: int | None = None,
+    counts_as_new: bool | None = None,
+    status: str = "",
+    sort: str | None = None,
+) -> QuerySet[AssistanceAgreement]:
+    """The agreements the user sees, with their record counts, filtered and ordered as the list asks
+    (``sort``: a key of :data:`AGREEMENT_SORTING`)."""
+    qs = with_record_counts(agreements_visible_to(user))
+    if q:
+        qs = qs.filter(enterprise__name__substring=q)
+    if year is not None:
+        qs = qs.filter(year=year)
+    if counts_as_new is not None:
+        qs = qs.filter(counts_as_new=counts_as_new)
+    if status:
+        qs = qs.filter(status=status)
+    return AGREEMENT_SORTING.order_by(qs, sort)
+
+
 def service_records_visible_to(user) -> QuerySet[ServiceRecord]:
     visible = agreements_visible_to(user).values("pk")
     return ServiceRecord.objects.select_related(

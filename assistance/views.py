@@ -20,16 +20,18 @@ from assistance.permissions import (
 )
 from enterprises.permissions import city_official_required, enterprise_user_required
 from enterprises.roles import member_enterprise_id
-from smeportal.listing import list_query, list_total, sort_headers, xlsx_download
+from smeportal.listing import Header, list_query, list_total, sort_headers, xlsx_download
 from smeportal.pagination import paginate_without_count
 from smeportal.views import run_service
 
 from . import services
-from .forms import AgreementForm, FeedbackForm, ServiceRecordForm, WithoutAssistanceFilterForm
+from .forms import AgreementForm, AgreementListFilterForm, FeedbackForm, ServiceRecordForm, WithoutAssistanceFilterForm
 from .models import AssistanceAgreement, Department, ServiceRecord
 from .roles import member_department_id
 from .selectors import (
+    AGREEMENT_SORTING,
     WITHOUT_ASSISTANCE_SORTING,
+    agreements_listed,
     agreements_visible_to,
     agreements_with_records,
     can_manage_department,
@@ -64,6 +66,7 @@ def _department_page(request, department: Department):
         "year": year,
         "progress": department_progress(department, year),
         "agreements": agreements,
+        "agreement_headers": [Header(label, css) for label, _key, css in _agreement_columns(show_department=False)],
         "issues": open_issues(department, year)[:20],
         "can_edit": can_manage_department(request.user, department.pk),
     }
@@ -90,26 +93,30 @@ def overview(request):
     return render(request, "assistance/overview.html", {"year": year, "rows": departments_progress(year)})
 
 
+def _agreement_columns(*, show_department: bool = True):
+    return [
+        (_("企业"), "enterprise", ""),
+        *([(_("部门"), "department", "d-none d-md-table-cell")] if show_department else []),
+        (_("年度"), "year", ""),
+        (_("签订日期"), "signed", "d-none d-md-table-cell"),
+        (_("责任人"), None, "d-none d-md-table-cell"),
+        (_("新企业"), None, ""),
+        (_("状态"), None, "d-none d-md-table-cell"),
+        (_("服务次数"), None, "d-none d-md-table-cell text-end"),
+    ]
+
+
 @department_or_official_required
 @require_GET
 def agreement_list(request):
-    qs = with_record_counts(agreements_visible_to(request.user))
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        qs = qs.filter(year=int(year))
-    if request.GET.get("new") in {"true", "false"}:
-        qs = qs.filter(counts_as_new=request.GET["new"] == "true")
-    if (status := request.GET.get("status")) in AssistanceAgreement.Status.values:
-        qs = qs.filter(status=status)
-    if q := request.GET.get("q", "").strip():
-        qs = qs.filter(enterprise__name__substring=q)
-    page = paginate_without_count(qs.order_by("-year", "-signed_on", "-id"), request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    form = AgreementListFilterForm(request.GET or None)
+    agreements = agreements_listed(request.user, **form.filters(), sort=request.GET.get("sort"))
     context = {
-        "page": page,
-        "query": query.urlencode(),
-        "statuses": AssistanceAgreement.Status.choices,
+        "form": form,
+        "page": paginate_without_count(agreements, request.GET.get("page")),
+        **list_total(agreements),
+        "headers": sort_headers(request, AGREEMENT_SORTING, _agreement_columns()),
+        "query": list_query(request),
         "can_create": is_department_user(request.user),
     }
     return render(request, "assistance/agreement_list.html", context)

@@ -155,3 +155,32 @@ def test_a_department_chooses_the_enterprise_from_the_suggestions(new_page, dist
     expect(page.locator("#id_enterprise")).to_have_value(newcomer.credit_code)
     expect(page.get_by_test_id("enterprise-suggestions")).to_have_count(1)
     expect(page.get_by_test_id("enterprise-suggestions").get_by_role("button")).to_have_count(0)
+
+
+def test_a_department_finds_the_new_firms_nobody_assists_sorted_and_exported(new_page, districts):
+    fucheng, youxian = districts
+    this_year = timezone.localdate().year
+    for name, district, month in (("乙", fucheng, 3), ("甲", youxian, 5), ("丙", fucheng, 1)):
+        factories.EnterpriseFactory(
+            name=f"绵阳新芽{name}科技有限公司", managing_district=district, established_on=dt.date(this_year, month, 1)
+        )
+    factories.DepartmentMembershipFactory(department=factories.DepartmentFactory(code="kjj"), user__username="kjj")
+    page = new_page()
+    login(page, "kjj")
+    page.goto("/assistance/new-enterprises/")
+    expect(page.get_by_test_id("list-total")).to_have_text("共 3 条")
+    names = page.locator("tbody tr td:first-child")
+    expect(names).to_have_text(["绵阳新芽甲科技有限公司", "绵阳新芽乙科技有限公司", "绵阳新芽丙科技有限公司"])
+    screenshots(page, "lists-new-enterprises")
+
+    page.locator("thead").get_by_role("link", name="企业名称", exact=True).click()
+    expect(page.locator("th[aria-sort=ascending]")).to_contain_text("企业名称")
+    shown = names.all_inner_texts()
+    assert shown == sorted(shown)
+    with page.expect_download() as download:
+        page.get_by_test_id("list-export").click()
+    sheet = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()), read_only=True).active
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == shown
+
+    page.get_by_test_id("sign-agreement").first.click()
+    expect(page.locator("#id_enterprise")).not_to_have_value("")
