@@ -105,9 +105,12 @@ class ApplicationEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(NoticeBatch)
 class NoticeBatchAdmin(admin.ModelAdmin):
+    """Only the title can be corrected: the dates and the publication are the notice the public was given
+    (a start moved later would shorten it, hiding it would run it unseen)."""
+
     list_display = ["title", "start_date", "end_date", "published"]
     list_filter = ["published"]
-    readonly_fields = ["end_date", "created_at", "created_by", "updated_at", "updated_by"]
+    readonly_fields = ["start_date", "end_date", "published", "created_at", "created_by", "updated_at", "updated_by"]
 
     def has_add_permission(self, request):
         # Batches move filings into public notice: created through the service only.
@@ -131,7 +134,10 @@ class DeadlineChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Objection)
-class ObjectionAdmin(admin.ModelAdmin):
+class ObjectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: an objection is decided on the notice's page, where upholding it rejects the filing
+    through the workflow (certification.services.notice.objection_decide)."""
+
     list_display = ["application", "real_name", "status", "created_at"]
     list_filter = ["status"]
     list_select_related = ["application__enterprise"]

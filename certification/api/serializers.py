@@ -372,7 +372,6 @@ class NoticeBatchCreateSerializer(serializers.Serializer):
         max_length=BATCH_MAX_FILINGS,
         help_text=_("已推荐的申报 ID"),
     )
-    published = serializers.BooleanField(required=False, default=True)
 
 
 class RegistrationSerializer(serializers.ModelSerializer):

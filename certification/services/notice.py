@@ -48,7 +48,6 @@ def notice_batch_create(
     title: str,
     start_date: dt.date,
     application_ids: Iterable[int],
-    published: bool = True,
     today: dt.date | None = None,
 ) -> NoticeBatch:
     """Put recommended filings under public notice for 10 working days on the official calendar.
@@ -90,7 +89,6 @@ def notice_batch_create(
         title=title.strip(),
         start_date=start_date,
         end_date=end_date,
-        published=published,
         created_by=actor,
         updated_by=actor,
     )

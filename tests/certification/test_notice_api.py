@@ -49,14 +49,16 @@ def hidden_batch(enterprise, city_official):
         state=S.RECOMMENDED,
         submitted_on=dt.date(2026, 3, 2),
     )
-    return notice_batch_create(
+    batch = notice_batch_create(
         actor=city_official,
         title="未发布",
         start_date=dt.date(2026, 9, 1),
         today=dt.date(2026, 9, 1),
         application_ids=[app.pk],
-        published=False,
     )
+    NoticeBatch.objects.filter(pk=batch.pk).update(published=False)  # hidden by hand in the database
+    batch.refresh_from_db()
+    return batch
 
 
 # --- Notice batches ------------------------------------------------------------------------------
