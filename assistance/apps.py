@@ -9,7 +9,9 @@ class AssistanceConfig(AppConfig):
     verbose_name = _("部门帮扶")
 
     def ready(self):
-        from assistance.models import AssistanceAgreement
+        from assistance.models import AssistanceAgreement, DepartmentMembership
         from enterprises.services.moves import keep_district_copies
+        from smeportal.security import record_role_grants
 
         keep_district_copies(AssistanceAgreement)
+        record_role_grants(DepartmentMembership, fields=("department",))

@@ -1,4 +1,5 @@
-"""Admin of districts, clusters, enterprises, memberships, registry imports, and the users' two-factor reset."""
+"""Admin of districts, clusters, enterprises, memberships, registry imports, and the users' two-factor reset
+and password (both recorded in the security log)."""
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -10,6 +11,8 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from smeportal.admin_mixins import ReadOnlyAdminMixin
+from smeportal.models import SecurityEvent
+from smeportal.security import record_security_event
 
 from .models import (
     District,
@@ -138,3 +141,18 @@ admin.site.unregister(get_user_model())
 @admin.register(get_user_model())
 class PortalUserAdmin(UserAdmin):
     actions = [reset_two_factor]
+
+    def user_change_password(self, request, id, form_url=""):
+        """Django's page that sets another user's password, recorded in the security log as a reset by the
+        administrator (the portal's own password pages record theirs)."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = get_user_model().objects.get(pk=id)
+            record_security_event(
+                SecurityEvent.Kind.PASSWORD_RESET,
+                request=request,
+                user=user,
+                actor=request.user,
+                details={"by": "admin", "usable_password": user.has_usable_password()},
+            )
+        return response

@@ -5,6 +5,7 @@ from django.contrib import admin
 
 from .admin_mixins import ReadOnlyAdminMixin
 from .models import ApiToken, ChangeRecord, Notification, SecurityEvent, UserSession
+from .security import record_security_event
 
 
 @admin.register(Notification)
@@ -30,6 +31,16 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, ApiToken.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        """A revocation by the administrator, one security-log entry per token, as the owner's own page writes."""
+        for token in queryset.select_related("user"):
+            token.delete()
+            revoked = SecurityEvent.Kind.TOKEN_REVOKED
+            record_security_event(revoked, request=request, user=token.user, actor=request.user, target=token.prefix)
 
 
 @admin.register(ChangeRecord)

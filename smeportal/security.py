@@ -3,7 +3,9 @@ who took data away as a file. Kept apart from the business history (:mod:`smepor
 
 Two calls write it: :func:`record_security_event` for any event, and :func:`record_export`, the one line
 every view that hands out a file of the portal's data adds before answering. The sign-in events and
-the role changes are recorded by the receivers below, whatever view or command causes them.
+the role changes are recorded by the receivers below, whatever view or command causes them: the account
+flags, groups and permissions here, and the membership rows that make a user an official, a department's
+or an enterprise's, by :func:`record_role_grants`, which each app calls for its membership models.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import m2m_changed, post_init, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from django.dispatch import receiver
 
 from .clientip import client_ip
@@ -181,3 +183,46 @@ def _group_permissions_changed(sender, instance, action, reverse, model, pk_set,
             }
         },
     )
+
+
+# --- Role changes by membership: the rows that make a user an official, a department's or an enterprise's ----
+
+
+def record_role_grants(model, *, fields: tuple[str, ...]) -> None:
+    """Record each row of the membership ``model`` that is created, changed in one of ``fields`` or deleted
+    as a role change of its user, with whoever made it (the admin, a service, a command, the shell)."""
+    attnames = tuple(model._meta.get_field(name).attname for name in fields)
+    label = model._meta.model_name
+
+    def values(instance) -> dict:
+        return {name: getattr(instance, name, None) for name in attnames}
+
+    def loaded(sender, instance, **kwargs):
+        instance._security_role = values(instance)
+
+    def saved(sender, instance, created, raw=False, **kwargs):
+        before, after = getattr(instance, "_security_role", {}), values(instance)
+        instance._security_role = after
+        if raw:  # loading a fixture
+            return
+        changes = {name: [None if created else before.get(name), value] for name, value in after.items()}
+        changes = {name: change for name, change in changes.items() if created or change[0] != change[1]}
+        if changes:
+            details = {"action": "add" if created else "change", "role": str(instance), "changes": changes}
+            record_security_event(
+                Kind.ROLE_CHANGED, user=instance.user, actor=_actor(), target=label, details={label: details}
+            )
+
+    def deleted(sender, instance, **kwargs):
+        # Named, not linked: the user may itself be being deleted (its memberships go first).
+        record_security_event(
+            Kind.ROLE_CHANGED,
+            username=instance.user.get_username(),
+            actor=_actor(),
+            target=label,
+            details={label: {"action": "remove", "role": str(instance)}},
+        )
+
+    post_init.connect(loaded, sender=model, weak=False, dispatch_uid=f"security_role_loaded_{label}")
+    post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"security_role_saved_{label}")
+    post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=f"security_role_deleted_{label}")

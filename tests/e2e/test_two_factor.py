@@ -82,5 +82,6 @@ def test_enrol_sign_in_with_a_code_and_recover_with_a_recovery_code(new_page, ci
 
     kinds = list(SecurityEvent.objects.filter(user=city_official).order_by("id").values_list("kind", flat=True))
     assert kinds == [
+        "role_changed",  # the fixture made the account a city official
         "login", "otp_enrolled", "logout", "login", "otp_failed", "otp_verified", "logout", "login", "otp_recovery_used"
     ]  # fmt: skip

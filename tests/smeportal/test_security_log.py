@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from enterprises.models import OfficialMembership
 from enterprises.services.claims import claim_approve
 from smeportal.history import history_context
 from smeportal.models import ApiToken, SecurityEvent
 from smeportal.security import Counted, record_export, record_security_event
-from tests.factories import EnterpriseMembershipFactory, UserFactory
+from tests.factories import DepartmentMembershipFactory, EnterpriseMembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -121,6 +122,77 @@ def test_role_changes_are_recorded_with_who_made_them(admin_user_persona):
     assert {event.actor for event in events} == {admin_user_persona}
     assert events[2].target == "group:审核员" and events[2].user is None
     assert [event.user for event in events if event.user] == [user, user, user]
+
+
+def test_granting_changing_and_removing_a_membership_role_is_recorded(client, admin_user_persona, district):
+    """The portal's roles are membership rows (enterprises.roles): making someone a city official in the admin,
+    moving them to a district and removing the role are role changes, with the administrator who made them."""
+    user = UserFactory(username="new_official")
+    client.force_login(admin_user_persona)
+    add = client.post(reverse("admin:enterprises_officialmembership_add"), {"user": user.pk, "district": ""})
+    assert add.status_code == 302
+    membership = OfficialMembership.objects.get(user=user)
+    change_url = reverse("admin:enterprises_officialmembership_change", args=[membership.pk])
+    assert client.post(change_url, {"user": user.pk, "district": district.pk}).status_code == 302
+    delete_url = reverse("admin:enterprises_officialmembership_delete", args=[membership.pk])
+    assert client.post(delete_url, {"post": "yes"}).status_code == 302
+    events = list(SecurityEvent.objects.filter(kind=Kind.ROLE_CHANGED, target="officialmembership").order_by("id"))
+    assert [event.details["officialmembership"]["action"] for event in events] == ["add", "change", "remove"]
+    assert events[1].details["officialmembership"]["changes"] == {"district_id": [None, district.pk]}
+    assert {event.actor for event in events} == {admin_user_persona}
+    assert [event.username for event in events] == ["new_official"] * 3
+    # Deleting the user removes its membership first: the event names the account, nothing dangles.
+    DepartmentMembershipFactory(user=user)
+    user.delete()
+    removed = SecurityEvent.objects.filter(target="departmentmembership").latest("id")
+    assert removed.details["departmentmembership"]["action"] == "remove" and removed.username == "new_official"
+
+
+def test_an_enterprise_account_made_its_administrator_is_recorded(enterprise):
+    membership = EnterpriseMembershipFactory(enterprise=enterprise, user__username="staff", is_admin=False)
+    membership.is_admin = True
+    membership.save()
+    membership.contact_phone = "13800000000"
+    membership.save()  # not a role change
+    changes = [event.details["enterprisemembership"].get("changes") for event in SecurityEvent.objects.order_by("id")]
+    assert changes == [
+        {"enterprise_id": [None, enterprise.pk], "status": [None, "verified"], "is_admin": [None, False]},
+        {"is_admin": [False, True]},
+    ]
+
+
+def test_a_password_set_by_an_administrator_is_recorded_as_a_reset_by_them(client, admin_user_persona, enterprise_user):
+    url = reverse("admin:auth_user_password_change", args=[enterprise_user.pk])
+    client.force_login(admin_user_persona)
+    new = "admin-set-pass-2027"
+    assert client.post(url, {"password1": new, "password2": new, "usable_password": "true"}).status_code == 302
+    enterprise_user.refresh_from_db()
+    assert enterprise_user.check_password(new)
+    event = only(Kind.PASSWORD_RESET)
+    assert (event.user, event.actor, event.details) == (
+        enterprise_user,
+        admin_user_persona,
+        {"by": "admin", "usable_password": True},
+    )
+    assert client.post(url, {"password1": "x", "password2": "y", "usable_password": "true"}).status_code == 200
+    assert SecurityEvent.objects.filter(kind=Kind.PASSWORD_RESET).count() == 1  # a refused form records nothing
+
+
+def test_a_token_revoked_by_the_administrator_is_recorded(client, admin_user_persona, enterprise_user):
+    token, _key = ApiToken.issue(enterprise_user, name="对接")
+    client.force_login(admin_user_persona)
+    assert client.post(reverse("admin:smeportal_apitoken_delete", args=[token.pk]), {"post": "yes"}).status_code == 302
+    other, _key = ApiToken.issue(enterprise_user, name="另一个")
+    changelist = client.post(
+        reverse("admin:smeportal_apitoken_changelist"),
+        {"action": "delete_selected", "_selected_action": [other.pk], "post": "yes"},
+    )
+    assert changelist.status_code == 302 and not ApiToken.objects.exists()
+    events = SecurityEvent.objects.filter(kind=Kind.TOKEN_REVOKED).order_by("id")
+    assert [(e.target, e.user, e.actor) for e in events] == [
+        (token.prefix, enterprise_user, admin_user_persona),
+        (other.prefix, enterprise_user, admin_user_persona),
+    ]
 
 
 def test_creating_a_superuser_is_a_role_change():
