@@ -1,5 +1,8 @@
 """Excel files of the assistance app: the upload template, reading and validating an upload, the
 rejected-rows report and the agreements export. No ORM here: the caller passes the lookups.
+
+A rejected row's reasons are stored in the source language, as msgids, with their parameters when they have
+details (:func:`stored_reason`), and shown in the reader's language (:func:`shown_reason`).
 """
 
 from __future__ import annotations
@@ -13,15 +16,16 @@ from typing import IO
 
 import xlsxwriter
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from openpyxl import load_workbook
 
-from smeportal.display import source_text
+from enterprises.models import Enterprise
+from smeportal.display import Message, shown_message, source_text
 from smeportal.excel import safe_cell
 from smeportal.spreadsheets import SpreadsheetRefused, check_xlsx
 from smeportal.text import join_list
 
-from . import newness
+from . import newness, rules
 from .models import AssistanceAgreement, Measure
 
 COL_CODE = "统一社会信用代码"
@@ -106,7 +110,8 @@ REASONS = {
     "year": gettext_lazy("协议年度缺失或无法识别"),
     "closed_year": gettext_lazy("该年度已关闭"),
     "signed_on": gettext_lazy("签订日期缺失或无法识别"),
-    "signed_outside_year": gettext_lazy("签订日期不在协议年度内"),
+    rules.SIGNED_OUTSIDE_YEAR: gettext_lazy("签订日期不在协议年度内"),
+    rules.SIGNED_IN_FUTURE: gettext_lazy("签订日期晚于今天"),
     "unknown_measure": gettext_lazy("未知的帮扶措施"),
     "no_measure": gettext_lazy("帮扶措施为空"),
     "officer": gettext_lazy("责任人为空或超过50个字符"),
@@ -115,6 +120,19 @@ REASONS = {
     "duplicate": gettext_lazy("与本文件中前面的行重复"),
     "late": gettext_lazy("确认导入前已有相同的帮扶协议或年度已关闭"),
 }
+
+
+def stored_reason(reason) -> str | dict:
+    """A row's reason as the import stores it, to be shown in the reader's language (:func:`shown_reason`): the
+    msgid of a reason without details (``REASONS``), the msgid and its parameters (:class:`Message`) of one
+    with details (the unknown measures, the earlier row)."""
+    return reason.as_data() if isinstance(reason, Message) else source_text(reason)
+
+
+def shown_reason(stored) -> str:
+    """A stored reason (:func:`stored_reason`; text stored by an earlier version) in the reader's language."""
+    message = Message.from_data(stored)
+    return str(message) if message is not None else shown_message(stored)
 
 
 @dataclass
@@ -199,9 +217,11 @@ def validate_rows(
     lookups: Lookups,
     *,
     window_years_for: Callable[[int], int],
+    today: dt.date,
     progress: Callable[[int], None] | None = None,
 ) -> ValidationResult:
-    """Check every row; a row is valid only when every check passes. Nothing is written."""
+    """Check every row; a row is valid only when every check passes. Nothing is written. ``today`` is the day
+    the rows are checked on (a signing date after it is refused)."""
     rows = list(rows)
     codes, code_ok = normalized_codes(rows)
     measures_by_name = measure_lookup()
@@ -212,17 +232,16 @@ def validate_rows(
     for result.total, (number, row) in enumerate(rows, start=1):
         if progress and result.total % 500 == 0:
             progress(result.total)
-        reasons: dict[str, str] = {}  # code → the row's message
+        reasons: dict[str, object] = {}  # code → the row's message (a msgid, or a Message with its details)
         code = codes[result.total - 1]
         enterprise = lookups.enterprises.get(code)
         if not code_ok[result.total - 1]:
             reasons["credit_code"] = REASONS["credit_code"]
         elif enterprise is None:
             reasons["unknown_enterprise"] = REASONS["unknown_enterprise"]
-        elif enterprise[1] != "operating":
+        elif enterprise[1] != Enterprise.Status.OPERATING:
             reasons["not_operating"] = REASONS["not_operating"]
-        year_text = cell_text(row.get(COL_YEAR))
-        year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else None
+        year = rules.parse_year(cell_text(row.get(COL_YEAR)))
         if year is None:
             reasons["year"] = REASONS["year"]
         elif year in lookups.closed_years:
@@ -230,14 +249,14 @@ def validate_rows(
         signed_on = _date(row.get(COL_SIGNED))
         if signed_on is None:
             reasons["signed_on"] = REASONS["signed_on"]
-        elif year is not None and signed_on.year != year:
-            reasons["signed_outside_year"] = REASONS["signed_outside_year"]
+        elif year is not None and (problem := rules.signed_on_problem(signed_on, year=year, today=today)):
+            reasons[problem] = REASONS[problem]
         measure_text = cell_text(row.get(COL_MEASURES))
         measure_items = [m for m in MEASURE_SEPARATORS.split(measure_text) if m]
         unknown = [m for m in measure_items if m not in measures_by_name]
         measures = list(dict.fromkeys(measures_by_name[m] for m in measure_items if m in measures_by_name))
         if unknown:
-            reasons["unknown_measure"] = _("未知的帮扶措施：%(codes)s") % {"codes": "、".join(unknown)}
+            reasons["unknown_measure"] = Message(gettext_noop("未知的帮扶措施：%(codes)s"), codes="、".join(unknown))
         elif not measures:
             reasons["no_measure"] = REASONS["no_measure"]
         officer = cell_text(row.get(COL_OFFICER))
@@ -252,13 +271,13 @@ def validate_rows(
             if key in lookups.existing:
                 reasons["existing"] = REASONS["existing"]
             elif key in seen:
-                reasons["duplicate"] = _("与本文件第%(row)s行重复") % {"row": seen[key]}
+                reasons["duplicate"] = Message(gettext_noop("与本文件第%(row)s行重复"), row=seen[key])
             else:
                 seen[key] = number
         if reasons:
             values = [cell_text(row.get(h)) for h in HEADERS]
             result.rejected.append(
-                {"row": number, "values": values, "reasons": [source_text(m) for m in reasons.values()]}
+                {"row": number, "values": values, "reasons": [stored_reason(m) for m in reasons.values()]}
             )
             result.rejected_by_reason.update(reasons.keys())
             continue
@@ -287,12 +306,14 @@ def validate_rows(
 
 
 def write_rejected_report(rejected: Iterable[dict], target: IO[bytes]) -> None:
-    """Every rejected row with its reasons, streamed (constant memory: rows are flushed as they are written)."""
+    """Every rejected row with its reasons in the active language, streamed (constant memory: rows are flushed as
+    they are written)."""
     book = xlsxwriter.Workbook(target, {"constant_memory": True})
     bold = book.add_format({"bold": True})
     sheet = book.add_worksheet(_("未导入的行"))
     sheet.write_row(0, 0, [_("行号"), *HEADERS, _("原因")], bold)
-    _write_rows(sheet, ([item["row"], *item["values"], "；".join(item["reasons"])] for item in rejected), start=1)
+    lines = ([item["row"], *item["values"], "；".join(map(shown_reason, item["reasons"]))] for item in rejected)
+    _write_rows(sheet, lines, start=1)
     book.close()
 
 

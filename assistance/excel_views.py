@@ -72,7 +72,10 @@ def import_detail(request, pk: int):
         "valid_count": record.valid_count,
         "rejected_count": record.rejected_count,
         "valid_preview": record.valid_preview,
-        "rejected_preview": record.rejected_rows,
+        "rejected_preview": [
+            {**item, "reasons": [excel.shown_reason(reason) for reason in item["reasons"]]}
+            for item in record.rejected_rows
+        ],
         "reasons": [(code, excel.REASONS.get(code, code), number) for code, number in by_reason],
         "headers": excel.HEADERS,
     }

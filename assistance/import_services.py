@@ -8,6 +8,7 @@ import heapq
 import itertools
 import logging
 import tempfile
+from collections import Counter
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -20,11 +21,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from enterprises.models import Enterprise
-from smeportal.display import source_text
 from smeportal.history import history_context, reason_text, record_saved
 from smeportal.spreadsheets import GAVE_UP
 
-from . import excel
+from . import excel, rules
 from .models import AgreementImport, AssistanceAgreement, QuotaPolicy
 from .selectors import can_manage_department
 
@@ -92,11 +92,12 @@ def agreement_import_validate(*, import_id: int) -> None:
         total = len(rows) or 1
         AgreementImport.report(import_id, progress=30, total_rows=len(rows))
         codes = set(excel.normalized_codes(rows)[0])
-        years = {int(y) for y in (excel.cell_text(row.get(excel.COL_YEAR)) for _n, row in rows) if y.isdigit()}
+        years = {rules.parse_year(excel.cell_text(row.get(excel.COL_YEAR))) for _n, row in rows} - {None}
         result = excel.validate_rows(
             rows,
             _lookups(record.department_id, codes, years),
             window_years_for=_window_years(),
+            today=timezone.localdate(),
             progress=lambda done: AgreementImport.report(import_id, progress=30 + int(65 * done / total)),
         )
     except excel.AgreementFileError as exc:
@@ -130,10 +131,32 @@ def agreement_import_validate(*, import_id: int) -> None:
     )
 
 
+def _late_reasons(row: dict, lookups: excel.Lookups, enterprises: dict[int, tuple]) -> list[str]:
+    """The codes of what stops a previewed row now: its enterprise is gone or no longer operating (the upload's
+    own reasons), or the agreement was entered meanwhile or its year closed (``late``)."""
+    codes = []
+    if row["enterprise_id"] not in enterprises:
+        codes.append("unknown_enterprise")
+    elif enterprises[row["enterprise_id"]][1] != Enterprise.Status.OPERATING:
+        codes.append("not_operating")
+    if (row["enterprise_id"], row["year"]) in lookups.existing or row["year"] in lookups.closed_years:
+        codes.append("late")
+    return codes
+
+
+def _late_reject(row: dict, codes: list[str]) -> dict:
+    """A previewed row rejected at commit, as the validation stores a rejected row (the values in the
+    template's columns)."""
+    values = [row["credit_code"], "", str(row["year"]), row["signed_on"], "、".join(row["measures"]), row["goals"],
+              row["responsible_officer"], row["status"]]  # fmt: skip
+    return {"row": row["row"], "values": values, "reasons": [excel.stored_reason(excel.REASONS[c]) for c in codes]}
+
+
 @transaction.atomic
 def agreement_import_commit(*, actor, import_id: int) -> AgreementImport:
-    """Write the previewed valid rows in one transaction (bulk). Rows that became duplicates or fall in a
-    year closed since the preview move to the rejected rows (and the report). Committing twice writes nothing more."""
+    """Write the previewed valid rows in one transaction (bulk). Rows whose enterprise stopped operating, that
+    became duplicates or fall in a year closed since the preview move to the rejected rows (and the report).
+    Committing twice writes nothing more."""
     record = AgreementImport.objects.select_for_update().get(pk=import_id)
     if not can_manage_department(actor, record.department_id):
         raise AgreementImport.DoesNotExist
@@ -142,27 +165,24 @@ def agreement_import_commit(*, actor, import_id: int) -> AgreementImport:
     rows = record.valid_rows
     years = {row["year"] for row in rows}
     lookups = _lookups(record.department_id, set(), years)
-    # Read now, not at the preview: an enterprise may have moved since.
-    districts = dict(
-        Enterprise.objects.filter(pk__in={row["enterprise_id"] for row in rows}).values_list(
-            "pk", "managing_district_id"
-        )
-    )
-    to_create, late_rejects = [], []
+    # Read now, not at the preview: an enterprise may have moved, or stopped operating, since.
+    enterprises = {
+        pk: (district_id, status)
+        for pk, district_id, status in Enterprise.objects.filter(
+            pk__in={row["enterprise_id"] for row in rows}
+        ).values_list("pk", "managing_district_id", "status")
+    }
+    to_create, late_rejects, late_by_reason = [], [], Counter()
     for row in rows:
-        if (row["enterprise_id"], row["year"]) in lookups.existing or row["year"] in lookups.closed_years:
-            late_rejects.append(
-                {"row": row["row"], "values": [row["credit_code"], "", str(row["year"]), row["signed_on"],
-                                               "、".join(row["measures"]), row["goals"], row["responsible_officer"],
-                                               row["status"]],
-                 "reasons": [source_text(excel.REASONS["late"])]}
-            )  # fmt: skip
+        if codes := _late_reasons(row, lookups, enterprises):
+            late_rejects.append(_late_reject(row, codes))
+            late_by_reason.update(codes)
             continue
         to_create.append(
             AssistanceAgreement(
                 department_id=record.department_id,
                 enterprise_id=row["enterprise_id"],
-                managing_district_id=districts[row["enterprise_id"]],
+                managing_district_id=enterprises[row["enterprise_id"]][0],
                 year=row["year"],
                 signed_on=dt.date.fromisoformat(row["signed_on"]),
                 measures=row["measures"],
@@ -180,7 +200,7 @@ def agreement_import_commit(*, actor, import_id: int) -> AgreementImport:
     record.created_count = len(to_create)
     fields = ["created_count", "status", "finished_at", "updated_at"]
     if late_rejects:
-        _add_late_rejects(record, late_rejects)
+        _add_late_rejects(record, late_rejects, late_by_reason)
         fields += ["rejected_rows", "rejected_count", "rejected_by_reason", "rejected_report"]
     record.status = AgreementImport.Status.COMMITTED
     record.finished_at = timezone.now()
@@ -188,12 +208,11 @@ def agreement_import_commit(*, actor, import_id: int) -> AgreementImport:
     return record
 
 
-def _add_late_rejects(record: AgreementImport, late: list[dict]) -> None:
+def _add_late_rejects(record: AgreementImport, late: list[dict], late_by_reason: Counter) -> None:
     """Merge rows rejected at commit into the kept rows, the counts and the report (read back and written again)."""
     record.rejected_rows = sorted(record.rejected_rows + late, key=lambda item: item["row"])[:REJECTED_ROWS_KEPT]
     record.rejected_count += len(late)
-    by_reason = record.rejected_by_reason
-    record.rejected_by_reason = {**by_reason, "late": by_reason.get("late", 0) + len(late)}
+    record.rejected_by_reason = dict(Counter(record.rejected_by_reason) + late_by_reason)
     earlier = record.rejected_report.name
     with contextlib.ExitStack() as stack:
         before = excel.read_rejected_report(stack.enter_context(default_storage.open(earlier))) if earlier else ()

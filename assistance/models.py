@@ -332,8 +332,9 @@ class AgreementImport(BackgroundJob):
     valid_rows = models.JSONField(_("有效行"), default=list, blank=True)
     valid_count = models.PositiveIntegerField(_("有效行数"), default=0)
     valid_preview = models.JSONField(_("有效行预览"), default=list, blank=True)
-    # The first rejected rows as the page shows them: {"row": n, "values": [...], "reasons": [...]}; every
-    # rejected row is in the report, written once, and counted by reason (code → rows).
+    # The first rejected rows as the page shows them: {"row": n, "values": [...], "reasons": [...]}, each reason
+    # a msgid or a Message's data (assistance.excel.stored_reason); every rejected row is in the report, written
+    # once, and counted by reason (code → rows).
     rejected_rows = models.JSONField(_("被拒绝的行"), default=list, blank=True)
     rejected_count = models.PositiveIntegerField(_("被拒绝的行数"), default=0)
     rejected_by_reason = models.JSONField(_("按原因统计"), default=dict, blank=True)

@@ -19,7 +19,7 @@ from enterprises.models import Enterprise
 from enterprises.roles import is_city_official, member_enterprise_id
 from smeportal.history import history_reason, record_rows
 
-from . import newness
+from . import newness, rules
 from .models import AssistanceAgreement, Department, DepartmentTarget, QuotaPolicy, ServiceRecord, validate_measures
 from .selectors import can_manage_department, new_enterprise_q
 
@@ -54,7 +54,12 @@ def _operating_enterprise(enterprise_id: int | None) -> Enterprise:
 
 
 def _check_signed_on(signed_on: dt.date, year: int) -> None:
-    if signed_on is None or signed_on.year != year:
+    """The signing date is in the agreement's year and not after today (:func:`rules.signed_on_problem`, the rule
+    the Excel upload checks its rows by)."""
+    problem = rules.signed_on_problem(signed_on, year=year, today=timezone.localdate()) if signed_on else None
+    if problem == rules.SIGNED_IN_FUTURE:
+        raise ValidationError({"signed_on": _("签订日期不能晚于今天。")})
+    if signed_on is None or problem == rules.SIGNED_OUTSIDE_YEAR:
         raise ValidationError({"signed_on": _("签订日期必须在协议年度（%(year)s年）内。") % {"year": year}})
 
 
@@ -183,8 +188,18 @@ def agreement_archive(*, actor, agreement_id: int) -> AssistanceAgreement:
 
 
 def _check_record_dates(date: dt.date, resolved_on: dt.date | None) -> None:
-    if resolved_on is not None and date is not None and resolved_on < date:
-        raise ValidationError({"resolved_on": _("解决日期不能早于服务日期。")})
+    """A service contact has happened: neither it nor the resolution is after today, and the resolution is not
+    before the contact. Every field at fault gets its error."""
+    today = timezone.localdate()
+    errors = {}
+    if date is not None and date > today:
+        errors["date"] = _("服务日期不能晚于今天。")
+    if resolved_on is not None and resolved_on > today:
+        errors["resolved_on"] = _("解决日期不能晚于今天。")
+    elif resolved_on is not None and date is not None and resolved_on < date:
+        errors["resolved_on"] = _("解决日期不能早于服务日期。")
+    if errors:
+        raise ValidationError(errors)
 
 
 RECORD_FIELDS = ("date", "kind", "issues_raised", "resolution", "resolved_on")

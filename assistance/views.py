@@ -24,7 +24,7 @@ from smeportal.listing import Header, list_query, list_total, sort_headers, xlsx
 from smeportal.pagination import paginate_without_count
 from smeportal.views import run_service
 
-from . import services
+from . import rules, services
 from .forms import AgreementForm, AgreementListFilterForm, FeedbackForm, ServiceRecordForm, WithoutAssistanceFilterForm
 from .models import AssistanceAgreement, Department, ServiceRecord
 from .roles import member_department_id
@@ -47,11 +47,10 @@ HOME_AGREEMENTS = 20
 
 
 def selected_year(request) -> int:
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        raise Http404 from None
-    if not 2000 <= year <= 2100:
+    """The page's ``?year=``, this year without one; a year no agreement can have is a 404."""
+    if not (text := request.GET.get("year")):
+        return timezone.localdate().year
+    if (year := rules.parse_year(text)) is None:
         raise Http404
     return year
 
@@ -139,8 +138,8 @@ def _prefill(request) -> dict:
     initial = {}
     if enterprise := request.GET.get("enterprise", "").strip()[:200]:
         initial["enterprise"] = enterprise
-    if (year := request.GET.get("year", "")).isdigit() and 2000 <= int(year) <= 2100:
-        initial["year"] = int(year)
+    if year := rules.parse_year(request.GET.get("year", "")):
+        initial["year"] = year
     return initial
 
 
@@ -210,18 +209,27 @@ def agreement_archive(request, pk: int):
     return redirect("assistance:agreement_list")
 
 
-@agreement_scope_required
-@require_GET
-def agreement_detail(request, pk: int):
+def _agreement_page(request, pk: int, *, refused_feedback: tuple[int, FeedbackForm] | None = None):
+    """The agreement with its service records; ``refused_feedback`` (record id, bound form) shows a refused
+    feedback again under its record, with its errors and the text as typed."""
     agreement = get_object_or_404(agreements_with_records(agreements_visible_to(request.user)), pk=pk)
+    refused_record_id, refused_form = refused_feedback or (None, None)
     context = {
         "agreement": agreement,
         "records": agreement.service_records.all(),
         "can_edit": can_manage_department(request.user, agreement.department_id),
         "is_enterprise": member_enterprise_id(request.user) == agreement.enterprise_id,
         "feedback_form": FeedbackForm(),
+        "refused_feedback_record": refused_record_id,
+        "refused_feedback_form": refused_form,
     }
     return render(request, "assistance/agreement_detail.html", context)
+
+
+@agreement_scope_required
+@require_GET
+def agreement_detail(request, pk: int):
+    return _agreement_page(request, pk)
 
 
 @agreement_scope_required
@@ -278,23 +286,31 @@ def record_edit(request, pk: int):
 @require_POST
 @enterprise_user_required
 def record_feedback(request, pk: int):
+    """Save the enterprise's feedback; a refused one (empty, too long) is shown again on the agreement's page
+    under its record, with the reason and the text as typed."""
+    record = get_object_or_404(
+        ServiceRecord.objects.only("pk", "agreement_id"),
+        pk=pk,
+        agreement__enterprise_id=member_enterprise_id(request.user),
+        agreement__archived=False,
+    )
     form = FeedbackForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("请填写评价内容。"))
-        record = services.service_record_feedback(
-            actor=request.user, record_id=pk, feedback=form.cleaned_data["feedback"]
-        )
-    except ServiceRecord.DoesNotExist:
-        raise Http404 from None
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        messages.warning(request, " ".join(error.messages))
-        record = get_object_or_404(ServiceRecord, pk=pk, agreement__enterprise_id=member_enterprise_id(request.user))
-    else:
-        messages.success(request, _("感谢您的评价。"))
-    return redirect(record.agreement)
+    if form.is_valid():
+        try:
+            done, _result = run_service(
+                request,
+                lambda: services.service_record_feedback(
+                    actor=request.user, record_id=record.pk, feedback=form.cleaned_data["feedback"]
+                ),
+                form=form,
+                success=_("感谢您的评价。"),
+            )
+        except (ServiceRecord.DoesNotExist, PermissionDenied):
+            raise Http404 from None
+        if done:
+            return redirect("assistance:agreement_detail", pk=record.agreement_id)
+    form.fields["feedback"].widget.attrs["autofocus"] = True  # the page opens at the refused feedback
+    return _agreement_page(request, record.agreement_id, refused_feedback=(record.pk, form))
 
 
 @enterprise_user_required

@@ -371,7 +371,8 @@ EXPECTED_POST = {
     "certification:spot_check_draw": (None, row(LOGIN, *[NOT_FOUND] * 5, BACK, BACK)),
     "certification:spot_check_detail": ("spot_check", row(LOGIN, NOT_FOUND, NOT_FOUND, OK, *[NOT_FOUND] * 2, OK, OK)),
     "notifications": (None, row(LOGIN, *[BACK] * 7)),  # mark all read
-    # Assistance: empty forms are shown again; archive, commit and (empty) feedback redirect with a message.
+    # Assistance: empty forms (an empty feedback too, under its record) are shown again; archive and commit
+    # redirect with a message.
     "assistance:agreement_create": (None, DEPARTMENT_ONLY),
     "assistance:import": (None, DEPARTMENT_ONLY),
     "assistance:agreement_archive": (
@@ -384,7 +385,7 @@ EXPECTED_POST = {
     ),
     "assistance:record_feedback": (
         "service_record",
-        row(LOGIN, REDIRECT, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+        row(LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     ),
     # Filings API on a draft with eligible figures: out of scope (officials included: never submitted) 404,
     # no filing role 403 (the actions take JSON bodies; every action and persona is in

@@ -87,7 +87,7 @@ def test_upload_preview_commit_and_rejected_report(client, upload, department_us
     record.refresh_from_db()  # validated by the (eager) Celery task
     assert record.status == AgreementImport.Status.PREVIEW and record.total_rows == 10
     assert [r["row"] for r in record.valid_rows] == [2, 3]
-    reasons = {r["row"]: " ".join(r["reasons"]) for r in record.rejected_rows}
+    reasons = {r["row"]: " ".join(map(excel.shown_reason, r["reasons"])) for r in record.rejected_rows}
     assert "校验位" in reasons[4] and "校验位" in reasons[5]
     assert "已有帮扶协议" in reasons[6]
     assert "第2行重复" in reasons[7]
@@ -135,6 +135,66 @@ def test_closed_year_rows_rejected(client, upload, department_user):
     upload(xlsx([row(EnterpriseFactory().credit_code, year=2025, signed="2025-03-01")]))
     record = AgreementImport.objects.get()
     assert "已关闭" in record.rejected_rows[0]["reasons"][0]
+
+
+@pytest.mark.parametrize("year", ["²", "202²", "2026.5", "1999", "9" * 40])
+def test_a_year_cell_that_is_not_a_year_is_a_rejected_row_not_a_failed_file(client, upload, department_user, year):
+    client.force_login(department_user)
+    upload(xlsx([row(EnterpriseFactory().credit_code), row(EnterpriseFactory().credit_code, year=year)]))
+    record = AgreementImport.objects.get()
+    assert record.status == AgreementImport.Status.PREVIEW, record.error
+    assert (record.valid_count, record.rejected_count, record.rejected_by_reason) == (1, 1, {"year": 1})
+    assert [r["row"] for r in record.rejected_rows] == [3]
+
+
+def test_a_full_width_year_is_read(client, upload, department_user):
+    client.force_login(department_user)
+    upload(xlsx([row(EnterpriseFactory().credit_code, year="２０２６")]))
+    assert [r["year"] for r in AgreementImport.objects.get().valid_rows] == [2026]
+
+
+def test_a_signing_date_after_today_is_a_rejected_row(client, upload, department_user, department, today):
+    today(dt.date(2026, 6, 10))
+    signed_today, signed_later = EnterpriseFactory(), EnterpriseFactory()
+    client.force_login(department_user)
+    upload(
+        xlsx([row(signed_today.credit_code, signed="2026-06-10"), row(signed_later.credit_code, signed="2026-06-11")])
+    )
+    record = AgreementImport.objects.get()
+    assert [r["row"] for r in record.valid_rows] == [2]
+    assert record.rejected_by_reason == {"signed_in_future": 1}
+    assert [excel.shown_reason(reason) for reason in record.rejected_rows[0]["reasons"]] == ["签订日期晚于今天"]
+    page = client.get(record.get_absolute_url()).content.decode()
+    assert 'data-reason="signed_in_future">1<' in page
+
+
+def test_row_reasons_are_shown_in_the_readers_language(client, upload, department_user):
+    """Validated in Chinese (as the worker does); the reasons with details, like the others, are stored as msgids
+    with their parameters and shown in the language of whoever reads the upload's page."""
+    first, second = EnterpriseFactory(), EnterpriseFactory()
+    client.force_login(department_user)
+    rows = [row(first.credit_code, measures="policy、贷款"), row(second.credit_code), row(second.credit_code)]
+    upload(xlsx(rows))
+    record = AgreementImport.objects.get()
+    assert [r["reasons"] for r in record.rejected_rows] == [
+        [{"msgid": "未知的帮扶措施：%(codes)s", "params": {"codes": "贷款"}}],
+        [{"msgid": "与本文件第%(row)s行重复", "params": {"row": "3"}}],
+    ]
+    chinese = client.get(record.get_absolute_url()).content.decode()
+    assert "未知的帮扶措施：贷款" in chinese and "与本文件第3行重复" in chinese
+    english = client.get(record.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "未知的帮扶措施" not in english and "与本文件第" not in english
+    assert "贷款" in english  # what the file said is shown as it is
+    report = load_workbook(io.BytesIO(client.get(reverse("assistance:import_rejected", args=[record.pk])).getvalue()))
+    assert [line[-1] for line in report.active.iter_rows(min_row=2, values_only=True)] == [
+        "未知的帮扶措施：贷款",
+        "与本文件第3行重复",
+    ]
+
+
+def test_reasons_stored_as_text_by_an_earlier_version_are_still_shown():
+    assert excel.shown_reason("统一社会信用代码格式或校验位错误") == "统一社会信用代码格式或校验位错误"
+    assert excel.shown_reason("与本文件第2行重复") == "与本文件第2行重复"  # formatted before: shown as stored
 
 
 def test_upload_refuses_files_that_are_not_xlsx_or_lack_headers(client, upload, department_user):

@@ -15,6 +15,7 @@ from django.urls import reverse
 from assistance import excel, import_services
 from assistance.models import AgreementImport, AssistanceAgreement
 from benchmarks.agreements import unknown_code
+from enterprises.models import Enterprise
 from tests.factories import AssistanceAgreementFactory, EnterpriseFactory
 from tests.helpers import export_recorded
 
@@ -143,6 +144,36 @@ def test_rows_rejected_at_commit_join_the_counts_and_the_report(
     assert sheet["统一社会信用代码"].tolist()[1] == taken.credit_code
     assert not Path(first_report).exists()  # replaced, not left behind
     assert AssistanceAgreement.objects.filter(enterprise=kept, department=department).exists()
+
+
+def test_rows_whose_enterprise_stopped_operating_since_the_preview_are_rejected_at_commit(
+    client, department, department_user, django_capture_on_commit_callbacks
+):
+    """Agreements are signed with operating enterprises only: a firm the registry marks cancelled between the
+    preview and the commit gets no agreement, and its row is rejected for the upload's own reason."""
+    closing, late_and_closing, kept = EnterpriseFactory(), EnterpriseFactory(), EnterpriseFactory()
+    rows = [row(unknown_code(1)), row(closing.credit_code), row(late_and_closing.credit_code), row(kept.credit_code)]
+    client.force_login(department_user)
+    record = upload(client, workbook(rows), django_capture_on_commit_callbacks)
+    assert (record.valid_count, record.rejected_count) == (3, 1)
+    Enterprise.objects.filter(pk__in=[closing.pk, late_and_closing.pk]).update(status=Enterprise.Status.CANCELLED)
+    AssistanceAgreementFactory(department=department, enterprise=late_and_closing)  # entered by hand meanwhile
+
+    client.post(reverse("assistance:import_commit", args=[record.pk]))
+    record.refresh_from_db()
+    assert record.status == AgreementImport.Status.COMMITTED and record.created_count == 1
+    signed = AssistanceAgreement.objects.filter(department=department).values_list("enterprise", flat=True)
+    assert sorted(signed) == sorted([late_and_closing.pk, kept.pk])  # the one entered by hand, and the import's
+    assert record.rejected_count == 3
+    assert record.rejected_by_reason == {"unknown_enterprise": 1, "not_operating": 2, "late": 1}
+    reasons = {r["row"]: [excel.shown_reason(reason) for reason in r["reasons"]] for r in record.rejected_rows}
+    assert reasons[3] == [str(excel.REASONS["not_operating"])]
+    assert reasons[4] == [str(excel.REASONS["not_operating"]), str(excel.REASONS["late"])]
+    sheet = report_rows(client, record)
+    assert sheet["行号"].tolist() == [2, 3, 4]
+    assert sheet["统一社会信用代码"].tolist()[1:] == [closing.credit_code, late_and_closing.credit_code]
+    page = client.get(record.get_absolute_url()).content.decode()
+    assert 'data-reason="not_operating">2<' in page and "企业不是存续状态" in page
 
 
 def test_an_upload_validated_before_the_reports_gets_its_report_from_its_rows(client, department, department_user):

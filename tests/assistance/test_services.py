@@ -11,6 +11,14 @@ from enterprises.models import Enterprise
 from tests.factories import AssistanceAgreementFactory, EnterpriseFactory, ServiceRecordFactory
 
 pytestmark = pytest.mark.django_db
+AFTER_THE_DATES_HERE = dt.date(2027, 12, 31)
+
+
+@pytest.fixture(autouse=True)
+def after_the_dates_used_here(today):
+    """The agreements and visits here are dated in 2026 and 2027, and nothing signed or visited after today is
+    accepted: the portal's today is after all of them, whatever the machine's clock says."""
+    today(AFTER_THE_DATES_HERE)
 
 
 def create(actor, department, enterprise, **overrides):
@@ -80,6 +88,27 @@ def test_signed_date_outside_the_year_refused(department_user, department, enter
 def test_signed_date_year_edges_accepted(department_user, department):
     create(department_user, department, EnterpriseFactory(), signed_on=dt.date(2026, 1, 1))
     create(department_user, department, EnterpriseFactory(), signed_on=dt.date(2026, 12, 31))
+
+
+def test_signed_date_after_today_refused_on_create_and_update(department_user, department, enterprise, today):
+    today(dt.date(2026, 6, 10))
+    with pytest.raises(ValidationError) as caught:
+        create(department_user, department, enterprise, signed_on=dt.date(2026, 6, 11))
+    assert caught.value.message_dict == {"signed_on": ["签订日期不能晚于今天。"]}
+    agreement = create(department_user, department, enterprise, signed_on=dt.date(2026, 6, 10))  # today is fine
+    with pytest.raises(ValidationError) as caught:
+        services.agreement_update(actor=department_user, agreement_id=agreement.pk, signed_on=dt.date(2026, 7, 1))
+    assert caught.value.message_dict == {"signed_on": ["签订日期不能晚于今天。"]}
+    agreement.refresh_from_db()
+    assert agreement.signed_on == dt.date(2026, 6, 10)
+
+
+def test_a_year_still_to_come_is_refused_by_its_signing_date(department_user, department, enterprise, today):
+    """An agreement of next year cannot be signed yet: its date is either outside the year or after today."""
+    today(dt.date(2026, 6, 10))
+    with pytest.raises(ValidationError) as caught:
+        create(department_user, department, enterprise, year=2027, signed_on=dt.date(2027, 1, 4))
+    assert caught.value.message_dict == {"signed_on": ["签订日期不能晚于今天。"]}
 
 
 def test_database_refuses_signed_date_outside_the_year(department, enterprise):
@@ -182,6 +211,35 @@ def test_service_records_and_feedback(department_user, enterprise_user, other_en
         services.service_record_feedback(actor=enterprise_user, record_id=record.pk, feedback="  ")
     record = services.service_record_feedback(actor=enterprise_user, record_id=record.pk, feedback="满意")
     assert record.enterprise_feedback == "满意" and record.feedback_at is not None
+
+
+@pytest.mark.parametrize(
+    ("date", "resolved_on", "errors"),
+    [
+        (dt.date(2026, 6, 11), None, {"date": ["服务日期不能晚于今天。"]}),
+        (dt.date(2026, 6, 1), dt.date(2026, 6, 11), {"resolved_on": ["解决日期不能晚于今天。"]}),
+        (dt.date(2026, 6, 11), dt.date(2026, 6, 12), {"date": ["服务日期不能晚于今天。"],
+                                                      "resolved_on": ["解决日期不能晚于今天。"]}),
+    ],
+)  # fmt: skip
+def test_service_record_dated_after_today_refused_on_create_and_update(
+    department_user, department, enterprise, today, date, resolved_on, errors
+):
+    agreement = create(department_user, department, enterprise)
+    today(dt.date(2026, 6, 10))
+    with pytest.raises(ValidationError) as caught:
+        services.service_record_create(
+            actor=department_user, agreement_id=agreement.pk, date=date, resolved_on=resolved_on
+        )
+    assert caught.value.message_dict == errors
+    record = services.service_record_create(
+        actor=department_user, agreement_id=agreement.pk, date=dt.date(2026, 6, 10), resolved_on=dt.date(2026, 6, 10)
+    )  # today itself is fine
+    with pytest.raises(ValidationError) as caught:
+        services.service_record_update(actor=department_user, record_id=record.pk, date=date, resolved_on=resolved_on)
+    assert caught.value.message_dict == errors
+    record.refresh_from_db()
+    assert (record.date, record.resolved_on) == (dt.date(2026, 6, 10), dt.date(2026, 6, 10))
 
 
 def test_database_refuses_resolution_before_the_visit(department):

@@ -142,6 +142,103 @@ def test_enterprise_sees_only_its_own_and_leaves_feedback(
     assert foreign_record.enterprise_feedback == ""
 
 
+@pytest.mark.parametrize(("year", "prefilled"), [("2025", 2025), ("２０２５", 2025), ("²", None), ("1999", None)])
+def test_the_sign_link_prefills_only_a_year_it_can_read(client, department_user, enterprise, year, prefilled):
+    client.force_login(department_user)
+    response = client.get(reverse("assistance:agreement_create"), {"enterprise": enterprise.credit_code, "year": year})
+    assert response.status_code == 200
+    assert response.context["form"].initial == {
+        "enterprise": enterprise.credit_code,
+        **({"year": prefilled} if prefilled else {}),
+    }
+
+
+@pytest.mark.parametrize("name", ["assistance:home", "assistance:overview", "assistance:department_detail"])
+@pytest.mark.parametrize("year", ["²", "1999", "9" * 50])
+def test_a_year_no_agreement_can_have_is_a_404(client, department_user, city_official, department, name, year):
+    client.force_login(department_user if name == "assistance:home" else city_official)
+    url = reverse(name, args=[department.pk] if name == "assistance:department_detail" else [])
+    client.raise_request_exception = False
+    assert client.get(url, {"year": year}).status_code == 404
+
+
+def test_an_agreement_signed_after_today_is_refused_on_the_form_keeping_what_was_typed(
+    client, department_user, enterprise, today
+):
+    today(dt.date(2026, 6, 10))
+    client.force_login(department_user)
+    data = form_data(enterprise, signed_on="2026-06-11", goals="对接银行贷款", responsible_officer="赵六")
+    response = client.post(reverse("assistance:agreement_create"), data)
+    page = response.content.decode()
+    assert response.status_code == 200 and not AssistanceAgreement.objects.exists()
+    assert "签订日期不能晚于今天。" in page
+    assert 'value="2026-06-11"' in page and "对接银行贷款" in page and 'value="赵六"' in page
+
+
+def test_an_agreement_edited_to_a_signing_date_after_today_is_refused(client, department_user, agreement, today):
+    today(dt.date(2026, 6, 10))
+    client.force_login(department_user)
+    data = {"signed_on": "2026-07-01", "measures": ["premises"], "goals": "", "responsible_officer": "赵六",
+            "status": "active"}  # fmt: skip
+    response = client.post(reverse("assistance:agreement_edit", args=[agreement.pk]), data)
+    assert response.status_code == 200 and "签订日期不能晚于今天。" in response.content.decode()
+    agreement.refresh_from_db()
+    assert agreement.signed_on == dt.date(2026, 3, 15)
+
+
+def test_a_service_visit_after_today_is_refused_on_the_form_keeping_what_was_typed(
+    client, department_user, agreement, today
+):
+    today(dt.date(2026, 6, 10))
+    client.force_login(department_user)
+    data = {"date": "2026-06-11", "kind": "visit", "issues_raised": "缺少厂房", "resolution": "", "resolved_on": ""}
+    response = client.post(reverse("assistance:record_create", args=[agreement.pk]), data)
+    page = response.content.decode()
+    assert response.status_code == 200 and not ServiceRecord.objects.exists()
+    assert "服务日期不能晚于今天。" in page and 'value="2026-06-11"' in page and "缺少厂房" in page
+
+    record = ServiceRecordFactory(agreement=agreement, date=dt.date(2026, 6, 1), issues_raised="缺少厂房")
+    resolved_later = {**data, "date": "2026-06-01", "resolution": "已协调", "resolved_on": "2026-06-12"}
+    response = client.post(reverse("assistance:record_edit", args=[record.pk]), resolved_later)
+    page = response.content.decode()
+    assert response.status_code == 200 and "解决日期不能晚于今天。" in page and "已协调" in page
+    record.refresh_from_db()
+    assert (record.resolution, record.resolved_on) == ("", None)
+
+
+@pytest.mark.parametrize(("typed", "code"), [("服务很及时，" + "帮" * 2000, "max_length"), ("   ", "required")])
+def test_refused_feedback_says_why_and_is_shown_again_under_its_record(client, enterprise_user, agreement, typed, code):
+    record = ServiceRecordFactory(agreement=agreement, issues_raised="融资难")
+    other = ServiceRecordFactory(agreement=agreement, issues_raised="缺少厂房")
+    client.force_login(enterprise_user)
+    response = client.post(reverse("assistance:record_feedback", args=[record.pk]), {"feedback": typed})
+    page = response.content.decode()
+    assert response.status_code == 200 and response.context["agreement"] == agreement
+    refused = response.context["refused_feedback_form"]
+    assert response.context["refused_feedback_record"] == record.pk and refused.data["feedback"] == typed
+    (error,) = refused.errors.as_data()["feedback"]
+    assert error.code == code and refused.errors["feedback"][0] in page  # the form's own reason, on the page
+    if code == "max_length":
+        assert "2000" in refused.errors["feedback"][0]
+    if typed.strip():
+        assert page.count(typed) == 1  # under its record, not under the other one
+    record.refresh_from_db()
+    other.refresh_from_db()
+    assert record.enterprise_feedback == "" and other.enterprise_feedback == ""
+
+
+def test_feedback_on_another_enterprises_record_is_a_404_even_when_refused(
+    client, enterprise_user, other_enterprise, department
+):
+    foreign = ServiceRecordFactory(
+        agreement=AssistanceAgreementFactory(department=department, enterprise=other_enterprise)
+    )
+    client.force_login(enterprise_user)
+    for typed in ("好", "帮" * 2001):
+        response = client.post(reverse("assistance:record_feedback", args=[foreign.pk]), {"feedback": typed})
+        assert response.status_code == 404
+
+
 def test_district_official_scope(client, district_official, other_district_official, agreement):
     url = reverse("assistance:agreement_detail", args=[agreement.pk])
     client.force_login(district_official)

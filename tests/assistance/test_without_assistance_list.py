@@ -19,7 +19,9 @@ EXPORT = reverse("assistance:without_assistance_export")
 def newcomers(district, other_district, department):
     cluster = IndustryClusterFactory(name="电子信息")
     found = [
-        EnterpriseFactory(name="乙 电子", managing_district=district, established_on=dt.date(2026, 3, 1), cluster=cluster),
+        EnterpriseFactory(
+            name="乙 电子", managing_district=district, established_on=dt.date(2026, 3, 1), cluster=cluster
+        ),
         EnterpriseFactory(name="甲 软件", managing_district=other_district, established_on=dt.date(2026, 5, 1)),
         EnterpriseFactory(name="丙 材料", managing_district=district, established_on=dt.date(2025, 8, 1)),
         EnterpriseFactory(
