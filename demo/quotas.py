@@ -77,7 +77,8 @@ def seed_campaigns(years: tuple[int, int], counts: dict[str, int]) -> dict[int, 
             continue
         campaign = EvaluationCampaign.with_defaults(year)
         campaign.filing_opens = dt.date(year, *FILING_OPENS)
-        campaign.filing_closes = campaign.notices_end_by = dt.date(year, 12, 31)
+        # Spot checks follow the notices (the procedure's order, certification.rules.campaign).
+        campaign.filing_closes = campaign.notices_end_by = campaign.spot_checks_due = dt.date(year, 12, 31)
         campaign.batch_cutoffs = []
         missing.append(campaign)
     if missing:

@@ -349,11 +349,12 @@ EXPECTED_POST = {
     "certification:filing_step": ("filing_step", row(LOGIN, REDIRECT, *[NOT_FOUND] * 6)),
     "certification:filing_score": ("filing_step", OWN_ENTERPRISE_ONLY),
     "certification:filing_withdraw": ("filing", row(LOGIN, BACK, *[NOT_FOUND] * 6)),
-    # Review actions on a filing under notice: scope first (404), then the form or the state refuses (back).
+    # Review actions on a filing under notice: scope first (404), then the form or the state refuses: the review
+    # page again, with what the official typed.
     **{
         f"certification:review_{action}": (
             "review_filing",
-            row(LOGIN, NOT_FOUND, NOT_FOUND, BACK, NOT_FOUND, NOT_FOUND, BACK, BACK),
+            row(LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK),
         )
         for action in ("return", "require_on_site", "record_on_site", "recommend", "reject")
     },

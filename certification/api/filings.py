@@ -202,7 +202,10 @@ class FilingViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveMo
         serializer = FilingDraftSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         application_save_draft(
-            actor=request.user, evaluation_year=application.evaluation_year, data=serializer.declared_data()
+            actor=request.user,
+            evaluation_year=application.evaluation_year,
+            data=serializer.declared_data(),
+            reopen=False,  # a withdrawn filing is reopened by create (POST with the year), never here
         )
         return self._detail(application.pk)
 

@@ -35,6 +35,7 @@ from certification.models import (
     NoticeBatch,
     Registration,
 )
+from certification.selectors.calendar import NOTICE_START_RANGE
 from smeportal.api import ID_MAX
 
 COMMENT_MAX = 2000
@@ -49,7 +50,6 @@ TITLE_MAX = 200
 BATCH_MAX_FILINGS = 1000
 
 
-NOTICE_START_RANGE = (dt.date(MIN_EVALUATION_YEAR, 1, 1), dt.date(MAX_EVALUATION_YEAR, 12, 1))
 # The schema's statement of the range, a little narrower (to 2099-12-31) where a pattern would get unreadable.
 NOTICE_START_PATTERN = r"^(?:201[7-9]|20[2-9]\d)-\d{2}-\d{2}$"
 assert (dt.date(2017, 1, 1), dt.date(2100, 12, 1)) == NOTICE_START_RANGE

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from certification.models import Application, CalendarOverride
+from certification.services.notice import validate_notice_start
 from certification.states import FilingState
 from enterprises.models import District
 from enterprises.search import validate_query_length
@@ -42,6 +44,14 @@ class BatchForm(forms.Form):
     )
     # The table shows one page: this takes every filing the filters select, on every page.
     all_filtered = forms.BooleanField(label=gettext_lazy("选择筛选出的全部申报（含其他页）"), required=False)
+
+    def clean_start_date(self):
+        start = self.cleaned_data["start_date"]
+        try:
+            validate_notice_start(start)  # the service's rule: a start the calendar can count from
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from error
+        return start
 
     def clean(self):
         cleaned = super().clean()

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from certification.models import SpotCheck
-from certification.rules.spot_check import SEED_LIMIT
+from certification.rules.spot_check import MIN_SHARE, SEED_LIMIT
 from certification.selectors.spot_check import DEFAULT_SORT
 from certification.services.spot_check import YEARS
 from enterprises.models import District
@@ -41,10 +41,11 @@ class DrawForm(forms.Form):
     year = forms.IntegerField(widget=forms.HiddenInput, min_value=YEARS[0], max_value=YEARS[-1])
     share = forms.DecimalField(
         label=gettext_lazy("抽查比例"),
-        min_value=0.001,
+        min_value=MIN_SHARE,
         max_value=1,
         max_digits=4,
         decimal_places=3,
+        error_messages={"min_value": gettext_lazy("抽查比例不能低于%(limit_value)s。")},
         help_text=gettext_lazy("小数，例如0.05表示5%；按入库企业数向上取整，至少抽取1家。"),
     )
     seed = forms.IntegerField(

@@ -10,12 +10,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from certification.rules import campaign as rules
-from certification.rules import on_site
+from certification.rules import on_site, spot_check
 from smeportal.models import TrackedModel
 
 
@@ -51,7 +52,15 @@ class EvaluationCampaign(TrackedModel):
         _("国家级科技奖励有效年限"), default=rules.AWARD_WINDOW_YEARS, help_text=_("评价年度及此前若干年内获奖有效。")
     )
     spot_check_share = models.DecimalField(
-        _("抽查比例"), max_digits=4, decimal_places=3, default=rules.SPOT_CHECK_SHARE
+        _("抽查比例"),
+        max_digits=4,
+        decimal_places=3,
+        default=rules.SPOT_CHECK_SHARE,
+        validators=[
+            MinValueValidator(spot_check.MIN_SHARE, message=_("抽查比例不能低于%(limit_value)s。")),
+            MaxValueValidator(1),
+        ],
+        help_text=_("小数，例如0.05表示5%；不低于0.05（当年入库企业的5%）。"),
     )
     on_site_small_staff_max = models.PositiveSmallIntegerField(
         _("现场核查：职工总数不超过（人）"), default=on_site.SMALL_STAFF_MAX
@@ -77,7 +86,7 @@ class EvaluationCampaign(TrackedModel):
                 name="campaign_registration_after_notices",
             ),
             models.CheckConstraint(
-                condition=Q(spot_check_share__gt=Decimal(0), spot_check_share__lte=Decimal(1)),
+                condition=Q(spot_check_share__gte=spot_check.MIN_SHARE, spot_check_share__lte=Decimal(1)),
                 name="campaign_spot_check_share",
             ),
             models.CheckConstraint(
@@ -130,6 +139,20 @@ class EvaluationCampaign(TrackedModel):
         )
 
     def clean(self):
-        wrong = rules.dates_in_order(self.dates)
-        if wrong:
-            raise ValidationError({name: _("日期先后顺序不正确。") for name in wrong})
+        if self.filing_opens is None or self.filing_closes is None:
+            return  # the missing date is the field's error
+        try:
+            dates = self.dates
+        except (TypeError, ValueError):
+            return  # a cut-off that is not a date: the field's validator says so
+        wrong = rules.dates_out_of_order(dates)
+        errors = {}
+        for name, earlier in wrong.items():
+            if name == "batch_cutoffs":
+                errors[name] = _("批次截止日期须在申报开始日期与申报截止日期之间。")
+            else:
+                errors[name] = _("日期先后顺序不正确：不能早于{label}（{date}）。").format(
+                    label=self._meta.get_field(earlier).verbose_name, date=getattr(self, earlier)
+                )
+        if errors:
+            raise ValidationError(errors)

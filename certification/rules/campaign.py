@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
+
+from .spot_check import MIN_SHARE
 
 AWARD_WINDOW_YEARS = 5  # a national award counts when won in the evaluation year or the 5 years before
-SPOT_CHECK_SHARE = Decimal("0.05")  # at least 5% of the year's registered enterprises
+SPOT_CHECK_SHARE = MIN_SHARE  # the campaign's default share: the least RULES.md §3 allows
 
 
 @dataclass(frozen=True)
@@ -49,21 +50,34 @@ def default_dates(year: int) -> CampaignDates:
     )
 
 
-def dates_in_order(dates: CampaignDates) -> list[str]:
-    """The names of the dates that come in the wrong order (empty when the campaign is consistent)."""
-    wrong = []
-    if dates.filing_closes < dates.filing_opens:
-        wrong.append("filing_closes")
+# The order of the procedure (RULES.md §3): in each pair, the second date comes on or after the first.
+PROCEDURE_ORDER = (
+    ("filing_opens", "filing_closes"),  # the filing window
+    ("filing_closes", "notices_end_by"),  # the filings of the last batch are still to be published
+    ("notices_end_by", "registration_valid_until"),  # registration follows the notice
+    ("notices_end_by", "spot_checks_due"),  # the spot checks draw from the year's registrations
+    ("spot_checks_due", "summary_due"),  # the year-end summary reports the spot checks
+)
+
+
+def dates_out_of_order(dates: CampaignDates) -> dict[str, str]:
+    """Each date that comes too early, with the date it must not precede (the first pair of
+    :data:`PROCEDURE_ORDER` it breaks; ``filing_opens`` for a date whose predecessors are not set). The
+    batch cut-offs, out of the filing window, map to ``filing_opens``. Empty when the campaign is consistent."""
+    wrong: dict[str, str] = {}
+    for earlier, later in PROCEDURE_ORDER:
+        first, second = getattr(dates, earlier), getattr(dates, later)
+        if first is not None and second is not None and second < first:
+            wrong.setdefault(later, earlier)
     for name in ("notices_end_by", "spot_checks_due", "summary_due", "registration_valid_until"):
         value = getattr(dates, name)
         if value is not None and value < dates.filing_opens:
-            wrong.append(name)
-    if (
-        dates.notices_end_by
-        and dates.registration_valid_until
-        and dates.registration_valid_until < dates.notices_end_by
-    ):
-        wrong.append("registration_valid_until")
+            wrong.setdefault(name, "filing_opens")
     if any(not dates.filing_opens <= cutoff <= dates.filing_closes for cutoff in dates.batch_cutoffs):
-        wrong.append("batch_cutoffs")
+        wrong["batch_cutoffs"] = "filing_opens"
     return wrong
+
+
+def dates_in_order(dates: CampaignDates) -> list[str]:
+    """The names of the dates that come in the wrong order (empty when the campaign is consistent)."""
+    return list(dates_out_of_order(dates))

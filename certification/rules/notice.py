@@ -27,5 +27,6 @@ def defence_deadline(noticed_on: dt.date, overrides: CalendarOverrides | None = 
 
 
 def years_spanned(start: dt.date) -> list[int]:
-    """The calendar years whose overrides a window starting on ``start`` may need."""
-    return [start.year, start.year + 1]
+    """The calendar years whose overrides a window starting on ``start`` may need (none after the last
+    year a date can have: the callers bound the start, see certification.selectors.calendar)."""
+    return [year for year in (start.year, start.year + 1) if year <= dt.MAXYEAR]

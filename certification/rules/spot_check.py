@@ -1,9 +1,11 @@
 """The spot-check draw (抽查, RULES.md §3). Pure: no Django imports.
 
 The sample is at least ``share`` of the population, rounded up, and at least one firm whenever there
-is any. It is reproducible: the same population (as a set of ids), share and seed always give the
-same sample, because the ids are sorted before a generator seeded with ``seed`` picks from them.
-The share is a :class:`~decimal.Decimal` so that 5% of 100 is exactly 5, never 5.000…1 rounded up to 6.
+is any; the share itself is at least :data:`MIN_SHARE` (:func:`share_allowed`, asked by the draw's
+service, its form and the campaign). It is reproducible: the same population (as a set of ids), share
+and seed always give the same sample, because the ids are sorted before a generator seeded with
+``seed`` picks from them. The share is a :class:`~decimal.Decimal` so that 5% of 100 is exactly 5,
+never 5.000…1 rounded up to 6.
 """
 
 from __future__ import annotations
@@ -14,6 +16,12 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 SEED_LIMIT = 2**63  # seeds are stored in a signed 64-bit column
+MIN_SHARE = Decimal("0.05")  # RULES.md §3: at least 5% of the year's registered enterprises
+
+
+def share_allowed(share: Decimal) -> bool:
+    """Whether a draw may use ``share``: at least :data:`MIN_SHARE`, at most every firm."""
+    return MIN_SHARE <= Decimal(share) <= Decimal(1)
 
 
 def sample_size(population: int, share: Decimal) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from certification.evaluation_input import MAX_EVALUATION_YEAR, MIN_EVALUATION_YEAR
 from certification.models import CalendarOverride
 from certification.rules.notice import defence_deadline, notice_end, years_spanned
 from certification.rules.workdays import CalendarOverrides
@@ -32,8 +33,18 @@ def calendar_overrides_for(years: Iterable[int]) -> CalendarOverrides:
     return CalendarOverrides.of(holidays=holidays, working_days=working_days)
 
 
+# The notice starts the portal counts from: the evaluation years it accepts, up to 1 December of the last
+# one (whose 10 working days end in that year). The batch form, its end-date preview, the notice service
+# and the API refuse a start outside it (certification.services.notice.validate_notice_start).
+NOTICE_START_RANGE = (dt.date(MIN_EVALUATION_YEAR, 1, 1), dt.date(MAX_EVALUATION_YEAR, 12, 1))
+
+
 def notice_end_for(start: dt.date) -> dt.date:
-    """The last day of a notice starting on ``start``, on the official calendar with today's overrides."""
+    """The last day of a notice starting on ``start``, on the official calendar with today's overrides.
+
+    ``start`` is in :data:`NOTICE_START_RANGE` (ValueError otherwise: callers validate the start first)."""
+    if not NOTICE_START_RANGE[0] <= start <= NOTICE_START_RANGE[1]:
+        raise ValueError(f"notice start {start} out of {NOTICE_START_RANGE}")
     return notice_end(start, calendar_overrides_for(years_spanned(start)))
 
 

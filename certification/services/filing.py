@@ -140,11 +140,15 @@ CLEARED_BY_WITHDRAWAL = ["submitted_on", "snapshot", "first_time_applicant", "ev
 
 @transaction.atomic
 @history_reason(gettext_lazy("保存申报草稿"))
-def application_save_draft(*, actor, evaluation_year: int, data: Mapping[str, object]) -> Application:
+def application_save_draft(
+    *, actor, evaluation_year: int, data: Mapping[str, object], reopen: bool = True
+) -> Application:
     """Create or update the actor's enterprise's filing for the year (draft or returned only).
 
-    Creating the filing writes an event (→ draft); so does reopening a withdrawn one. Saving the
-    figures of an existing draft writes none (drafts are saved at every step of the form).
+    Creating the filing writes an event (→ draft); so does reopening a withdrawn one, unless ``reopen``
+    is false: saving a filing the caller holds (the form's steps, PATCH in the API) changes a draft or
+    a returned filing only, and refuses a withdrawn one, even one withdrawn since the caller read it.
+    Saving the figures of an existing draft writes none (drafts are saved at every step of the form).
     ``data`` may also hold the finance components, ``staff_quarters`` and the direct-path evidence;
     the derived figures (totals, staff averages, IP counts from items) are recomputed here.
     """
@@ -163,7 +167,7 @@ def application_save_draft(*, actor, evaluation_year: int, data: Mapping[str, ob
         .filter(enterprise_id=enterprise_id, evaluation_year=evaluation_year)
         .first()
     )
-    opening = application is None or application.state == FilingState.WITHDRAWN
+    opening = application is None or (reopen and application.state == FilingState.WITHDRAWN)
     if application is None:
         application = Application(
             enterprise_id=enterprise_id, evaluation_year=evaluation_year, state=NEW, created_by=actor

@@ -22,7 +22,7 @@ from certification.models import (
     NoticeBatch,
     Objection,
 )
-from certification.selectors.calendar import notice_end_for
+from certification.selectors.calendar import NOTICE_START_RANGE, notice_end_for
 from certification.selectors.campaign import campaigns_for
 from certification.selectors.notice import PUBLIC_NOTICE_ORDER
 from certification.states import FilingState
@@ -39,6 +39,14 @@ from enterprises.roles import has_confirmed_enterprise, is_official
 from smeportal.display import Message
 from smeportal.text import join_list
 from smeportal.uploads import check_upload
+
+
+def validate_notice_start(start_date: dt.date) -> None:
+    """A notice starts on a day the calendar can count 10 working days from (:data:`NOTICE_START_RANGE`):
+    ValidationError on ``start_date`` otherwise. The batch form and its end-date preview ask it too."""
+    first, last = NOTICE_START_RANGE
+    if not first <= start_date <= last:
+        raise ValidationError({"start_date": [_("公示开始日期须在{start}至{end}之间。").format(start=first, end=last)]})
 
 
 @transaction.atomic
@@ -60,6 +68,7 @@ def notice_batch_create(
         raise ValidationError({"application_ids": [_("请选择要公示的申报。")]})
     if not title.strip():
         raise ValidationError({"title": [_("请填写公示标题。")]})
+    validate_notice_start(start_date)
     today = today_or(today)
     if start_date < today:
         raise ValidationError({"start_date": [_("公示开始日期不能早于今天（{today}）。").format(today=today)]})

@@ -47,7 +47,7 @@ from smeportal.history import record_saved
 def _city_code(path: str) -> str:
     with open(path, encoding="utf-8") as handle:
         code = str(json.load(handle)["city"]["code"])
-    if len(code) != 6 or not code.isdigit():
+    if len(code) != 6 or not (code.isascii() and code.isdigit()):  # "²" is a digit to isdigit()
         raise ValueError(f"the city code in {path} is not a 6-digit administrative code: {code!r}")
     return code
 

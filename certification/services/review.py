@@ -39,24 +39,53 @@ def application_return(
     return application
 
 
+# The result of an on-site check; a new check starts without the result of an earlier one.
+ON_SITE_RESULT_FIELDS = ("on_site_checked_on", "on_site_check_passed", "on_site_check_note")
+
+
 @transaction.atomic
 def application_require_on_site_check(*, application_id: int, actor, comment: str = "") -> Application:
+    """Arrange an on-site check. The result of an earlier round (a check of the filing before it was
+    returned and resubmitted) is cleared, so the recommendation waits for this check's result; the
+    change history and the timeline keep the earlier one."""
     application = lock_filing(application_id)
-    move(application, "require_on_site_check", actor, comment=comment)
+    application.on_site_checked_on = None
+    application.on_site_check_passed = None
+    application.on_site_check_note = ""
+    move(application, "require_on_site_check", actor, comment=comment, update_fields=ON_SITE_RESULT_FIELDS)
     notify_after_commit(application.pk, Message(gettext_noop("评价机构将对您的企业进行现场核查。")))
     return application
 
 
 @transaction.atomic
 def application_record_on_site_check(
-    *, application_id: int, actor, passed: bool, note: str, checked_on: dt.date | None = None
+    *,
+    application_id: int,
+    actor,
+    passed: bool,
+    note: str,
+    checked_on: dt.date | None = None,
+    today: dt.date | None = None,
 ) -> Application:
-    """Record the result; the filing stays in on-site check (event from and to it) until a decision."""
+    """Record the result; the filing stays in on-site check (event from and to it) until a decision.
+
+    The check took place (``checked_on``, default today) on or before today and not before the filing's
+    latest submission: a check of the figures as they were before a return does not count."""
     application = lock_filing(application_id)
     allow(application, "record_on_site_check", actor)
+    errors = {}
+    today = today_or(today)
+    checked_on = checked_on or today
+    submitted_on = application.last_submitted_on or application.submitted_on
+    if checked_on > today:
+        errors["checked_on"] = [_("核查日期不能晚于今天（{today}）。").format(today=today)]
+    elif submitted_on and checked_on < submitted_on:
+        errors["checked_on"] = [_("核查日期不能早于本次提交日期（{day}）。").format(day=submitted_on)]
     if not note.strip():
-        raise ValidationError({"note": [_("请填写现场核查记录。")]})
-    application.on_site_checked_on = today_or(checked_on)
+        errors["note"] = [_("请填写现场核查记录。")]
+    if errors:
+        raise ValidationError(errors)
+    application.on_site_checked_on = checked_on
     application.on_site_check_passed = bool(passed)
     application.on_site_check_note = note.strip()
     record(
@@ -64,7 +93,7 @@ def application_record_on_site_check(
         "record_on_site_check",
         actor,
         comment=note.strip(),
-        update_fields=["on_site_checked_on", "on_site_check_passed", "on_site_check_note"],
+        update_fields=ON_SITE_RESULT_FIELDS,
     )
     return application
 

@@ -58,7 +58,8 @@ YEARS = range(2000, 2101)  # the evaluation years the portal's forms accept
 
 
 def parse_share(value) -> Decimal:
-    """The share as a decimal in (0, 1] with at most 3 places (the column), or ValidationError."""
+    """The share as a decimal from the rules' minimum (5%) to 1 with at most 3 places (the column), or
+    ValidationError."""
     try:
         share = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
@@ -66,10 +67,12 @@ def parse_share(value) -> Decimal:
     if (
         share is None
         or not share.is_finite()
-        or not Decimal(0) < share <= Decimal(1)
+        or not rules.share_allowed(share)
         or share != share.quantize(Decimal("0.001"))
     ):
-        raise ValidationError({"share": [_("抽查比例须为大于0且不超过1的小数，最多三位小数，例如0.05。")]})
+        raise ValidationError(
+            {"share": [_("抽查比例须为{min}至1之间的小数，最多三位小数，例如0.05。").format(min=rules.MIN_SHARE)]}
+        )
     return share
 
 
@@ -92,7 +95,7 @@ def spot_check_draw(*, actor, year: int, share=None, seed: int | None = None) ->
     existing = SpotCheckDraw.objects.filter(year=year).first()
     if existing is not None:
         raise _already_drawn(existing)
-    share = campaign_for(year).spot_check_share if share in (None, "") else parse_share(share)
+    share = parse_share(campaign_for(year).spot_check_share if share in (None, "") else share)
     if seed is None:
         seed = secrets.randbits(SEED_BITS)
     elif not 0 <= seed < rules.SEED_LIMIT:

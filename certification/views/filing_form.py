@@ -276,7 +276,10 @@ def _save(request, application, step):
         done, _saved = run_service(
             request,
             lambda: application_save_draft(
-                actor=request.user, evaluation_year=application.evaluation_year, data=form.service_data()
+                actor=request.user,
+                evaluation_year=application.evaluation_year,
+                data=form.service_data(),
+                reopen=False,
             ),
             form=form,
             success=_("已保存草稿。"),

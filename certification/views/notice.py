@@ -39,6 +39,7 @@ from certification.services.registration import notice_batch_register_due
 from enterprises.permissions import city_official_required
 from smeportal.listing import list_query, sort_headers, xlsx_download
 from smeportal.pagination import paginate_without_count
+from smeportal.text import join_clauses
 from smeportal.views import run_service
 
 PER_PAGE = 50  # a batch holds thousands of filings: its page and the batch form's table are paginated
@@ -118,6 +119,10 @@ def batch_end_date(request):
         start = field.clean(request.GET.get("start_date", ""))
     except ValidationError:
         return HttpResponse(_("请选择有效的开始日期。"))
+    try:
+        notice_services.validate_notice_start(start)
+    except ValidationError as error:
+        return HttpResponse(join_clauses(error.messages))
     end = notice_end_for(start)
     return render(request, "certification/notice/_end_date.html", {"start": start, "end": end})
 

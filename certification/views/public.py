@@ -111,7 +111,11 @@ def lookup(request):
     throttled = bool(raw) and not too_short and not public_search_allowed(request)
     if raw and not too_short and not throttled:
         number = request.GET.get("page") or ""
-        if number.isdigit() and int(number) > LOOKUP_MAX_PAGES:
+        try:  # "²" is a digit to str.isdigit() but no number to int(): parse, do not guess
+            past_the_last = int(number) > LOOKUP_MAX_PAGES
+        except ValueError:
+            past_the_last = False  # not a page number: paginate_without_count answers 404
+        if past_the_last:
             raise Http404("past the last page of the lookup")
         page = paginate_without_count(registrations_found(raw), number, LOOKUP_PER_PAGE)
         page.capped = page.has_next and page.number == LOOKUP_MAX_PAGES

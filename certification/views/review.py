@@ -2,12 +2,14 @@
 
 District officials review the filings of their managing district; city officials see every filing
 (with a district filter) and take the city review of recommended filings. Each action is a POST that
-calls one service: a wrong state (TransitionError) or bad input (ValidationError) becomes an error
-message and a redirect back to the filing; PermissionDenied answers 403; out of scope answers 404."""
+calls one service: done, it redirects back to the filing; a wrong state (TransitionError) or bad input
+(ValidationError) shows the filing's page again with an error message and the action's form as typed,
+its errors under the fields; PermissionDenied answers 403; out of scope answers 404."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from django import forms
 from django.contrib import messages
@@ -183,8 +185,26 @@ def _evidence_rows(application: Application, today) -> list[dict]:
     return rows
 
 
-@official_required
-def review_detail(request, pk: int):
+# The forms of the review actions on the detail page, each with its own ids (two of them are comment forms).
+ACTION_FORMS = {
+    "return_form": (ReturnForm, "return_%s"),
+    "recommend_form": (CommentForm, "recommend_%s"),
+    "require_on_site_form": (CommentForm, "require_on_site_%s"),
+    "on_site_form": (OnSiteRecordForm, "on_site_%s"),
+    "reject_form": (RejectForm, "reject_%s"),
+}
+
+
+def _blank_form(name: str) -> forms.Form:
+    form_class, auto_id = ACTION_FORMS[name]
+    if form_class is OnSiteRecordForm:
+        return form_class(auto_id=auto_id, initial={"checked_on": timezone.localdate(), "passed": "1"})
+    return form_class(auto_id=auto_id)
+
+
+def _render_detail(request, pk: int, bound: Mapping[str, forms.Form] | None = None):
+    """The filing's review page; ``bound`` holds the action form the official sent and was refused, shown
+    again as typed with its errors (the other action forms are blank)."""
     application = get_object_or_404(
         applications_visible_to(request.user).select_related("evaluating_district", "notice_batch"), pk=pk
     )
@@ -211,10 +231,7 @@ def review_detail(request, pk: int):
         "events": events,
         "actions": actions,
         "any_action": any(actions.values()),
-        "return_form": ReturnForm(),
-        "comment_form": CommentForm(),
-        "on_site_form": OnSiteRecordForm(initial={"checked_on": timezone.localdate(), "passed": "1"}),
-        "reject_form": RejectForm(),
+        **{name: (bound or {}).get(name) or _blank_form(name) for name in ACTION_FORMS},
         "ip_items": list(application.ip_items.all()),
         "rd_projects": list(application.rd_projects.all()),
         "attachments": list(application.attachments.all()),
@@ -232,6 +249,11 @@ def review_detail(request, pk: int):
     return render(request, "certification/review/detail.html", context)
 
 
+@official_required
+def review_detail(request, pk: int):
+    return _render_detail(request, pk)
+
+
 def _form_errors(form: forms.Form) -> str:
     return join_clauses(
         _("%(label)s：%(errors)s") % {"label": form.fields[name].label, "errors": join_list(errors)}
@@ -241,15 +263,20 @@ def _form_errors(form: forms.Form) -> str:
     )
 
 
-def _act(request, pk: int, form_class, call, success: str):
-    """Scope check (404), form check, then the service; errors become messages on the filing page."""
+def _act(request, pk: int, form_name: str, call, success: str):
+    """Scope check (404), form check, then the service. Done: back to the filing's page. Refused (bad
+    input or a state that does not allow it): the filing's page again, with the form as the official
+    typed it, its errors under the fields and summed up at the top, so nothing typed is lost."""
     application = get_object_or_404(applications_visible_to(request.user), pk=pk)
-    form = form_class(request.POST)
-    if not form.is_valid():
+    form_class, auto_id = ACTION_FORMS[form_name]
+    form = form_class(request.POST, auto_id=auto_id)
+    if form.is_valid():
+        done, _result = run_service(request, lambda: call(application, form), success=success, form=form)
+        if done:
+            return redirect("certification:review_detail", pk=application.pk)
+    if form.errors:
         messages.error(request, _form_errors(form))
-        return redirect("certification:review_detail", pk=application.pk)
-    run_service(request, lambda: call(application, form), success=success)
-    return redirect("certification:review_detail", pk=application.pk)
+    return _render_detail(request, application.pk, {form_name: form})
 
 
 @require_POST
@@ -258,7 +285,7 @@ def review_return(request, pk: int):
     return _act(
         request,
         pk,
-        ReturnForm,
+        "return_form",
         lambda application, form: application_return(
             application_id=application.pk,
             actor=request.user,
@@ -275,7 +302,7 @@ def review_require_on_site(request, pk: int):
     return _act(
         request,
         pk,
-        CommentForm,
+        "require_on_site_form",
         lambda application, form: application_require_on_site_check(
             application_id=application.pk, actor=request.user, comment=form.cleaned_data["comment"]
         ),
@@ -289,7 +316,7 @@ def review_record_on_site(request, pk: int):
     return _act(
         request,
         pk,
-        OnSiteRecordForm,
+        "on_site_form",
         lambda application, form: application_record_on_site_check(
             application_id=application.pk,
             actor=request.user,
@@ -307,7 +334,7 @@ def review_recommend(request, pk: int):
     return _act(
         request,
         pk,
-        CommentForm,
+        "recommend_form",
         lambda application, form: application_recommend(
             application_id=application.pk, actor=request.user, comment=form.cleaned_data["comment"]
         ),
@@ -321,7 +348,7 @@ def review_reject(request, pk: int):
     return _act(
         request,
         pk,
-        RejectForm,
+        "reject_form",
         lambda application, form: application_reject(
             application_id=application.pk, actor=request.user, reason=form.cleaned_data["reason"]
         ),

@@ -1,6 +1,7 @@
 """The yearly campaign as data: filing, resubmission, notices and registration happen within its windows,
 and the pages show its deadlines."""
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -217,6 +218,75 @@ def test_city_officials_keep_the_campaigns(client, city_official, district_offic
     refused = client.post(url, {**data, "filing_closes": "2027-06-01"})
     assert refused.status_code == 200 and "日期先后顺序不正确" in refused.text
     assert EvaluationCampaign.objects.get(year=2027).filing_closes == dt.date(2027, 9, 30)
+
+
+@pytest.mark.parametrize(
+    ("changes", "wrong"),
+    [
+        ({}, {}),
+        ({"filing_closes": dt.date(2027, 6, 30)}, {"filing_closes": "filing_opens", "batch_cutoffs": "filing_opens"}),
+        ({"notices_end_by": dt.date(2027, 8, 31)}, {"notices_end_by": "filing_closes"}),
+        ({"notices_end_by": dt.date(2027, 9, 30)}, {}),  # the same day is in order
+        ({"spot_checks_due": dt.date(2027, 10, 30)}, {"spot_checks_due": "notices_end_by"}),
+        ({"spot_checks_due": dt.date(2027, 7, 15)}, {"spot_checks_due": "notices_end_by"}),
+        ({"summary_due": dt.date(2027, 12, 14)}, {"summary_due": "spot_checks_due"}),
+        ({"registration_valid_until": dt.date(2027, 10, 30)}, {"registration_valid_until": "notices_end_by"}),
+        ({"batch_cutoffs": (dt.date(2027, 10, 30),)}, {"batch_cutoffs": "filing_opens"}),
+        ({"summary_due": None, "spot_checks_due": dt.date(2027, 6, 1)}, {"spot_checks_due": "notices_end_by"}),
+        ({"notices_end_by": None, "spot_checks_due": dt.date(2027, 6, 1)}, {"spot_checks_due": "filing_opens"}),
+    ],
+)
+def test_campaign_dates_follow_the_procedure(changes, wrong):
+    """Filing opens ≤ closes ≤ notices end ≤ spot checks ≤ summary; registrations valid after the notices."""
+    dates = dataclasses.replace(campaign_rules.default_dates(2027), **changes)
+    assert campaign_rules.dates_out_of_order(dates) == wrong
+    assert campaign_rules.dates_in_order(dates) == list(wrong)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        (
+            {"notices_end_by": "2027-08-31"},
+            "notices_end_by",
+            "日期先后顺序不正确：不能早于申报截止日期（2027-09-30）。",
+        ),
+        (
+            {"spot_checks_due": "2027-07-15"},
+            "spot_checks_due",
+            "日期先后顺序不正确：不能早于公示完成期限（2027-10-31）。",
+        ),
+        ({"summary_due": "2027-12-01"}, "summary_due", "日期先后顺序不正确：不能早于抽查完成期限（2027-12-15）。"),
+        ({"batch_cutoffs": "2027-10-30"}, "batch_cutoffs", "批次截止日期须在申报开始日期与申报截止日期之间。"),
+        ({"spot_check_share": "0.049"}, "spot_check_share", "抽查比例不能低于0.05。"),
+    ],
+)
+def test_the_campaign_form_refuses_dates_out_of_order_and_keeps_the_rest(
+    client, city_official, changes, field, message
+):
+    national(2027)
+    client.force_login(city_official)
+    data = {
+        "filing_opens": "2027-07-01",
+        "filing_closes": "2027-09-30",
+        "batch_cutoffs": "2027-07-30, 2027-08-30, 2027-09-30",
+        "notices_end_by": "2027-10-31",
+        "spot_checks_due": "2027-12-15",
+        "summary_due": "2027-12-31",
+        "registration_valid_until": "2027-12-31",
+        "award_window_years": 4,
+        "spot_check_share": "0.060",
+        "on_site_small_staff_max": 5,
+        "on_site_high_tech_staff_min": 50,
+        "on_site_high_tech_share_percent": 90,
+        "on_site_revocation_lookback_years": 3,
+    }
+    response = client.post(reverse("certification:campaign_edit", args=[2027]), {**data, **changes})
+    assert response.status_code == 200
+    assert not EvaluationCampaign.objects.filter(year=2027).exists()
+    form = response.context["form"]
+    assert form.errors == {field: [message]}
+    assert form["spot_check_share"].value() == changes.get("spot_check_share", "0.060")  # shown as typed
 
 
 def test_the_campaign_page_counts_down_to_the_dates_still_ahead(

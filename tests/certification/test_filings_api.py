@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from certification.models import (
@@ -146,11 +147,12 @@ def test_full_workflow_draft_to_registration(as_persona, enterprise, district, t
     early = reviewer.post(act(pk, "recommend"), {}, format="json")
     assert early.status_code == 409 and early.json()["reasons"] == [] and early.json()["gap"] == []
     assert reviewer.post(act(pk, "require-on-site-check"), {}, format="json").json()["state"] == S.ON_SITE_CHECK
+    checked_on = timezone.localdate().isoformat()  # not after today, not before the resubmission
     recorded = reviewer.post(
-        act(pk, "record-on-site-check"), {"passed": True, "note": "核查属实", "checked_on": "2026-05-06"}, format="json"
+        act(pk, "record-on-site-check"), {"passed": True, "note": "核查属实", "checked_on": checked_on}, format="json"
     )
     assert recorded.status_code == 200
-    assert recorded.json()["on_site_check_passed"] is True and recorded.json()["on_site_checked_on"] == "2026-05-06"
+    assert recorded.json()["on_site_check_passed"] is True and recorded.json()["on_site_checked_on"] == checked_on
     recommended = reviewer.post(act(pk, "recommend"), {"comment": "同意推荐"}, format="json")
     assert recommended.status_code == 200 and recommended.json()["state"] == S.RECOMMENDED
 
@@ -377,6 +379,21 @@ def test_submitted_filing_cannot_be_edited_or_submitted_again(as_persona, submit
     assert Application.objects.get(pk=submitted.pk).rd_expense == submitted.rd_expense
 
 
+def test_patching_a_withdrawn_filing_is_409_and_leaves_it_withdrawn(as_persona, enterprise):
+    withdrawn = factories.ApplicationFactory(enterprise=enterprise, state=S.WITHDRAWN, total_staff=40)
+    before = events(withdrawn.pk)
+    company = as_persona("enterprise_user")
+    answer = company.patch(detail(withdrawn.pk), {"total_staff": "41"}, format="json")
+    assert answer.status_code == 409
+    assert answer.json()["detail"] == "只有草稿或退回修改的申报可以修改。"
+    unchanged = Application.objects.get(pk=withdrawn.pk)
+    assert (unchanged.state, unchanged.total_staff) == (S.WITHDRAWN, 40)
+    assert events(withdrawn.pk) == before
+    # Reopening stays the create endpoint's job.
+    reopened = company.post(LIST, {"evaluation_year": withdrawn.evaluation_year}, format="json")
+    assert reopened.status_code == 200 and reopened.json()["state"] == S.DRAFT
+
+
 # --- Bad input → 400 per field -------------------------------------------------------------------
 
 
@@ -427,6 +444,48 @@ def test_on_site_check_note_is_required(as_persona, submitted):
         response = reviewer.post(act(submitted.pk, "record-on-site-check"), body, format="json")
         assert response.status_code == 400, body
     assert Application.objects.get(pk=submitted.pk).on_site_checked_on is None
+
+
+@pytest.mark.parametrize(
+    "checked_on",
+    [
+        lambda: timezone.localdate() + dt.timedelta(days=1),  # not yet happened
+        lambda: dt.date(2026, 3, 31),  # before the filing was submitted (2026-04-01)
+    ],
+)
+def test_on_site_check_dated_after_today_or_before_the_submission_is_400(as_persona, submitted, checked_on):
+    reviewer = as_persona("district_official")
+    reviewer.post(act(submitted.pk, "require-on-site-check"), {}, format="json")
+    body = {"passed": True, "note": "核查属实", "checked_on": checked_on().isoformat()}
+    response = reviewer.post(act(submitted.pk, "record-on-site-check"), body, format="json")
+    assert response.status_code == 400, response.content
+    assert "checked_on" in response.json()
+    assert Application.objects.get(pk=submitted.pk).on_site_checked_on is None
+
+
+def test_a_new_on_site_check_waits_for_its_own_result(as_persona, enterprise):
+    """Checked and returned; resubmitted with other figures; a new check: the first result does not carry over."""
+    filing = factories.ApplicationFactory(
+        enterprise=enterprise,
+        state=S.SUBMITTED,
+        first_time_applicant=True,
+        evaluating_district=enterprise.managing_district,
+    )
+    reviewer, company = as_persona("district_official"), as_persona("enterprise_user")
+    reviewer.post(act(filing.pk, "require-on-site-check"), {}, format="json")
+    reviewer.post(act(filing.pk, "record-on-site-check"), {"passed": True, "note": "核查属实"}, format="json")
+    reviewer.post(act(filing.pk, "return"), {"comment": "请补充研发费用"}, format="json")
+    assert company.patch(detail(filing.pk), {"rd_expense": "60"}, format="json").status_code == 200
+    assert company.post(act(filing.pk, "resubmit"), {}, format="json").status_code == 200
+
+    again = reviewer.post(act(filing.pk, "require-on-site-check"), {"comment": "重新核查"}, format="json")
+    body = again.json()
+    assert (body["on_site_checked_on"], body["on_site_check_passed"], body["on_site_check_note"]) == (None, None, "")
+    early = reviewer.post(act(filing.pk, "recommend"), {}, format="json")
+    assert early.status_code == 409 and "须先完成现场核查" in early.json()["detail"]
+
+    reviewer.post(act(filing.pk, "record-on-site-check"), {"passed": True, "note": "复核属实"}, format="json")
+    assert reviewer.post(act(filing.pk, "recommend"), {}, format="json").json()["state"] == S.RECOMMENDED
 
 
 def test_form_encoded_bodies_are_refused(as_persona, enterprise_user):

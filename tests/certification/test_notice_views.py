@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from certification.models import Application, CalendarOverride, NoticeBatch, Objection, Registration
@@ -61,6 +62,49 @@ def test_end_date_partial_uses_the_official_calendar(client, city_official):
     assert response.status_code == 200
     assert "2026-10-15" in response.content.decode()
     assert "请选择有效的开始日期" in client.get(reverse("certification:batch_end_date")).content.decode()
+
+
+OUT_OF_RANGE = "公示开始日期须在2017-01-01至2100-12-01之间。"
+
+
+@pytest.mark.parametrize("start", ["9999-12-20", "9999-12-31", "2100-12-02", "2016-12-31", "0001-01-01"])
+def test_end_date_partial_for_a_start_the_calendar_cannot_count_from_says_so(client, city_official, start):
+    client.force_login(city_official)
+    client.raise_request_exception = False
+    response = client.get(reverse("certification:batch_end_date"), {"start_date": start})
+    assert response.status_code == 200
+    assert response.content.decode() == OUT_OF_RANGE
+
+
+def test_end_date_partial_for_the_last_start_the_portal_counts_from(client, city_official):
+    client.force_login(city_official)
+    response = client.get(reverse("certification:batch_end_date"), {"start_date": "2100-12-01"})
+    assert response.status_code == 200 and "2100-12-" in response.content.decode()
+
+
+@pytest.mark.parametrize("start", ["9999-12-20", "2100-12-02"])
+def test_a_batch_starting_out_of_range_is_a_field_error_keeping_the_form(client, city_official, filing, start):
+    client.force_login(city_official)
+    client.raise_request_exception = False
+    data = {"title": "2026年第一批公示", "start_date": start, "applications": [filing.pk]}
+    response = client.post(reverse("certification:batch_create"), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"start_date": [OUT_OF_RANGE]}
+    assert "2026年第一批公示" in response.text and response.context["end_date"] is None
+    assert not NoticeBatch.objects.exists()
+
+
+def test_the_notice_service_refuses_a_start_out_of_range(city_official, filing):
+    with pytest.raises(ValidationError) as refused:
+        notice_batch_create(
+            actor=city_official,
+            title="批次",
+            start_date=dt.date(9999, 12, 20),
+            today=START,
+            application_ids=[filing.pk],
+        )
+    assert refused.value.message_dict == {"start_date": [OUT_OF_RANGE]}
+    assert Application.objects.get(pk=filing.pk).state == S.RECOMMENDED
 
 
 def test_end_date_partial_follows_overrides(client, city_official):

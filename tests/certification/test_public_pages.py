@@ -212,6 +212,16 @@ def test_lookup_paginates_and_query_count_is_flat(client, district, django_asser
     assert len(second.context["page"].object_list) == 5
 
 
+@pytest.mark.parametrize("page", ["²", "٣", "9" * 5000, "abc", "0", "-1", "6"])
+def test_lookup_with_a_page_that_is_no_page_of_it_is_a_404_not_a_500(client, registered, page):
+    """ "²" is a digit to str.isdigit() but int() refuses it; "٣" is a decimal digit int() reads as 3 (no
+    registration on a 3rd page); thousands of digits are more than int() reads (the portal refuses so long a
+    query string before the view, 400); the lookup stops at page 5."""
+    client.raise_request_exception = False
+    response = client.get(reverse("certification:lookup"), {"q": "绵阳科技", "page": page})
+    assert response.status_code == (400 if len(page) > 1000 else 404)
+
+
 def test_notices_show_the_first_filings_of_a_long_batch_and_its_page_lists_them_all(
     client, city_official, district, today, monkeypatch, django_assert_max_num_queries
 ):

@@ -193,20 +193,55 @@ def test_return_without_any_comment_changes_nothing(client, district_official, f
     client.force_login(district_official)
     response = client.post(reverse("certification:review_return", args=[filing.pk]), {"comment": ""}, follow=True)
     assert reload(filing).state == S.SUBMITTED
-    assert "退回修改须填写意见。" in messages_of(response)
+    assert response.status_code == 200
+    assert response.context["return_form"].errors["comment"] == ["退回修改须填写意见。"]  # under the field
+    assert any("退回修改须填写意见。" in m for m in messages_of(response))  # and summed up at the top
 
 
-def test_transition_error_shows_message_and_changes_nothing(client, district_official, enterprise):
+def test_return_with_a_field_comment_over_its_length_shows_the_form_again_as_typed(client, district_official, filing):
+    typed, too_long = "请补充2025年度研发费用辅助账。", "研" * 501
+    client.force_login(district_official)
+    response = client.post(
+        reverse("certification:review_return", args=[filing.pk]),
+        {"comment": typed, "field_rd_expense": too_long, "field_tech_staff": "科技人员名单"},
+    )
+    assert response.status_code == 200
+    assert reload(filing).state == S.SUBMITTED
+    form = response.context["return_form"]
+    assert form.is_bound and "field_rd_expense" in form.errors
+    body = response.content.decode()
+    assert typed in body and too_long in body and "科技人员名单" in body  # nothing typed is lost
+    assert '<details class="mb-2" open>' in body  # the field comments are shown, with the error
+
+
+def test_transition_error_shows_message_keeps_the_comment_and_changes_nothing(client, district_official, enterprise):
     app = submit(enterprise, first_time=True)  # needs an on-site check before recommendation
     events = ApplicationEvent.objects.filter(application=app).count()
     client.force_login(district_official)
-    response = client.post(reverse("certification:review_recommend", args=[app.pk]), {"comment": "好"})
-    assert response.status_code == 302
-    assert response["Location"] == reverse("certification:review_detail", args=[app.pk])
+    response = client.post(reverse("certification:review_recommend", args=[app.pk]), {"comment": "同意推荐，材料齐全"})
+    assert response.status_code == 200
     assert reload(app).state == S.SUBMITTED
     assert ApplicationEvent.objects.filter(application=app).count() == events
-    shown = messages_of(client.get(response["Location"]))
-    assert any("须先完成现场核查" in m for m in shown)
+    assert any("须先完成现场核查" in m for m in messages_of(response))
+    assert response.context["recommend_form"]["comment"].value() == "同意推荐，材料齐全"
+    assert not response.context["require_on_site_form"].is_bound  # the other comment form stays blank
+
+
+def test_on_site_check_dated_in_the_future_is_refused_on_the_form(client, district_official, enterprise):
+    app = submit(enterprise, first_time=True)
+    client.force_login(district_official)
+    client.post(reverse("certification:review_require_on_site", args=[app.pk]), {})
+    future = timezone.localdate() + dt.timedelta(days=1)
+    response = client.post(
+        reverse("certification:review_record_on_site", args=[app.pk]),
+        {"checked_on": future.isoformat(), "passed": "1", "note": "场地、人员与申报一致"},
+    )
+    assert response.status_code == 200
+    assert reload(app).on_site_checked_on is None
+    assert response.context["on_site_form"].errors["checked_on"] == [
+        f"核查日期不能晚于今天（{timezone.localdate()}）。"
+    ]
+    assert "场地、人员与申报一致" in response.content.decode()
 
 
 def test_on_site_check_then_recommend(client, district_official, enterprise):
@@ -214,12 +249,13 @@ def test_on_site_check_then_recommend(client, district_official, enterprise):
     client.force_login(district_official)
     client.post(reverse("certification:review_require_on_site", args=[app.pk]), {"comment": "首次申报"})
     assert reload(app).state == S.ON_SITE_CHECK
+    checked_on = timezone.localdate()  # not after today, not before the submission
     client.post(
         reverse("certification:review_record_on_site", args=[app.pk]),
-        {"checked_on": "2026-05-06", "passed": "1", "note": "场地、人员与申报一致"},
+        {"checked_on": checked_on.isoformat(), "passed": "1", "note": "场地、人员与申报一致"},
     )
     checked = reload(app)
-    assert (checked.on_site_checked_on, checked.on_site_check_passed) == (dt.date(2026, 5, 6), True)
+    assert (checked.on_site_checked_on, checked.on_site_check_passed) == (checked_on, True)
     client.post(reverse("certification:review_recommend", args=[app.pk]), {"comment": ""})
     assert reload(app).state == S.RECOMMENDED
 
@@ -230,7 +266,7 @@ def test_failed_on_site_check_cannot_be_recommended(client, district_official, e
     client.post(reverse("certification:review_require_on_site", args=[app.pk]), {})
     client.post(
         reverse("certification:review_record_on_site", args=[app.pk]),
-        {"checked_on": "2026-05-06", "passed": "0", "note": "无实际经营场所"},
+        {"checked_on": timezone.localdate().isoformat(), "passed": "0", "note": "无实际经营场所"},
     )
     assert reload(app).on_site_check_passed is False
     client.post(reverse("certification:review_recommend", args=[app.pk]), {})

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from certification.rules.spot_check import SEED_LIMIT, draw, sample_size
+from certification.rules.campaign import SPOT_CHECK_SHARE
+from certification.rules.spot_check import MIN_SHARE, SEED_LIMIT, draw, sample_size, share_allowed
 
 
 @pytest.mark.parametrize(
@@ -34,6 +35,19 @@ def test_sample_size(population, share, expected):
 def test_sample_size_refuses_values_out_of_range(population, share):
     with pytest.raises(ValueError):
         sample_size(population, Decimal(share))
+
+
+@pytest.mark.parametrize(
+    ("share", "allowed"),
+    [("0.049", False), ("0.01", False), ("0", False), ("0.05", True), ("1", True), ("1.001", False)],
+)
+def test_a_draw_covers_at_least_five_percent(share, allowed):
+    """RULES.md §3: spot checks cover at least 5% of the year's registered enterprises."""
+    assert share_allowed(Decimal(share)) is allowed
+
+
+def test_the_campaign_default_share_is_the_minimum():
+    assert SPOT_CHECK_SHARE == MIN_SHARE == Decimal("0.05")
 
 
 @pytest.mark.parametrize("seed", [-1, SEED_LIMIT])

@@ -130,6 +130,8 @@ def test_only_city_officials_draw(year_of_firms, persona, request):
     ("values", "field"),
     [
         ({"share": "0"}, "share"),
+        ({"share": "0.01"}, "share"),  # below the 5% of RULES.md §3
+        ({"share": "0.049"}, "share"),
         ({"share": "1.5"}, "share"),
         ({"share": "abc"}, "share"),
         ({"share": "0.0505"}, "share"),
@@ -144,6 +146,21 @@ def test_bad_values_are_refused(year_of_firms, city_official, values, field):
     with pytest.raises(ValidationError) as refused:
         spot_check_draw(actor=city_official, **arguments)
     assert field in refused.value.message_dict
+
+
+def test_a_share_of_exactly_five_percent_is_drawn(year_of_firms, city_official):
+    draw = spot_check_draw(actor=city_official, year=YEAR, share="0.05", seed=1)
+    assert draw.share == Decimal("0.05")
+
+
+def test_a_campaign_cannot_store_a_share_below_five_percent(city_official):
+    campaign = EvaluationCampaign.for_year(YEAR)
+    campaign.spot_check_share = Decimal("0.049")
+    with pytest.raises(ValidationError) as refused:
+        campaign.full_clean(exclude=["created_by", "updated_by"])
+    assert refused.value.message_dict["spot_check_share"] == ["抽查比例不能低于0.05。"]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EvaluationCampaign.objects.filter(year=YEAR).update(spot_check_share=Decimal("0.049"))
 
 
 def test_each_district_is_told_of_its_checks(
@@ -354,6 +371,7 @@ def test_command_without_json_prints_only_the_summary(year_of_firms):
     ("args", "message"),
     [
         (["--share", "0"], "抽查比例"),
+        (["--share", "0.01"], "抽查比例须为0.05至1之间"),
         (["--share", "5%"], "抽查比例"),
         (["--seed", "-3"], "随机种子"),
     ],

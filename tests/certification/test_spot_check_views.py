@@ -78,6 +78,13 @@ def test_a_bad_share_goes_back_with_a_message(client, city_official, firms):
     assert messages_of(response)
 
 
+def test_a_share_below_five_percent_is_refused_on_the_page(client, city_official, firms):
+    client.force_login(city_official)
+    response = client.post(DRAW, {"year": YEAR, "share": "0.01"})
+    assert response.status_code == 302 and not SpotCheckDraw.objects.exists()
+    assert messages_of(response) == ["抽查比例不能低于0.05。"]
+
+
 @pytest.mark.parametrize("persona", ["district_official", "enterprise_user", "department_user"])
 def test_only_the_city_draws(persona_client, persona, firms):
     response = persona_client(persona).post(DRAW, {"year": YEAR, "share": "0.05"})

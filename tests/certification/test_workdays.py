@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from certification.rules.notice import years_spanned
 from certification.rules.workdays import CalendarOverrides, is_working_day, nth_working_day
 
 D = dt.date
@@ -64,3 +65,8 @@ def test_window_contains_exactly_n_working_days(start, n):
 def test_n_must_be_positive():
     with pytest.raises(ValueError, match="at least 1"):
         nth_working_day(D(2026, 1, 5), 0)
+
+
+def test_a_window_starting_in_the_last_year_a_date_can_have_spans_only_that_year():
+    assert years_spanned(dt.date(2026, 12, 20)) == [2026, 2027]
+    assert years_spanned(dt.date(dt.MAXYEAR, 12, 20)) == [dt.MAXYEAR]

@@ -27,6 +27,7 @@ from certification.services.review import (
 )
 from certification.states import WAITING_FOR_REVIEW
 from certification.workflow import TransitionError
+from smeportal.models import ChangeRecord
 from tests import factories
 from tests.helpers import reload
 
@@ -313,12 +314,13 @@ def test_on_site_check_path(draft, enterprise_user, district_official):
         application_require_on_site_check(application_id=app.pk, actor=district_official)
     with pytest.raises(ValidationError):
         application_record_on_site_check(application_id=app.pk, actor=district_official, passed=True, note="")
+    checked_on = reload(app).last_submitted_on  # the day of the (latest) submission is the earliest check
     application_record_on_site_check(
-        application_id=app.pk, actor=district_official, passed=True, note="经营场所与人员属实", checked_on=DAY
+        application_id=app.pk, actor=district_official, passed=True, note="经营场所与人员属实", checked_on=checked_on
     )
     app = application_recommend(application_id=app.pk, actor=district_official)
     assert app.state == S.RECOMMENDED
-    assert app.on_site_checked_on == DAY
+    assert app.on_site_checked_on == checked_on
     assert transitions(app) == [
         ("", S.DRAFT),
         (S.DRAFT, S.SUBMITTED),
@@ -337,6 +339,60 @@ def test_failed_on_site_check_blocks_recommendation(submitted, district_official
         application_recommend(application_id=submitted.pk, actor=district_official)
     app = application_reject(application_id=submitted.pk, actor=district_official, reason="现场核查不属实")
     assert app.state == S.REJECTED
+
+
+def test_a_new_on_site_check_clears_the_earlier_result_and_keeps_it_in_the_history(
+    submitted, district_official, enterprise_user
+):
+    application_require_on_site_check(application_id=submitted.pk, actor=district_official)
+    checked_on = reload(submitted).last_submitted_on
+    application_record_on_site_check(
+        application_id=submitted.pk, actor=district_official, passed=True, note="核查属实", checked_on=checked_on
+    )
+    application_return(application_id=submitted.pk, actor=district_official, comment="请补充研发费用")
+    application_resubmit(application_id=submitted.pk, actor=enterprise_user, today=DAY)
+
+    app = application_require_on_site_check(application_id=submitted.pk, actor=district_official, comment="重新核查")
+
+    stored = reload(app)
+    assert (stored.on_site_checked_on, stored.on_site_check_passed, stored.on_site_check_note) == (None, None, "")
+    with pytest.raises(TransitionError, match="请先登记现场核查结果"):
+        application_recommend(application_id=app.pk, actor=district_official)
+    cleared = ChangeRecord.objects.filter(model="certification.application", object_id=app.pk).first()  # the latest
+    assert cleared.reason == "安排现场核查" and cleared.actor == district_official
+    assert cleared.changes["on_site_check_passed"] == [True, None]
+    assert cleared.changes["on_site_check_note"] == ["核查属实", ""]
+    assert cleared.changes["on_site_checked_on"] == [checked_on.isoformat(), None]
+    assert ApplicationEvent.objects.filter(application=app, comment="核查属实").exists()  # the timeline keeps it
+
+
+def test_on_site_check_date_is_between_the_latest_submission_and_today(submitted, district_official):
+    application_require_on_site_check(application_id=submitted.pk, actor=district_official)
+    submitted_on = reload(submitted).last_submitted_on
+    for day, message in [
+        (submitted_on + dt.timedelta(days=1), f"核查日期不能晚于今天（{submitted_on}）。"),
+        (submitted_on - dt.timedelta(days=1), f"核查日期不能早于本次提交日期（{submitted_on}）。"),
+    ]:
+        with pytest.raises(ValidationError) as refused:
+            application_record_on_site_check(
+                application_id=submitted.pk,
+                actor=district_official,
+                passed=True,
+                note="核查",
+                checked_on=day,
+                today=submitted_on,
+            )
+        assert refused.value.message_dict == {"checked_on": [message]}
+    assert reload(submitted).on_site_checked_on is None
+    application_record_on_site_check(
+        application_id=submitted.pk,
+        actor=district_official,
+        passed=True,
+        note="核查",
+        checked_on=submitted_on,
+        today=submitted_on,
+    )
+    assert reload(submitted).on_site_checked_on == submitted_on
 
 
 @pytest.mark.parametrize(
@@ -431,6 +487,16 @@ def test_withdraw_before_decision_and_reopen(submitted, enterprise_user):
     assert reopened.pk == app.pk
     assert reopened.state == S.DRAFT
     assert transitions(app)[-2:] == [(S.SUBMITTED, S.WITHDRAWN), (S.WITHDRAWN, S.DRAFT)]
+
+
+def test_saving_a_withdrawn_filing_without_reopening_it_is_refused(withdrawn, enterprise_user):
+    """The form's steps and PATCH save a filing they hold: withdrawn meanwhile, it is not reopened by a save."""
+    before = transitions(withdrawn)
+    with pytest.raises(TransitionError, match="只有草稿或退回修改的申报可以修改"):
+        application_save_draft(actor=enterprise_user, evaluation_year=2026, data={"total_staff": "41"}, reopen=False)
+    app = reload(withdrawn)
+    assert (app.state, app.total_staff) == (S.WITHDRAWN, withdrawn.total_staff)
+    assert transitions(app) == before
 
 
 def test_withdraw_refused_after_decision(submitted, enterprise_user, district_official):
