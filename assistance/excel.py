@@ -135,6 +135,15 @@ def shown_reason(stored) -> str:
     return str(message) if message is not None else shown_message(stored)
 
 
+def enterprise_problem(status: str | None) -> str | None:
+    """Why no agreement can be made with an enterprise of this registry ``status`` (None: no such enterprise),
+    as a reason code (``unknown_enterprise``, ``not_operating``); None when it can. Asked at the upload's
+    validation and again at its commit."""
+    if status is None:
+        return "unknown_enterprise"
+    return None if status == Enterprise.Status.OPERATING else "not_operating"
+
+
 @dataclass
 class ValidationResult:
     total: int = 0
@@ -237,10 +246,8 @@ def validate_rows(
         enterprise = lookups.enterprises.get(code)
         if not code_ok[result.total - 1]:
             reasons["credit_code"] = REASONS["credit_code"]
-        elif enterprise is None:
-            reasons["unknown_enterprise"] = REASONS["unknown_enterprise"]
-        elif enterprise[1] != Enterprise.Status.OPERATING:
-            reasons["not_operating"] = REASONS["not_operating"]
+        elif problem := enterprise_problem(enterprise[1] if enterprise else None):
+            reasons[problem] = REASONS[problem]
         year = rules.parse_year(cell_text(row.get(COL_YEAR)))
         if year is None:
             reasons["year"] = REASONS["year"]

@@ -134,11 +134,8 @@ def agreement_import_validate(*, import_id: int) -> None:
 def _late_reasons(row: dict, lookups: excel.Lookups, enterprises: dict[int, tuple]) -> list[str]:
     """The codes of what stops a previewed row now: its enterprise is gone or no longer operating (the upload's
     own reasons), or the agreement was entered meanwhile or its year closed (``late``)."""
-    codes = []
-    if row["enterprise_id"] not in enterprises:
-        codes.append("unknown_enterprise")
-    elif enterprises[row["enterprise_id"]][1] != Enterprise.Status.OPERATING:
-        codes.append("not_operating")
+    found = enterprises.get(row["enterprise_id"])
+    codes = [problem] if (problem := excel.enterprise_problem(found[1] if found else None)) else []
     if (row["enterprise_id"], row["year"]) in lookups.existing or row["year"] in lookups.closed_years:
         codes.append("late")
     return codes

@@ -76,8 +76,3 @@ def dates_out_of_order(dates: CampaignDates) -> dict[str, str]:
     if any(not dates.filing_opens <= cutoff <= dates.filing_closes for cutoff in dates.batch_cutoffs):
         wrong["batch_cutoffs"] = "filing_opens"
     return wrong
-
-
-def dates_in_order(dates: CampaignDates) -> list[str]:
-    """The names of the dates that come in the wrong order (empty when the campaign is consistent)."""
-    return list(dates_out_of_order(dates))
