@@ -362,14 +362,15 @@ EXPECTED_POST = {
     "certification:batch_register_due": ("review_batch", row(LOGIN, *[NOT_FOUND] * 5, BACK, BACK)),
     "certification:objection_decide": ("review_objection", row(LOGIN, *[NOT_FOUND] * 5, BACK, BACK)),
     "certification:calendar_overrides": (None, CITY_ONLY),
-    "certification:calendar_override_delete": ("calendar_override", row(LOGIN, *[NOT_FOUND] * 5, BACK, BACK)),
+    # A delete without a reason: the overrides page again, the error in the override's row.
+    "certification:calendar_override_delete": ("calendar_override", CITY_ONLY),
     "certification:objection_create": ("review_filing", SIGNED_IN),  # the form again with its errors
     # Revocation: empty forms are shown again (start, defence); an empty decision goes back with a message.
     "certification:revocation_start": ("revocation_filing", CITY_ONLY),
     "certification:revocation_decide": ("revocation", row(LOGIN, *[NOT_FOUND] * 5, BACK, BACK)),
     "certification:revocation_defend": ("revocation", OWN_ENTERPRISE_ONLY),
-    # Spot checks: an empty draw goes back with a message; an empty result form is shown again.
-    "certification:spot_check_draw": (None, row(LOGIN, *[NOT_FOUND] * 5, BACK, BACK)),
+    # Spot checks: an empty draw shows the list again with the draw form's errors; an empty result form is shown again.
+    "certification:spot_check_draw": (None, CITY_ONLY),
     "certification:spot_check_detail": ("spot_check", row(LOGIN, NOT_FOUND, NOT_FOUND, OK, *[NOT_FOUND] * 2, OK, OK)),
     "notifications": (None, row(LOGIN, *[BACK] * 7)),  # mark all read
     # Assistance: empty forms (an empty feedback too, under its record) are shown again; archive and commit

@@ -91,4 +91,6 @@ class CalendarOverrideForm(forms.Form):
 
 
 class CalendarOverrideDeleteForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("删除理由"), max_length=200)
+    reason = forms.CharField(
+        label=gettext_lazy("删除理由"), max_length=200, error_messages={"required": gettext_lazy("请填写删除理由。")}
+    )

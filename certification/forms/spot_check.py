@@ -56,6 +56,10 @@ class DrawForm(forms.Form):
         help_text=gettext_lazy("留空则随机生成；同一种子对同一名单总是抽中相同的企业。"),
     )
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "draw_%s")  # its own ids: the list's filter form above has a year too
+        super().__init__(*args, **kwargs)
+
 
 class ResultForm(forms.Form):
     passed = forms.TypedChoiceField(

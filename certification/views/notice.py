@@ -235,6 +235,21 @@ def _calendar_change_messages(request, change) -> None:
         messages.warning(request, warning)
 
 
+def _calendar_page(
+    request, form: CalendarOverrideForm, *, refused_delete: tuple[int, CalendarOverrideDeleteForm] | None = None
+):
+    """The overrides since last year with the add form; ``refused_delete`` is the override whose delete was
+    refused and the delete form as the official typed it, shown again in its row with its errors."""
+    since = dt.date(timezone.localdate().year - 1, 1, 1)
+    overrides = CalendarOverride.objects.filter(date__gte=since).order_by("date")
+    deleting, delete_form = refused_delete or (None, None)
+    return render(
+        request,
+        "certification/notice/calendar_overrides.html",
+        {"form": form, "overrides": overrides, "deleting": deleting, "delete_form": delete_form},
+    )
+
+
 @city_official_required
 def calendar_overrides(request):
     form = CalendarOverrideForm(request.POST or None)
@@ -248,26 +263,28 @@ def calendar_overrides(request):
         if done:
             _calendar_change_messages(request, change)
             return redirect("certification:calendar_overrides")
-    since = dt.date(timezone.localdate().year - 1, 1, 1)
-    overrides = CalendarOverride.objects.filter(date__gte=since).order_by("date")
-    return render(request, "certification/notice/calendar_overrides.html", {"form": form, "overrides": overrides})
+    return _calendar_page(request, form)
 
 
 @require_POST
 @city_official_required
 def calendar_override_delete(request, pk: int):
+    """Done: back to the overrides. Refused (no reason, or a notice it would end before today): the page
+    again, the reason as the official typed it in the override's row with the error."""
     override = get_object_or_404(CalendarOverride, pk=pk)
     form = CalendarOverrideDeleteForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请填写删除理由。"))
-        return redirect("certification:calendar_overrides")
-    done, change = run_service(
-        request,
-        lambda: calendar_services.calendar_override_delete(
-            actor=request.user, override_id=override.pk, reason=form.cleaned_data["reason"]
-        ),
-        success=_("已删除{date}的日历调整。").format(date=override.date),
-    )
-    if done:
-        _calendar_change_messages(request, change)
-    return redirect("certification:calendar_overrides")
+    if form.is_valid():
+        done, change = run_service(
+            request,
+            lambda: calendar_services.calendar_override_delete(
+                actor=request.user, override_id=override.pk, reason=form.cleaned_data["reason"]
+            ),
+            form=form,
+            success=_("已删除{date}的日历调整。").format(date=override.date),
+        )
+        if done:
+            _calendar_change_messages(request, change)
+            return redirect("certification:calendar_overrides")
+    if form.errors:
+        messages.error(request, join_clauses(message for errors in form.errors.values() for message in errors))
+    return _calendar_page(request, CalendarOverrideForm(), refused_delete=(override.pk, form))

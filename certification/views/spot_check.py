@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,10 +33,12 @@ from smeportal.views import run_service
 PER_PAGE = 50
 
 
-def _selection(request):
-    """The filter form and the checks it selects (the year's, in the user's scope), with year and sort."""
+def _selection(request, query: QueryDict | None = None):
+    """The filter form and the checks it selects (the year's, in the user's scope), with year and sort;
+    ``query`` stands for the request's query string (a refused draw shows the page of the draw's year)."""
     city = is_city_official(request.user)
-    form = SpotCheckFilterForm(request.GET or None, city=city)
+    query = request.GET if query is None else query
+    form = SpotCheckFilterForm(query or None, city=city)
     values = form.cleaned_data if form.is_valid() else {}
     year = values.get("year") or timezone.localdate().year
     district = values.get("district")
@@ -48,29 +51,34 @@ def _selection(request):
     return form, checks, year, values.get("sort") or DEFAULT_SORT
 
 
-@official_required
-def spot_check_list(request):
-    form, checks, year, sort = _selection(request)
+def _list_page(request, query: QueryDict, draw_form: DrawForm | None = None):
+    """The year's list; for the city, the draw (or its form). ``draw_form`` is the draw the official sent
+    and was refused, shown again as typed with its errors."""
+    form, checks, year, sort = _selection(request, query)
     city = is_city_official(request.user)
     campaign = campaign_for(year)
     today = timezone.localdate()
-    query = request.GET.copy()
-    query.pop("page", None)
+    page_query = query.copy()
+    page_query.pop("page", None)
     context = {
         "form": form,
         "year": year,
         "city": city,
         "total": checks.count(),
-        "page": paginate_without_count(sorted_spot_checks(checks, sort), request.GET.get("page"), PER_PAGE),
-        "query": query.urlencode(),
+        "page": paginate_without_count(sorted_spot_checks(checks, sort), query.get("page"), PER_PAGE),
+        "query": page_query.urlencode(),
         "deadline": deadline(_("抽查完成期限"), campaign.spot_checks_due, today),
         "today": today,
     }
     if city:
         draw = draw_of(year)
+        if draw is not None:  # drawn: the record, not the form
+            draw_form = None
+        elif draw_form is None:
+            draw_form = DrawForm(initial={"year": year, "share": campaign.spot_check_share})
         context.update(
             draw=draw,
-            draw_form=None if draw else DrawForm(initial={"year": year, "share": campaign.spot_check_share}),
+            draw_form=draw_form,
             registering=today <= campaign.notices_end_by,
             notices_end_by=campaign.notices_end_by,
             progress=progress_by_district(filter_spot_checks(spot_checks_visible_to(request.user), year=year))
@@ -80,24 +88,39 @@ def spot_check_list(request):
     return render(request, "certification/spot_check/list.html", context)
 
 
+@official_required
+def spot_check_list(request):
+    return _list_page(request, request.GET)
+
+
 @require_POST
 @city_official_required
 def spot_check_draw_view(request):
+    """Done: the year's page with the draw. Refused (bad input, or a rule such as one draw a year): the
+    page of that year again, with the form as the official typed it and its errors under the fields."""
     form = DrawForm(request.POST)
-    if not form.is_valid():
+    if form.is_valid():
+        done, draw = run_service(
+            request,
+            lambda: spot_check_draw(
+                actor=request.user,
+                year=form.cleaned_data["year"],
+                share=form.cleaned_data["share"],
+                seed=form.cleaned_data["seed"],
+            ),
+            form=form,
+            success=lambda draw: _("已抽取{year}年度抽查企业{drawn}家（随机种子{seed}），已通知各区县。").format(
+                year=draw.year, drawn=draw.drawn, seed=draw.seed
+            ),
+        )
+        if done:
+            return redirect(reverse("certification:spot_checks") + f"?year={draw.year}")
+    if form.errors:
         messages.error(request, join_clauses(message for errors in form.errors.values() for message in errors))
-        return redirect("certification:spot_checks")
-    year = form.cleaned_data["year"]
-    run_service(
-        request,
-        lambda: spot_check_draw(
-            actor=request.user, year=year, share=form.cleaned_data["share"], seed=form.cleaned_data["seed"]
-        ),
-        success=lambda draw: _("已抽取{year}年度抽查企业{drawn}家（随机种子{seed}），已通知各区县。").format(
-            year=draw.year, drawn=draw.drawn, seed=draw.seed
-        ),
-    )
-    return redirect(reverse("certification:spot_checks") + f"?year={year}")
+    query = QueryDict(mutable=True)
+    if year := form.cleaned_data.get("year"):
+        query["year"] = str(year)
+    return _list_page(request, query, draw_form=form)
 
 
 @require_GET

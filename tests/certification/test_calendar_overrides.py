@@ -221,6 +221,60 @@ def test_a_refusal_on_the_page_is_a_message(client, batch, city_official, today)
     assert not CalendarOverride.objects.exists()
 
 
+def delete_url(override) -> str:
+    return reverse("certification:calendar_override_delete", args=[override.pk])
+
+
+@pytest.mark.parametrize(
+    ("typed", "error"),
+    [
+        ("", "请填写删除理由。"),
+        ("   ", "请填写删除理由。"),
+        ("长" * 201, "确保该变量包含不超过 200 字符 (目前字符数 201)。"),
+    ],
+)
+def test_a_refused_delete_shows_the_page_again_as_typed(client, batch, city_official, today, typed, error):
+    """Nothing typed is lost: the overrides page again (not a redirect), the error under the row's reason."""
+    today(TODAY)
+    override = add(city_official, NEW_HOLIDAY).override
+    client.force_login(city_official)
+    response = client.post(delete_url(override), {"reason": typed})
+    assert response.status_code == 200
+    assert CalendarOverride.objects.filter(pk=override.pk).exists() and reload(batch).end_date == D(2027, 1, 8)
+    assert DeadlineChange.objects.filter(override_removed=True).count() == 0
+    assert messages_of(response) == [error]
+    page = response.content.decode()
+    row_input = f'id="delete-reason-{override.pk}" name="reason"'
+    assert f'{row_input} value="{typed}"' in page and 'aria-invalid="true"' in page
+    assert f'id="delete-reason-{override.pk}-error">{error}</div>' in page  # under the field (and on top)
+    assert "市政府临时放假通知" in page and 'name="kind"' in page  # the list and the add form as on a GET
+
+
+def test_a_delete_the_rule_refuses_keeps_the_typed_reason(client, batch, city_official, today):
+    """Removing the holiday would end the running notice before today: refused, the page again as typed."""
+    today(TODAY)
+    override = add(city_official, NEW_HOLIDAY).override  # the notice now ends on 8 January
+    today(D(2027, 1, 8))
+    client.force_login(city_official)
+    response = client.post(delete_url(override), {"reason": "通知已撤回"})
+    assert response.status_code == 200
+    assert CalendarOverride.objects.filter(pk=override.pk).exists() and reload(batch).end_date == D(2027, 1, 8)
+    assert DeadlineChange.objects.filter(override_removed=True).count() == 0
+    assert any("2026年第4批公示" in message for message in messages_of(response))
+    page = response.content.decode()
+    assert f'id="delete-reason-{override.pk}" name="reason" value="通知已撤回"' in page
+
+
+def test_a_delete_on_the_page_goes_back_to_the_list(client, batch, city_official, today):
+    today(TODAY)
+    override = add(city_official, NEW_HOLIDAY).override
+    client.force_login(city_official)
+    response = client.post(delete_url(override), {"reason": "录入错误"})
+    assert response.status_code == 302 and response["Location"] == reverse("certification:calendar_overrides")
+    assert not CalendarOverride.objects.exists() and reload(batch).end_date == END
+    assert messages_of(response)[0] == "已删除2027-01-04的日历调整。"
+
+
 def test_the_revocation_pages_show_the_moved_deadline(client, enterprise, enterprise_user, city_official):
     revocation = noticed_revocation(factories.registered_filing(enterprise, year=2025), D(2026, 12, 28))
     add(city_official, NEW_HOLIDAY)

@@ -66,23 +66,49 @@ def test_the_city_draws_from_the_page(client, city_official, firms):
 
 def test_a_second_draw_from_the_page_is_refused_with_the_first_ones_seed(client, city_official, drawn):
     client.force_login(city_official)
-    response = client.post(DRAW, {"year": YEAR, "share": "0.05"}, follow=True)
+    response = client.post(DRAW, {"year": YEAR, "share": "0.05"})
+    assert response.status_code == 200 and SpotCheckDraw.objects.count() == 1
     assert "每年只抽取一次" in messages_of(response)[0] and str(drawn.seed) in messages_of(response)[0]
-    assert SpotCheckDraw.objects.count() == 1
+    page = response.content.decode()
+    assert 'data-testid="draw-record"' in page and 'data-testid="draw-form"' not in page
 
 
-def test_a_bad_share_goes_back_with_a_message(client, city_official, firms):
+@pytest.mark.parametrize(
+    ("typed", "field", "error"),
+    [
+        ({"share": "0.01", "seed": "2026"}, "share", "抽查比例不能低于0.05。"),
+        ({"share": "2", "seed": "2026"}, "share", "确保该值小于或等于1。"),
+        ({"share": "0.5", "seed": "-3"}, "seed", "确保该值大于或等于0。"),
+        ({"share": "0.5", "seed": "七"}, "seed", "输入整数。"),
+    ],
+)
+def test_a_refused_draw_shows_the_page_again_as_typed(client, city_official, firms, typed, field, error):
+    """Nothing typed is lost: the list again (not a redirect), the error under its field, the values as typed."""
     client.force_login(city_official)
-    response = client.post(DRAW, {"year": YEAR, "share": "2"})
-    assert response.status_code == 302 and not SpotCheckDraw.objects.exists()
-    assert messages_of(response)
+    response = client.post(DRAW, {"year": YEAR, **typed})
+    assert response.status_code == 200
+    assert not SpotCheckDraw.objects.exists() and not SpotCheck.objects.exists()
+    assert messages_of(response) == [error]
+    assert response.context["draw_form"].errors == {field: [error]}
+    page = response.content.decode()
+    assert 'data-testid="draw-form"' in page
+    assert f'<div id="draw_{field}_error" class="w-100">' in page  # under the field
+    assert f'<div class="invalid-feedback d-block">{error}</div>' in page
+    for name, value in typed.items():
+        assert f'name="{name}" value="{value}"' in page
+    assert f'name="year" value="{YEAR}"' in page
+    assert 'data-testid="checks"' in page and "共 0 家" in page  # the rest of the page as on a GET
 
 
-def test_a_share_below_five_percent_is_refused_on_the_page(client, city_official, firms):
+def test_a_draw_the_service_refuses_shows_the_years_page_again_as_typed(client, city_official, firms):
+    """No registered firm in that year: the rule's refusal on top, the year's page with the form as typed."""
     client.force_login(city_official)
-    response = client.post(DRAW, {"year": YEAR, "share": "0.01"})
-    assert response.status_code == 302 and not SpotCheckDraw.objects.exists()
-    assert messages_of(response) == ["抽查比例不能低于0.05。"]
+    response = client.post(DRAW, {"year": YEAR + 1, "share": "0.5", "seed": "77"})
+    assert response.status_code == 200 and not SpotCheckDraw.objects.exists()
+    assert messages_of(response) == [f"{YEAR + 1}年度还没有可抽查的入库企业，不能抽取。"]
+    page = response.content.decode()
+    assert f"{YEAR + 1}年度抽查" in page and f'name="year" value="{YEAR + 1}"' in page
+    assert 'name="share" value="0.5"' in page and 'name="seed" value="77"' in page
 
 
 @pytest.mark.parametrize("persona", ["district_official", "enterprise_user", "department_user"])
