@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 from openpyxl import load_workbook
 
-from enterprises.models import Enterprise
 from smeportal.display import Message, shown_message, source_text
 from smeportal.excel import safe_cell
 from smeportal.spreadsheets import SpreadsheetRefused, check_xlsx
@@ -95,7 +94,7 @@ def write_template(target: IO[bytes]) -> None:
 class Lookups:
     """What the validation needs from the database, loaded in bulk by the caller."""
 
-    # credit code → (enterprise id, status, established_on, introduced_on, origin)
+    # credit code → (enterprise id, status, established_on, introduced_on, origin, confirmed)
     enterprises: dict[str, tuple]
     # (enterprise id, year) pairs that already have an unarchived agreement of the department
     existing: set[tuple[int, int]]
@@ -105,8 +104,9 @@ class Lookups:
 # Why a row is not imported: code → what the counts by reason call it (a row's own message may say more).
 REASONS = {
     "credit_code": gettext_lazy("统一社会信用代码格式或校验位错误"),
-    "unknown_enterprise": gettext_lazy("统一社会信用代码未在企业库中找到"),
-    "not_operating": gettext_lazy("企业不是存续状态"),
+    rules.UNKNOWN_ENTERPRISE: gettext_lazy("统一社会信用代码未在企业库中找到"),
+    rules.NOT_OPERATING: gettext_lazy("企业不是存续状态"),
+    rules.UNCONFIRMED_ENTERPRISE: gettext_lazy("企业的自主登记尚待区县确认"),
     "year": gettext_lazy("协议年度缺失或无法识别"),
     "closed_year": gettext_lazy("该年度已关闭"),
     "signed_on": gettext_lazy("签订日期缺失或无法识别"),
@@ -133,15 +133,6 @@ def shown_reason(stored) -> str:
     """A stored reason (:func:`stored_reason`; text stored by an earlier version) in the reader's language."""
     message = Message.from_data(stored)
     return str(message) if message is not None else shown_message(stored)
-
-
-def enterprise_problem(status: str | None) -> str | None:
-    """Why no agreement can be made with an enterprise of this registry ``status`` (None: no such enterprise),
-    as a reason code (``unknown_enterprise``, ``not_operating``); None when it can. Asked at the upload's
-    validation and again at its commit."""
-    if status is None:
-        return "unknown_enterprise"
-    return None if status == Enterprise.Status.OPERATING else "not_operating"
 
 
 @dataclass
@@ -246,7 +237,9 @@ def validate_rows(
         enterprise = lookups.enterprises.get(code)
         if not code_ok[result.total - 1]:
             reasons["credit_code"] = REASONS["credit_code"]
-        elif problem := enterprise_problem(enterprise[1] if enterprise else None):
+        elif problem := rules.enterprise_problem(
+            enterprise[1] if enterprise else None, confirmed=enterprise is not None and enterprise[5]
+        ):
             reasons[problem] = REASONS[problem]
         year = rules.parse_year(cell_text(row.get(COL_YEAR)))
         if year is None:
@@ -288,7 +281,7 @@ def validate_rows(
             )
             result.rejected_by_reason.update(reasons.keys())
             continue
-        _id, _status, established_on, introduced_on, origin = enterprise
+        _id, _status, established_on, introduced_on, origin, _confirmed = enterprise
         result.valid.append(
             {
                 "row": number,

@@ -14,6 +14,7 @@ from smeportal.uploads import UploadValidator
 
 from .models import AssistanceAgreement, Measure, ServiceRecord
 from .selectors import enterprise_by_name_or_code
+from .services import record_date_errors
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 XLSX_ONLY = UploadValidator(kinds={"xlsx"})
@@ -70,6 +71,26 @@ class AgreementForm(forms.Form):
 
 
 class ServiceRecordForm(forms.ModelForm):
+    """A service contact under ``agreement``: its dates are checked as the services check them
+    (:func:`services.record_date_errors`: not after today, not before the agreement was signed), and the date
+    picker offers no day before the signing."""
+
+    def __init__(self, *args, agreement: AssistanceAgreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agreement = agreement
+        signed_on = agreement.signed_on.isoformat()
+        self.fields["date"].widget.attrs["min"] = signed_on
+        hint = _("协议签订于%(signed_on)s，服务日期不能早于这一天。")
+        self.fields["date"].help_text = hint % {"signed_on": signed_on}
+
+    def clean(self):
+        data = super().clean()
+        errors = record_date_errors(data.get("date"), data.get("resolved_on"), signed_on=self.agreement.signed_on)
+        for name, message in errors.items():
+            if name not in self.errors:
+                self.add_error(name, message)
+        return data
+
     class Meta:
         model = ServiceRecord
         fields = ["date", "kind", "issues_raised", "resolution", "resolved_on"]

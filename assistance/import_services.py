@@ -42,7 +42,7 @@ def _lookups(department_id: int, codes: set[str], years: set[int]) -> excel.Look
     enterprises = {
         row[0]: row[1:]
         for row in Enterprise.objects.filter(credit_code__in=codes).values_list(
-            "credit_code", "pk", "status", "established_on", "introduced_on", "origin"
+            "credit_code", "pk", "status", "established_on", "introduced_on", "origin", "confirmed"
         )
     }
     existing = set(
@@ -132,10 +132,12 @@ def agreement_import_validate(*, import_id: int) -> None:
 
 
 def _late_reasons(row: dict, lookups: excel.Lookups, enterprises: dict[int, tuple]) -> list[str]:
-    """The codes of what stops a previewed row now: its enterprise is gone or no longer operating (the upload's
-    own reasons), or the agreement was entered meanwhile or its year closed (``late``)."""
+    """The codes of what stops a previewed row now: its enterprise is gone, no longer operating or not confirmed
+    (the upload's own reasons, :func:`rules.enterprise_problem`), or the agreement was entered meanwhile or its
+    year closed (``late``)."""
     found = enterprises.get(row["enterprise_id"])
-    codes = [problem] if (problem := excel.enterprise_problem(found[1] if found else None)) else []
+    problem = rules.enterprise_problem(found[1] if found else None, confirmed=found is not None and found[2])
+    codes = [problem] if problem else []
     if (row["enterprise_id"], row["year"]) in lookups.existing or row["year"] in lookups.closed_years:
         codes.append("late")
     return codes
@@ -151,9 +153,9 @@ def _late_reject(row: dict, codes: list[str]) -> dict:
 
 @transaction.atomic
 def agreement_import_commit(*, actor, import_id: int) -> AgreementImport:
-    """Write the previewed valid rows in one transaction (bulk). Rows whose enterprise stopped operating, that
-    became duplicates or fall in a year closed since the preview move to the rejected rows (and the report).
-    Committing twice writes nothing more."""
+    """Write the previewed valid rows in one transaction (bulk). Rows whose enterprise stopped operating or is
+    not confirmed, that became duplicates or fall in a year closed since the preview move to the rejected rows
+    (and the report). Committing twice writes nothing more."""
     record = AgreementImport.objects.select_for_update().get(pk=import_id)
     if not can_manage_department(actor, record.department_id):
         raise AgreementImport.DoesNotExist
@@ -164,10 +166,10 @@ def agreement_import_commit(*, actor, import_id: int) -> AgreementImport:
     lookups = _lookups(record.department_id, set(), years)
     # Read now, not at the preview: an enterprise may have moved, or stopped operating, since.
     enterprises = {
-        pk: (district_id, status)
-        for pk, district_id, status in Enterprise.objects.filter(
+        pk: (district_id, status, confirmed)
+        for pk, district_id, status, confirmed in Enterprise.objects.filter(
             pk__in={row["enterprise_id"] for row in rows}
-        ).values_list("pk", "managing_district_id", "status")
+        ).values_list("pk", "managing_district_id", "status", "confirmed")
     }
     to_create, late_rejects, late_by_reason = [], [], Counter()
     for row in rows:

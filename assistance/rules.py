@@ -4,7 +4,11 @@ Pure Python, no Django, so they are tested fast and exhaustively:
 
 - :func:`parse_year`: an agreement year as typed in a link or a cell, or ``None``;
 - :func:`signed_on_problem`: why a signing date cannot be an agreement's, as a reason code (the upload
-  counts rows by it, the services turn it into a field error).
+  counts rows by it, the services turn it into a field error);
+- :func:`service_date_problem`: why a date cannot be a service record's under an agreement signed on a day
+  (the form, the services, and an agreement whose signing date moves, against its records);
+- :func:`enterprise_problem`: why an agreement cannot be signed with an enterprise, as a reason code (the
+  form and the services, the upload's validation and its commit).
 """
 
 from __future__ import annotations
@@ -15,6 +19,16 @@ YEAR_MIN, YEAR_MAX = 2000, 2100  # the agreements' years (the database's agreeme
 
 SIGNED_OUTSIDE_YEAR = "signed_outside_year"
 SIGNED_IN_FUTURE = "signed_in_future"
+
+SERVICE_IN_FUTURE = "service_in_future"
+SERVICE_BEFORE_SIGNING = "service_before_signing"
+
+# enterprises.models.Enterprise.Status.OPERATING, the registry status an agreement can be signed with (the
+# value as stored; tests.assistance.test_rules checks that it is the model's).
+OPERATING = "operating"
+UNKNOWN_ENTERPRISE = "unknown_enterprise"
+NOT_OPERATING = "not_operating"
+UNCONFIRMED_ENTERPRISE = "unconfirmed_enterprise"
 
 
 def parse_year(text) -> int | None:
@@ -36,4 +50,29 @@ def signed_on_problem(signed_on: dt.date, *, year: int, today: dt.date) -> str |
         return SIGNED_OUTSIDE_YEAR
     if signed_on > today:
         return SIGNED_IN_FUTURE
+    return None
+
+
+def service_date_problem(date: dt.date, *, signed_on: dt.date, today: dt.date) -> str | None:
+    """Why ``date`` cannot be the date of a service under an agreement signed on ``signed_on``, on ``today``:
+    after today, not happened yet (:data:`SERVICE_IN_FUTURE`), or before the agreement was signed
+    (:data:`SERVICE_BEFORE_SIGNING`); None when it can. The signing day itself is a service day."""
+    if date > today:
+        return SERVICE_IN_FUTURE
+    if date < signed_on:
+        return SERVICE_BEFORE_SIGNING
+    return None
+
+
+def enterprise_problem(status: str | None, *, confirmed: bool) -> str | None:
+    """Why no agreement can be signed with an enterprise of this registry ``status`` (None: no such enterprise):
+    unknown (:data:`UNKNOWN_ENTERPRISE`), not operating (:data:`NOT_OPERATING`), or self-registered and not
+    confirmed by its district yet, so perhaps a stranger's invention (:data:`UNCONFIRMED_ENTERPRISE`); None when
+    it can."""
+    if status is None:
+        return UNKNOWN_ENTERPRISE
+    if status != OPERATING:
+        return NOT_OPERATING
+    if not confirmed:
+        return UNCONFIRMED_ENTERPRISE
     return None

@@ -111,7 +111,12 @@ def service_records_visible_to(user) -> QuerySet[ServiceRecord]:
 
 
 def enterprise_by_name_or_code(text: str) -> Enterprise | None:
-    """The enterprise with this credit code (normalised, check character valid) or exactly this name."""
+    """The enterprise with this credit code (normalised, check character valid) or exactly this name.
+
+    A name names the one confirmed enterprise of that name before any enterprise still awaiting its district's
+    confirmation: anyone can self-register a company under a real one's name, and such a stranger must neither
+    be chosen for the real one nor make its name ambiguous. An unconfirmed enterprise is still found (by its
+    code, or a name only it has), so that signing with it is refused with the reason."""
     text = (text or "").strip()
     if not text:
         return None
@@ -120,15 +125,21 @@ def enterprise_by_name_or_code(text: str) -> Enterprise | None:
         found = Enterprise.objects.filter(credit_code=code).first()
         if found is not None:
             return found
-    matches = list(Enterprise.objects.filter(name=text)[:2])
-    return matches[0] if len(matches) == 1 else None
+    matches = list(Enterprise.objects.filter(name=text).order_by("-confirmed", "pk")[:2])
+    if len(matches) == 1 or (len(matches) == 2 and matches[0].confirmed and not matches[1].confirmed):
+        return matches[0]
+    return None
 
 
 def enterprise_suggestions(text: str, *, limit: int = 10) -> list[Enterprise]:
+    """The enterprises an agreement can be signed with whose name or code matches: operating, and confirmed
+    (a self-registered enterprise awaiting its district's confirmation is not offered)."""
     text = (text or "").strip()
     if not text or is_too_short(text):
         return []
-    matching = Enterprise.objects.filter(name_or_code_condition("", text), status=Enterprise.Status.OPERATING)
+    matching = Enterprise.objects.filter(
+        name_or_code_condition("", text), status=Enterprise.Status.OPERATING, confirmed=True
+    )
     return list(first_matches(matching, limit).select_related("managing_district"))
 
 
@@ -242,13 +253,14 @@ def new_enterprises_without_assistance(
     industry_section: str = "",
     sort: str | None = None,
 ) -> QuerySet[Enterprise]:
-    """Operating enterprises new in the year's window that have no (unarchived) agreement this year,
-    ordered by ``sort`` (a key of :data:`WITHOUT_ASSISTANCE_SORTING`, the newest first by default)."""
+    """Operating, confirmed enterprises new in the year's window that have no (unarchived) agreement this year,
+    ordered by ``sort`` (a key of :data:`WITHOUT_ASSISTANCE_SORTING`, the newest first by default). Each is
+    offered for an agreement, so a self-registered enterprise its district has not confirmed is left out."""
     policy = QuotaPolicy.for_year(year)
     has_agreement = AssistanceAgreement.objects.filter(enterprise=OuterRef("pk"), year=year, archived=False)
     qs = (
         Enterprise.objects.filter(new_enterprise_q(year=year, window_years=policy.new_window_years))
-        .filter(status=Enterprise.Status.OPERATING)
+        .filter(status=Enterprise.Status.OPERATING, confirmed=True)
         .filter(~Exists(has_agreement))
         .select_related("managing_district", "cluster")
     )

@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,13 +44,20 @@ def _require_department(actor, department_id: int) -> None:
         raise PermissionDenied(_("只能管理本部门的帮扶协议。"))
 
 
-def _operating_enterprise(enterprise_id: int | None) -> Enterprise:
+def _signable_enterprise(enterprise_id: int | None) -> Enterprise:
+    """The enterprise, when an agreement can be signed with it (:func:`rules.enterprise_problem`, the rule the
+    Excel upload checks its rows by, at validation and at commit)."""
     enterprise = Enterprise.objects.filter(pk=enterprise_id).first() if enterprise_id else None
-    if enterprise is None:
+    problem = rules.enterprise_problem(
+        enterprise.status if enterprise else None, confirmed=enterprise is not None and enterprise.confirmed
+    )
+    if problem == rules.UNKNOWN_ENTERPRISE:
         raise ValidationError({"enterprise": _("未找到该企业，请输入准确的企业名称或统一社会信用代码。")})
-    if enterprise.status != Enterprise.Status.OPERATING:
+    if problem == rules.NOT_OPERATING:
         message = _("该企业登记状态为“%(status)s”，不能签订帮扶协议。") % {"status": enterprise.get_status_display()}
         raise ValidationError({"enterprise": message})
+    if problem == rules.UNCONFIRMED_ENTERPRISE:
+        raise ValidationError({"enterprise": _("该企业的自主登记尚待区县确认，确认前不能签订帮扶协议。")})
     return enterprise
 
 
@@ -109,7 +117,7 @@ def agreement_create(
     document=None,
 ) -> AssistanceAgreement:
     _require_department(actor, department_id)
-    enterprise = _operating_enterprise(enterprise_id)
+    enterprise = _signable_enterprise(enterprise_id)
     _check_signed_on(signed_on, year)
     _check_measures(measures)
     policy = _policy_open(year)
@@ -162,6 +170,7 @@ def agreement_update(*, actor, agreement_id: int, document=None, **changes) -> A
     policy = _policy_open(agreement.year)
     if "signed_on" in changes:
         _check_signed_on(changes["signed_on"], agreement.year)
+        _check_no_record_before(agreement, changes["signed_on"])
     if "measures" in changes:
         _check_measures(changes["measures"])
         changes["measures"] = list(changes["measures"])
@@ -173,6 +182,24 @@ def agreement_update(*, actor, agreement_id: int, document=None, **changes) -> A
     agreement.updated_by = actor
     agreement.save()
     return agreement
+
+
+def _check_no_record_before(agreement: AssistanceAgreement, signed_on: dt.date) -> None:
+    """A signing date moved later leaves no service record of the agreement before it (the rule of
+    :func:`rules.service_date_problem`, asked of the earliest record). The agreement's row is locked, so no
+    record is added or redated meanwhile."""
+    if signed_on <= agreement.signed_on:  # unchanged or earlier: no record is before it that was not already
+        return
+    first = agreement.service_records.aggregate(first=Min("date"))["first"]
+    if first is None:
+        return
+    problem = rules.service_date_problem(first, signed_on=signed_on, today=timezone.localdate())
+    if problem == rules.SERVICE_BEFORE_SIGNING:
+        message = _("签订日期（%(signed_on)s）不能晚于本协议已有的服务记录：最早一次服务在%(first)s。") % {
+            "signed_on": signed_on.isoformat(),
+            "first": first.isoformat(),
+        }
+        raise ValidationError({"signed_on": message})
 
 
 @transaction.atomic
@@ -187,18 +214,27 @@ def agreement_archive(*, actor, agreement_id: int) -> AssistanceAgreement:
     return agreement
 
 
-def _check_record_dates(date: dt.date, resolved_on: dt.date | None) -> None:
-    """A service contact has happened: neither it nor the resolution is after today, and the resolution is not
-    before the contact. Every field at fault gets its error."""
+def record_date_errors(date: dt.date | None, resolved_on: dt.date | None, *, signed_on: dt.date) -> dict[str, str]:
+    """What is wrong with a service record's dates under an agreement signed on ``signed_on``, field → message
+    (none when nothing is): the contact is neither after today nor before the signing
+    (:func:`rules.service_date_problem`), the resolution is not after today nor before the contact. Every
+    field at fault gets its error. The record form asks it too, so the page says it before the service does."""
     today = timezone.localdate()
     errors = {}
-    if date is not None and date > today:
+    problem = rules.service_date_problem(date, signed_on=signed_on, today=today) if date is not None else None
+    if problem == rules.SERVICE_IN_FUTURE:
         errors["date"] = _("服务日期不能晚于今天。")
+    elif problem == rules.SERVICE_BEFORE_SIGNING:
+        errors["date"] = _("服务日期不能早于协议的签订日期（%(signed_on)s）。") % {"signed_on": signed_on.isoformat()}
     if resolved_on is not None and resolved_on > today:
         errors["resolved_on"] = _("解决日期不能晚于今天。")
     elif resolved_on is not None and date is not None and resolved_on < date:
         errors["resolved_on"] = _("解决日期不能早于服务日期。")
-    if errors:
+    return errors
+
+
+def _check_record_dates(date: dt.date, resolved_on: dt.date | None, *, signed_on: dt.date) -> None:
+    if errors := record_date_errors(date, resolved_on, signed_on=signed_on):
         raise ValidationError(errors)
 
 
@@ -212,7 +248,7 @@ def service_record_create(*, actor, agreement_id: int, **values) -> ServiceRecor
     if unknown:
         raise TypeError(f"service_record_create got {sorted(unknown)}")
     agreement = _agreement_for_update(actor, agreement_id)
-    _check_record_dates(values.get("date"), values.get("resolved_on"))
+    _check_record_dates(values.get("date"), values.get("resolved_on"), signed_on=agreement.signed_on)
     return ServiceRecord.objects.create(agreement=agreement, created_by=actor, updated_by=actor, **values)
 
 
@@ -231,7 +267,7 @@ def service_record_update(*, actor, record_id: int, **changes) -> ServiceRecord:
         raise ServiceRecord.DoesNotExist
     for name, value in changes.items():
         setattr(record, name, value)
-    _check_record_dates(record.date, record.resolved_on)
+    _check_record_dates(record.date, record.resolved_on, signed_on=record.agreement.signed_on)
     record.updated_by = actor
     record.save()
     return record

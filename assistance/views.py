@@ -246,7 +246,7 @@ def agreement_document(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def record_create(request, pk: int):
     agreement = _managed_agreement(request, pk)
-    form = ServiceRecordForm(request.POST or None, initial={"date": timezone.localdate()})
+    form = ServiceRecordForm(request.POST or None, initial={"date": timezone.localdate()}, agreement=agreement)
     if request.method == "POST" and form.is_valid():
         done, _result = run_service(
             request,
@@ -270,7 +270,8 @@ def record_edit(request, pk: int):
     agreement = record.agreement
     if not can_manage_department(request.user, agreement.department_id):
         raise Http404
-    form = ServiceRecordForm(request.POST or None, instance=ServiceRecord.objects.get(pk=record.pk))
+    instance = ServiceRecord.objects.get(pk=record.pk)
+    form = ServiceRecordForm(request.POST or None, instance=instance, agreement=agreement)
     if request.method == "POST" and form.is_valid():
         done, _result = run_service(
             request,

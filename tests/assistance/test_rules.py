@@ -52,3 +52,41 @@ TODAY = dt.date(2026, 6, 10)
 )
 def test_signed_on_problem(signed_on, year, problem):
     assert rules.signed_on_problem(signed_on, year=year, today=TODAY) == problem
+
+
+SIGNED = dt.date(2026, 3, 15)
+
+
+@pytest.mark.parametrize(
+    ("date", "problem"),
+    [
+        (SIGNED, None),  # the signing day itself
+        (dt.date(2026, 3, 16), None),
+        (TODAY, None),
+        (dt.date(2026, 3, 14), rules.SERVICE_BEFORE_SIGNING),
+        (dt.date(2025, 12, 31), rules.SERVICE_BEFORE_SIGNING),
+        (dt.date(2026, 6, 11), rules.SERVICE_IN_FUTURE),
+    ],
+)
+def test_service_date_problem(date, problem):
+    assert rules.service_date_problem(date, signed_on=SIGNED, today=TODAY) == problem
+
+
+@pytest.mark.parametrize(
+    ("status", "confirmed", "problem"),
+    [
+        ("operating", True, None),
+        ("operating", False, rules.UNCONFIRMED_ENTERPRISE),
+        ("cancelled", True, rules.NOT_OPERATING),
+        ("cancelled", False, rules.NOT_OPERATING),  # the registry's status is the first reason
+        (None, False, rules.UNKNOWN_ENTERPRISE),
+    ],
+)
+def test_enterprise_problem(status, confirmed, problem):
+    assert rules.enterprise_problem(status, confirmed=confirmed) == problem
+
+
+def test_the_operating_status_is_the_registrys():
+    from enterprises.models import Enterprise
+
+    assert rules.OPERATING == Enterprise.Status.OPERATING
