@@ -99,9 +99,13 @@ def valid_registration_q(day: dt.date) -> Q:
 
 
 def new_enterprises(*, day: dt.date, baseline: dt.date) -> QuerySet[Enterprise]:
-    """Enterprises (entity kind) established since the baseline, up to and including ``day``."""
+    """Enterprises (entity kind) established since the baseline, up to and including ``day``, that the registry
+    knows: a self-registration its district has not confirmed yet may be a stranger's invention."""
     return Enterprise.objects.filter(
-        entity_kind=Enterprise.EntityKind.ENTERPRISE, established_on__gte=baseline, established_on__lte=day
+        entity_kind=Enterprise.EntityKind.ENTERPRISE,
+        established_on__gte=baseline,
+        established_on__lte=day,
+        confirmed=True,
     )
 
 

@@ -154,3 +154,18 @@ def test_compute_quotas_defaults_to_today_and_reruns_the_same(district):
 def test_compute_quotas_refuses_a_bad_date(db, bad):
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("compute_quotas", "--date", bad, stdout=io.StringIO())
+
+
+def test_a_self_registration_awaiting_its_district_is_not_in_the_denominator_until_confirmed(district):
+    """RULES.md §5 counts the enterprises the regulator registered; anyone can self-register a firm the registry
+    does not know, and a stranger's inventions must not lower a district's share."""
+    QuotaPolicy.objects.create(year=2026, baseline_date=dt.date(2026, 1, 1))
+    firms = quota_data.enterprises(district, 10, established_on=dt.date(2026, 3, 1))
+    quota_data.registration(firms[0], valid_from=dt.date(2026, 6, 1), valid_until=YEAR_END)
+    Enterprise.objects.filter(pk__in=[firm.pk for firm in firms[5:]]).update(confirmed=False)
+    tech_share_compute(day=YEAR_END)
+    assert snapshot(district.code, YEAR_END).newly_registered == 5
+    assert snapshot("city", YEAR_END).share == Decimal("0.2")
+    Enterprise.objects.filter(pk__in=[firm.pk for firm in firms[5:]]).update(confirmed=True)
+    tech_share_compute(day=YEAR_END)
+    assert snapshot(district.code, YEAR_END).newly_registered == 10
