@@ -18,8 +18,9 @@ urlpatterns = [
     path("sessions/end-all/", two_factor_views.logout_everywhere, name="logout_everywhere"),
     path("security-log/", audit_views.security_log, name="security_log"),
     path("security-log/export/", audit_views.security_log_export, name="security_log_export"),
-    # Django's own views, recorded in the security log when a password changes.
+    # Django's own views, recorded in the security log when a password changes, the reset mails throttled.
     path("password_change/", account_views.PasswordChange.as_view(), name="password_change"),
+    path("password_reset/", account_views.PasswordReset.as_view(), name="password_reset"),
     path("reset/<uidb64>/<token>/", account_views.PasswordResetConfirm.as_view(), name="password_reset_confirm"),
     path("", include("django.contrib.auth.urls")),
 ]

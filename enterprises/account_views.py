@@ -1,10 +1,14 @@
 """Account pages of the portal: enterprise self-registration (login, logout and password reset are Django's,
-the password changes recorded in the security log)."""
+the password changes recorded in the security log, the reset mails throttled)."""
+
+import hashlib
+import unicodedata
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -67,6 +71,37 @@ class PasswordChange(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         record_security_event(SecurityEvent.Kind.PASSWORD_CHANGED, request=self.request, user=form.user)
         return response
+
+
+class RecipientThrottle(PageThrottle):
+    """The page throttle counted per e-mail address written to (whoever asks) instead of per client. The
+    cache key holds a digest of the address as Django's reset form compares addresses (NFKC, case-folded)."""
+
+    def __init__(self, scope: str, rate: str, email: str):
+        super().__init__(scope, rate)
+        self.recipient = hashlib.sha256(unicodedata.normalize("NFKC", email).casefold().encode()).hexdigest()
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.recipient}
+
+
+def reset_mail_allowed(request, email: str) -> bool:
+    """One more reset mail for this client and to this address (``PASSWORD_RESET_THROTTLE_RATE`` each)?"""
+    rate = settings.PASSWORD_RESET_THROTTLE_RATE
+    return PageThrottle("password-reset", rate).allow_request(request, None) and RecipientThrottle(
+        "password-reset-to", rate, email
+    ).allow_request(request, None)
+
+
+class PasswordReset(auth_views.PasswordResetView):
+    """Django's reset form, its mails limited per client address and per address written to. Beyond either
+    limit nothing is sent and the answer is the same "mail sent if the address has an account" page, so the
+    limit, like the form, tells nothing about which addresses have an account."""
+
+    def form_valid(self, form):
+        if not reset_mail_allowed(self.request, form.cleaned_data["email"]):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class PasswordResetConfirm(auth_views.PasswordResetConfirmView):

@@ -4,6 +4,7 @@ enterprise claim is not verified (or whose enterprise is pending confirmation) g
 
 from __future__ import annotations
 
+from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -17,6 +18,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
@@ -34,6 +36,13 @@ DEFAULT_TOKEN_REQUEST_RATE = "10/min"  # noqa: S105 (a rate, not a secret)
 def ensure_may_hold_tokens(user) -> None:
     if is_unconfirmed_enterprise_user(user):
         raise PermissionDenied(_("账号尚未通过验证，不能获取 API 令牌。"))
+
+
+def ensure_not_locked(request, username) -> None:
+    """403 for a username and address pair that django-axes has locked (after the failed logins of any
+    page: the login form, the second factor, this exchange)."""
+    if isinstance(username, str) and AxesProxyHandler.is_locked(request, {"username": username}):
+        raise PermissionDenied(_("登录失败次数过多。为保护账号安全，请一小时后再试，或联系管理员解锁。"))
 
 
 def _issue(request, user, name: str) -> str:
@@ -80,8 +89,14 @@ class ObtainTokenView(APIView):
         auth=[],
     )
     def post(self, request):
+        username = request.data.get("username") if hasattr(request.data, "get") else None
+        # A locked account is refused whatever the password, before it is checked (so the attempt does not
+        # count again and extend the lock), and so is the attempt that reaches the limit.
+        ensure_not_locked(request, username)
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            ensure_not_locked(request, username)
+            raise ValidationError(serializer.errors)
         user = serializer.validated_data["user"]
         ensure_may_hold_tokens(user)
         if has_totp(user) or otp_required(user):

@@ -3,8 +3,11 @@ keeps a signed-in user who still owes the second factor on the verification or e
 
 City officials and administrators must when ``OTP_REQUIRED_FOR_OFFICIALS`` is on (the default with
 DEBUG=0). District officials and department users may. Enterprise accounts keep password login (and the
-identity provider). At sign-in the receiver below notes in the session what the user owes, so the
-middleware decides without a query; the admin site checks the role itself, whatever the session says.
+identity provider). At sign-in the receiver below notes in the session what the user owes. On every
+request of an unverified session the middleware also asks the role itself (no query: the signed-in user
+comes with its memberships), so a role given during the session, or a device an administrator reset
+under a verified session, puts the gate up at the next request; a role with shorter session limits
+lowers the session's own at once.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from smeportal.sessions import session_start
+from smeportal.sessions import session_limits_lower, session_start
 
 from .roles import enterprise_membership, is_city_official, is_official
 
@@ -87,13 +90,19 @@ def _gate_url(gate: str, request) -> str:
 
 class TwoFactorMiddleware:
     """Sends a user who owes the second factor to verify (or enrol) before any other page; the API
-    answers 403. The admin site also asks the role itself, for sessions older than the gate."""
+    answers 403. What is owed is noted at sign-in and asked of the user's role on every request of an
+    unverified session; the role's session limits are applied if shorter than the session's."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        gate = self._owed(request)
+        gate = None
+        session = getattr(request, "session", None)
+        if session is not None and "_auth_user_id" in session and request.user.is_authenticated:
+            idle, lifetime = session_limits_for(request.user)
+            session_limits_lower(request, idle=idle, lifetime=lifetime)  # may end the session
+            gate = self._owed(request)
         if gate is not None and not self._open(request.path):
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": _("请先完成双因素认证。")}, status=403)
@@ -101,18 +110,20 @@ class TwoFactorMiddleware:
         return self.get_response(request)
 
     def _owed(self, request) -> str | None:
-        session = getattr(request, "session", None)
-        if session is None or "_auth_user_id" not in session:
-            return None
-        user = request.user
+        """The gate a signed-in session still has to pass, or None."""
+        session, user = request.session, request.user
         if not user.is_authenticated or user.is_verified():
             return None
-        if gate := session.get(GATE):
-            return gate
-        if request.path.startswith(reverse("admin:index")) and otp_required(user):
-            session[GATE] = VERIFY if has_totp(user) else ENROL
-            return session[GATE]
-        return None
+        gate = session.get(GATE)
+        if gate is None and otp_required(user):
+            # The role now, not the one at sign-in: a user made a city official or an administrator
+            # during the session, or whose device an administrator reset under a verified session.
+            gate = session[GATE] = VERIFY if has_totp(user) else ENROL
+        elif gate == ENROL and not otp_required(user):
+            # The role that made enrolment compulsory was taken away since the sign-in.
+            del session[GATE]
+            gate = None
+        return gate
 
     def _open(self, path: str) -> bool:
         return path.startswith(OPEN_PREFIXES) or path in {reverse(name) for name in OPEN_NAMES}

@@ -102,6 +102,7 @@ def two_factor_enrol(request):
             del request.session[PENDING_KEY]
             otp_login(request, device)
             two_factor.gate_passed(request)
+            request.session.cycle_key()  # a verified session under a key the password-only one never had
             context = {"codes": codes, "next": _next_url(request)}
             return render(request, "registration/recovery_codes.html", context)
     config = TOTPDevice(user=request.user, key=key).config_url
@@ -125,6 +126,11 @@ def two_factor_verify(request):
     if request.user.is_verified():
         return redirect(_next_url(request))
     if not two_factor.has_totp(request.user):
+        if not two_factor.otp_required(request.user):
+            # The device an optional user signed in to verify with was removed since (an administrator's
+            # reset): nothing is owed, as at a sign-in without a device.
+            two_factor.gate_passed(request)
+            return redirect(_next_url(request))
         return redirect("two_factor_enrol")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -132,7 +138,7 @@ def two_factor_verify(request):
         if device is not None:
             otp_login(request, device)
             two_factor.gate_passed(request)
-            request.session.cycle_key()
+            request.session.cycle_key()  # a verified session under a key the password-only one never had
             if isinstance(device, StaticDevice):
                 left = device.token_set.count()
                 record_security_event(SecurityEvent.Kind.OTP_RECOVERY_USED, request=request, details={"left": left})

@@ -175,10 +175,11 @@ LOGOUT_REDIRECT_URL = "home"
 # client). The login lockout, the API throttles and the page throttles all read the client this way.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "smeportal.clientip.client_ip"
-# Self-registrations (claims) per client IP.
+# Per client IP: self-registrations (claims); searches of the public pages (registration lookup, revocation
+# announcements); password reset mails, also per address written to (beyond: no mail, the same answer).
 REGISTRATION_THROTTLE_RATE = env.str("REGISTRATION_THROTTLE_RATE", default="10/hour")
-# Searches of the public pages (registration lookup, revocation announcements) per client IP.
 PUBLIC_SEARCH_THROTTLE_RATE = env.str("PUBLIC_SEARCH_THROTTLE_RATE", default="60/min")
+PASSWORD_RESET_THROTTLE_RATE = env.str("PASSWORD_RESET_THROTTLE_RATE", default="5/hour")
 
 # Repeated failed logins lock the username/IP pair for an hour.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
