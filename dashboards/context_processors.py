@@ -28,6 +28,7 @@ ENTERPRISE = [
 ]
 ENTERPRISE_ADMIN = [*ENTERPRISE, (_("账号管理"), "enterprises:members")]
 CLAIMANT = [(_("账号验证"), "claim_status")]
+NO_ROLE = [(_("认领企业"), "claim_status")]  # an account of the identity provider claims its firm there
 # A role's menu: pages, and groups of pages shown as one drop-down (the whole menu fits a 1280 px screen).
 DISTRICT_OFFICIAL = [
     (_("区县看板"), "dashboards:district"),
@@ -106,6 +107,7 @@ ROLE_NAV = {
     "enterprise": ENTERPRISE,
     "enterprise_admin": ENTERPRISE_ADMIN,
     "claimant": CLAIMANT,
+    "none": NO_ROLE,
 }
 
 
@@ -130,7 +132,8 @@ def navigation(request):
         return built
 
     public = menu(PUBLIC)
-    own = menu(ROLE_NAV.get(role, []))
+    # Staff without a portal role have the admin, and claim no enterprise.
+    own = menu([] if role == "none" and user.is_staff else ROLE_NAV.get(role, []))
     flat_own = [item for top in own for item in top.get("children", [top])]
     return {
         # One query, signed-in users only (the badge beside the menu button and in the menu).

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from .creditcode import CREDIT_CODE_PATTERN, normalize_credit_code
 from .creditcode import is_valid_credit_code as has_valid_check_character
 from .models import District, Enterprise
+from .oidc import PROVIDER_USERNAME_PREFIX
 
 phone_validator = RegexValidator(
     r"^\+?[0-9][0-9\- ]{5,18}[0-9]$", _("请输入有效的电话号码（手机或座机，可含区号和短横线）。")
@@ -32,10 +33,10 @@ def clean_credit_code_value(raw: str) -> str:
     return code
 
 
-class EnterpriseRegistrationForm(BaseUserCreationForm):
-    """Self-registration of an enterprise user: account, company (by credit code) and contact."""
+class EnterpriseClaimForm(forms.Form):
+    """The enterprise (by credit code) and the contact of a claim to act for it: part of self-registration,
+    and the claim page's form for a signed-in account without one (an account of the identity provider)."""
 
-    email = forms.EmailField(label=_("电子邮箱"), help_text=_("用于找回密码和接收通知。"))
     credit_code = forms.CharField(
         label=_("统一社会信用代码"),
         max_length=40,
@@ -57,34 +58,11 @@ class EnterpriseRegistrationForm(BaseUserCreationForm):
         help_text=_("仅当登记数据中没有该信用代码时需要填写。"),
     )
 
-    field_order = [
-        "username",
-        "password1",
-        "password2",
-        "email",
-        "credit_code",
-        "company_name",
-        "contact_name",
-        "contact_phone",
-        "managing_district",
-        "established_on",
-    ]
-
-    class Meta(BaseUserCreationForm.Meta):
-        model = get_user_model()
-        fields = ("username", "email")
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.existing_enterprise: Enterprise | None = None
         self.fields["established_on"].widget.input_type = "date"
         self.fields["managing_district"].widget.attrs["class"] = "form-select"
-
-    def clean_username(self):
-        username = self.cleaned_data.get("username")
-        if username and self._meta.model.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError(_("该用户名已被注册，请换一个。"), code="unique")
-        return username
 
     def clean_credit_code(self):
         return clean_credit_code_value(self.cleaned_data["credit_code"])
@@ -106,3 +84,52 @@ class EnterpriseRegistrationForm(BaseUserCreationForm):
                     if not cleaned.get(field) and field not in self.errors:
                         self.add_error(field, forms.ValidationError(message, code="required_for_new"))
         return cleaned
+
+    def claim_arguments(self) -> dict:
+        """The cleaned claim as the keyword arguments of :func:`enterprises.services.accounts.enterprise_claim`."""
+        data = self.cleaned_data
+        district = data.get("managing_district")
+        return {
+            "credit_code": data["credit_code"],
+            "company_name": data["company_name"],
+            "contact_name": data["contact_name"],
+            "contact_phone": data["contact_phone"],
+            "managing_district_id": district.pk if district else None,
+            "established_on": data.get("established_on"),
+        }
+
+
+class EnterpriseRegistrationForm(EnterpriseClaimForm, BaseUserCreationForm):
+    """Self-registration of an enterprise user: account, company (by credit code) and contact."""
+
+    email = forms.EmailField(label=_("电子邮箱"), help_text=_("用于找回密码和接收通知。"))
+
+    field_order = [
+        "username",
+        "password1",
+        "password2",
+        "email",
+        "credit_code",
+        "company_name",
+        "contact_name",
+        "contact_phone",
+        "managing_district",
+        "established_on",
+    ]
+
+    class Meta(BaseUserCreationForm.Meta):
+        model = get_user_model()
+        fields = ("username", "email")
+
+    def clean_username(self):
+        username = self.cleaned_data.get("username")
+        # Reserved for the identity provider's accounts: a name that looks like one is nobody's to choose.
+        if username and username.casefold().startswith(PROVIDER_USERNAME_PREFIX):
+            raise forms.ValidationError(
+                _("以“%(prefix)s”开头的用户名保留给统一身份认证账号，请换一个。"),
+                code="reserved",
+                params={"prefix": PROVIDER_USERNAME_PREFIX},
+            )
+        if username and self._meta.model.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("该用户名已被注册，请换一个。"), code="unique")
+        return username

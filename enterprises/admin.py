@@ -21,6 +21,7 @@ from .models import (
     EnterpriseMembership,
     IndustryCluster,
     OfficialMembership,
+    ProviderIdentity,
     RegistryImport,
 )
 from .services.moves import district_moves_record
@@ -85,6 +86,16 @@ class DistrictMoveAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["enterprise__name", "enterprise__credit_code"]
     list_select_related = ["enterprise", "from_district", "to_district"]
     date_hierarchy = "moved_on"
+
+
+@admin.register(ProviderIdentity)
+class ProviderIdentityAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Which account a person of the identity provider signs in to, linked at their first sign-in: read here.
+    The subject (often a resident ID number) is shown on the record only, not in the list."""
+
+    list_display = ["user"]
+    search_fields = ["user__username"]
+    list_select_related = ["user"]
 
 
 @admin.register(EnterpriseMembership)

@@ -342,6 +342,7 @@ class EnterpriseMembership(TrackedModel):
             models.CheckConstraint(
                 condition=Q(is_admin=False) | Q(status="verified"), name="membership_admin_is_verified"
             ),
+            models.UniqueConstraint(fields=["enterprise"], condition=Q(is_admin=True), name="membership_one_admin"),
         ]
         indexes = [models.Index(fields=["enterprise", "status"], name="membership_enterprise_status")]
 
@@ -351,6 +352,19 @@ class EnterpriseMembership(TrackedModel):
     @property
     def is_verified(self) -> bool:
         return self.status == self.Status.VERIFIED
+
+
+class ProviderIdentity(models.Model):
+    """An account's person at the identity provider (:mod:`enterprises.oidc`), by the subject only it asserts."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="provider_identity")
+    subject = models.CharField(_("统一身份认证标识"), max_length=255)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["subject"], name="provider_identity_subject_unique")]
+
+    def __str__(self):
+        return str(self.user)  # not the subject: often a resident ID number
 
 
 class OfficialMembership(TrackedModel):

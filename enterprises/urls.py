@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/confirm/", views.enterprise_confirm_view, name="confirm"),
     path("members/", claim_views.members, name="members"),
     path("members/<int:pk>/remove/", claim_views.member_remove_view, name="member_remove"),
+    path("members/<int:pk>/make-admin/", claim_views.member_appoint_admin_view, name="member_appoint_admin"),
     path("claims/", claim_views.claims, name="claims"),
     path("claims/<int:pk>/approve/", claim_views.claim_approve_view, name="claim_approve"),
     path("claims/<int:pk>/reject/", claim_views.claim_reject_view, name="claim_reject"),

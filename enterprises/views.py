@@ -17,7 +17,7 @@ from .filters import EnterpriseFilter
 from .models import Enterprise
 from .permissions import enterprise_user_required, official_required
 from .roles import member_enterprise_id
-from .selectors import ENTERPRISE_SORTING, enterprise_history, enterprises_visible_to
+from .selectors import ENTERPRISE_SORTING, enterprise_history, enterprises_visible_to, members_of
 
 
 def _columns():
@@ -79,8 +79,10 @@ def enterprise_export(request):
 
 @official_required
 def enterprise_detail(request, pk: int):
+    """The enterprise's record and its accounts. The officials who open it (its district's, the city's) are the
+    ones who decide its claims, so each may remove an account or appoint the administrator here."""
     enterprise = get_object_or_404(enterprises_visible_to(request.user), pk=pk)
-    return render(request, "enterprises/detail.html", {"enterprise": enterprise})
+    return render(request, "enterprises/detail.html", {"enterprise": enterprise, "members": members_of(enterprise.pk)})
 
 
 @official_required

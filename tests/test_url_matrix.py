@@ -114,6 +114,7 @@ EXPECTED = {
     "security_log_export": (None, CITY_ONLY),
     "enterprises:members": (None, row(LOGIN, *[NOT_FOUND] * 7)),
     "enterprises:member_remove": ("claim", everyone(NOT_ALLOWED)),
+    "enterprises:member_appoint_admin": ("member", everyone(NOT_ALLOWED)),
     "enterprises:claims": (None, row(LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK)),
     "enterprises:claim_approve": ("claim", everyone(NOT_ALLOWED)),
     "enterprises:claim_reject": ("claim", everyone(NOT_ALLOWED)),
@@ -330,6 +331,15 @@ EXPECTED_POST = {
         row(LOGIN, NOT_FOUND, NOT_FOUND, "302 to detail", NOT_FOUND, NOT_FOUND, "302 to detail", "302 to detail"),
     ),
     "enterprises:import": (None, CITY_ONLY),  # the empty form is shown again with its errors
+    # An enterprise's accounts, acted on by whoever decides its claims (the district, the city) from the enterprise's
+    # page: "member" is a verified account of the 涪城区 enterprise (``enterprise_user``, not its administrator).
+    **{
+        f"enterprises:member_{action}": (
+            "member",
+            row(LOGIN, NOT_FOUND, NOT_FOUND, "302 to detail", NOT_FOUND, NOT_FOUND, "302 to detail", "302 to detail"),
+        )
+        for action in ("remove", "appoint_admin")
+    },
     "certification:pool_add": (
         "enterprise",
         row(LOGIN, NOT_FOUND, NOT_FOUND, "302 to pool", NOT_FOUND, NOT_FOUND, "302 to pool", "302 to pool"),
@@ -676,6 +686,8 @@ def kwargs_for(kind, request) -> dict:
         return {"year": 2027}
     if kind == "claim":
         return {"pk": request.getfixturevalue("claim").pk}
+    if kind == "member":
+        return {"pk": request.getfixturevalue("enterprise_user").enterprise_membership.pk}
     if kind == "token":
         from smeportal.models import ApiToken
 

@@ -4,8 +4,9 @@ Who decides:
 - the enterprise's administrator (企业管理员: a verified account with ``is_admin``) approves or rejects
   the claims to the enterprise and removes its members;
 - the officials of the enterprise's managing district, and city officials, approve a claim once its
-  stamped authorisation letter (授权委托书) is uploaded, reject it, and remove members. The first
-  verified account of an enterprise becomes its administrator, so its first claim always goes this way.
+  stamped authorisation letter (授权委托书) is uploaded, reject it, remove members and appoint another
+  verified account administrator. The first verified account of an enterprise becomes its administrator,
+  so its first claim always goes this way; an enterprise has at most one administrator.
 Anyone else gets ``Http404``: a claim's existence does not leak. A decided claim cannot be decided again.
 """
 
@@ -18,12 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from enterprises.models import EnterpriseMembership
+from enterprises.models import Enterprise, EnterpriseMembership
 from enterprises.notifications import district_officials, tell, verified_members
 from enterprises.roles import enterprise_membership, is_enterprise_admin
 from enterprises.scoping import enterprise_scope
 from smeportal.display import Message
 from smeportal.errors import DomainError
+from smeportal.history import history_context
 from smeportal.models import SecurityEvent
 from smeportal.security import record_security_event
 from smeportal.uploads import check_upload
@@ -50,15 +52,27 @@ def decider_role(actor, membership: EnterpriseMembership) -> str | None:
 
 
 def _locked(membership_id: int, actor) -> tuple[EnterpriseMembership, str]:
+    """The membership, locked for a decision, and the actor's role in it (``Http404`` when none).
+
+    The enterprise's row is locked first (``FOR NO KEY UPDATE``: new claims and filings that refer to it are not
+    held up), so the decisions on an enterprise's accounts, which read and change who its administrator is, run
+    one at a time, each locking the enterprise before its memberships. An administrator's role is read again
+    under that lock: one replaced a moment ago decides nothing more.
+    """
+    found = EnterpriseMembership.objects.select_related("enterprise").filter(pk=membership_id).first()
+    role = decider_role(actor, found) if found is not None else None
+    if role is None:
+        raise Http404
+    Enterprise.objects.select_for_update(no_key=True).only("pk").get(pk=found.enterprise_id)
+    if role == ADMIN:
+        still = EnterpriseMembership.objects.filter(user_id=actor.pk, enterprise_id=found.enterprise_id, is_admin=True)
+        if not still.filter(status=Status.VERIFIED).exists():
+            raise Http404
     membership = (
         EnterpriseMembership.objects.select_for_update(of=("self",))
         .select_related("enterprise", "user")
-        .filter(pk=membership_id)
-        .first()
+        .get(pk=membership_id)
     )
-    role = decider_role(actor, membership) if membership is not None else None
-    if role is None:
-        raise Http404
     return membership, role
 
 
@@ -78,10 +92,14 @@ def _subject(enterprise) -> Message:
     return Message(gettext_noop("【企业账号验证】{enterprise}"), enterprise=enterprise.name)
 
 
-def _tell_claimant(membership: EnterpriseMembership, message: Message) -> None:
+def _tell(membership: EnterpriseMembership, message: Message, link: str) -> None:
     person = [(membership.user_id, membership.user.email)]
     subject = _subject(membership.enterprise)
-    transaction.on_commit(lambda: tell(person, subject, message, reverse("claim_status")))
+    transaction.on_commit(lambda: tell(person, subject, message, link))
+
+
+def _tell_claimant(membership: EnterpriseMembership, message: Message) -> None:
+    _tell(membership, message, reverse("claim_status"))
 
 
 def claim_announce(claim_id: int) -> int:
@@ -132,7 +150,8 @@ def claim_letter_upload(*, actor, upload) -> EnterpriseMembership:
 @transaction.atomic
 def claim_approve(*, actor, membership_id: int, note: str = "") -> EnterpriseMembership:
     """Verify a claim. An official needs the uploaded letter; the enterprise's first verified account
-    becomes its administrator."""
+    becomes its administrator (decided under the enterprise's lock, and one administrator per enterprise is
+    a constraint of the database)."""
     membership, role = _locked(membership_id, actor)
     if membership.status != Status.CLAIMED:
         raise ClaimError(_("该申请已处理。"))
@@ -172,7 +191,9 @@ def claim_reject(*, actor, membership_id: int, note: str) -> EnterpriseMembershi
 @transaction.atomic
 def member_remove(*, actor, membership_id: int, note: str = "") -> EnterpriseMembership:
     """Take a verified account's access away (it keeps its login, not the enterprise). An administrator
-    cannot remove themselves: another must be appointed by the district first."""
+    cannot remove themselves: the district appoints another (:func:`member_appoint_admin`) or removes them.
+    Removed by the district, the administrator leaves the enterprise without one: its next claim goes to the
+    district, and the district may appoint one of its verified accounts."""
     membership, role = _locked(membership_id, actor)
     if membership.status != Status.VERIFIED:
         raise ClaimError(_("只能移除已验证的账号。"))
@@ -183,4 +204,52 @@ def member_remove(*, actor, membership_id: int, note: str = "") -> EnterpriseMem
         membership,
         Message(gettext_noop("您的账号已不再代表“{enterprise}”。"), enterprise=membership.enterprise.name),
     )
+    return membership
+
+
+@transaction.atomic
+def member_appoint_admin(*, actor, membership_id: int) -> EnterpriseMembership:
+    """The managing district's official (or a city official: whoever decides the enterprise's claims) makes a
+    verified account the enterprise's administrator in place of the current one, who stays a verified member.
+
+    Both changes are role changes in the security log (:func:`smeportal.security.record_role_grants`), made by
+    ``actor``; both accounts are told. The enterprise's own administrator appoints nobody (``Http404``, as for
+    anyone outside the official's scope).
+    """
+    with history_context(actor=actor):
+        membership, role = _locked(membership_id, actor)
+        if role != OFFICIAL:
+            raise Http404
+        if membership.status != Status.VERIFIED:
+            raise ClaimError(_("只能任命已验证的账号为企业管理员。"))
+        if membership.is_admin:
+            raise ClaimError(_("该账号已是企业管理员。"))
+        previous = list(
+            EnterpriseMembership.objects.select_for_update(of=("self",))
+            .select_related("enterprise", "user")
+            .filter(enterprise_id=membership.enterprise_id, is_admin=True)
+        )
+        for admin in previous:  # first: the database holds one administrator per enterprise
+            admin.is_admin = False
+            admin.updated_by = actor
+            admin.save(update_fields=["is_admin", "updated_by", "updated_at"])
+        membership.is_admin = True
+        membership.updated_by = actor
+        membership.save(update_fields=["is_admin", "updated_by", "updated_at"])
+    enterprise = membership.enterprise.name
+    _tell(
+        membership,
+        Message(gettext_noop("您的账号已被任命为“{enterprise}”的企业管理员。"), enterprise=enterprise),
+        reverse("enterprises:members"),
+    )
+    for admin in previous:
+        _tell(
+            admin,
+            Message(
+                gettext_noop("“{enterprise}”的企业管理员已改由账号“{username}”担任，您的账号仍可办理本企业事项。"),
+                enterprise=enterprise,
+                username=membership.user.get_username(),
+            ),
+            reverse("home"),
+        )
     return membership
