@@ -15,6 +15,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import JsonResponse
@@ -99,7 +100,7 @@ class TwoFactorMiddleware:
     def __call__(self, request):
         gate = None
         session = getattr(request, "session", None)
-        if session is not None and "_auth_user_id" in session and request.user.is_authenticated:
+        if session is not None and SESSION_KEY in session and request.user.is_authenticated:
             idle, lifetime = session_limits_for(request.user)
             session_limits_lower(request, idle=idle, lifetime=lifetime)  # may end the session
             gate = self._owed(request)
