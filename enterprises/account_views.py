@@ -99,7 +99,18 @@ class PasswordReset(auth_views.PasswordResetView):
     limit, like the form, tells nothing about which addresses have an account."""
 
     def form_valid(self, form):
-        if not reset_mail_allowed(self.request, form.cleaned_data["email"]):
+        email = form.cleaned_data["email"]
+        allowed = reset_mail_allowed(self.request, email)
+        # Every request is logged, the refused ones too: a flood of them is what the log should show.
+        accounts = list(form.get_users(email))
+        record_security_event(
+            SecurityEvent.Kind.PASSWORD_RESET_REQUESTED,
+            request=self.request,
+            user=accounts[0] if len(accounts) == 1 else None,
+            target=email,
+            details={"accounts": len(accounts), "throttled": not allowed},
+        )
+        if not allowed:
             return HttpResponseRedirect(self.get_success_url())
         return super().form_valid(form)
 

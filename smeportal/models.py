@@ -305,6 +305,7 @@ class SecurityEvent(models.Model):
         LOGOUT_EVERYWHERE = "logout_everywhere", _("全部设备退出登录")
         SESSION_EXPIRED = "session_expired", _("会话过期")
         PASSWORD_CHANGED = "password_changed", _("修改密码")
+        PASSWORD_RESET_REQUESTED = "password_reset_requested", _("申请重置密码")
         PASSWORD_RESET = "password_reset", _("重置密码")
         TOKEN_ISSUED = "token_issued", _("签发 API 令牌")
         TOKEN_REVOKED = "token_revoked", _("撤销 API 令牌")

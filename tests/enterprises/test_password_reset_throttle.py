@@ -7,6 +7,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from smeportal.models import SecurityEvent
 from smeportal.throttling import PageThrottle
 from tests import factories
 
@@ -108,3 +109,33 @@ def test_an_invalid_form_costs_nothing(client, enterprise_user, rate):
     ask(client, enterprise_user.email)
 
     assert len(mail.outbox) == 1
+
+
+def reset_requests():
+    return list(SecurityEvent.objects.filter(kind=SecurityEvent.Kind.PASSWORD_RESET_REQUESTED).order_by("pk"))
+
+
+def test_every_reset_request_is_in_the_security_log_the_refused_ones_marked(client, enterprise_user, rate):
+    """A flood of reset requests is what an auditor looks for: each request is logged with the address asked
+    for and the account it names, and those over the limit say so (no mail went out for them)."""
+    for _ in range(4):
+        ask(client, enterprise_user.email)
+
+    events = reset_requests()
+    assert [event.details["throttled"] for event in events] == [False, False, False, True]
+    assert {(event.user_id, event.target, event.ip_address) for event in events} == {
+        (enterprise_user.pk, enterprise_user.email, "198.51.100.7")
+    }
+    assert len(mail.outbox) == 3
+
+
+def test_a_request_for_an_unknown_address_is_logged_without_an_account(client):
+    ask(client, "nobody@example.cn")
+
+    (event,) = reset_requests()
+    assert (event.user_id, event.username, event.target, event.details) == (
+        None,
+        "",
+        "nobody@example.cn",
+        {"accounts": 0, "throttled": False},
+    )
