@@ -26,11 +26,23 @@ def on_distinct(values: pd.Series, transform: Callable[[pd.Series], pd.Series]) 
     return pd.Series(done.to_numpy().take(codes.reshape(-1)), index=values.index)
 
 
+# NUL, which PostgreSQL refuses in text (an .xlsx cell's ``_x0000_`` reads as one), the other control
+# characters (tab, line feed and carriage return aside: whitespace) and lone surrogates, which no encoder can send:
+# never part of a name, a district or an address, only of a value a source system damaged.
+_NOT_TEXT = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]"
+
+
 def clean_text(values: pd.Series, max_length: int | None = None, *, code: bool = False) -> pd.Series:
-    """Strip, full-width to half-width; missing → ''. Codes read as floats lose a trailing '.0'."""
+    """Strip, full-width to half-width; missing → ''. Codes read as floats lose a trailing '.0'.
+
+    A value holding a character that is not text is unreadable, so '' as well: a required column (name,
+    district) then rejects its row with the column's reason, an optional one is left blank, as any other
+    unreadable optional value is.
+    """
 
     def clean(distinct: pd.Series) -> pd.Series:
         text = distinct.astype("string").str.normalize("NFKC").str.strip().fillna("")
+        text = text.mask(text.str.contains(_NOT_TEXT, regex=True), "")
         if code:
             text = text.str.replace(r"^(\d+)\.0$", r"\1", regex=True)
         if max_length is not None:

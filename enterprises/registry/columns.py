@@ -86,7 +86,7 @@ REASONS = ("credit_code", "name", "established_on", "district", "registered_capi
 def reason_messages() -> dict[str, str]:
     return {
         "credit_code": _("统一社会信用代码格式或校验位错误"),
-        "name": _("企业名称为空或超过200个字符"),
+        "name": _("企业名称为空、超过200个字符或含有不允许的字符（如空字符）"),
         "established_on": _("成立日期缺失、无法识别或晚于今天"),
         "district": _("所属区县不在本市区县/功能区名单中"),
         "registered_capital": _("注册资本为负数、过大或无法识别"),

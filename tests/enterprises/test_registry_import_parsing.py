@@ -153,6 +153,50 @@ def test_column_wise_parsing_equals_parsing_each_cell_alone(picks):
 
 
 @pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        ("绵阳\x00科技", ""),
+        ("\x00", ""),
+        ("绵阳\x07科技", ""),
+        ("绵阳\x7f科技", ""),
+        ("绵阳\x85科技", ""),  # a C1 control character
+        ("绵阳\udc80科技", ""),
+        # Whitespace and ordinary characters next to where a control character would be are text.
+        ("绵阳\t科技\n有限公司", "绵阳\t科技\n有限公司"),
+        (" 绵阳科技\x1f", "绵阳科技"),  # a separator at the edge is stripped like a space
+        ("绵阳_x0000_科技", "绵阳_x0000_科技"),  # the escape written out as text
+        ("绵阳\u00a0科技", "绵阳 科技"),
+    ],
+)
+def test_text_holding_a_character_that_is_not_text_is_unreadable(raw, cleaned):
+    assert clean_text(pd.Series([raw, "绵阳科技"], dtype=object)).tolist() == [cleaned, "绵阳科技"]
+
+
+def test_damaged_optional_text_is_left_blank_and_the_row_imported():
+    result = validate_registry(
+        frame(row(**{"住所": "四川省绵阳市\x00某路1号", "法定代表人": "张\x01三", "登记状态": "注销"})),
+        LOOKUPS,
+        today=TODAY,
+    )
+    assert result.rejected.empty
+    valid = result.valid.iloc[0]
+    assert (valid["address"], valid["legal_representative"], valid["status"]) == ("", "", "cancelled")
+
+
+def test_an_xlsx_name_holding_an_escaped_nul_rejects_its_row_only():
+    rows = [
+        row(),
+        row(**{"序号": 2, "统一社会信用代码": credit_code_for(2), "企业名称": "绵阳空字符_x0000_科技有限公司"}),
+        row(**{"序号": 3, "统一社会信用代码": credit_code_for(3), "企业名称": "绵阳空字符_x0000科技有限公司"}),
+    ]
+    result = parse_registry(io.BytesIO(_xlsx_bytes(rows)), LOOKUPS, filename="r.xlsx", today=TODAY)
+    assert result.rejected[ROW_NUMBER].tolist() == [3]
+    assert result.rejected[REASON_CODES].tolist() == ["name"]
+    assert result.rejected["企业名称"].tolist() == ["绵阳空字符\x00科技有限公司"]
+    assert result.valid["name"].tolist() == ["绵阳测试科技有限公司", "绵阳空字符_x0000科技有限公司"]
+
+
+@pytest.mark.parametrize(
     ("raw", "status"),
     [
         ("存续", "operating"),
@@ -195,6 +239,11 @@ def test_credit_code_formats_are_normalised(raw):
         ({"企业名称": None}, "name"),
         ({"企业名称": "   "}, "name"),
         ({"企业名称": "名" * 201}, "name"),
+        # Damaged text: a NUL (an .xlsx cell's _x0000_), another control character, a lone surrogate.
+        ({"企业名称": "绵阳\x00科技有限公司"}, "name"),
+        ({"企业名称": "绵阳科技有限公司\x1b"}, "name"),
+        ({"企业名称": "绵阳\ud800科技有限公司"}, "name"),
+        ({"所属区县": "游仙\x00区"}, "district"),
         ({"成立日期": None}, "established_on"),
         ({"成立日期": "不详"}, "established_on"),
         ({"成立日期": "2026-07-01"}, "established_on"),  # tomorrow
