@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 
 from smeportal.display import Message, shown_message, source_text
 from smeportal.excel import safe_cell
+from smeportal.listing import CappedRows
 from smeportal.spreadsheets import SpreadsheetRefused, check_xlsx
 from smeportal.text import join_list
 
@@ -334,8 +335,10 @@ EXPORT_HEADERS = (
 )  # fmt: skip
 
 
-def write_export(agreements: Iterable, target) -> None:
-    """Stream the agreements into an .xlsx (constant memory: rows are flushed as they are written)."""
+def write_export(agreements: CappedRows, target) -> None:
+    """Stream the agreements into an .xlsx (constant memory: rows are flushed as they are written). When the list
+    was longer than the export holds, a second sheet says so, opened first: the import reads the first sheet
+    only, where the note as a last line would be a rejected row."""
     book = xlsxwriter.Workbook(target, {"constant_memory": True})
     bold = book.add_format({"bold": True})
     sheet = book.add_worksheet(_("帮扶协议"))
@@ -361,4 +364,9 @@ def write_export(agreements: Iterable, target) -> None:
             ]
 
     _write_rows(sheet, rows(), start=1)
+    if agreements.note:
+        notes = book.add_worksheet(_("导出说明"))
+        notes.set_column(0, 0, 60)
+        notes.write_string(0, 0, agreements.note)
+        notes.activate()
     book.close()

@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from smeportal.excel import XLSX_CONTENT_TYPE
-from smeportal.security import Counted, record_export
+from smeportal.listing import CappedRows
+from smeportal.security import record_export
+from smeportal.uploads import stored_file_download
 
 from . import excel
 from .forms import AgreementImportForm, AgreementListFilterForm
@@ -101,29 +103,26 @@ def import_commit(request, pk: int):
 def import_rejected(request, pk: int):
     record = _own_import(request, pk)
     filename = f"assistance-import-{record.pk}-rejected.xlsx"
-    record_export(request, what="assistance_import_rejected", rows=record.rejected_count, filters={"import": record.pk})
     if record.rejected_report:  # written once, when the upload was validated
-        return FileResponse(
-            record.rejected_report.open("rb"),
-            as_attachment=True,
-            filename=filename,
-            content_type=XLSX_CONTENT_TYPE,
-        )
-    # No rows rejected, or an upload validated before the reports were written (it kept every rejected row).
-    buffer = io.BytesIO()
-    excel.write_rejected_report(record.rejected_rows, buffer)
-    return _xlsx(buffer.getvalue(), filename)
+        response = stored_file_download(record.rejected_report, filename)
+    else:
+        # No rows rejected, or an upload validated before the reports were written (it kept every rejected row).
+        buffer = io.BytesIO()
+        excel.write_rejected_report(record.rejected_rows, buffer)
+        response = _xlsx(buffer.getvalue(), filename)
+    record_export(request, what="assistance_import_rejected", rows=record.rejected_count, filters={"import": record.pk})
+    return response
 
 
 @department_required
 @require_GET
 def export(request):
-    """The department's agreements as the list selects and orders them, as .xlsx written row by row (the
-    columns of the import template, so the file can be corrected and uploaded again)."""
+    """The department's agreements as the list selects and orders them (at most ``LIST_EXPORT_MAX_ROWS``), as .xlsx
+    written row by row (the columns of the import template, so the file can be corrected and uploaded again)."""
     filters = AgreementListFilterForm(request.GET or None).filters()
     qs = agreements_listed(request.user, **filters, sort=request.GET.get("sort"))
     target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after streaming
-    rows = Counted(qs.iterator(chunk_size=2000))
+    rows = CappedRows(qs.iterator(chunk_size=2000))
     excel.write_export(rows, target)
     target.seek(0)
     record_export(request, what="assistance_agreements", rows=rows.count)

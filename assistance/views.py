@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from enterprises.permissions import city_official_required, enterprise_user_requ
 from enterprises.roles import member_enterprise_id
 from smeportal.listing import Header, list_query, list_total, sort_headers, xlsx_download
 from smeportal.pagination import paginate_without_count
+from smeportal.uploads import stored_file_download
 from smeportal.views import run_service
 
 from . import rules, services
@@ -239,7 +240,7 @@ def agreement_document(request, pk: int):
     if not agreement.document:
         raise Http404
     name = agreement.document.name.rsplit("/", 1)[-1]
-    return FileResponse(agreement.document.open("rb"), as_attachment=True, filename=f"agreement-{agreement.pk}-{name}")
+    return stored_file_download(agreement.document, f"agreement-{agreement.pk}-{name}")
 
 
 @department_or_city_required

@@ -3,12 +3,13 @@
 from functools import partial
 
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from enterprises.permissions import city_official_required
 from smeportal.security import record_export
+from smeportal.uploads import stored_file_download
 
 from .forms import RegistryImportForm
 from .models import RegistryImport
@@ -60,12 +61,8 @@ def registry_import_errors(request, pk: int):
     record = get_object_or_404(RegistryImport, pk=pk)
     if not record.error_report:
         raise Http404
+    response = stored_file_download(record.error_report, f"registry-import-{record.pk}-errors.xlsx")
     record_export(
         request, what="registry_import_errors", rows=record.counts.get("rejected"), filters={"import": record.pk}
     )
-    return FileResponse(
-        record.error_report.open("rb"),
-        as_attachment=True,
-        filename=f"registry-import-{record.pk}-errors.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return response

@@ -8,7 +8,8 @@ shown in its default order, never an error.
 
 :func:`xlsx_download` is the one way a list's page exports what it shows: the same rows, same order,
 written by XlsxWriter in constant-memory mode into a temporary file that is streamed back, with at most
-``LIST_EXPORT_MAX_ROWS`` rows (a last line says so when the list was longer).
+``LIST_EXPORT_MAX_ROWS`` rows (a last line says so when the list was longer). An export written otherwise
+caps its rows with :class:`CappedRows`, the same rule and note.
 
 :func:`list_total` is the total above a list: counted exactly up to ``LIST_COUNT_CAP`` rows and said as
 "over N" beyond, so a million-row list costs a count of N + 1 rows, not of the million.
@@ -121,22 +122,45 @@ def list_total(queryset: QuerySet) -> dict:
     return {"total": min(count, cap), "total_over": count > cap}
 
 
+_END = object()
+
+
+class CappedRows:
+    """The first ``LIST_EXPORT_MAX_ROWS`` of ``rows``, counted as a streaming writer reads them. Once read,
+    ``note`` is the line saying the list was longer (empty when it was not), for the writer to place where the
+    reader sees it: :func:`with_note` as the last line, or another sheet for a file that is read back."""
+
+    def __init__(self, rows: Iterable):
+        self.limit = settings.LIST_EXPORT_MAX_ROWS
+        self._rest = iter(rows)
+        self._written = Counted(islice(self._rest, self.limit))
+        self.note = ""
+
+    @property
+    def count(self) -> int:
+        return self._written.count
+
+    def __iter__(self):
+        yield from self._written
+        if next(self._rest, _END) is not _END:
+            self.note = _("仅导出前 {limit} 行，请缩小筛选范围后分批导出。").format(limit=f"{self.limit:,}")
+
+    def with_note(self):
+        """The rows, then the note as a line of its own when the list was longer."""
+        yield from self
+        if self.note:
+            yield [self.note]
+
+
 def xlsx_download(
     request, what: str, filename: str, title: str, headers: list[str], rows: Iterable[Iterable]
 ) -> FileResponse:
-    """A one-sheet .xlsx of ``rows`` (read once, as they come) as a streamed download, recorded in the
-    security log as the export of ``what`` by the request's user with its filters and row count."""
-    limit = settings.LIST_EXPORT_MAX_ROWS
-    rows = iter(rows)
-    written = Counted(islice(rows, limit))
-
-    def capped():
-        yield from written
-        if next(rows, None) is not None:
-            yield [_("仅导出前 {limit} 行，请缩小筛选范围后分批导出。").format(limit=f"{limit:,}")]
-
+    """A one-sheet .xlsx of ``rows`` (read once, as they come, at most ``LIST_EXPORT_MAX_ROWS`` of them) as a
+    streamed download, recorded in the security log as the export of ``what`` by the request's user with its
+    filters and row count."""
+    written = CappedRows(rows)
     target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after streaming
-    write_sheet(target, title, headers, capped())
+    write_sheet(target, title, headers, written.with_note())
     target.seek(0)
     record_export(request, what=what, rows=written.count)
     return FileResponse(target, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)

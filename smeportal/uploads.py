@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import PurePosixPath
 
 import filetype
 from django.conf import settings
@@ -28,12 +29,16 @@ def random_stored_name(filename: str, *, fallback_suffix: str = "bin") -> str:
     return f"{uuid.uuid4().hex}.{suffix}" if suffix else uuid.uuid4().hex
 
 
-def detected_kind(upload) -> str | None:
-    """The file's real type by its leading bytes (e.g. 'pdf', 'png', 'xlsx'), or None."""
+def _sniffed(upload) -> filetype.Type | None:
     upload.seek(0)
     head = upload.read(SNIFF_BYTES)
     upload.seek(0)
-    kind = filetype.guess(head)
+    return filetype.guess(head)
+
+
+def detected_kind(upload) -> str | None:
+    """The file's real type by its leading bytes (e.g. 'pdf', 'png', 'xlsx'), or None."""
+    kind = _sniffed(upload)
     return kind.extension if kind else None
 
 
@@ -69,9 +74,17 @@ class UploadValidator:
 
 
 def stored_file_download(stored, original_name: str = "") -> FileResponse:
-    """A stored upload as a download under the name it was uploaded with; 404 when the file is gone."""
+    """A stored file as a download under the name it was uploaded with (default: the stored one), served as the
+    type its content is judged to be and with that type's extension: the uploader's extension would have the
+    reader's desktop open a file accepted as a PDF with another program (``.hta``: a script host). 404 when the
+    file is gone."""
     try:
         handle = stored.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=original_name or stored.name)
+    kind = _sniffed(handle)
+    stem = PurePosixPath(original_name or stored.name).stem
+    if kind is None or kind.extension not in KIND_LABELS:
+        # Not a kind the portal accepts (a file replaced in storage): bare bytes, no extension to act on.
+        return FileResponse(handle, as_attachment=True, filename=stem, content_type="application/octet-stream")
+    return FileResponse(handle, as_attachment=True, filename=f"{stem}.{kind.extension}", content_type=kind.mime)

@@ -11,6 +11,7 @@ from openpyxl import Workbook, load_workbook
 from assistance import excel
 from assistance.models import AgreementImport, AssistanceAgreement, QuotaPolicy
 from smeportal.excel import XLSX_CONTENT_TYPE
+from smeportal.models import SecurityEvent
 from tests.factories import AssistanceAgreementFactory, EnterpriseFactory
 from tests.helpers import export_recorded
 
@@ -236,3 +237,55 @@ def test_export_neutralises_formulas_and_is_scoped(client, department_user, depa
 def test_neutralise():
     values = ["=1", "+1", "-1", "@a", "a=1", "", 5]
     assert [excel.neutralise(v) for v in values] == ["'=1", "'+1", "'-1", "'@a", "a=1", "", 5]
+
+
+def test_a_rejected_report_whose_file_is_gone_is_404_and_not_recorded(client, upload, department_user):
+    client.force_login(department_user)
+    upload(xlsx([row("91510703MA00000000")]))
+    record = AgreementImport.objects.get()
+    url = reverse("assistance:import_rejected", args=[record.pk])
+    report = client.get(url)
+    assert report["Content-Type"] == XLSX_CONTENT_TYPE
+    assert report["Content-Disposition"] == f'attachment; filename="assistance-import-{record.pk}-rejected.xlsx"'
+    record.rejected_report.storage.delete(record.rejected_report.name)
+    assert client.get(url).status_code == 404
+    assert SecurityEvent.objects.filter(target="assistance_import_rejected").count() == 1  # the first download only
+
+
+def exported_book(client):
+    response = client.get(reverse("assistance:export"))
+    assert response.status_code == 200
+    return load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+
+
+@pytest.mark.parametrize(("agreements", "noted"), [(3, False), (4, True)])
+def test_export_holds_at_most_the_cap_and_says_so_on_a_sheet_opened_first(
+    client, settings, department_user, department, agreements, noted
+):
+    settings.LIST_EXPORT_MAX_ROWS = 3
+    for _ in range(agreements):
+        AssistanceAgreementFactory(department=department)
+    client.force_login(department_user)
+    book = exported_book(client)
+    assert len(list(book.worksheets[0].iter_rows(min_row=2, values_only=True))) == 3
+    if noted:
+        assert book.sheetnames[1:] == ["导出说明"] and book.active.title == "导出说明"
+        assert book.worksheets[1]["A1"].value == "仅导出前 3 行，请缩小筛选范围后分批导出。"
+    else:
+        assert len(book.worksheets) == 1
+    assert export_recorded(department_user, "assistance_agreements")["rows"] == 3
+
+
+def test_a_capped_export_uploads_again_without_a_rejected_row(client, upload, settings, department_user, department):
+    """The export keeps the template's columns so it can be corrected and uploaded again: the note on the cap
+    must not come back as a rejected row."""
+    settings.LIST_EXPORT_MAX_ROWS = 2
+    for _ in range(3):
+        AssistanceAgreementFactory(department=department, signed_on=dt.date(2026, 4, 1))
+    client.force_login(department_user)
+    exported = b"".join(client.get(reverse("assistance:export")).streaming_content)
+    AssistanceAgreement.objects.update(archived=True)  # else each row would be refused as one the department has
+    upload(SimpleUploadedFile("协议.xlsx", exported))
+    record = AgreementImport.objects.get()
+    assert record.status == AgreementImport.Status.PREVIEW, record.error
+    assert (record.total_rows, record.valid_count, record.rejected_count) == (2, 2, 0)

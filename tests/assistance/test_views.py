@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -361,3 +362,18 @@ def test_the_department_page_lists_are_indexed():
         records = connection.introspection.get_constraints(cursor, ServiceRecord._meta.db_table)
     assert agreements["agreement_department_signed"]["columns"][:2] == ["department_id", "year"]
     assert records["service_record_open_issue"]["columns"] == ["agreement_id", "date", "id"]
+
+
+def test_the_agreement_document_is_served_as_its_content_and_404_once_its_file_is_gone(
+    client, department_user, agreement
+):
+    agreement.document.save("协议.pdf", ContentFile(PDF))
+    stem = agreement.document.name.rsplit("/", 1)[-1].removesuffix(".pdf")
+    url = reverse("assistance:agreement_document", args=[agreement.pk])
+    client.force_login(department_user)
+    download = client.get(url)
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"] == f'attachment; filename="agreement-{agreement.pk}-{stem}.pdf"'
+    agreement.document.storage.delete(agreement.document.name)
+    client.raise_request_exception = False
+    assert client.get(url).status_code == 404

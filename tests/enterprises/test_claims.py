@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from rest_framework.test import APIClient
 
 from certification.models import Application, ApplicationAttachment, Revocation
@@ -208,6 +209,17 @@ def test_the_district_is_told_of_a_claim_to_an_enterprise_without_administrator(
 
 
 # --- Pages ----------------------------------------------------------------------------------------
+
+
+def test_the_letter_is_downloaded_as_the_pdf_it_is_under_its_name(client, settings, tmp_path, enterprise):
+    settings.MEDIA_ROOT = tmp_path
+    claim = register(enterprise).enterprise_membership
+    client.force_login(claim.user)
+    client.post(reverse("claim_status"), {"letter": letter()})
+    response = client.get(reverse("enterprises:claim_letter", args=[claim.pk]))
+    assert (response["Content-Type"], response["X-Content-Type-Options"]) == ("application/pdf", "nosniff")
+    assert response["Content-Disposition"] == content_disposition_header(True, "授权委托书.pdf")
+    assert b"".join(response.streaming_content) == PDF
 
 
 def test_the_claim_pages_of_each_side(client, enterprise, administrator, district_official):

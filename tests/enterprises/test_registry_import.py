@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection
@@ -20,11 +21,12 @@ from enterprises.services.registry import (
     REGISTRY_FIELDS,
     registry_import_apply,
     registry_import_parse,
+    registry_import_process,
     registry_records,
 )
 from enterprises.tasks import registry_import_run
 from smeportal.bulk import inserted_fields
-from smeportal.models import ChangeRecord
+from smeportal.models import ChangeRecord, SecurityEvent
 from tests.factories import EnterpriseFactory, credit_code_for
 from tests.helpers import REFUSAL_MESSAGE, database_refuses, export_recorded
 
@@ -172,6 +174,35 @@ def test_each_reason_and_error_report(reference, tmp_path):
     assert sheet["统一社会信用代码"].tolist()[0] == "91510703MA62QK7L2V"
     assert sheet["所属区县"].tolist()[3] == "成都市武侯区"
     assert all("统一社会信用代码" in m for m in sheet["原因说明"].iloc[[0, 5]])
+
+
+def test_a_name_holding_a_nul_rejects_its_row_and_the_rest_is_imported(reference, tmp_path, city_official):
+    """XlsxWriter stores a NUL as ``_x0000_``, which calamine reads back as a NUL: PostgreSQL refuses one in
+    text, so a name holding it would have failed the whole file's write."""
+    rows = [
+        registry_row(1),
+        registry_row(2, **{"企业名称": "绵阳空字符\x00科技有限公司"}),
+        registry_row(3, **{"住所": "四川省绵阳市涪城区\x00某路3号"}),
+        registry_row(4, **{"企业名称": "绵阳_x0000_科技有限公司"}),  # the escape as text, not a NUL
+    ]
+    path = write_xlsx(tmp_path / "r.xlsx", rows)
+    record = RegistryImport(original_name="登记数据.xlsx", requested_by=city_official)
+    record.file.save("upload.xlsx", ContentFile(path.read_bytes()), save=False)
+    record.save()
+
+    counts = registry_import_process(import_id=record.pk)
+
+    record.refresh_from_db()
+    assert record.status == RegistryImport.Status.DONE, record.error
+    assert (counts["created"], counts["rejected"]) == (3, 1)
+    assert counts["rejected_by_reason"] == {reason: int(reason == "name") for reason in REASONS}
+    created = dict(Enterprise.objects.values_list("credit_code", "name"))
+    assert sorted(created) == sorted(credit_code_for(n, area="510703") for n in (1, 3, 4))
+    assert created[credit_code_for(4, area="510703")] == "绵阳_x0000_科技有限公司"
+    assert Enterprise.objects.get(credit_code=credit_code_for(3, area="510703")).address == ""
+    with record.error_report.open("rb") as report:
+        sheet = pd.read_excel(report, engine="calamine", dtype=object)
+    assert (sheet["行号"].tolist(), sheet["原因代码"].tolist()) == ([3], ["name"])
 
 
 @pytest.mark.parametrize(
@@ -366,6 +397,17 @@ def test_running_import_polls(reference, client, city_official):
     assert 'hx-trigger="every 1s"' in body
     assert 'aria-valuenow="50"' in body
     assert client.get(reverse("enterprises:import_errors", args=[record.pk])).status_code == 404
+
+
+def test_an_error_report_whose_file_is_gone_is_404_and_not_recorded(reference, client, city_official):
+    record = RegistryImport.objects.create(
+        file=SimpleUploadedFile("x.xlsx", b"PK"), original_name="x.xlsx", status="done", counts={"rejected": 3}
+    )
+    record.error_report.save("errors.xlsx", ContentFile(b"PK"))
+    record.error_report.storage.delete(record.error_report.name)
+    client.force_login(city_official)
+    assert client.get(reverse("enterprises:import_errors", args=[record.pk])).status_code == 404
+    assert not SecurityEvent.objects.filter(target="registry_import_errors").exists()
 
 
 def test_file_that_fails_in_the_task_is_marked_failed(

@@ -89,6 +89,20 @@ def test_the_export_holds_the_searched_events_and_is_itself_recorded(client, cit
     assert recorded.details == {"path": EXPORT, "filters": {"kind": "login_failed"}, "rows": 1}
 
 
+@pytest.mark.parametrize(("cap", "noted"), [(3, False), (2, True)])
+def test_the_export_holds_at_most_the_cap_and_says_so_on_its_last_line(client, settings, city_official, cap, noted):
+    """Three login failures searched: exactly the cap is exported whole; one more than the cap ends with the note."""
+    settings.LIST_EXPORT_MAX_ROWS = cap
+    for number in range(3):
+        record_security_event(Kind.LOGIN_FAILED, username=f"user{number}")
+    client.force_login(city_official)
+    response = client.get(EXPORT, {"kind": "login_failed"})
+    rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0].values)
+    assert [row[1] for row in rows[1 : cap + 1]] == ["登录失败"] * cap
+    assert [row[0] for row in rows[cap + 1 :]] == (["仅导出前 2 行，请缩小筛选范围后分批导出。"] if noted else [])
+    assert SecurityEvent.objects.get(kind=Kind.EXPORT, target="security_log").details["rows"] == cap
+
+
 @pytest.mark.parametrize(
     "persona",
     ["enterprise_user", "other_enterprise_user", "district_official", "department_user"],

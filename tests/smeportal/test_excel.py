@@ -31,6 +31,7 @@ from enterprises.registry.columns import (
 from enterprises.registry.report import write_error_report
 from enterprises.registry.validation import parse_registry
 from smeportal.excel import safe_cell, write_sheet
+from smeportal.listing import CappedRows
 from tests.factories import credit_code_for
 
 ATTACKS = ['=HYPERLINK("http://evil.example","点我")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)", "\t=1+1"]
@@ -128,7 +129,7 @@ def test_assistance_export():
         for n, attack in enumerate(ATTACKS, start=1)
     ]
     target = io.BytesIO()
-    assistance_excel.write_export(agreements, target)
+    assistance_excel.write_export(CappedRows(agreements), target)
     values = cells(target.getvalue())
     assert_neutralised(values)
     assert -1 in values  # numbers are written as numbers, not neutralised text

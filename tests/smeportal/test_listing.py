@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 from django.test import RequestFactory
 
-from smeportal.listing import Sorting, nulls_last, sort_headers, xlsx_download
+from smeportal.listing import CappedRows, Sorting, nulls_last, sort_headers, xlsx_download
 from smeportal.models import SecurityEvent
 
 SORTING = Sorting(keys={"name": ("name", "id"), "day": (nulls_last("day"), "-id")}, default="-day")
@@ -88,3 +88,13 @@ def test_any_title_makes_a_sheet(title, city_official):
     name = book.sheetnames[0]
     assert 0 < len(name) <= 31 and not set(name) & set("[]:*?/\\")
     assert list(book.active.iter_rows(values_only=True)) == [("名称",), ("企业",)]
+
+
+@pytest.mark.parametrize(("rows", "written", "noted"), [(0, 0, False), (3, 3, False), (4, 3, True), (9, 3, True)])
+def test_capped_rows_stop_at_the_cap_and_note_it_only_when_the_list_was_longer(settings, rows, written, noted):
+    settings.LIST_EXPORT_MAX_ROWS = 3
+    capped = CappedRows([n] for n in range(rows))
+    assert list(capped) == [[n] for n in range(written)] and capped.count == written
+    assert capped.note == ("仅导出前 3 行，请缩小筛选范围后分批导出。" if noted else "")
+    lines = list(CappedRows([n] for n in range(rows)).with_note())
+    assert lines[written:] == ([[capped.note]] if noted else [])
