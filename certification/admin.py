@@ -34,7 +34,26 @@ class ApplicationEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     ordering = ["created_at", "id"]
 
 
-class IntellectualPropertyInline(admin.TabularInline):
+def _is_draft(application: Application | None) -> bool:
+    # None asks about filings in general (the list, the menu), not about one filing.
+    return application is None or application.state == Application.State.DRAFT
+
+
+class DraftItemsInlineMixin:
+    """A filing's own items change with it while it is a draft; once submitted they are what was reviewed
+    (and frozen in its snapshot), changed only by the enterprise through a return and a resubmission."""
+
+    def has_add_permission(self, request, obj=None):
+        return _is_draft(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return _is_draft(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _is_draft(obj) and super().has_delete_permission(request, obj)
+
+
+class IntellectualPropertyInline(DraftItemsInlineMixin, admin.TabularInline):
     model = IntellectualProperty
     extra = 0
     fields = [
@@ -49,7 +68,7 @@ class IntellectualPropertyInline(admin.TabularInline):
     ]
 
 
-class RDProjectInline(admin.TabularInline):
+class RDProjectInline(DraftItemsInlineMixin, admin.TabularInline):
     model = RDProject
     extra = 0
     fields = ["name", "started_on", "ended_on", "budget", "expense_last_year"]
@@ -70,11 +89,18 @@ class ApplicationAdmin(admin.ModelAdmin):
     list_filter = ["state", "evaluation_year", "managing_district", "evaluating_district"]
     search_fields = ["enterprise__name", "enterprise__credit_code"]
     list_select_related = ["enterprise"]
-    raw_id_fields = ["enterprise"]
-    # A filing enters a batch, and takes its place in the public list, only by publishing (services.notice).
+    # The enterprise and year are fixed when the filing is opened, the state, the on-site check and the
+    # decision are set by the review's transitions, which record them on the timeline; a filing enters a
+    # batch, and takes its place in the public list, only by publishing (services.notice).
     readonly_fields = [
-        "managing_district",
+        "enterprise",
+        "evaluation_year",
         "state",
+        "on_site_checked_on",
+        "on_site_check_passed",
+        "on_site_check_note",
+        "decision_reason",
+        "managing_district",
         "notice_batch",
         "notice_position",
         "snapshot",
@@ -90,9 +116,18 @@ class ApplicationAdmin(admin.ModelAdmin):
     ]
     inlines = [IntellectualPropertyInline, RDProjectInline, ApplicationAttachmentInline, ApplicationEventInline]
 
+    def has_add_permission(self, request):
+        # A filing is opened by its enterprise (filing pages or API), for a year whose filing is open.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Once submitted, the figures are what the district reviews and the rest is the procedure's: the page
+        # only reads, so the admin cannot go around the workflow.
+        return _is_draft(obj) and super().has_change_permission(request, obj)
+
     def has_delete_permission(self, request, obj=None):
         # Submitted filings are never hard-deleted.
-        return obj is None or obj.state == Application.State.DRAFT
+        return _is_draft(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(ApplicationEvent)
