@@ -15,6 +15,7 @@ from .models import (
     QuotaPolicy,
     ServiceRecord,
 )
+from .services import FROZEN_WHEN_CLOSED, policy_close_year, policy_save
 
 
 @admin.register(Department)
@@ -41,8 +42,6 @@ class QuotaPolicyAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("关闭所选年度（固定“计入新企业”标记）"))
     def close_years(self, request, queryset):
-        from .services import policy_close_year
-
         try:
             for year in queryset.values_list("year", flat=True):
                 policy_close_year(actor=request.user, year=year)
@@ -54,14 +53,12 @@ class QuotaPolicyAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # The window of a closed year no longer changes anything; keep it as it was.
         if obj is not None and obj.closed:
-            return [*self.readonly_fields, "year", "new_window_years", "new_enterprise_target"]
+            return [*self.readonly_fields, *FROZEN_WHEN_CLOSED]
         return self.readonly_fields
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
+        # Through the service: a changed window of an open year is re-applied to the year's agreements.
+        policy_save(actor=request.user, policy=obj)
 
 
 @admin.register(DepartmentTarget)

@@ -1,6 +1,7 @@
-"""Whether an agreement is "with a new enterprise" (RULES.md §5), and the 20% share arithmetic.
+"""Whether an agreement is "with a new enterprise" (RULES.md §5), and the quotas' share arithmetic.
 
-Pure Python, no Django: the one definition of the rule. The database expression in
+Pure Python, no Django: the one definition of the rule, and the one rounding of a share (toward zero)
+that every stored or shown share and percentage of both quotas goes through. The database expression in
 ``assistance.selectors.new_enterprise_q`` mirrors ``is_new_enterprise`` for aggregation, and the
 tests check both against the same table of cases.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 INTRODUCED = "introduced"
 
@@ -50,3 +51,24 @@ def required_new(agreements: int, target: Decimal) -> int:
 def short_by(*, agreements: int, new: int, target: Decimal) -> int:
     """How many more agreements with new enterprises the share needs (0 when met)."""
     return max(0, required_new(agreements, target) - new)
+
+
+SHARE_PLACES = 4
+
+
+def share_of(part: int, whole: int) -> Decimal:
+    """``part`` ÷ ``whole`` (counts) with four places, rounded toward zero; 0 when ``whole`` is 0.
+
+    Toward zero, never half-up: a share short of its target must not be stored or shown as the target
+    (200 of 2,001 is 0.0999, not 0.1000), as RULES.md §2 forbids judging thresholds on rounded figures.
+    Integer division keeps it exact at any size.
+    """
+    if not whole:
+        return Decimal(0)
+    return Decimal(part * 10**SHARE_PLACES // whole).scaleb(-SHARE_PLACES)
+
+
+def percent(share: Decimal, places: int = 2) -> Decimal:
+    """A share (0.09995) as a percentage with ``places`` decimals, rounded toward zero like :func:`share_of`
+    (9.99; with one place 9.9), so a percentage reads as the target only when the target is reached."""
+    return (Decimal(share) * 100).quantize(Decimal(1).scaleb(-places), ROUND_DOWN)

@@ -153,11 +153,11 @@ class NewShare:
 
     @property
     def share(self) -> Decimal | None:
-        return Decimal(self.new) / Decimal(self.agreements) if self.agreements else None
+        return newness.share_of(self.new, self.agreements) if self.agreements else None
 
     @property
     def share_percent(self) -> str:
-        return "—" if self.share is None else f"{self.share * 100:.1f}%"
+        return "—" if self.share is None else f"{newness.percent(self.share, 1)}%"
 
     @property
     def target_percent(self) -> str:
@@ -190,7 +190,8 @@ class Progress(NewShare):
     def task_percent(self) -> int | None:
         if not self.task:
             return None
-        return min(100, round(100 * self.agreements / self.task))
+        # Toward zero like the shares: 199 of a task of 200 is 99%, not done.
+        return min(100, int(newness.percent(newness.share_of(self.agreements, self.task), 0)))
 
 
 def _progress_queryset(year: int) -> QuerySet[Department]:

@@ -324,6 +324,36 @@ def agreements_refresh_newness(*, year: int, window_years: int) -> int:
     return changed
 
 
+# What the year's figures and counts_as_new flags rest on: fixed once the year is closed.
+FROZEN_WHEN_CLOSED = ("year", "new_window_years", "new_enterprise_target")
+
+
+@transaction.atomic
+def policy_save(*, actor, policy: QuotaPolicy) -> QuotaPolicy:
+    """Save a year's policy as edited (a new one, or a stored one with new values). When the "new" window of an
+    open year changes, re-apply it to the year's agreements: every agreement of a year counts by that year's
+    policy, whenever it was saved (the flags follow the policy until the year is closed)."""
+    if not is_city_official(actor):
+        raise PermissionDenied(_("只有市级管理人员可以修改年度指标政策。"))
+    stored = QuotaPolicy.objects.select_for_update().filter(pk=policy.pk).first() if policy.pk else None
+    frozen = stored is not None and stored.closed
+    if frozen and any(getattr(policy, name) != getattr(stored, name) for name in FROZEN_WHEN_CLOSED):
+        message = _("%(year)s年度已关闭，不能再修改其年度、新企业认定窗口或新企业帮扶占比目标。")
+        raise ValidationError(message % {"year": stored.year})
+    if stored is None:
+        policy.created_by = actor
+    policy.updated_by = actor
+    policy.save()
+    if policy.closed:
+        return policy
+    # A new row replaces the default window; a row moved to another year leaves its former year on the default.
+    was = stored or QuotaPolicy(year=policy.year)
+    if (was.year, was.new_window_years) != (policy.year, policy.new_window_years):
+        for year in sorted({was.year, policy.year}):
+            agreements_refresh_newness(year=year, window_years=QuotaPolicy.for_year(year).new_window_years)
+    return policy
+
+
 @transaction.atomic
 @history_reason(gettext_lazy("关闭年度配额政策"))
 def policy_close_year(*, actor, year: int) -> QuotaPolicy:

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from assistance import newness
 from certification.rules import closeness
 from enterprises.models import Enterprise
 
@@ -25,10 +26,8 @@ BREAKDOWN_KINDS = ("origin", "founder_category", "cluster")
 
 
 def percent(share: Decimal | None) -> Decimal | None:
-    """A share (0.0833) as a percentage with two decimals (8.33)."""
-    if share is None:
-        return None
-    return (Decimal(share) * 100).quantize(Decimal("0.01"))
+    """A share (0.0833) as a percentage with two decimals (8.33), rounded toward zero (``newness.percent``)."""
+    return None if share is None else newness.percent(share)
 
 
 # --- Funnel -----------------------------------------------------------------------------------
@@ -67,7 +66,7 @@ def funnel_from(counts: Mapping[str, int]) -> Funnel:
                 key=step,
                 label=labels[step],
                 count=counts[step],
-                percent_of_new=percent(Decimal(counts[step]) / Decimal(whole)) if whole else None,
+                percent_of_new=percent(newness.share_of(counts[step], whole)) if whole else None,
             )
             for step in FUNNEL_STEPS
         ]

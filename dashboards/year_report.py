@@ -44,7 +44,6 @@ from certification.models import (
 from certification.states import FILED, RECOMMENDED_OR_LATER, FilingState
 from enterprises.models import District
 from quotas.department_share import department_figures
-from quotas.tech_share import share_of
 
 from .models import YearReportSnapshot
 from .view_models import DepartmentRow, percent
@@ -127,7 +126,7 @@ class YearReport:
 
     @property
     def new_share_percent(self) -> Decimal:
-        return percent(share_of(self.new_agreements, self.agreements))
+        return percent(newness.share_of(self.new_agreements, self.agreements))
 
     def summary(self) -> list[tuple[str, object]]:
         """The headline figures, label and value, in the order the page and the workbook show them."""
@@ -193,7 +192,8 @@ def year_report(year: int, as_of: dt.date) -> YearReport:
     for row in SpotCheck.objects.filter(draw__year=year).values("district", "state").order_by().annotate(n=Count("pk")):
         checks[row["district"]][row["state"]] = row["n"]
     agreements = _by_district(
-        AssistanceAgreement.objects.filter(year=year, archived=False)
+        # Signed by as_of, as the departments' rows count them, so the two sections add up alike.
+        AssistanceAgreement.objects.filter(year=year, archived=False, signed_on__lte=as_of)
         .values("enterprise__managing_district")
         .order_by()
         .annotate(agreements=Count("pk"), new_agreements=Count("pk", filter=Q(counts_as_new=True)))
@@ -236,7 +236,7 @@ def year_report(year: int, as_of: dt.date) -> YearReport:
         districts=rows,
         city=_city(rows),
         batches=_batches(year),
-        departments=[_department(row, target, as_of) for row in department_figures(year)],
+        departments=[_department(row, target, as_of) for row in department_figures(year, as_of)],
         revocations=revocations,
         spot_check_population=draw.population if draw else 0,
         new_target_percent=percent(target),
@@ -295,14 +295,14 @@ def _department(row: dict, target: Decimal, as_of: dt.date) -> DepartmentRow:
         computed_at=timezone.now(),
         agreements=agreements,
         new_agreements=new,
-        share_percent=percent(share_of(new, agreements)),
+        share_percent=percent(newness.share_of(new, agreements)),
         target_percent=percent(target),
         # As on the assistance pages and the quota job: a department without agreements has not met the share.
         met=agreements > 0 and missing == 0,
         short_by=missing,
         task=row["task"],
         assisted_enterprises=assisted,
-        task_percent=percent(share_of(assisted, row["task"])),
+        task_percent=percent(newness.share_of(assisted, row["task"])),
     )
 
 

@@ -19,6 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from assistance import newness
 from assistance.models import DepartmentMembership
 from enterprises.models import OfficialMembership
 from quotas.models import DepartmentShareSnapshot, TechShareSnapshot
@@ -40,7 +41,7 @@ def department_scope(code: str) -> str:
 
 
 def _percent(value) -> str:
-    return f"{value * 100:.1f}%"
+    return f"{newness.percent(value, 1)}%"
 
 
 def _link(name: str, *args) -> str:

@@ -1,16 +1,16 @@
 """The new-enterprise quota job (RULES.md §5): every department's 20% share and task progress.
 
-Per department and year: the unarchived agreements, those with new enterprises (the agreements'
-``counts_as_new`` flag, set by the year's policy), the share against the policy's target and the
-progress against the department's yearly task. A fixed number of queries (policy, one grouped
-query over the departments, one upsert) whatever the number of agreements; a rerun writes the
-same rows.
+Per department and year, as of a day: the unarchived agreements signed by then, those with new
+enterprises (the agreements' ``counts_as_new`` flag, set by the year's policy), the share against the
+policy's target and the progress against the department's yearly task. A fixed number of queries
+(policy, one grouped query over the departments, one upsert) whatever the number of agreements; a rerun
+writes the same rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -21,7 +21,6 @@ from assistance.models import Department, DepartmentTarget, QuotaPolicy
 
 from .models import DepartmentShareSnapshot
 
-FOUR_PLACES = Decimal("0.0001")
 UPDATE_FIELDS = [
     "agreements",
     "new_agreements",
@@ -36,15 +35,14 @@ UPDATE_FIELDS = [
 ]
 
 
-def _ratio(part: int, whole: int) -> Decimal:
-    return (Decimal(part) / Decimal(whole)).quantize(FOUR_PLACES, ROUND_HALF_UP) if whole else Decimal(0)
+def department_figures(year: int, day: dt.date) -> QuerySet:
+    """One row per department in reference order: its agreements of ``year`` (unarchived) signed on or before
+    ``day``, those with new enterprises, the enterprises assisted and the yearly task (0 when none is set). One
+    grouped query, read by this job and by the year-end report (``dashboards.year_report``).
 
-
-def department_figures(year: int) -> QuerySet:
-    """One row per department in reference order: its agreements of ``year`` (unarchived), those with new
-    enterprises, the enterprises assisted and the yearly task (0 when none is set). One grouped query, read
-    by this job and by the year-end report (``dashboards.year_report``)."""
-    this_year = Q(agreements__year=year, agreements__archived=False)
+    Only what was signed by ``day``: a snapshot of a past day (a recompute, the dashboard's history) must give
+    the figures that day had, as the tech share does."""
+    this_year = Q(agreements__year=year, agreements__archived=False, agreements__signed_on__lte=day)
     return (
         Department.objects.order_by("sort_order", "code")
         .annotate(
@@ -69,7 +67,7 @@ def department_share_compute(*, year: int, day: dt.date) -> int:
     """Compute and upsert every department's share snapshot of ``year`` as of ``day``; returns the rows written."""
     policy = QuotaPolicy.for_year(year)
     target = Decimal(policy.new_enterprise_target)
-    rows = department_figures(year)
+    rows = department_figures(year, day)
     now = timezone.now()
     snapshots = []
     for row in rows:  # one row per department (reference data), never per agreement
@@ -82,14 +80,14 @@ def department_share_compute(*, year: int, day: dt.date) -> int:
                 as_of=day,
                 agreements=agreements,
                 new_agreements=new,
-                share=_ratio(new, agreements),
+                share=newness.share_of(new, agreements),
                 target=target,
                 # As on the assistance pages: a department without agreements has not met the share.
                 met=agreements > 0 and missing == 0,
                 short_by=missing,
                 task=row["task"],
                 assisted_enterprises=row["assisted"],
-                task_progress=_ratio(row["assisted"], row["task"]),
+                task_progress=newness.share_of(row["assisted"], row["task"]),
                 computed_at=now,
             )
         )

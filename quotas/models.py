@@ -4,16 +4,31 @@ One snapshot row per scope and date (upserted, so a rerun changes nothing): the 
 managing district and of the city, and each department's share of agreements with new enterprises.
 A ``QuotaRun`` is one run of both jobs ("recompute now" or the nightly beat) with its progress;
 a ``QuotaAlert`` records that a shortfall alert went out for a scope and period, so it goes once.
+No snapshot is dated after today (:func:`check_snapshot_day`).
 """
 
+import datetime as dt
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assistance.models import Department
 from enterprises.models import District
 from smeportal.models import BackgroundJob
+
+
+def check_snapshot_day(day: dt.date) -> None:
+    """Refuse a snapshot date after today (Asia/Shanghai), for "recompute now" and ``compute_quotas --date``: a
+    day still to come has no figures (RULES.md §5 counts what happened by D), and a snapshot dated after the
+    nightly ones would be the newest, the one every dashboard and workbench shows, until that day came."""
+    today = timezone.localdate()
+    if day > today:
+        raise ValidationError(
+            _("统计日期不能晚于今天（%(today)s）。"), code="future", params={"today": today.isoformat()}
+        )
 
 
 class QuotaRun(BackgroundJob):

@@ -24,12 +24,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from assistance.models import QuotaPolicy
+from assistance.newness import share_of
 from certification.models import Application, Registration
 from certification.selectors.pool import closest_by_district
 from certification.states import FILED, RECOMMENDED_OR_LATER
@@ -37,8 +38,6 @@ from enterprises.models import District, Enterprise
 from enterprises.selectors import managing_district_on
 
 from .models import TechShareSnapshot
-
-FOUR_PLACES = Decimal("0.0001")
 
 BREAKDOWNS = {"origin": "origin", "founder_category": "founder_category", "cluster": "cluster__name"}
 COUNTED_FIELDS = ("newly_registered", "candidates", "filed", "recommended", "registered", "valid_registrations")
@@ -72,10 +71,6 @@ def baseline_of(policy: QuotaPolicy) -> dt.date:
         .first()
     )
     return earlier or dt.date(policy.year, 1, 1)
-
-
-def share_of(part: int, whole: int) -> Decimal:
-    return (Decimal(part) / Decimal(whole)).quantize(FOUR_PLACES, ROUND_HALF_UP) if whole else Decimal(0)
 
 
 def short_by(*, new: int, registered: int, target: Decimal) -> int:

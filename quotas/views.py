@@ -1,11 +1,11 @@
-""" "Recompute now" for city officials: start a quota run and watch its progress (htmx polling)."""
+""" "Recompute now" for city officials: start a quota run and watch its progress (htmx polling); a date or
+year refused is shown on the form, with what was typed."""
 
 from __future__ import annotations
 
 from functools import partial
 
 from django import forms
-from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,15 +15,25 @@ from django.views.decorators.http import require_GET, require_POST
 
 from enterprises.permissions import city_official_required
 
-from .models import QuotaRun
+from .models import QuotaRun, check_snapshot_day
 from .tasks import recompute_quotas
 
 
 class RecomputeForm(forms.Form):
-    """Optional date and policy year of the run; today and this year when left empty."""
+    """Optional date (not after today) and policy year of the run; today and this year when left empty."""
 
-    as_of = forms.DateField(label=gettext_lazy("统计日期"), required=False)
+    as_of = forms.DateField(
+        label=gettext_lazy("统计日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     year = forms.IntegerField(label=gettext_lazy("年度"), required=False, min_value=2000, max_value=2100)
+
+    def clean_as_of(self):
+        as_of = self.cleaned_data["as_of"]
+        if as_of is not None:
+            check_snapshot_day(as_of)
+        return as_of
 
 
 @require_POST
@@ -31,8 +41,7 @@ class RecomputeForm(forms.Form):
 def recompute(request):
     form = RecomputeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("统计日期或年度无效。"))
-        return redirect("dashboards:city")
+        return render(request, "quotas/recompute.html", {"form": form})
     as_of = form.cleaned_data["as_of"] or timezone.localdate()
     year = form.cleaned_data["year"] or as_of.year
     with transaction.atomic():

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from assistance.models import AssistanceAgreement
-from assistance.newness import is_new_enterprise, required_new, short_by
+from assistance.newness import is_new_enterprise, percent, required_new, share_of, short_by
 from assistance.selectors import new_enterprise_q
 from enterprises.models import Enterprise
 from tests.factories import AssistanceAgreementFactory, EnterpriseFactory
@@ -92,3 +92,44 @@ def test_relation_prefix_of_the_expression():
 def test_share_arithmetic_at_least_20_percent(agreements, new, required, short):
     assert required_new(agreements, Decimal("0.20")) == required
     assert short_by(agreements=agreements, new=new, target=Decimal("0.20")) == short
+
+
+# --- The one rounding of a share: toward zero --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("part", "whole", "share", "percent_2", "percent_1"),
+    [
+        (1, 10, "0.1000", "10.00", "10.0"),  # exactly 10%
+        (200, 2001, "0.0999", "9.99", "9.9"),  # 9.995%: half-up would read 10.00% next to "short by 1"
+        (99_999, 1_000_000, "0.0999", "9.99", "9.9"),  # 9.9999%
+        (20, 201, "0.0995", "9.95", "9.9"),  # 9.950%: half-up to one place would read 10.0%
+        (1999, 10_000, "0.1999", "19.99", "19.9"),  # 19.99%
+        (800, 4001, "0.1999", "19.99", "19.9"),  # 19.995%
+        (1, 5, "0.2000", "20.00", "20.0"),  # exactly 20%
+        (2, 3, "0.6666", "66.66", "66.6"),
+        (3, 3, "1.0000", "100.00", "100.0"),
+        (0, 7, "0.0000", "0.00", "0.0"),
+        (0, 0, "0", "0.00", "0.0"),  # nothing to share: 0, not a division by zero
+    ],
+)
+def test_a_share_and_its_percentage_are_rounded_toward_zero(part, whole, share, percent_2, percent_1):
+    assert share_of(part, whole) == Decimal(share)
+    assert str(percent(share_of(part, whole))) == percent_2
+    assert str(percent(share_of(part, whole), 1)) == percent_1
+
+
+@pytest.mark.parametrize(
+    ("target", "places"),
+    # Targets the percentage can show in full (12.5% with no decimals would read 12% whatever the rounding).
+    [(Decimal("0.1"), 0), (Decimal("0.1"), 1), (Decimal("0.2"), 1), (Decimal("0.2"), 2), (Decimal("0.125"), 1)],
+)
+def test_a_shown_share_reaches_the_target_exactly_when_it_is_met(target, places):
+    """Compared as RULES.md §2 compares (cross-multiplied, no rounding) for every count up to 1,200 near the
+    target: the percentage officials read is at least the target's exactly when the share is met."""
+    target_percent = percent(target, places)
+    for whole in range(1, 1201):
+        needed = required_new(whole, target)
+        for part in (part for part in (needed - 1, needed, needed + 1) if 0 <= part <= whole):
+            met = part >= target * whole
+            assert (percent(share_of(part, whole), places) >= target_percent) is met, (part, whole)

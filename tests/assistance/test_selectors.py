@@ -5,6 +5,8 @@ import pytest
 
 from assistance.models import DepartmentTarget, QuotaPolicy
 from assistance.selectors import (
+    NewShare,
+    Progress,
     agreements_visible_to,
     department_progress,
     departments_progress,
@@ -59,6 +61,33 @@ def test_progress_without_agreements_or_task(department):
     progress = department_progress(department, 2026)
     assert progress.agreements == 0 and progress.share is None and not progress.share_met and progress.short_by == 0
     assert progress.task is None and progress.task_remaining is None
+
+
+@pytest.mark.parametrize(
+    ("agreements", "new", "shown", "short"),
+    [
+        (5, 1, "20.0%", 0),  # exactly 20%
+        (401, 80, "19.9%", 1),  # 19.95%: not "20.0%" next to "还差 1"
+        (4001, 800, "19.9%", 1),  # 19.995%
+        (10_000, 1999, "19.9%", 1),  # 19.99%
+        (3, 2, "66.6%", 0),
+        (0, 0, "—", 0),
+    ],
+)
+def test_the_department_share_is_shown_rounded_toward_zero(agreements, new, shown, short):
+    share = NewShare(agreements=agreements, new=new, target=Decimal("0.200"))
+    assert (share.share_percent, share.short_by, share.target_percent) == (shown, short, "20%")
+
+
+@pytest.mark.parametrize(
+    ("agreements", "task", "shown"), [(199, 200, 99), (200, 200, 100), (250, 200, 100), (1, 3, 33)]
+)
+def test_the_task_progress_is_rounded_toward_zero(department, agreements, task, shown):
+    """A task one agreement short is not shown as 100% done."""
+    progress = Progress(
+        agreements=agreements, new=0, target=Decimal("0.2"), department=department, year=2026, task=task
+    )
+    assert progress.task_percent == shown
 
 
 def test_departments_progress_one_query(department, other_department, django_assert_num_queries):

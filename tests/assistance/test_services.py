@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from assistance import services
 from assistance.models import AssistanceAgreement, DepartmentTarget, QuotaPolicy, ServiceRecord
 from enterprises.models import Enterprise
+from smeportal.models import ChangeRecord
 from tests.factories import AssistanceAgreementFactory, EnterpriseFactory, ServiceRecordFactory
 
 pytestmark = pytest.mark.django_db
@@ -271,3 +272,105 @@ def test_admin_action_closes_the_year(client, admin_user_persona):
     assert response.status_code == 302
     policy.refresh_from_db()
     assert policy.closed is True
+
+
+# --- A change of an open year's "new" window is applied to the year's agreements ----------------------------
+
+
+def admin_post_policy(client, policy, **values):
+    form = {
+        "year": policy.year,
+        "new_enterprise_target": "0.200",
+        "new_window_years": policy.new_window_years,
+        "baseline_date": "2025-01-01",
+        "tech_share_target": "0.100",
+    }
+    return client.post(f"/admin/assistance/quotapolicy/{policy.pk}/change/", {**form, **values})
+
+
+def test_a_changed_window_in_the_admin_is_applied_to_the_years_agreements(
+    client, admin_user_persona, department_user, department
+):
+    """Widening 2026's window to two years makes the agreement with a firm founded in 2024 new (it was saved
+    under the one-year window); narrowing it back makes it not new again. Each flip is in its history."""
+    policy = QuotaPolicy.objects.create(year=2026)
+    founded_2024 = create(department_user, department, EnterpriseFactory(established_on=dt.date(2024, 1, 1)))
+    founded_2023 = create(department_user, department, EnterpriseFactory(established_on=dt.date(2023, 12, 31)))
+    assert (founded_2024.counts_as_new, founded_2023.counts_as_new) == (False, False)
+    client.force_login(admin_user_persona)
+
+    assert admin_post_policy(client, policy, new_window_years=2).status_code == 302
+    founded_2024.refresh_from_db()
+    founded_2023.refresh_from_db()
+    assert (founded_2024.counts_as_new, founded_2023.counts_as_new) == (True, False)  # 2024 is the window's edge
+
+    assert admin_post_policy(client, policy, new_window_years=1).status_code == 302
+    founded_2024.refresh_from_db()
+    assert founded_2024.counts_as_new is False
+    changes = ChangeRecord.objects.filter(model="assistance.assistanceagreement", object_id=founded_2024.pk)
+    flips = [(r.changes["counts_as_new"], r.actor_id, r.reason) for r in changes.exclude(kind="created").order_by("pk")]
+    refresh = "重算新设立企业标记"
+    assert flips == [([False, True], admin_user_persona.pk, refresh), ([True, False], admin_user_persona.pk, refresh)]
+
+
+def test_a_new_policy_row_with_its_own_window_is_applied_to_the_agreements_already_signed(
+    city_official, department_user, department
+):
+    """Agreements signed before the year had a policy row count by the default one-year window."""
+    agreement = create(department_user, department, EnterpriseFactory(established_on=dt.date(2024, 6, 1)))
+    assert agreement.counts_as_new is False
+    services.policy_save(actor=city_official, policy=QuotaPolicy(year=2026, new_window_years=2))
+    agreement.refresh_from_db()
+    assert agreement.counts_as_new is True
+
+
+def test_a_policy_moved_to_another_year_leaves_its_former_year_on_the_default_window(
+    city_official, department_user, department
+):
+    policy = QuotaPolicy.objects.create(year=2026, new_window_years=2)
+    agreement = create(department_user, department, EnterpriseFactory(established_on=dt.date(2024, 6, 1)))
+    assert agreement.counts_as_new is True
+    policy.year = 2027
+    services.policy_save(actor=city_official, policy=policy)
+    agreement.refresh_from_db()
+    assert agreement.counts_as_new is False
+
+
+def test_a_save_that_keeps_the_window_leaves_the_flags_alone(city_official, department_user, department):
+    """As before: a registry correction reaches an open year's flags when the agreement is saved or the year is
+    closed, not when an unrelated target of the policy changes."""
+    policy = QuotaPolicy.objects.create(year=2026)
+    enterprise = EnterpriseFactory(established_on=dt.date(2025, 3, 1))
+    agreement = create(department_user, department, enterprise)
+    Enterprise.objects.filter(pk=enterprise.pk).update(established_on=dt.date(2012, 3, 1))
+    policy.tech_share_target = Decimal("0.120")
+    services.policy_save(actor=city_official, policy=policy)
+    agreement.refresh_from_db()
+    assert agreement.counts_as_new is True
+
+
+def test_a_closed_years_window_does_not_change(client, admin_user_persona, city_official, department_user, department):
+    """The admin shows the window of a closed year read-only, and the service refuses a change from any path."""
+    policy = QuotaPolicy.objects.create(year=2026)
+    agreement = create(department_user, department, EnterpriseFactory(established_on=dt.date(2024, 6, 1)))
+    services.policy_close_year(actor=city_official, year=2026)
+    client.force_login(admin_user_persona)
+
+    response = admin_post_policy(client, policy, new_window_years=2, tech_share_target="0.120")
+    assert response.status_code == 302
+    policy.refresh_from_db()
+    agreement.refresh_from_db()
+    assert (policy.new_window_years, policy.tech_share_target, agreement.counts_as_new) == (1, Decimal("0.120"), False)
+
+    policy.new_window_years = 2
+    with pytest.raises(ValidationError, match="2026年度已关闭"):
+        services.policy_save(actor=city_official, policy=policy)
+    agreement.refresh_from_db()
+    assert QuotaPolicy.objects.get(year=2026).new_window_years == 1 and agreement.counts_as_new is False
+
+
+def test_only_city_officials_change_the_policy(department_user, district_official):
+    for actor in (department_user, district_official):
+        with pytest.raises(PermissionDenied):
+            services.policy_save(actor=actor, policy=QuotaPolicy(year=2026, new_window_years=2))
+    assert not QuotaPolicy.objects.exists()

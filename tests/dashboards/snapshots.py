@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from assistance.newness import share_of
 from quotas.models import DepartmentShareSnapshot, TechShareSnapshot
 from tests import factories
 
@@ -17,7 +18,7 @@ COMPUTED_AT = timezone.make_aware(dt.datetime(2026, 11, 20, 2, 30))
 def tech(district, as_of, *, new=100, registered=0, year=2026, candidates=None, filed=None, recommended=None,
          breakdown=None, computed_at=COMPUTED_AT) -> TechShareSnapshot:  # fmt: skip
     """One scope's snapshot (district None: the city); share, met and short_by follow from the counts."""
-    share = (Decimal(registered) / Decimal(new)).quantize(Decimal("0.0001")) if new else Decimal(0)
+    share = share_of(registered, new)
     needed = -(-new // 10)  # ⌈10% × new⌉
     return TechShareSnapshot(
         scope_key=district.code if district else TechShareSnapshot.CITY,
@@ -44,7 +45,7 @@ def save_all(snapshots) -> list[TechShareSnapshot]:
 
 
 def department(dept, as_of, *, year=2026, agreements=10, new=2, task=20, assisted=10, computed_at=COMPUTED_AT):
-    share = (Decimal(new) / Decimal(agreements)).quantize(Decimal("0.0001")) if agreements else Decimal(0)
+    share = share_of(new, agreements)
     needed = -(-2 * agreements // 10)
     return DepartmentShareSnapshot.objects.create(
         department=dept,
@@ -58,7 +59,7 @@ def department(dept, as_of, *, year=2026, agreements=10, new=2, task=20, assiste
         short_by=max(0, needed - new),
         task=task,
         assisted_enterprises=assisted,
-        task_progress=(Decimal(assisted) / Decimal(task)).quantize(Decimal("0.0001")) if task else Decimal(0),
+        task_progress=share_of(assisted, task),
         computed_at=computed_at,
     )
 

@@ -38,7 +38,6 @@ def campaign_year(district, other_district, city_official, district_official, de
     batch of the five registrations with two objections (one upheld); agreements of two departments
     (3 of 4 with new enterprises); and figures of 2025 that the report of 2026 must not count."""
     here, there = registered(district, 3), registered(other_district, 2)
-    factories.recommended_filing(factories.EnterpriseFactory(managing_district=district))
     factories.ApplicationFactory(
         enterprise=factories.EnterpriseFactory(managing_district=district), state=Application.State.REJECTED
     )
@@ -73,6 +72,8 @@ def campaign_year(district, other_district, city_official, district_official, de
         failure_grounds=G.CONDITIONS_NOT_MET,
         today=dt.date(2026, 12, 1),
     )
+    # Recommended after the draw: the draw waits for the year's recommended filings.
+    factories.recommended_filing(factories.EnterpriseFactory(managing_district=district))
     for enterprise, new in ((here[1].enterprise, True), (here[2].enterprise, True), (there[0].enterprise, False)):
         factories.AssistanceAgreementFactory(department=department, enterprise=enterprise, counts_as_new=new)
     factories.AssistanceAgreementFactory(
@@ -103,7 +104,7 @@ def test_the_figures_are_counted_from_the_records(campaign_year, district, other
     assert (batch.filings, batch.registered, batch.objections, batch.upheld, batch.open_objections) == (5, 5, 2, 1, 1)
     departments = {d.name: d for d in report.departments}
     assert (departments[department.name].agreements, departments[department.name].new_agreements) == (3, 2)
-    assert departments[department.name].share_percent == Decimal("66.67")
+    assert departments[department.name].share_percent == Decimal("66.66")  # 2 of 3, rounded toward zero
     assert (report.agreements, report.new_agreements, float(report.new_share_percent)) == (4, 3, 75.0)
     assert report.spot_check_population == 4
 
@@ -213,7 +214,8 @@ def test_the_page_and_workbook_show_the_stored_figures_and_when_they_were_comput
         )
     )
     assert summary["入库登记数"] == 5
-    store_year_reports()
+    today(AS_OF + dt.timedelta(days=1))
+    store_year_reports()  # the next night's run
     assert client.get(reverse("dashboards:year_report"), {"year": YEAR}).context["report"].city.registered == 7
 
 

@@ -2,10 +2,12 @@
 
 import datetime as dt
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 
 from assistance.models import AssistanceAgreement, Department
+from quotas import department_share
 from quotas.department_share import department_share_compute
 from quotas.models import DepartmentShareSnapshot
 from quotas.tasks import compute_department_share
@@ -113,3 +115,61 @@ def test_query_count_does_not_grow(department, other_department, django_assert_n
 
 def test_task_takes_year_and_iso_date(data):
     assert compute_department_share.delay(YEAR, DAY.isoformat()).get() == Department.objects.count()
+
+
+@pytest.mark.parametrize(
+    ("day", "agreements", "new", "share"),
+    [
+        (dt.date(2026, 1, 31), 0, 0, Decimal(0)),  # the day before the first signing
+        (dt.date(2026, 2, 1), 1, 1, Decimal("1.0000")),  # signed on the day: counted
+        (dt.date(2026, 10, 14), 1, 1, Decimal("1.0000")),  # the day before the October ones
+        (dt.date(2026, 10, 15), 5, 1, Decimal("0.2000")),
+    ],
+)
+def test_a_snapshot_as_of_a_day_counts_the_agreements_signed_by_then(department, district, day, agreements, new, share):
+    """A recompute of a past day (the dashboard's history, the demo's month ends) gives that day's figures: one
+    agreement with a new firm signed on 1 February, four with older firms on 15 October."""
+    quota_data.policy()
+    (new_firm,) = quota_data.enterprises(district, 1, established_on=dt.date(2026, 1, 10))
+    factories.AssistanceAgreementFactory(
+        department=department, enterprise=new_firm, signed_on=dt.date(2026, 2, 1), counts_as_new=True
+    )
+    for firm in quota_data.enterprises(district, 4, established_on=dt.date(2018, 1, 1)):
+        factories.AssistanceAgreementFactory(
+            department=department, enterprise=firm, signed_on=dt.date(2026, 10, 15), counts_as_new=False
+        )
+    department_share_compute(year=YEAR, day=day)
+    snap = DepartmentShareSnapshot.objects.get(department=department, year=YEAR, as_of=day)
+    assert (snap.agreements, snap.new_agreements, snap.share, snap.assisted_enterprises) == (
+        agreements,
+        new,
+        share,
+        agreements,
+    )
+    assert snap.met is (agreements > 0)
+
+
+@pytest.mark.parametrize(
+    ("new", "agreements", "share", "met", "short"),
+    [
+        (1, 5, Decimal("0.2000"), True, 0),  # exactly 20%
+        (1999, 10000, Decimal("0.1999"), False, 1),  # 19.99%
+        (800, 4001, Decimal("0.1999"), False, 1),  # 19.995%: not stored as 0.2000 next to "short by 1"
+        (0, 0, Decimal(0), False, 0),
+    ],
+)
+def test_the_stored_share_is_rounded_toward_zero(department, new, agreements, share, met, short):
+    """The stored share reaches the target exactly when the department meets it (RULES.md §2: no threshold on a
+    rounded figure). The counts are handed to the job (its grouped query is tested above), so a boundary needs no
+    thousands of rows."""
+    quota_data.policy()
+    with mock.patch.object(
+        department_share,
+        "department_figures",
+        return_value=[
+            {"pk": department.pk, "agreement_count": agreements, "new_count": new, "assisted": agreements, "task": 0}
+        ],
+    ):
+        department_share_compute(year=YEAR, day=DAY)
+    snap = DepartmentShareSnapshot.objects.get(department=department, year=YEAR, as_of=DAY)
+    assert (snap.share, snap.met, snap.short_by) == (share, met, short)

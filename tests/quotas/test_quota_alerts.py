@@ -95,3 +95,16 @@ def test_alerts_run_a_fixed_number_of_queries(data, personas, django_assert_max_
         assert quota_alerts_send(day=DAY, year=YEAR) == 3
     with django_assert_max_num_queries(5):  # snapshots ×2, savepoint, insert-returning, release
         assert quota_alerts_send(day=DAY, year=YEAR) == 0
+
+
+def test_the_alert_shows_a_share_just_under_the_target_below_it(district, district_official):
+    """20 of 201 new enterprises (9.95%): the alert reads 9.9%, not "占比 10.0%，低于目标 10.0%"."""
+    quota_data.policy()
+    valid = {"valid_from": dt.date(2026, 6, 1), "valid_until": dt.date(2029, 5, 31)}
+    for firm in quota_data.enterprises(district, 201)[:20]:
+        quota_data.registration(firm, **valid)
+    tech_share_compute(day=DAY)
+    quota_alerts_send(day=DAY, year=YEAR)
+    (message,) = received(district_official)
+    assert "占比 9.9%，低于目标 10.0%，还差 1 家" in message
+    assert "占比 9.9%" in mail.outbox[0].body

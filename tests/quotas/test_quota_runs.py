@@ -41,7 +41,8 @@ def test_a_run_computes_both_quotas_and_reports_progress(data):
     assert seen == [0, 50, 90, 100]
     assert (run.status, run.progress, run.error) == (QuotaRun.Status.DONE, 100, "")
     assert run.finished_at is not None
-    assert result == {"tech_share_rows": 4, "department_rows": 2, "alerts": 3}  # 涪城区, 市经信局, city summary
+    # 涪城区, 市经信局 and the city summary alerted; the previous year is settled by the nightly run only.
+    assert result == {"tech_share_rows": 4, "department_rows": 2, "previous_year_department_rows": 0, "alerts": 3}
     assert TechShareSnapshot.objects.filter(as_of=DAY).count() == 4
     assert DepartmentShareSnapshot.objects.filter(as_of=DAY, year=YEAR).count() == 2
 

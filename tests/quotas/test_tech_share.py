@@ -6,12 +6,14 @@ from decimal import Decimal
 import pytest
 
 from assistance.models import QuotaPolicy
+from certification.models import Application, Registration
 from certification.selectors.pool import closest_by_district
 from quotas.models import TechShareSnapshot
 from quotas.tasks import compute_tech_share
 from quotas.tech_share import CLOSEST_CANDIDATES, short_by, tech_share_compute
+from tests import factories
 from tests.quotas import quota_data
-from tests.quotas.quota_data import DAY
+from tests.quotas.quota_data import DAY, YEAR
 
 FIELDS = (
     "newly_registered",
@@ -55,7 +57,7 @@ def test_numbers_per_district_and_city(data):
         "recommended": 3,
         "registered": 2,  # the valid one and the expired one; not the revoked one nor the one before the baseline
         "valid_registrations": 1,
-        "share": Decimal("0.0667"),
+        "share": Decimal("0.0666"),  # 2 of 30, rounded toward zero
         "target": Decimal("0.1000"),
         "met": False,
         "short_by": 1,
@@ -207,3 +209,31 @@ def test_query_count_does_not_grow_with_the_registry(district, other_district, d
 def test_task_takes_an_iso_date(data):
     assert compute_tech_share.delay("2026-11-20", 2026).get() == 4
     assert numbers("510703")["short_by"] == 1
+
+
+@pytest.mark.parametrize(
+    ("registered", "share", "met"), [(200, Decimal("0.0999"), False), (201, Decimal("0.1004"), True)]
+)
+def test_a_share_just_under_the_target_is_stored_under_it(district, registered, share, met):
+    """200 of 2,001 new enterprises is 9.995%: stored as 0.0999 (toward zero), not 0.1000 next to "short by 1"."""
+    quota_data.policy()
+    firms = quota_data.enterprises(district, 2001)
+    applications = Application.objects.bulk_create(
+        factories.ApplicationFactory.build(enterprise=firm, evaluation_year=YEAR, state=Application.State.REGISTERED)
+        for firm in firms[:registered]
+    )
+    Registration.objects.bulk_create(
+        Registration(
+            application=application,
+            enterprise=application.enterprise,
+            evaluation_year=YEAR,
+            number=f"{YEAR}510703T{application.pk:06d}",
+            valid_from=dt.date(2026, 6, 1),
+            valid_until=dt.date(2029, 5, 31),
+        )
+        for application in applications
+    )
+    tech_share_compute(day=DAY)
+    row = numbers(district.code)
+    assert (row["newly_registered"], row["registered"], row["share"], row["met"]) == (2001, registered, share, met)
+    assert row["short_by"] == (0 if met else 1)

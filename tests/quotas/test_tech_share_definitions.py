@@ -132,7 +132,7 @@ def test_compute_quotas_prints_the_contract_as_its_last_line(district, other_dis
     report = json.loads(out.getvalue().strip().splitlines()[-1])
     assert report["date"] == "2026-11-20"
     assert report["tech_share"] == [
-        {"district": "510703", "new": 30, "registered": 2, "share": "0.0667"},
+        {"district": "510703", "new": 30, "registered": 2, "share": "0.0666"},
         {"district": "510704", "new": 10, "registered": 1, "share": "0.1000"},
         {"district": "510705", "new": 0, "registered": 0, "share": "0.0000"},
         {"district": "city", "new": 40, "registered": 3, "share": "0.0750"},

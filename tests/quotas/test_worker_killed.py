@@ -31,7 +31,7 @@ FIELDS = ("newly_registered", "candidates", "filed", "recommended", "registered"
 # quota_data's data set: (new, open pool candidates, filed, recommended, registered, share, met, short by);
 # of 涪城区's three pool firms one filed and one registered are no longer candidates (test_tech_share.py).
 EXPECTED = {
-    "510703": (30, 1, 4, 3, 2, Decimal("0.0667"), False, 1),
+    "510703": (30, 1, 4, 3, 2, Decimal("0.0666"), False, 1),
     "510704": (10, 0, 1, 1, 1, Decimal("0.1000"), True, 0),
     "510705": (0, 0, 0, 0, 0, Decimal("0.0000"), True, 0),
     TechShareSnapshot.CITY: (40, 1, 5, 4, 3, Decimal("0.0750"), False, 1),

@@ -1,22 +1,30 @@
-"""``manage.py compute_quotas [--date YYYY-MM-DD] [--json]``: both quota jobs for a day, synchronously."""
+"""``manage.py compute_quotas [--date YYYY-MM-DD] [--json]``: both quota jobs for a day (not after today),
+synchronously."""
 
 import datetime as dt
 import json
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quotas.department_share import department_share_compute
+from quotas.models import check_snapshot_day
 from quotas.report import quota_report
 from quotas.tech_share import tech_share_compute
 
 
 def _day(text: str) -> dt.date:
     try:
-        return dt.datetime.strptime(text, "%Y-%m-%d").date()
+        day = dt.datetime.strptime(text, "%Y-%m-%d").date()
     except ValueError as error:
         raise CommandError(_("日期应为 YYYY-MM-DD 格式，例如 2026-12-31：%(text)s") % {"text": text}) from error
+    try:
+        check_snapshot_day(day)
+    except ValidationError as error:
+        raise CommandError(error.messages[0]) from error
+    return day
 
 
 class Command(BaseCommand):
