@@ -9,9 +9,10 @@ year (the campaign) is read once, not once per filing.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from certification import registry_facts, rules
@@ -26,10 +27,12 @@ from smeportal.text import join_clauses, join_list
 
 @dataclass
 class Moment:
-    """The day a transition happens, and the campaigns its guards have read so far."""
+    """The day a transition happens, and the campaigns its guards have read so far. A bulk transition may
+    give the bans of all its filings, read at once (:func:`ban_refusals`), instead of one read per filing."""
 
     today: dt.date
     campaigns: dict[int, EvaluationCampaign] = field(default_factory=dict)
+    bans: Mapping[int | None, str] | None = None
 
     def campaign(self, year: int) -> EvaluationCampaign:
         if year not in self.campaigns:
@@ -39,22 +42,40 @@ class Moment:
 
 def not_banned(application: Application, moment: Moment) -> None:
     """A revoked enterprise files nothing for the year of its revocation; one revoked for fraud, nothing
-    for that year and the ``FRAUD_BAN_YEARS`` after it (RULES.md §3). Re-checked at every submission: a
-    draft made before a revocation is not a way round it."""
-    year = application.evaluation_year
-    # One query for both bans (it runs at every draft save): the years of the revocations that bar this one.
-    barring_years = set(
-        Registration.objects.filter(enterprise_id=application.enterprise_id, revoked_at__isnull=False)
-        .filter(
-            Q(revoked_at__year=year)
-            | Q(revocation_grounds=Registration.Grounds.FRAUD, revoked_at__year__gte=year - FRAUD_BAN_YEARS)
-        )
-        .values_list("revoked_at__year", flat=True)
-    )
-    if year in barring_years:
-        raise TransitionError(_("该企业本年度已被撤销入库登记，当年不得再次申报。"))
-    if barring_years:
-        raise TransitionError(_("该企业因弄虚作假被撤销入库登记，{years}年内不得申报。").format(years=FRAUD_BAN_YEARS))
+    for that year and the ``FRAUD_BAN_YEARS`` after it (RULES.md §3). Re-checked at every submission and on
+    the officials' way to registration: a draft made, or a filing recommended, before a revocation is not a
+    way round it."""
+    bans = ban_refusals([application]) if moment.bans is None else moment.bans
+    refusal = bans.get(application.pk)
+    if refusal:
+        raise TransitionError(refusal)
+
+
+def ban_refusals(applications: Iterable[Application]) -> dict[int | None, str]:
+    """Why each of ``applications`` whose enterprise is barred from filing for its year is refused, by the
+    filing's id; one query for all of them (it runs at every draft save, and for a whole notice batch)."""
+    applications = list(applications)
+    revocations = defaultdict(list)
+    rows = Registration.objects.filter(
+        enterprise_id__in={application.enterprise_id for application in applications}, revoked_at__isnull=False
+    ).values_list("enterprise_id", "revoked_at__year", "revocation_grounds")
+    for enterprise_id, year, grounds in rows:
+        revocations[enterprise_id].append((year, grounds))
+    refusals = {}
+    for application in applications:
+        year = application.evaluation_year
+        barring_years = {
+            revoked
+            for revoked, grounds in revocations[application.enterprise_id]
+            if revoked == year or (grounds == Registration.Grounds.FRAUD and revoked >= year - FRAUD_BAN_YEARS)
+        }
+        if year in barring_years:
+            refusals[application.pk] = _("该企业本年度已被撤销入库登记，当年不得再次申报。")
+        elif barring_years:
+            refusals[application.pk] = _("该企业因弄虚作假被撤销入库登记，{years}年内不得申报。").format(
+                years=FRAUD_BAN_YEARS
+            )
+    return refusals
 
 
 def filing_window_open(application: Application, moment: Moment) -> None:

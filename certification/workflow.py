@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
@@ -136,7 +136,7 @@ TRANSITIONS: dict[str, Transition] = _transitions(
         S.RECOMMENDED,
         frozenset({REVIEWER}),
         gettext_lazy("只有审核中的申报可以推荐。"),
-        guards=(guards.declaration_matches_registry, guards.on_site_check_passed_when_required),
+        guards=(guards.not_banned, guards.declaration_matches_registry, guards.on_site_check_passed_when_required),
     ),
     Transition(
         "reject",
@@ -158,13 +158,22 @@ TRANSITIONS: dict[str, Transition] = _transitions(
     Transition(
         "uphold_objection", (S.UNDER_NOTICE,), S.REJECTED, frozenset({CITY}), gettext_lazy("该申报已不在公示中。")
     ),
+    # A revocation bars the enterprise's filings of the barred years that are still on the way to a
+    # registration: they end with the revocation instead of waiting for one the guards refuse.
+    Transition(
+        "bar",
+        (*WAITING_FOR_REVIEW, S.RETURNED, S.RECOMMENDED, S.UNDER_NOTICE),
+        S.REJECTED,
+        frozenset({CITY}),
+        gettext_lazy("该申报当前状态不能因撤销入库登记而终止。"),
+    ),
     Transition(
         "register",
         (S.UNDER_NOTICE,),
         S.REGISTERED,
         frozenset({CITY, SYSTEM}),
         gettext_lazy("该申报已不在公示中。"),
-        guards=(guards.notice_over, guards.registration_window_open),
+        guards=(guards.not_banned, guards.notice_over, guards.registration_window_open),
     ),
     Transition("expire", (S.REGISTERED,), S.EXPIRED, frozenset({SYSTEM}), gettext_lazy("该入库登记已不在有效期内。")),
     Transition("revoke", HOLDING_REGISTRATION, S.REVOKED, frozenset({CITY}), gettext_lazy("该入库登记已被撤销。")),
@@ -186,6 +195,7 @@ TRANSITION_REASONS = {
     "reject_recommended": gettext_lazy("市级不予通过"),
     "publish": gettext_lazy("发布公示"),
     "uphold_objection": gettext_lazy("异议成立"),
+    "bar": gettext_lazy("撤销入库登记后不予通过"),
     "register": gettext_lazy("入库登记"),
     "expire": gettext_lazy("入库登记到期"),
     "revoke": gettext_lazy("撤销入库登记"),
@@ -380,6 +390,20 @@ def lock_filing(application_id: int) -> Application:
     if application is None:
         raise Http404
     return application
+
+
+# The longest comment a person gives a transition: the timeline is append-only, and every reviewer's page
+# and the API's events carry it from then on.
+COMMENT_MAX = 2000
+
+
+def checked_comment(comment: str, field: str = "comment") -> str:
+    """``comment`` as a person typed it for a transition (the form's ``field``); ValidationError on ``field``
+    above :data:`COMMENT_MAX`. Asked by each service that takes typed text, so the pages, the API and any
+    other caller share the limit (the forms and serializers also say it, under their own fields)."""
+    if len(comment) > COMMENT_MAX:
+        raise ValidationError({field: [_("意见不能超过{limit}个字符。").format(limit=COMMENT_MAX)]})
+    return comment
 
 
 def notify_after_commit(application_id: int, message: Message) -> None:

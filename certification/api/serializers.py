@@ -36,10 +36,8 @@ from certification.models import (
     Registration,
 )
 from certification.selectors.calendar import NOTICE_START_RANGE
+from certification.workflow import COMMENT_MAX
 from smeportal.api import ID_MAX
-
-COMMENT_MAX = 2000
-
 
 EVIDENCE_YEAR_MIN = 1949
 

@@ -10,6 +10,7 @@ from certification.models import DECLARED_FIELDS, Application
 from certification.models.filing_fields import DECLARED_COUNT_FIELDS, DECLARED_NUMBER_FIELDS
 from certification.selectors.review import ALL, WAITING
 from certification.states import FilingState
+from certification.workflow import COMMENT_MAX
 from enterprises.models import District
 from smeportal.display import number
 
@@ -70,7 +71,9 @@ class ReviewFilterForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    comment = forms.CharField(label=gettext_lazy("总体意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label=gettext_lazy("总体意见"), required=False, max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,7 +89,9 @@ class ReturnForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    comment = forms.CharField(label=gettext_lazy("意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label=gettext_lazy("意见"), required=False, max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class OnSiteRecordForm(forms.Form):
@@ -99,8 +104,12 @@ class OnSiteRecordForm(forms.Form):
         coerce=lambda value: value == "1",
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(label=gettext_lazy("核查记录"), widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=gettext_lazy("核查记录"), max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("不予通过理由"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=gettext_lazy("不予通过理由"), max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -32,7 +32,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from certification.models import Application, CalendarOverride, DeadlineChange, NoticeBatch, Revocation
 from certification.selectors.calendar import defence_deadline_for, notice_end_for
@@ -40,6 +40,7 @@ from certification.selectors.campaign import campaigns_for
 from certification.workflow import TransitionError, ensure_city, notify_after_commit, today_or
 from enterprises.notifications import city_officials, tell
 from smeportal.display import Message
+from smeportal.history import history_reason
 
 
 @dataclass
@@ -59,6 +60,7 @@ def _clean_reason(reason: str) -> str:
 
 
 @transaction.atomic
+@history_reason(gettext_lazy("工作日历调整"))
 def calendar_override_add(
     *, actor, date: dt.date, kind: str, reason: str, today: dt.date | None = None
 ) -> CalendarChange:
@@ -72,6 +74,7 @@ def calendar_override_add(
 
 
 @transaction.atomic
+@history_reason(gettext_lazy("工作日历调整"))
 def calendar_override_delete(*, actor, override_id: int, reason: str, today: dt.date | None = None) -> CalendarChange:
     """A city official removes an override (404 when it is gone already); the open deadlines it fell in
     move back."""

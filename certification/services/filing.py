@@ -15,7 +15,7 @@ Decisions documented here:
   is submitted anew on a new date).
 - Revoked in calendar year Y: no filing for evaluation year Y; revoked for fraud: none for Y to
   Y + 3 (:data:`certification.rules.registration.FRAUD_BAN_YEARS`), checked by the workflow's guards
-  when the filing is opened and at every submission."""
+  when the filing is opened, at every submission, and again at its recommendation and registration."""
 
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ from certification.workflow import (
     NEW,
     TransitionError,
     allow,
+    checked_comment,
     ensure_editable,
     lock_filing,
     move,
@@ -187,10 +188,11 @@ def application_save_draft(
     application.updated_by = actor
     try:
         with transaction.atomic():
+            if application.pk is not None:
+                # The figures (and their history) first: reopening a withdrawn filing writes only its state.
+                application.save()
             if opening:
                 record([application], "open", actor)
-            else:
-                application.save()
     except IntegrityError as exc:
         raise TransitionError(_("该年度的申报已存在，请刷新后重试。")) from exc
     return application
@@ -213,6 +215,7 @@ def application_resubmit(*, application_id: int, actor, comment: str = "", today
     application = lock_filing(application_id)
     today = today_or(today)
     allow(application, "resubmit", actor, today=today)
+    comment = checked_comment(comment)
     _freeze(application, today)
     record([application], "resubmit", actor, comment=comment, update_fields=FROZEN_FIELDS)
     notify_district_of_submission(application, resubmitted=True)
@@ -227,5 +230,5 @@ def application_withdraw(*, application_id: int, actor, comment: str = "") -> Ap
     application = lock_filing(application_id)
     application.submitted_on = application.first_time_applicant = application.evaluating_district = None
     application.snapshot = {}
-    move(application, "withdraw", actor, comment=comment, update_fields=[*CLEARED_BY_WITHDRAWAL])
+    move(application, "withdraw", actor, comment=checked_comment(comment), update_fields=[*CLEARED_BY_WITHDRAWAL])
     return application

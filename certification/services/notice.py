@@ -36,7 +36,7 @@ from certification.workflow import (
     today_or,
 )
 from enterprises.roles import has_confirmed_enterprise, is_official
-from smeportal.display import Message
+from smeportal.display import Message, source_text
 from smeportal.text import join_list
 from smeportal.uploads import check_upload
 
@@ -204,8 +204,10 @@ def objection_decide(*, actor, objection_id: int, upheld: bool, note: str) -> Ob
     objection.updated_by = actor
     objection.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_by", "updated_at"])
     if upheld and application.state == FilingState.UNDER_NOTICE:
-        reason = _("公示异议成立：{note}").format(note=note)
+        message = Message(gettext_noop("公示异议成立：{note}"), note=note)
+        # Stored in the portal's language, not the official's: the enterprise reads it (README "Display conventions").
+        reason = source_text(message)
         application.decision_reason = reason
         move(application, "uphold_objection", actor, comment=reason, update_fields=["decision_reason"])
-        notify_after_commit(application.pk, Message(gettext_noop("公示异议成立：{note}"), note=note))
+        notify_after_commit(application.pk, message)
     return objection

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_noop
 
-from certification.guards import Moment
+from certification.guards import Moment, ban_refusals
 from certification.models import (
     Application,
     Objection,
@@ -81,8 +81,9 @@ def notice_batch_register_due(*, today: dt.date, actor=None, batch_id: int | Non
     """Register the filings whose notice window ended before ``today`` and that no objection holds: of one
     batch (``batch_id``, the button on a batch's page) or of every batch (the nightly job).
 
-    Filings of a year whose registrations are no longer made (after the campaign's validity end) stay
-    under notice: the workflow table refuses their registration. Safe to run twice: registered filings
+    Filings of a year whose registrations are no longer made (after the campaign's validity end), and
+    those of an enterprise banned from filing for their year (revoked meanwhile, RULES.md §3), stay under
+    notice: the workflow table refuses their registration. Safe to run twice: registered filings
     leave the under-notice state, so a second run finds nothing. ``actor`` is None for the scheduled
     task; a person must be a city official.
     """
@@ -102,7 +103,12 @@ def notice_batch_register_due(*, today: dt.date, actor=None, batch_id: int | Non
         due = due.filter(notice_batch_id=batch_id)
     applications = list(due)
     campaigns = campaigns_for({application.evaluation_year for application in applications})
-    applications = [a for a in applications if today <= campaigns[a.evaluation_year].registration_valid_until]
+    bans = ban_refusals(applications)
+    # Left out rather than refused: one banned enterprise holds up neither its batch nor the nightly job
+    # (the batch's page says why it is not registered).
+    applications = [
+        a for a in applications if today <= campaigns[a.evaluation_year].registration_valid_until and a.pk not in bans
+    ]
     if not applications:
         return []
     groups: dict[tuple[int, str], list[Application]] = defaultdict(list)
@@ -131,7 +137,7 @@ def notice_batch_register_due(*, today: dt.date, actor=None, batch_id: int | Non
         Registration.objects.bulk_create(registrations)
         record_saved(registrations)
     numbers = {registration.application_id: registration.number for registration in registrations}
-    moment = Moment(today, campaigns=campaigns)
+    moment = Moment(today, campaigns=campaigns, bans=bans)
     move_many(applications, "register", actor, moment=moment, comment=lambda application: numbers[application.pk])
     for registration in registrations:
         notify_after_commit(

@@ -17,7 +17,15 @@ from django.utils.translation import gettext_noop
 
 from certification.models import DECLARED_FIELDS, Application
 from certification.states import FilingState
-from certification.workflow import allow, lock_filing, move, notify_after_commit, record, today_or
+from certification.workflow import (
+    allow,
+    checked_comment,
+    lock_filing,
+    move,
+    notify_after_commit,
+    record,
+    today_or,
+)
 from smeportal.display import Message
 from smeportal.text import join_list
 
@@ -34,7 +42,7 @@ def application_return(
         raise ValidationError({"field_comments": [_("未知的申报项目：{names}").format(names=join_list(unknown))]})
     if not comment.strip() and not field_comments:
         raise ValidationError({"comment": [_("退回修改须填写意见。")]})
-    record([application], "return", actor, comment=comment.strip(), field_comments=field_comments)
+    record([application], "return", actor, comment=checked_comment(comment.strip()), field_comments=field_comments)
     notify_after_commit(application.pk, Message(gettext_noop("您的申报已被退回修改，请根据审核意见修改后重新提交。")))
     return application
 
@@ -52,7 +60,13 @@ def application_require_on_site_check(*, application_id: int, actor, comment: st
     application.on_site_checked_on = None
     application.on_site_check_passed = None
     application.on_site_check_note = ""
-    move(application, "require_on_site_check", actor, comment=comment, update_fields=ON_SITE_RESULT_FIELDS)
+    move(
+        application,
+        "require_on_site_check",
+        actor,
+        comment=checked_comment(comment),
+        update_fields=ON_SITE_RESULT_FIELDS,
+    )
     notify_after_commit(application.pk, Message(gettext_noop("评价机构将对您的企业进行现场核查。")))
     return application
 
@@ -85,6 +99,7 @@ def application_record_on_site_check(
         errors["note"] = [_("请填写现场核查记录。")]
     if errors:
         raise ValidationError(errors)
+    checked_comment(note.strip(), "note")
     application.on_site_checked_on = checked_on
     application.on_site_check_passed = bool(passed)
     application.on_site_check_note = note.strip()
@@ -103,7 +118,7 @@ def application_recommend(
     *, application_id: int, actor, comment: str = "", today: dt.date | None = None
 ) -> Application:
     application = lock_filing(application_id)
-    move(application, "recommend", actor, today=today, comment=comment)
+    move(application, "recommend", actor, today=today, comment=checked_comment(comment))
     notify_after_commit(application.pk, Message(gettext_noop("您的申报已通过评价机构审核并推荐公示。")))
     return application
 
@@ -117,6 +132,7 @@ def application_reject(*, application_id: int, actor, reason: str) -> Applicatio
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("请填写不予通过的理由。")]})
+    checked_comment(reason, "reason")
     application.decision_reason = reason
     record([application], transition, actor, comment=reason, update_fields=["decision_reason"])
     notify_after_commit(application.pk, Message(gettext_noop("您的申报未通过评价。理由：{reason}"), reason=reason))

@@ -16,35 +16,41 @@ Decisions documented here:
 - Only a revocation writes an event on the filing (registered/expired → revoked, through the workflow
   table); the registration is revoked at the time of the finding, which is also when it is announced.
   A dismissed procedure leaves the registration as it was and is not announced.
+- A revocation also ends the enterprise's filings that it bars (the same year; fraud: three more years) and
+  that are still on the way to a registration, rejected with the ban as their reason (transition ``bar``).
 - Locks are taken registration → revocation → filing."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from certification.models import Registration, Revocation
+from certification.guards import ban_refusals
+from certification.models import Application, Registration, Revocation
 from certification.selectors.calendar import defence_deadline_for
 from certification.states import HOLDING_REGISTRATION
 from certification.workflow import (
     CITY,
     ENTERPRISE,
+    TRANSITIONS,
     TransitionError,
     allow,
     ensure_role,
     lock_filing,
+    move_many,
     notify_after_commit,
     record,
     today_or,
     transition_context,
 )
-from smeportal.display import Message
+from smeportal.display import Message, source_text
 from smeportal.history import history_reason
 from smeportal.uploads import check_upload
 
@@ -180,7 +186,8 @@ def _revoke(registration: Registration, application, *, actor, grounds: str, fin
         registration.save(
             update_fields=["revoked_at", "revocation_grounds", "revocation_reason", "updated_by", "updated_at"]
         )
-    comment = f"{Registration.Grounds(grounds).label}：{finding}"
+    # Stored for the enterprise to read: in the portal's language, whatever the official's.
+    comment = f"{source_text(Registration.Grounds(grounds).label)}：{finding}"
     record([application], "revoke", actor, comment=comment)
     notify_after_commit(
         application.pk,
@@ -191,6 +198,26 @@ def _revoke(registration: Registration, application, *, actor, grounds: str, fin
             finding=finding,
         ),
     )
+
+
+def _end_barred_filings(enterprise_id: int, actor) -> None:
+    """Reject the enterprise's filings the revocation just made barred that are still on their way to a
+    registration (rows locked), each with the ban's reason, stored in the portal's language."""
+    filings = list(
+        Application.objects.select_for_update(of=("self",))
+        .filter(enterprise_id=enterprise_id, state__in=TRANSITIONS["bar"].sources)
+        .order_by("pk")
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        refusals = ban_refusals(filings)
+    barred = [filing for filing in filings if filing.pk in refusals]
+    for filing in barred:
+        filing.decision_reason = refusals[filing.pk]
+    move_many(barred, "bar", actor, comment=lambda filing: filing.decision_reason, update_fields=["decision_reason"])
+    for filing in barred:
+        notify_after_commit(
+            filing.pk, Message(gettext_noop("您的申报未通过评价。理由：{reason}"), reason=filing.decision_reason)
+        )
 
 
 @transaction.atomic
@@ -216,6 +243,7 @@ def revocation_decide(
     now = timezone.now()
     if revoke:
         _revoke(registration, application, actor=actor, grounds=revocation.grounds, finding=finding, now=now)
+        _end_barred_filings(registration.enterprise_id, actor)
         revocation.state = RevocationState.REVOKED
         revocation.announced_at = now
     else:

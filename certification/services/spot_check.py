@@ -7,6 +7,16 @@ refusal a :class:`TransitionError`, bad input ``ValidationError``, a check outsi
 Decisions documented here:
 - A year without registrations to draw from is refused rather than recorded as an empty draw, which
   would close the year before its firms are registered.
+- A year whose filings are still recommended or under notice is refused too, with their number: the
+  draw is final, so a firm registered after it would never be in the population of "the year's
+  registered enterprises" (RULES.md §3). The rule is the filings' state, not the campaign's
+  ``notices_end_by``: a notice moved by a calendar override may still run after that date (the 10
+  working days are the law, the date the plan), and the date may be the spot-check deadline itself
+  (PROCEDURE_ORDER allows the same day), which a date rule would leave no day to draw on. The city
+  clears the refusal by registering the ended notices or deciding the recommended filings. Filings
+  that can never be registered do not count, or they would hold the draw for ever: those of an
+  enterprise barred from the year (they stay under notice), and all of them once the year's
+  registrations are no longer made (after the campaign's ``registration_valid_until``).
 - One draw per evaluation year (the year is unique in the database too); it is never redrawn, so the
   sample the districts work on cannot be changed after the fact. ``actor=None`` is the management
   command (no user is recorded).
@@ -38,23 +48,28 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from certification.errors import TransitionError
-from certification.models import Registration, Revocation, SpotCheck, SpotCheckDraw
+from certification.guards import ban_refusals
+from certification.models import Application, EvaluationCampaign, Registration, Revocation, SpotCheck, SpotCheckDraw
 from certification.rules import spot_check as rules
 from certification.selectors.campaign import campaign_for
 from certification.selectors.spot_check import spot_check_population
 from certification.services.revocation import notice_locked
+from certification.states import FilingState
 from certification.workflow import ensure_city, lock_filing
 from enterprises.models import District
 from enterprises.notifications import district_officials, tell
 from enterprises.scoping import enterprise_scope
-from smeportal.display import Message
+from smeportal.display import Message, source_text
+from smeportal.history import history_context
 from smeportal.uploads import check_upload
 
 SEED_BITS = 32  # a generated seed short enough to read out and type again
 YEARS = range(2000, 2101)  # the evaluation years the portal's forms accept
+# Filings that may still join the year's registrations: published or decided by the city, then registered.
+ON_THE_WAY_TO_REGISTRATION = (FilingState.RECOMMENDED, FilingState.UNDER_NOTICE)
 
 
 def parse_share(value) -> Decimal:
@@ -95,7 +110,15 @@ def spot_check_draw(*, actor, year: int, share=None, seed: int | None = None) ->
     existing = SpotCheckDraw.objects.filter(year=year).first()
     if existing is not None:
         raise _already_drawn(existing)
-    share = parse_share(campaign_for(year).spot_check_share if share in (None, "") else share)
+    campaign = campaign_for(year)
+    if pending := _awaiting_registration(campaign, timezone.localdate()):
+        raise TransitionError(
+            _(
+                "{year}年度还有{count}件申报处于已推荐或公示中，尚未入库登记。抽查须从本年度全部入库企业中抽取，"
+                "请待这些申报入库登记或作出不予通过的决定后再抽取。"
+            ).format(year=year, count=pending)
+        )
+    share = parse_share(campaign.spot_check_share if share in (None, "") else share)
     if seed is None:
         seed = secrets.randbits(SEED_BITS)
     elif not 0 <= seed < rules.SEED_LIMIT:
@@ -127,6 +150,20 @@ def spot_check_draw(*, actor, year: int, share=None, seed: int | None = None) ->
     )
     transaction.on_commit(partial(notify_districts, year, Counter(districts.values())))
     return draw
+
+
+def _awaiting_registration(campaign: EvaluationCampaign, today: dt.date) -> int:
+    """How many of the campaign year's filings may still be registered: recommended or under notice, of
+    an enterprise not barred from the year, while the year's registrations are still made."""
+    if today > campaign.registration_valid_until:
+        return 0
+    filings = list(
+        Application.objects.filter(evaluation_year=campaign.year, state__in=ON_THE_WAY_TO_REGISTRATION).only(
+            "pk", "enterprise_id", "evaluation_year"
+        )
+    )
+    barred = ban_refusals(filings)
+    return sum(1 for filing in filings if filing.pk not in barred)
 
 
 def notify_districts(year: int, counts: dict[int, int]) -> None:
@@ -207,7 +244,14 @@ def _revocation_for_failure(actor, check: SpotCheck, grounds: str, note: str, to
     current = registration.revocations.filter(state__in=Revocation.OPEN_STATES).first()
     if current is not None:
         return current
-    reason = _("{year}年度抽查未通过：{note}").format(year=check.draw.year, note=note)
-    return notice_locked(
-        actor=actor, registration=registration, application=application, grounds=grounds, reason=reason, today=today
-    )
+    # The enterprise reads the reason in the portal's language, whatever the official's.
+    reason = source_text(Message(gettext_noop("{year}年度抽查未通过：{note}"), year=check.draw.year, note=note))
+    with history_context(actor=actor, reason=gettext_lazy("抽查未通过，启动撤销程序")):
+        return notice_locked(
+            actor=actor,
+            registration=registration,
+            application=application,
+            grounds=grounds,
+            reason=reason,
+            today=today,
+        )

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from certification.evaluation_input import DIRECT_PATH_CHOICES
 from certification.forms.filing import STEPS
 from certification.forms.review import declared_text
+from certification.forms.transition import WithdrawalForm
 from certification.models import DECLARED_FIELDS, Application, ApplicationAttachment, ApplicationEvent
 from certification.selectors.campaign import filing_campaign, filing_deadline, filing_year
 from certification.selectors.filing import applications_visible_to, attachments_visible_to
@@ -74,6 +75,10 @@ def filing_start(request):
 
 @enterprise_user_required
 def filing_detail(request, pk: int):
+    return _detail_page(request, pk, WithdrawalForm())
+
+
+def _detail_page(request, pk: int, form: WithdrawalForm):
     application = get_object_or_404(
         own_filings(request.user).prefetch_related(
             Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor").order_by("created_at", "id")),
@@ -114,6 +119,7 @@ def filing_detail(request, pk: int):
             "attachments": list(application.attachments.all()),
             "editable": state in EDITABLE,
             "can_withdraw": state in UNDECIDED,
+            "withdraw_form": form,
             "can_resubmit": state == FilingState.RETURNED,
             "evaluation": (application.snapshot or {}).get("evaluation"),
         },
@@ -123,15 +129,22 @@ def filing_detail(request, pk: int):
 @require_POST
 @enterprise_user_required
 def filing_withdraw(request, pk: int):
+    """Withdrawn, or refused by the workflow: back to the filing. A comment refused: the filing's page
+    again, with the comment as typed and its error."""
     application = get_object_or_404(own_filings(request.user), pk=pk)
-    run_service(
-        request,
-        lambda: application_withdraw(
-            application_id=application.pk, actor=request.user, comment=request.POST.get("comment", "")
-        ),
-        success=_("申报已撤回。"),
-    )
-    return redirect("certification:filing_detail", pk=application.pk)
+    form = WithdrawalForm(request.POST)
+    if form.is_valid():
+        done, _withdrawn = run_service(
+            request,
+            lambda: application_withdraw(
+                application_id=application.pk, actor=request.user, comment=form.cleaned_data["comment"]
+            ),
+            form=form,
+            success=_("申报已撤回。"),
+        )
+        if done or not form.errors:
+            return redirect("certification:filing_detail", pk=application.pk)
+    return _detail_page(request, application.pk, form)
 
 
 @login_required

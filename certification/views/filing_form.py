@@ -9,6 +9,7 @@ keeps the last good score while a value is refused. Only the enterprise's own us
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +22,7 @@ from certification import registry_facts, rules
 from certification.evaluation import DIRECT_PATH_EVIDENCE
 from certification.evaluation_input import DIRECT_PATH_CHOICES
 from certification.forms.filing import STEP_FORMS, STEP_LABELS, STEPS, AttachmentForm, IPItemForm, RDProjectForm
+from certification.forms.transition import ResubmissionForm
 from certification.models import DECLARED_FIELDS, Application
 from certification.selectors.filing import claim_flags
 from certification.services.filing import application_resubmit, application_save_draft, application_submit
@@ -37,7 +39,7 @@ from certification.states import EDITABLE, FilingState
 from certification.views.filing import declared_label, own_filings
 from certification.workflow import TransitionError
 from enterprises.permissions import enterprise_user_required
-from smeportal.views import run_service
+from smeportal.views import add_form_errors, run_service
 
 # The step on which each returned-for-correction field comment is shown.
 FIELD_STEP = {
@@ -177,7 +179,17 @@ def _step_form(step: str, application: Application, data=None):
 
 
 def _render_step(
-    request, application, step, *, form=None, ip_form=None, rd_form=None, upload_form=None, refusal=None, goto=None
+    request,
+    application,
+    step,
+    *,
+    form=None,
+    ip_form=None,
+    rd_form=None,
+    upload_form=None,
+    comment_form=None,
+    refusal=None,
+    goto=None,
 ):
     index = STEPS.index(step)
     today = timezone.localdate()
@@ -228,6 +240,7 @@ def _render_step(
         context["upload_form"] = upload_form or AttachmentForm(prefix="att")
     elif step == "review":
         context["review_rows"] = _review_rows(application)
+        context["comment_form"] = comment_form or ResubmissionForm()
         context["all_comments"] = [(declared_label(name), text) for name, text in comments.items()]
         context["flags"] = [{"flag": flag, "target": _step_target(flag.section, application)} for flag in flags]
     return render(request, "certification/filing/step.html", context)
@@ -340,16 +353,25 @@ def _upload(request, application, step):
 
 
 def _submit(request, application, step):
+    """Submitted: the filing's page. Refused (by the workflow, or the comment by its limit): the review step
+    again, with the refusal and the comment as typed."""
+    comment_form = ResubmissionForm(request.POST)
+    if not comment_form.is_valid():
+        return _render_step(request, application, "review", comment_form=comment_form)
     try:
         if application.state == FilingState.RETURNED:
             application_resubmit(
-                application_id=application.pk, actor=request.user, comment=request.POST.get("comment", "")
+                application_id=application.pk, actor=request.user, comment=comment_form.cleaned_data["comment"]
             )
         else:
             application_submit(application_id=application.pk, actor=request.user)
     except TransitionError as exc:
         application.refresh_from_db()
-        return _render_step(request, application, "review", refusal=exc)
+        return _render_step(request, application, "review", refusal=exc, comment_form=comment_form)
+    except ValidationError as error:
+        add_form_errors(comment_form, error)
+        application.refresh_from_db()
+        return _render_step(request, application, "review", comment_form=comment_form)
     messages.success(request, _("申报已提交，请等待评价机构审核。"))
     return redirect("certification:filing_detail", pk=application.pk)
 

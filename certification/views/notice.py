@@ -21,6 +21,7 @@ from certification.forms.notice import (
     CalendarOverrideForm,
     ObjectionDecisionForm,
 )
+from certification.guards import ban_refusals
 from certification.models import CalendarOverride, DeadlineChange, NoticeBatch, Objection
 from certification.selectors.calendar import notice_end_for
 from certification.selectors.campaign import deadline
@@ -36,6 +37,7 @@ from certification.services import calendar as calendar_services
 from certification.services import notice as notice_services
 from certification.services.notice import notice_batch_create
 from certification.services.registration import notice_batch_register_due
+from certification.states import FilingState
 from enterprises.permissions import city_official_required
 from smeportal.listing import list_query, sort_headers, xlsx_download
 from smeportal.pagination import paginate_without_count
@@ -144,13 +146,17 @@ def batch_detail(request, pk: int):
     today = timezone.localdate()
     filing_ids = batch_filing_ids(batch.pk, request.GET.get("sort"))
     page = paginate_without_count(filing_ids, request.GET.get("page"), PER_PAGE)
+    filings = notice_rows(page.object_list)
+    bans = ban_refusals(filing for filing in filings if filing.state == FilingState.UNDER_NOTICE)
+    for filing in filings:
+        filing.ban_refusal = bans.get(filing.pk)
     return render(
         request,
         "certification/notice/batch_detail.html",
         {
             "batch": batch,
             "page": page,
-            "filings": notice_rows(page.object_list),
+            "filings": filings,
             "total": filing_ids.count(),
             "headers": sort_headers(request, NOTICE_SORTING, _batch_columns()),
             "query": list_query(request),

@@ -14,7 +14,7 @@ from certification.rules.workdays import CalendarOverrides
 from certification.services.calendar import calendar_override_add, calendar_override_delete
 from certification.services.notice import notice_batch_create
 from certification.workflow import TransitionError
-from smeportal.models import Notification
+from smeportal.models import ChangeRecord, Notification
 from tests import factories
 from tests.helpers import messages_of, notices_may_end_by, reload
 
@@ -135,6 +135,17 @@ def test_an_open_defence_deadline_moves_and_a_submitted_defence_does_not(enterpr
     assert reload(defended).defence_deadline == D(2027, 1, 12)
     change = DeadlineChange.objects.get()
     assert (change.revocation, change.old_date, change.new_date) == (waiting, D(2027, 1, 12), D(2027, 1, 13))
+
+
+def test_a_moved_defence_deadline_is_recorded_with_the_calendar_as_its_reason(enterprise, city_official):
+    """README "Change history": who and why, also for a deadline the calendar moved (added, then removed)."""
+    revocation = noticed_revocation(factories.registered_filing(enterprise, year=2025), D(2026, 12, 28))
+    override = add(city_official, NEW_HOLIDAY).override
+    calendar_override_delete(actor=city_official, override_id=override.pk, reason="通知已撤回", today=TODAY)
+    records = ChangeRecord.objects.filter(
+        model="certification.revocation", object_id=revocation.pk, changes__has_key="defence_deadline"
+    ).exclude(kind="created")
+    assert [(r.actor_id, r.reason) for r in records.order_by("pk")] == [(city_official.pk, "工作日历调整")] * 2
 
 
 def test_the_people_concerned_are_told_after_commit(

@@ -14,6 +14,7 @@ from certification.models import Application, ApplicationAttachment, Application
 from certification.services.filing import application_save_draft, application_submit, application_withdraw
 from certification.services.filing_items import attachment_add
 from certification.services.review import application_return
+from certification.workflow import COMMENT_MAX
 from tests import factories
 from tests.helpers import FIGURES, reload
 
@@ -284,6 +285,37 @@ def test_withdraw_from_the_detail_page(client, enterprise_user, draft):
     assert reload(draft).state == S.WITHDRAWN
     response = client.post(reverse("certification:filing_withdraw", kwargs={"pk": draft.pk}), follow=True)
     assert "不能撤回" in response.text
+
+
+@pytest.mark.parametrize("length", [COMMENT_MAX, COMMENT_MAX + 1])
+def test_a_withdrawal_comment_over_the_limit_is_shown_again_with_its_error(client, enterprise_user, draft, length):
+    """The page and the API share the service's limit; a refused comment is not lost: the filing's page
+    again, the comment as typed in its box, with the error."""
+    client.force_login(enterprise_user)
+    comment = "撤" * length
+    response = client.post(reverse("certification:filing_withdraw", kwargs={"pk": draft.pk}), {"comment": comment})
+    events = ApplicationEvent.objects.filter(application=draft)
+    if length <= COMMENT_MAX:
+        assert response.status_code == 302 and reload(draft).state == S.WITHDRAWN
+        assert events.latest("id").comment == comment
+    else:
+        assert response.status_code == 200 and reload(draft).state == S.DRAFT
+        assert f">\n{comment}</textarea>" in response.text and "意见不能超过2000个字符。" in response.text
+        assert not events.filter(to_state=S.WITHDRAWN).exists()
+
+
+def test_a_resubmission_comment_over_the_limit_is_shown_again_with_its_error(
+    client, enterprise_user, draft, veteran, district_official
+):
+    application_submit(application_id=draft.pk, actor=enterprise_user)
+    application_return(application_id=draft.pk, actor=district_official, comment="请补充")
+    client.force_login(enterprise_user)
+    comment = "改" * (COMMENT_MAX + 1)
+    response = client.post(step_url(draft, "review"), {"action": "submit", "comment": comment})
+    assert response.status_code == 200 and reload(draft).state == S.RETURNED
+    assert f">\n{comment}</textarea>" in response.text and "意见不能超过2000个字符。" in response.text
+    done = client.post(step_url(draft, "review"), {"action": "submit", "comment": comment[:COMMENT_MAX]})
+    assert done.status_code == 302 and reload(draft).state == S.SUBMITTED
 
 
 def test_detail_shows_the_timeline_with_actor_states_and_comments(client, enterprise_user, draft, veteran):

@@ -19,7 +19,8 @@ from certification.models import (
     NoticeBatch,
     Registration,
 )
-from smeportal.models import ApiToken
+from certification.workflow import COMMENT_MAX
+from smeportal.models import ApiToken, ChangeRecord
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -392,6 +393,31 @@ def test_patching_a_withdrawn_filing_is_409_and_leaves_it_withdrawn(as_persona, 
     # Reopening stays the create endpoint's job.
     reopened = company.post(LIST, {"evaluation_year": withdrawn.evaluation_year}, format="json")
     assert reopened.status_code == 200 and reopened.json()["state"] == S.DRAFT
+
+
+def test_reopening_a_withdrawn_filing_stores_the_figures_sent_with_it(as_persona, enterprise):
+    """As documented: a withdrawn filing is reopened as a draft, with only the fields to change sent. What
+    the answer acknowledges is stored, and so is its change history."""
+    withdrawn = factories.ApplicationFactory(enterprise=enterprise, state=S.WITHDRAWN, rd_expense="48.00")
+    answer = as_persona("enterprise_user").post(LIST, {"evaluation_year": 2026, "rd_expense": "99.00"}, format="json")
+    assert answer.status_code == 200 and answer.json()["state"] == S.DRAFT and answer.json()["rd_expense"] == "99.00"
+    assert str(Application.objects.get(pk=withdrawn.pk).rd_expense) == "99.00"
+    changed = ChangeRecord.objects.exclude(kind="created").get(
+        model="certification.application", object_id=withdrawn.pk, changes__has_key="rd_expense"
+    )
+    assert (changed.changes["rd_expense"], changed.reason) == (["48.00", "99.00"], "保存申报草稿")
+
+
+@pytest.mark.parametrize(("length", "status"), [(COMMENT_MAX, 200), (COMMENT_MAX + 1, 400)])
+@pytest.mark.parametrize("name", ["withdraw", "resubmit"])
+def test_the_enterprises_comments_are_capped(as_persona, enterprise, name, length, status):
+    returned = factories.ApplicationFactory(
+        enterprise=enterprise, state=S.RETURNED, submitted_on=dt.date(2026, 4, 20), first_time_applicant=False
+    )
+    answer = as_persona("enterprise_user").post(act(returned.pk, name), {"comment": "撤" * length}, format="json")
+    assert answer.status_code == status, answer.json()
+    stored = ApplicationEvent.objects.filter(application=returned).values_list("comment", flat=True)
+    assert list(stored) == (["撤" * length] if status == 200 else [])
 
 
 # --- Bad input → 400 per field -------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.urls import reverse
 from certification.models import Application, CalendarOverride, NoticeBatch, Objection, Registration
 from certification.services.notice import notice_batch_create
 from tests import factories
-from tests.helpers import messages_of
+from tests.helpers import messages_of, revoke
 
 S = Application.State
 START = dt.date(2026, 9, 28)  # over National Day 2026 and its make-up Saturday
@@ -211,6 +211,30 @@ def test_register_button_skips_held_filing_and_lookup_shows_the_number(
     client.logout()
     found = client.get(reverse("certification:lookup"), {"q": enterprise.credit_code}).content.decode()
     assert registration.number in found
+
+
+def test_the_register_button_leaves_out_a_banned_enterprise_and_the_batch_page_says_why(
+    client, city_official, enterprise, today
+):
+    """Revoked for fraud while under notice (RULES.md §3), by a revocation decided before revocations ended the
+    filings they bar: the button registers the rest of the batch, and the page tells the official why that
+    filing stays under notice."""
+    earlier = factories.registered_filing(enterprise, year=2025)
+    banned = factories.recommended_filing(enterprise)
+    free = factories.recommended_filing(factories.EnterpriseFactory(managing_district=enterprise.managing_district))
+    batch = notice_batch_create(
+        actor=city_official, title="批次", start_date=START, today=START, application_ids=[banned.pk, free.pk]
+    )
+    revoke(earlier, city_official, grounds=Registration.Grounds.FRAUD, reason="伪造研发费用凭证")
+    Application.objects.filter(pk=banned.pk).update(state=Application.State.UNDER_NOTICE, decision_reason="")
+    client.force_login(city_official)
+    today(AFTER)
+    response = client.post(reverse("certification:batch_register_due", args=[batch.pk]), follow=True)
+    assert "已为本批次登记入库1家企业。" in messages_of(response)
+    assert Registration.objects.get(application__notice_batch=batch).application_id == free.pk
+    rows = {row.split('"', 1)[0]: row for row in response.text.split('data-filing="')[1:]}
+    assert 'data-testid="ban-refusal"' in rows[str(banned.pk)] and "不予入库登记" in rows[str(banned.pk)]
+    assert 'data-testid="ban-refusal"' not in rows[str(free.pk)]
 
 
 def test_calendar_overrides_add_and_delete(client, city_official):

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
+from django.utils import translation
 
 from certification.models import Application, ApplicationEvent, CalendarOverride, Objection, Registration
 from certification.rules.workdays import nth_working_day
@@ -19,6 +20,7 @@ from certification.services.notice import (
     objection_file,
 )
 from certification.services.registration import notice_batch_register_due, registration_expire_due
+from certification.services.review import application_recommend
 from certification.services.revocation import revocation_notice
 from certification.workflow import TransitionError
 from enterprises.models import District
@@ -191,6 +193,24 @@ def test_upheld_objection_rejects_the_filing(batch, filing, other_enterprise_use
     assert notice_batch_register_due(today=END + dt.timedelta(days=1)) == []
     with pytest.raises(TransitionError):
         objection_decide(actor=city_official, objection_id=objection.pk, upheld=False, note="again")
+
+
+def test_an_upheld_objection_is_stored_in_the_portals_language(batch, filing, other_enterprise_user, city_official):
+    """The decision is the enterprise's to read: stored in Chinese (README "Display conventions") whatever
+    the language of the official who upheld the objection; the notification keeps its msgid."""
+    objection = objection_file(
+        actor=other_enterprise_user,
+        application_id=filing.pk,
+        real_name="李四",
+        contact="x",
+        statement="y",
+        evidence=evidence_pdf(),
+        today=START,
+    )
+    with translation.override("en"):
+        objection_decide(actor=city_official, objection_id=objection.pk, upheld=True, note="研发费用凭证系伪造")
+    event = ApplicationEvent.objects.filter(application=filing).latest("id")
+    assert reload(filing).decision_reason == event.comment == "公示异议成立：研发费用凭证系伪造"
 
 
 @pytest.mark.parametrize("day", [START - dt.timedelta(days=1), END + dt.timedelta(days=1)])
@@ -380,6 +400,86 @@ def test_fraud_bans_for_three_years(registration, city_official, enterprise_user
             application_save_draft(actor=enterprise_user, evaluation_year=year, data={})
 
 
+# --- A ban met on the way to registration ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("registered_in", "revoked_in", "grounds", "registered"),
+    [
+        (2025, 2026, Registration.Grounds.FRAUD, False),
+        (2025, 2026, Registration.Grounds.CONDITIONS_NOT_MET, False),  # revoked in 2026: nothing for 2026
+        (2023, 2023, Registration.Grounds.FRAUD, False),  # fraud in 2023: banned for 2023 to 2026
+        (2022, 2022, Registration.Grounds.FRAUD, True),  # fraud in 2022: the ban ended with 2025
+        (2025, 2025, Registration.Grounds.CONDITIONS_NOT_MET, True),  # not fraud: 2025 only
+    ],
+)
+def test_a_filing_banned_while_under_notice_ends_with_the_revocation_and_the_rest_of_its_batch_is_registered(
+    enterprise, city_official, registered_in, revoked_in, grounds, registered
+):
+    """RULES.md §3: no filing for the year of a revocation, nor for the three after one for fraud. A
+    revocation decided while the filing is under notice ends it (rejected with the ban as its reason); the
+    other filings of the batch are registered as usual, and a filing the ban does not reach too."""
+    earlier = factories.registered_filing(enterprise, year=registered_in)
+    filing = factories.recommended_filing(enterprise)
+    neighbour = factories.recommended_filing(
+        factories.EnterpriseFactory(managing_district=enterprise.managing_district)
+    )
+    notice_batch_create(
+        actor=city_official,
+        title="2026年第3批公示",
+        start_date=START,
+        today=START,
+        application_ids=[filing.pk, neighbour.pk],
+    )
+    revoke(earlier, city_official, grounds=grounds, reason="伪造研发费用凭证", at=_revoked_at(revoked_in))
+    assert reload(filing).state == (S.UNDER_NOTICE if registered else S.REJECTED)
+    created = notice_batch_register_due(today=END + dt.timedelta(days=1), actor=city_official)
+    expected = {neighbour.pk, filing.pk} if registered else {neighbour.pk}
+    assert {registration.application_id for registration in created} == expected
+    assert Registration.objects.filter(application=filing).exists() is registered
+
+
+def test_a_banned_filing_still_under_notice_is_left_out_of_registration_without_failing_the_run(
+    enterprise, city_official
+):
+    """A filing left under notice by a revocation decided before revocations ended the filings they bar: the
+    nightly job and the button register the rest of the batch, every time, instead of failing on it."""
+    earlier = factories.registered_filing(enterprise, year=2025)
+    filing = factories.recommended_filing(enterprise)
+    neighbour = factories.recommended_filing(
+        factories.EnterpriseFactory(managing_district=enterprise.managing_district)
+    )
+    notice_batch_create(
+        actor=city_official,
+        title="2026年第3批公示",
+        start_date=START,
+        today=START,
+        application_ids=[filing.pk, neighbour.pk],
+    )
+    revoke(earlier, city_official, grounds=Registration.Grounds.FRAUD, reason="伪造研发费用凭证", at=_revoked_at(2026))
+    Application.objects.filter(pk=filing.pk).update(state=S.UNDER_NOTICE, decision_reason="")
+    created = notice_batch_register_due(today=END + dt.timedelta(days=1), actor=city_official)
+    assert [registration.application_id for registration in created] == [neighbour.pk]
+    assert reload(filing).state == S.UNDER_NOTICE
+    assert notice_batch_register_due(today=END + dt.timedelta(days=2)) == []  # the nightly job: no error either
+
+
+def test_a_banned_enterprises_filing_is_not_recommended(enterprise, district_official, city_official):
+    """The district's recommendation re-checks the ban too: a filing under review when its enterprise's
+    registration is revoked ends with the revocation, and one left in review by an earlier revocation goes no
+    further than review."""
+    earlier = factories.registered_filing(enterprise, year=2025)
+    filing = factories.ApplicationFactory(
+        enterprise=enterprise, state=S.SUBMITTED, submitted_on=dt.date(2026, 4, 20), first_time_applicant=False
+    )
+    revoke(earlier, city_official, grounds=Registration.Grounds.FRAUD, reason="伪造研发费用凭证", at=_revoked_at(2026))
+    assert reload(filing).state == S.REJECTED
+    Application.objects.filter(pk=filing.pk).update(state=S.SUBMITTED)
+    with pytest.raises(TransitionError, match="当年不得再次申报"):
+        application_recommend(application_id=filing.pk, actor=district_official)
+    assert reload(filing).state == S.SUBMITTED
+
+
 # --- Selectors -----------------------------------------------------------------------------------
 
 
@@ -503,7 +603,7 @@ def test_batch_and_registration_query_counts_do_not_grow(district, city_official
     with django_assert_max_num_queries(9):  # with one insert of the filings' change history
         notice_batch_create(actor=city_official, title="公示", start_date=START, today=START, application_ids=ids)
     with django_assert_max_num_queries(
-        15
-    ):  # constant: select, campaigns, 5 for the serial block, 3 bulk writes, 2 history inserts, savepoints
+        16
+    ):  # constant: select, campaigns, bans, 5 for the serial block, 3 bulk writes, 2 history inserts, savepoints
         registrations = notice_batch_register_due(today=END + dt.timedelta(days=1))
     assert len(registrations) == count

@@ -3,12 +3,15 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from certification.guards import on_site_grounds
 from certification.models import Application, ApplicationEvent
 from certification.services.filing import application_save_draft, application_submit
+from certification.services.review import application_return
+from certification.workflow import COMMENT_MAX
 from tests import factories
 from tests.helpers import messages_of, reload
 
@@ -212,6 +215,54 @@ def test_return_with_a_field_comment_over_its_length_shows_the_form_again_as_typ
     body = response.content.decode()
     assert typed in body and too_long in body and "科技人员名单" in body  # nothing typed is lost
     assert '<details class="mb-2" open>' in body  # the field comments are shown, with the error
+
+
+# Each review action's typed text goes on the append-only timeline (and the on-site note and the rejection
+# reason onto the filing): capped like the enterprise's comments, the form saying so under its own field.
+REVIEW_TEXTS = [
+    ("review_return", "return_form", {}, "comment"),
+    ("review_recommend", "recommend_form", {}, "comment"),
+    ("review_require_on_site", "require_on_site_form", {}, "comment"),
+    ("review_record_on_site", "on_site_form", {"passed": "1"}, "note"),
+    ("review_reject", "reject_form", {}, "reason"),
+]
+
+
+@pytest.mark.parametrize(("action", "form_name", "others", "field"), REVIEW_TEXTS)
+@pytest.mark.parametrize("length", [COMMENT_MAX, COMMENT_MAX + 1])
+def test_a_reviewers_text_over_the_limit_is_shown_again_under_its_field(
+    client, district_official, city_official, filing, action, form_name, others, field, length
+):
+    if action == "review_reject":
+        filing.state = S.RECOMMENDED
+        filing.save(update_fields=["state"])
+    elif action == "review_record_on_site":
+        filing.state = S.ON_SITE_CHECK
+        filing.save(update_fields=["state"])
+    client.force_login(city_official if action == "review_reject" else district_official)
+    events = ApplicationEvent.objects.filter(application=filing).count()
+    typed = "审" * length
+    if action == "review_record_on_site":
+        others = {**others, "checked_on": timezone.localdate().isoformat()}
+    response = client.post(reverse(f"certification:{action}", args=[filing.pk]), {**others, field: typed})
+    if length <= COMMENT_MAX:
+        assert response.status_code == 302
+        assert ApplicationEvent.objects.filter(application=filing).count() == events + 1
+        return
+    assert response.status_code == 200
+    assert ApplicationEvent.objects.filter(application=filing).count() == events
+    form = response.context[form_name]
+    assert list(form.errors) == [field]
+    assert form[field].value() == typed  # nothing typed is lost
+
+
+def test_every_typed_comment_of_a_transition_is_capped_where_it_is_recorded(district_official, filing):
+    """The forms and the API say the limit first; a caller that skips them (a command, the shell) meets it
+    where the timeline is written."""
+    with pytest.raises(ValidationError) as caught:
+        application_return(application_id=filing.pk, actor=district_official, comment="改" * (COMMENT_MAX + 1))
+    assert list(caught.value.message_dict) == ["comment"]
+    assert reload(filing).state == S.SUBMITTED
 
 
 def test_transition_error_shows_message_keeps_the_comment_and_changes_nothing(client, district_official, enterprise):

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from certification.models import Application, ApplicationEvent, CalendarOverride, Registration, Revocation
 from certification.selectors.calendar import defence_deadline_for
@@ -132,6 +132,20 @@ def test_notice_defence_finding_announcement(
     with pytest.raises(TransitionError, match="当年不得再次申报"):
         application_save_draft(actor=enterprise_user, evaluation_year=this_year, data={})
     assert application_save_draft(actor=enterprise_user, evaluation_year=this_year + 1, data={})
+
+
+def test_a_revocation_decided_in_english_is_recorded_in_chinese(revocation, registration, city_official):
+    """The filing's timeline comment is stored for the enterprise: in the portal's language, not the official's."""
+    with translation.override("en"):
+        revocation_decide(
+            actor=city_official,
+            revocation_id=revocation.pk,
+            revoke=True,
+            finding="科技人员不足属实",
+            today=DEADLINE + dt.timedelta(days=1),
+        )
+    event = ApplicationEvent.objects.get(application=registration.application)
+    assert event.comment == "不再符合评价条件：科技人员不足属实"
 
 
 @pytest.mark.parametrize(("years_later", "allowed"), [(0, False), (1, False), (3, False), (4, True)])
@@ -432,6 +446,70 @@ def test_draft_made_before_a_fraud_revocation_cannot_be_submitted_after_it(
     with pytest.raises(TransitionError, match="本年度已被撤销入库登记，当年不得再次申报"):
         application_submit(application_id=draft.pk, actor=enterprise_user)
     assert reload(draft).state == S.DRAFT and reload(draft).submitted_on is None
+
+
+ON_THE_WAY = [S.SUBMITTED, S.ON_SITE_CHECK, S.RETURNED, S.RECOMMENDED, S.UNDER_NOTICE]
+
+
+@pytest.mark.parametrize("state", ON_THE_WAY)
+@pytest.mark.parametrize(
+    ("grounds", "years_later", "ended"),
+    [
+        (G.CONDITIONS_NOT_MET, 0, True),  # the year of the revocation
+        (G.CONDITIONS_NOT_MET, 1, False),
+        (G.FRAUD, 0, True),
+        (G.FRAUD, 3, True),  # fraud: three more years
+        (G.FRAUD, 4, False),
+    ],
+)
+def test_a_revocation_ends_the_filings_it_bars_that_are_on_their_way(
+    registration,
+    city_official,
+    enterprise_user,
+    this_year,
+    state,
+    grounds,
+    years_later,
+    ended,
+    django_capture_on_commit_callbacks,
+):
+    """A filing the revocation bars would otherwise wait in the queue, or under notice for good, for a
+    recommendation or registration the guards refuse: it ends with the revocation, rejected with the ban as its
+    reason, and the enterprise is told. A filing of a year the ban does not reach goes on."""
+    filing = factories.ApplicationFactory(
+        enterprise=registration.enterprise, evaluation_year=this_year + years_later, state=state
+    )
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        revoke(registration, city_official, grounds=grounds, reason="核查属实")
+
+    filing = reload(filing)
+    if not ended:
+        assert filing.state == state
+        return
+    assert filing.state == S.REJECTED
+    assert "撤销入库登记" in filing.decision_reason  # stored in the portal's language, not the official's
+    event = ApplicationEvent.objects.filter(application=filing).latest("id")
+    assert (event.from_state, event.to_state, event.comment, event.actor) == (
+        state,
+        S.REJECTED,
+        filing.decision_reason,
+        city_official,
+    )
+    assert Notification.objects.filter(
+        user=enterprise_user, message_data__params__message__params__reason=filing.decision_reason
+    ).exists()
+
+
+def test_a_revocation_leaves_drafts_and_decided_filings_as_they_are(registration, city_official, this_year):
+    """A draft is stopped when it is submitted (the ban is a guard of submission); decided filings stay decided."""
+    kept = {
+        state: factories.ApplicationFactory(
+            enterprise=registration.enterprise, evaluation_year=this_year + n, state=state
+        )
+        for n, state in enumerate([S.DRAFT, S.REJECTED, S.WITHDRAWN])
+    }
+    revoke(registration, city_official, grounds=G.FRAUD, reason="伪造研发费用凭证")
+    assert {state: reload(filing).state for state, filing in kept.items()} == {state: state for state in kept}
 
 
 def test_revocation_fields_are_written_only_by_the_procedure():

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from certification.models import EvaluationCampaign, Registration, Revocation, SpotCheck, SpotCheckDraw
 from certification.rules.spot_check import draw as pure_draw
@@ -19,7 +19,7 @@ from certification.selectors.spot_check import spot_check_population, spot_check
 from certification.services.revocation import revocation_notice
 from certification.services.spot_check import spot_check_draw, spot_check_record
 from certification.workflow import TransitionError
-from smeportal.models import Notification
+from smeportal.models import ChangeRecord, Notification
 from tests import factories
 from tests.concurrency import run_together
 from tests.helpers import evidence_pdf, reload
@@ -226,6 +226,35 @@ def test_a_failure_starts_the_revocation_procedure_with_its_grounds(check, distr
     assert "2026年度抽查未通过：未按要求提供研发费用凭证" in revocation.reason
     assert revocation.created_by == district_official
     assert revocation.defence_deadline > dt.date(2026, 12, 1)
+
+
+def test_a_failure_records_the_new_procedure_with_its_cause_and_official(check, district_official):
+    """README "Change history": who and why; the procedure appears because the check failed."""
+    spot_check_record(
+        actor=district_official,
+        check_id=check.pk,
+        passed=False,
+        note="企业无研发场地",
+        evidence=evidence_pdf(),
+        failure_grounds=G.CONDITIONS_NOT_MET,
+    )
+    record = ChangeRecord.objects.get(model="certification.revocation", object_id=Revocation.objects.get().pk)
+    assert record.kind == "created"
+    assert (record.actor_id, record.reason) == (district_official.pk, "抽查未通过，启动撤销程序")
+
+
+def test_a_failure_recorded_in_english_tells_the_enterprise_in_chinese(check, district_official):
+    """The reason is stored for the enterprise: in the portal's language, not the official's."""
+    with translation.override("en"):
+        spot_check_record(
+            actor=district_official,
+            check_id=check.pk,
+            passed=False,
+            note="企业无研发场地",
+            evidence=evidence_pdf(),
+            failure_grounds=G.CONDITIONS_NOT_MET,
+        )
+    assert Revocation.objects.get().reason == "2026年度抽查未通过：企业无研发场地"
 
 
 def test_a_failure_joins_a_procedure_already_open(check, district_official, city_official):

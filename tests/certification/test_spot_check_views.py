@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from certification.models import Revocation, SpotCheck, SpotCheckDraw
 from certification.services.spot_check import spot_check_draw
+from smeportal.models import ChangeRecord
 from tests import factories
 from tests.helpers import evidence_pdf, export_recorded, messages_of, reload
 
@@ -108,6 +109,22 @@ def test_a_draw_the_service_refuses_shows_the_years_page_again_as_typed(client, 
     assert messages_of(response) == [f"{YEAR + 1}年度还没有可抽查的入库企业，不能抽取。"]
     page = response.content.decode()
     assert f"{YEAR + 1}年度抽查" in page and f'name="year" value="{YEAR + 1}"' in page
+    assert 'name="share" value="0.5"' in page and 'name="seed" value="77"' in page
+
+
+def test_a_draw_while_filings_are_under_notice_shows_the_page_again_as_typed(client, city_official, firms, district):
+    """Filings still on their way to registration: the refusal names how many, the form as typed."""
+    factories.ApplicationFactory(
+        enterprise=factories.EnterpriseFactory(managing_district=district), evaluation_year=YEAR, state="under_notice"
+    )
+    factories.recommended_filing(factories.EnterpriseFactory(managing_district=district), year=YEAR)
+    client.force_login(city_official)
+    response = client.post(DRAW, {"year": YEAR, "share": "0.5", "seed": "77"})
+    assert response.status_code == 200 and not SpotCheckDraw.objects.exists()
+    (message,) = messages_of(response)
+    assert message.startswith(f"{YEAR}年度还有2件申报处于已推荐或公示中，尚未入库登记。")
+    page = response.content.decode()
+    assert 'data-testid="draw-form"' in page
     assert 'name="share" value="0.5"' in page and 'name="seed" value="77"' in page
 
 
@@ -213,6 +230,23 @@ def test_a_failure_from_the_page_starts_the_revocation(client, district_official
     )
     assert "已启动撤销程序" in messages_of(response)[0]
     assert reload(check).revocation == Revocation.objects.get(registration_id=check.registration_id)
+
+
+def test_a_failure_from_the_page_records_the_procedure_with_its_reason(
+    client, district_official, drawn, district, settings, tmp_path
+):
+    """The change history names the official and why the revocation procedure appeared."""
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(district_official)
+    check = check_of(district)
+    response = client.post(
+        reverse("certification:spot_check_detail", args=[check.pk]),
+        {"passed": "0", "failure_grounds": "conditions_not_met", "note": "企业无研发场地", "evidence": evidence_pdf()},
+    )
+    assert response.status_code == 302
+    revocation = Revocation.objects.get()
+    record = ChangeRecord.objects.get(model="certification.revocation", object_id=revocation.pk, kind="created")
+    assert (record.actor_id, record.reason) == (district_official.pk, "抽查未通过，启动撤销程序")
 
 
 def test_a_failure_without_grounds_shows_the_form_again(client, district_official, drawn, district, settings, tmp_path):

@@ -17,6 +17,7 @@ from certification.services.filing import (
     application_submit,
     application_withdraw,
 )
+from certification.services.filing_items import filing_start
 from certification.services.registration import registration_flag
 from certification.services.review import (
     application_recommend,
@@ -26,7 +27,7 @@ from certification.services.review import (
     application_return,
 )
 from certification.states import WAITING_FOR_REVIEW
-from certification.workflow import TransitionError
+from certification.workflow import COMMENT_MAX, TransitionError
 from smeportal.models import ChangeRecord
 from tests import factories
 from tests.helpers import reload
@@ -487,6 +488,49 @@ def test_withdraw_before_decision_and_reopen(submitted, enterprise_user):
     assert reopened.pk == app.pk
     assert reopened.state == S.DRAFT
     assert transitions(app)[-2:] == [(S.SUBMITTED, S.WITHDRAWN), (S.WITHDRAWN, S.DRAFT)]
+
+
+def test_reopening_a_withdrawn_filing_stores_the_figures_sent_with_it_and_their_history(withdrawn, enterprise_user):
+    reopened = application_save_draft(actor=enterprise_user, evaluation_year=2026, data={"rd_expense": "99.00"})
+    app = reload(withdrawn)
+    assert (app.state, app.rd_expense) == (S.DRAFT, Decimal("99.00")) == (reopened.state, reopened.rd_expense)
+    assert transitions(app)[-1] == (S.WITHDRAWN, S.DRAFT)
+    record = ChangeRecord.objects.filter(
+        model="certification.application", object_id=app.pk, changes__has_key="rd_expense"
+    ).latest("id")
+    assert (record.changes["rd_expense"], record.reason) == (["48.00", "99.00"], "保存申报草稿")
+
+
+def test_starting_a_withdrawn_filing_again_declares_what_the_register_learnt_meanwhile(
+    withdrawn, enterprise, enterprise_user
+):
+    """ "Start again" on the filing page reopens it with the register's facts (every save declares them)."""
+    enterprise.on_abnormal_list = True
+    enterprise.save()
+    assert filing_start(actor=enterprise_user, evaluation_year=2026).pk == withdrawn.pk
+    app = reload(withdrawn)
+    assert (app.state, app.compliance_violation) == (S.DRAFT, True)
+
+
+@pytest.mark.parametrize(("length", "stored"), [(COMMENT_MAX, True), (COMMENT_MAX + 1, False)])
+@pytest.mark.parametrize("name", ["withdraw", "resubmit"])
+def test_the_enterprises_comment_on_its_timeline_is_capped(
+    submitted, enterprise_user, district_official, name, length, stored
+):
+    """The timeline is append-only and shown on every reviewer's page: the service caps what the page, the
+    API and the admin pass it at the API's limit, and a refused comment moves nothing."""
+    application_return(application_id=submitted.pk, actor=district_official, comment="改")
+    service = {"withdraw": application_withdraw, "resubmit": application_resubmit}[name]
+    before = transitions(submitted)
+    comment = "撤" * length
+    if stored:
+        service(application_id=submitted.pk, actor=enterprise_user, comment=comment)
+        assert ApplicationEvent.objects.filter(application=submitted).latest("id").comment == comment
+    else:
+        with pytest.raises(ValidationError) as caught:
+            service(application_id=submitted.pk, actor=enterprise_user, comment=comment)
+        assert list(caught.value.message_dict) == ["comment"]
+        assert (reload(submitted).state, transitions(submitted)) == (S.RETURNED, before)
 
 
 def test_saving_a_withdrawn_filing_without_reopening_it_is_refused(withdrawn, enterprise_user):

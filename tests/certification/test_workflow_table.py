@@ -4,6 +4,7 @@ move that every transition, single or in bulk, goes through."""
 import pytest
 from django.db import transaction
 
+from certification import guards
 from certification.models import Application, ApplicationEvent
 from certification.states import FilingState
 from certification.workflow import (
@@ -67,6 +68,13 @@ def test_every_transition_names_who_may_take_it_and_why_it_is_refused():
         assert str(transition.refusal)
 
 
+def test_every_step_towards_a_registration_rechecks_the_ban():
+    """RULES.md §3's ban is no longer the enterprise's own business once it has submitted: a revocation decided
+    during the review or the notice still keeps the filing from being recommended and registered."""
+    rechecking = {name for name, transition in TRANSITIONS.items() if guards.not_banned in transition.guards}
+    assert rechecking == {"open", "submit", "resubmit", "recommend", "register"}
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("state", "persona", "expected"),
@@ -75,7 +83,7 @@ def test_every_transition_names_who_may_take_it_and_why_it_is_refused():
         (S.SUBMITTED, "enterprise_user", {"withdraw"}),
         (S.SUBMITTED, "other_district_official", set()),
         (S.RECOMMENDED, "district_official", set()),
-        (S.RECOMMENDED, "city_official", {"reject_recommended", "publish"}),
+        (S.RECOMMENDED, "city_official", {"reject_recommended", "publish", "bar"}),
         (S.RETURNED, "enterprise_user", {"resubmit", "withdraw"}),
         (S.REGISTERED, "city_official", {"revoke"}),
     ],
