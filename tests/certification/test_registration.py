@@ -403,6 +403,25 @@ def test_fraud_bans_for_three_years(registration, city_official, enterprise_user
 # --- A ban met on the way to registration ----------------------------------------------------------
 
 
+def revoked_under_notice(enterprise, city_official, registered_in: int, revoked_in: int, grounds: str):
+    """The enterprise's filing and a neighbour's, under notice in one batch, then the enterprise's registration of
+    ``registered_in`` revoked in ``revoked_in``; returns (filing, neighbour)."""
+    earlier = factories.registered_filing(enterprise, year=registered_in)
+    filing = factories.recommended_filing(enterprise)
+    neighbour = factories.recommended_filing(
+        factories.EnterpriseFactory(managing_district=enterprise.managing_district)
+    )
+    notice_batch_create(
+        actor=city_official,
+        title="2026年第3批公示",
+        start_date=START,
+        today=START,
+        application_ids=[filing.pk, neighbour.pk],
+    )
+    revoke(earlier, city_official, grounds=grounds, reason="伪造研发费用凭证", at=_revoked_at(revoked_in))
+    return filing, neighbour
+
+
 @pytest.mark.parametrize(
     ("registered_in", "revoked_in", "grounds", "registered"),
     [
@@ -419,19 +438,7 @@ def test_a_filing_banned_while_under_notice_ends_with_the_revocation_and_the_res
     """RULES.md §3: no filing for the year of a revocation, nor for the three after one for fraud. A
     revocation decided while the filing is under notice ends it (rejected with the ban as its reason); the
     other filings of the batch are registered as usual, and a filing the ban does not reach too."""
-    earlier = factories.registered_filing(enterprise, year=registered_in)
-    filing = factories.recommended_filing(enterprise)
-    neighbour = factories.recommended_filing(
-        factories.EnterpriseFactory(managing_district=enterprise.managing_district)
-    )
-    notice_batch_create(
-        actor=city_official,
-        title="2026年第3批公示",
-        start_date=START,
-        today=START,
-        application_ids=[filing.pk, neighbour.pk],
-    )
-    revoke(earlier, city_official, grounds=grounds, reason="伪造研发费用凭证", at=_revoked_at(revoked_in))
+    filing, neighbour = revoked_under_notice(enterprise, city_official, registered_in, revoked_in, grounds)
     assert reload(filing).state == (S.UNDER_NOTICE if registered else S.REJECTED)
     created = notice_batch_register_due(today=END + dt.timedelta(days=1), actor=city_official)
     expected = {neighbour.pk, filing.pk} if registered else {neighbour.pk}
@@ -444,19 +451,7 @@ def test_a_banned_filing_still_under_notice_is_left_out_of_registration_without_
 ):
     """A filing left under notice by a revocation decided before revocations ended the filings they bar: the
     nightly job and the button register the rest of the batch, every time, instead of failing on it."""
-    earlier = factories.registered_filing(enterprise, year=2025)
-    filing = factories.recommended_filing(enterprise)
-    neighbour = factories.recommended_filing(
-        factories.EnterpriseFactory(managing_district=enterprise.managing_district)
-    )
-    notice_batch_create(
-        actor=city_official,
-        title="2026年第3批公示",
-        start_date=START,
-        today=START,
-        application_ids=[filing.pk, neighbour.pk],
-    )
-    revoke(earlier, city_official, grounds=Registration.Grounds.FRAUD, reason="伪造研发费用凭证", at=_revoked_at(2026))
+    filing, neighbour = revoked_under_notice(enterprise, city_official, 2025, 2026, Registration.Grounds.FRAUD)
     Application.objects.filter(pk=filing.pk).update(state=S.UNDER_NOTICE, decision_reason="")
     created = notice_batch_register_due(today=END + dt.timedelta(days=1), actor=city_official)
     assert [registration.application_id for registration in created] == [neighbour.pk]
