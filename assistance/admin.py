@@ -15,7 +15,7 @@ from .models import (
     QuotaPolicy,
     ServiceRecord,
 )
-from .services import FROZEN_WHEN_CLOSED, policy_close_year, policy_save
+from .services import FROZEN_WHEN_CLOSED, department_target_set, policy_close_year, policy_save
 
 
 @admin.register(Department)
@@ -60,12 +60,32 @@ class QuotaPolicyAdmin(admin.ModelAdmin):
         # Through the service: a changed window of an open year is re-applied to the year's agreements.
         policy_save(actor=request.user, policy=obj)
 
+    def has_delete_permission(self, request, obj=None):
+        # A deleted policy would leave its year on the defaults: a closed year open again, an open one's
+        # agreements flagged by a window no longer on record.
+        return False
+
 
 @admin.register(DepartmentTarget)
 class DepartmentTargetAdmin(admin.ModelAdmin):
+    """City officials set each department's yearly task here, through the service (who and when, city only)."""
+
     list_display = ["department", "year", "enterprises_to_assist"]
     list_filter = ["year", "department"]
     readonly_fields = ["created_at", "updated_at", "created_by", "updated_by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A task belongs to its department and year; another one is another task.
+        return [*self.readonly_fields, "department", "year"] if obj is not None else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        saved = department_target_set(
+            actor=request.user,
+            department_id=obj.department_id,
+            year=obj.year,
+            enterprises_to_assist=obj.enterprises_to_assist,
+        )
+        obj.pk = saved.pk
 
 
 @admin.register(AssistanceAgreement)

@@ -24,7 +24,7 @@ from enterprises.models import Enterprise
 from smeportal.history import history_context, reason_text, record_saved
 from smeportal.spreadsheets import GAVE_UP
 
-from . import excel, rules
+from . import excel, newness, rules
 from .models import AgreementImport, AssistanceAgreement, QuotaPolicy
 from .selectors import can_manage_department
 
@@ -151,6 +151,17 @@ def _late_reject(row: dict, codes: list[str]) -> dict:
     return {"row": row["row"], "values": values, "reasons": [excel.stored_reason(excel.REASONS[c]) for c in codes]}
 
 
+def _counts_as_new(dates: list, year: int, window_years_for) -> bool:
+    established_on, introduced_on, origin = dates
+    return newness.is_new_enterprise(
+        established_on=established_on,
+        introduced_on=introduced_on,
+        origin=origin,
+        agreement_year=year,
+        window_years=window_years_for(year),
+    )
+
+
 @transaction.atomic
 def agreement_import_commit(*, actor, import_id: int) -> AgreementImport:
     """Write the previewed valid rows in one transaction (bulk). Rows whose enterprise stopped operating or is
@@ -164,13 +175,15 @@ def agreement_import_commit(*, actor, import_id: int) -> AgreementImport:
     rows = record.valid_rows
     years = {row["year"] for row in rows}
     lookups = _lookups(record.department_id, set(), years)
-    # Read now, not at the preview: an enterprise may have moved, or stopped operating, since.
+    # Read now, not at the preview: an enterprise may have moved, stopped operating or had its dates corrected,
+    # and the year's "new" window may have changed, since.
     enterprises = {
-        pk: (district_id, status, confirmed)
-        for pk, district_id, status, confirmed in Enterprise.objects.filter(
+        pk: (district_id, status, confirmed, dates)
+        for pk, district_id, status, confirmed, *dates in Enterprise.objects.filter(
             pk__in={row["enterprise_id"] for row in rows}
-        ).values_list("pk", "managing_district_id", "status", "confirmed")
+        ).values_list("pk", "managing_district_id", "status", "confirmed", "established_on", "introduced_on", "origin")
     }
+    window_years_for = _window_years()
     to_create, late_rejects, late_by_reason = [], [], Counter()
     for row in rows:
         if codes := _late_reasons(row, lookups, enterprises):
@@ -188,7 +201,7 @@ def agreement_import_commit(*, actor, import_id: int) -> AgreementImport:
                 goals=row["goals"],
                 responsible_officer=row["responsible_officer"],
                 status=row["status"],
-                counts_as_new=row["counts_as_new"],
+                counts_as_new=_counts_as_new(enterprises[row["enterprise_id"]][3], row["year"], window_years_for),
                 created_by=actor,
                 updated_by=actor,
             )

@@ -7,7 +7,9 @@
   the authority that recognised it and the year of recognition (not after the evaluation year);
 - ``led_standard``: the standard's name, number and year, the enterprise as its first drafting unit
   (主导制定), published within the same window as the awards; a number that carries its year
-  (``QB/T 1234-1999``) must carry the year given.
+  (``QB/T 1234-1999``) must carry the year given, and an enterprise (``Q/``), group (``T/``) or local
+  (``DB``) standard's number does not confirm: the path asks for an international, national or
+  industry standard.
 
 Each check returns ``None`` or a :class:`Problem` whose message is a Chinese template marked for
 translation (the Django layer translates it and fills in ``params``).
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from .rulesets import _
@@ -25,7 +28,15 @@ INSTITUTION_LEVELS = ("national", "ministerial", "provincial")  # provincial or 
 LEADING_DRAFTER_RANK = 1  # 主导制定: the first drafting unit
 AWARD_TOP_RANK = 3
 
-_YEAR_SUFFIX = re.compile(r"[-‐‑–—:：](\d{4})\s*$")  # GB/T 1234-2024, ISO 9001:2015
+_YEAR_SUFFIX = re.compile(r"[-‐‑–—−:](\d{4})\s*$")  # GB/T 1234-2024, ISO 9001:2015
+# The codes of the standards the Standardization Law sets below industry standards: enterprise (Q/…), group
+# (T/…) and local (DB 51/…, DB51/T …) standards.
+_NOT_INDUSTRY_OR_ABOVE = re.compile(r"^(Q|T)\s*/|^DB\s*\d", re.IGNORECASE)
+
+
+def _normalised(number: str) -> str:
+    # Full-width letters, digits, slashes, hyphens and colons as an input method types them.
+    return unicodedata.normalize("NFKC", number or "").strip()
 
 
 @dataclass(frozen=True)
@@ -41,7 +52,7 @@ def window_start(evaluation_year: int, window_years: int) -> int:
 
 def standard_number_year(number: str) -> int | None:
     """The year a standard's number carries (``GB/T 1234-2024``, ``ISO 9001:2015``), or None."""
-    match = _YEAR_SUFFIX.search(number or "")
+    match = _YEAR_SUFFIX.search(_normalised(number))
     return int(match.group(1)) if match else None
 
 
@@ -92,6 +103,10 @@ def standard_problem(
 ) -> Problem | None:
     if not name or not number or year is None or drafter_rank is None:
         return Problem(_("未填写主导制定的标准名称、编号、发布年度和起草单位排名，不能按直接确认条件评价。"))
+    if _NOT_INDUSTRY_OR_ABOVE.search(_normalised(number)):
+        return Problem(
+            _("标准编号{number}是企业、团体或地方标准，主导制定须为国际、国家或行业标准。"), {"number": number}
+        )
     carried = standard_number_year(number)
     if carried is not None and carried != year:
         return Problem(_("标准编号{number}中的年份与发布年度{year}年不一致。"), {"number": number, "year": year})

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from assistance import excel
+from assistance import excel, services
 from assistance.models import AgreementImport, AssistanceAgreement, QuotaPolicy
 from smeportal.excel import XLSX_CONTENT_TYPE
 from smeportal.models import SecurityEvent
@@ -128,6 +128,25 @@ def test_commit_skips_rows_that_became_duplicates(client, upload, department_use
     record.refresh_from_db()
     assert record.created_count == 0 and [r["row"] for r in record.rejected_rows] == [2]
     assert AssistanceAgreement.objects.filter(enterprise=enterprise).count() == 1
+
+
+@pytest.mark.parametrize(("window_at_commit", "counts_as_new"), [(2, True), (1, False)])
+def test_commit_decides_newness_by_the_years_policy_at_commit(
+    client, upload, department_user, department, city_official, window_at_commit, counts_as_new
+):
+    """The preview said "not new" under the one-year window (a firm founded in 2024, a 2026 agreement); the city
+    widens 2026's window before the department commits: the agreement counts by the policy in force then, as
+    every agreement of an open year does (services.policy_save)."""
+    founded_2024 = EnterpriseFactory(established_on=dt.date(2024, 6, 1))
+    client.force_login(department_user)
+    upload(xlsx([row(founded_2024.credit_code)]))
+    record = AgreementImport.objects.get()
+    assert record.valid_rows[0]["counts_as_new"] is False
+    services.policy_save(actor=city_official, policy=QuotaPolicy(year=2026, new_window_years=window_at_commit))
+    client.post(reverse("assistance:import_commit", args=[record.pk]))
+    assert (
+        AssistanceAgreement.objects.get(department=department, enterprise=founded_2024).counts_as_new is counts_as_new
+    )
 
 
 def test_closed_year_rows_rejected(client, upload, department_user):

@@ -114,6 +114,17 @@ AWARD = {
     [
         ({"standard_number": "QB/T 1234-1999", "standard_year": 1999}, "2021至2026年间发布"),
         ({"standard_number": "QB/T 1234-1999"}, "年份与发布年度2024年不一致"),
+        # A full-width hyphen or colon, as an input method types them, still carries the year.
+        ({"standard_number": "GB/T 12345－2015"}, "年份与发布年度2024年不一致"),
+        ({"standard_number": "ISO 9001：2015"}, "年份与发布年度2024年不一致"),
+        # RULES.md §1 第八条: an international, national or industry standard; not the enterprise's own
+        # (Q/), a group's (T/) nor a province's (DB).
+        ({"standard_number": "Q/MYKJ 001-2024"}, "企业、团体或地方标准"),
+        ({"standard_number": "q/mykj 001-2024"}, "企业、团体或地方标准"),
+        ({"standard_number": "T/CAS 123-2024"}, "企业、团体或地方标准"),
+        ({"standard_number": "Ｔ／CAS 123-2024"}, "企业、团体或地方标准"),
+        ({"standard_number": "DB51/T 1234-2024"}, "企业、团体或地方标准"),
+        ({"standard_number": "DB 51/ 1234-2024"}, "企业、团体或地方标准"),
         ({"standard_year": None}, "发布年度"),
         ({"standard_drafter_rank": 2}, "第一起草单位"),
         ({"standard_drafter_rank": None}, "起草单位排名"),
@@ -179,7 +190,27 @@ def test_an_expired_certificate_claim_is_refused_even_when_the_score_passes(ente
 
 @pytest.mark.parametrize(
     ("number", "year"),
-    [("GB/T 1234-2024", 2024), ("ISO 9001:2015", 2015), ("DB51/T 12", None), ("QB/T 1234—1999", 1999), ("", None)],
+    [
+        ("GB/T 1234-2024", 2024),
+        ("ISO 9001:2015", 2015),
+        ("DB51/T 12", None),
+        ("QB/T 1234—1999", 1999),
+        ("GB/T 1234－2015", 2015),
+        ("GB/T 1234−2015", 2015),
+        ("ISO 9001：2015", 2015),
+        ("", None),
+    ],
 )
 def test_standard_number_year(number, year):
     assert evidence.standard_number_year(number) == year
+
+
+@pytest.mark.parametrize("number", ["GB/T 1234-2024", "GB 4943.1-2024", "ISO/IEC 27001:2024", "QB/T 1234-2024",
+                                    "SJ/T 11364-2024", "YD/T 1234-2024", "DL/T 5000-2024"])  # fmt: skip
+def test_international_national_and_industry_standards_confirm(number):
+    assert (
+        evidence.standard_problem(
+            name="传感器通用规范", number=number, year=2024, drafter_rank=1, evaluation_year=2026, window_years=5
+        )
+        is None
+    )
