@@ -7,11 +7,14 @@ else none (an enterprise is not told it was drawn by this list).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from certification.models import Registration, SpotCheck, SpotCheckDraw
+from certification.guards import ban_refusals
+from certification.models import Application, EvaluationCampaign, Registration, SpotCheck, SpotCheckDraw
+from certification.states import FilingState
 from enterprises.scoping import enterprise_scope
 
 HIGH_TECH_CERTIFICATE = "high_tech_certificate"  # Application.direct_paths entry of the certificate path
@@ -110,3 +113,21 @@ def progress_by_district(checks: QuerySet[SpotCheck]) -> list[DistrictProgress]:
         .order_by("district__sort_order", "district__code")
     )
     return [DistrictProgress(row["district__name"], row["assigned"], row["passed"], row["failed"]) for row in rows]
+
+
+# The states from which a filing of the year may still be registered, so the draw waits for them.
+ON_THE_WAY_TO_REGISTRATION = (FilingState.RECOMMENDED, FilingState.UNDER_NOTICE)
+
+
+def filings_awaiting_registration(campaign: EvaluationCampaign, today: dt.date) -> int:
+    """How many of the campaign year's filings may still be registered: recommended or under notice, of
+    an enterprise not barred from the year, while the year's registrations are still made."""
+    if today > campaign.registration_valid_until:
+        return 0
+    filings = list(
+        Application.objects.filter(evaluation_year=campaign.year, state__in=ON_THE_WAY_TO_REGISTRATION).only(
+            "pk", "enterprise_id", "evaluation_year"
+        )
+    )
+    barred = ban_refusals(filings)
+    return sum(1 for filing in filings if filing.pk not in barred)

@@ -51,13 +51,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from certification.errors import TransitionError
-from certification.guards import ban_refusals
-from certification.models import Application, EvaluationCampaign, Registration, Revocation, SpotCheck, SpotCheckDraw
+from certification.models import Registration, Revocation, SpotCheck, SpotCheckDraw
 from certification.rules import spot_check as rules
 from certification.selectors.campaign import campaign_for
-from certification.selectors.spot_check import spot_check_population
+from certification.selectors.spot_check import filings_awaiting_registration, spot_check_population
 from certification.services.revocation import notice_locked
-from certification.states import FilingState
 from certification.workflow import ensure_city, lock_filing
 from enterprises.models import District
 from enterprises.notifications import district_officials, tell
@@ -68,10 +66,9 @@ from smeportal.uploads import check_upload
 
 SEED_BITS = 32  # a generated seed short enough to read out and type again
 YEARS = range(2000, 2101)  # the evaluation years the portal's forms accept
+
+
 # Filings that may still join the year's registrations: published or decided by the city, then registered.
-ON_THE_WAY_TO_REGISTRATION = (FilingState.RECOMMENDED, FilingState.UNDER_NOTICE)
-
-
 def parse_share(value) -> Decimal:
     """The share as a decimal from the rules' minimum (5%) to 1 with at most 3 places (the column), or
     ValidationError."""
@@ -111,7 +108,7 @@ def spot_check_draw(*, actor, year: int, share=None, seed: int | None = None) ->
     if existing is not None:
         raise _already_drawn(existing)
     campaign = campaign_for(year)
-    if pending := _awaiting_registration(campaign, timezone.localdate()):
+    if pending := filings_awaiting_registration(campaign, timezone.localdate()):
         raise TransitionError(
             _(
                 "{year}年度还有{count}件申报处于已推荐或公示中，尚未入库登记。抽查须从本年度全部入库企业中抽取，"
@@ -150,20 +147,6 @@ def spot_check_draw(*, actor, year: int, share=None, seed: int | None = None) ->
     )
     transaction.on_commit(partial(notify_districts, year, Counter(districts.values())))
     return draw
-
-
-def _awaiting_registration(campaign: EvaluationCampaign, today: dt.date) -> int:
-    """How many of the campaign year's filings may still be registered: recommended or under notice, of
-    an enterprise not barred from the year, while the year's registrations are still made."""
-    if today > campaign.registration_valid_until:
-        return 0
-    filings = list(
-        Application.objects.filter(evaluation_year=campaign.year, state__in=ON_THE_WAY_TO_REGISTRATION).only(
-            "pk", "enterprise_id", "evaluation_year"
-        )
-    )
-    barred = ban_refusals(filings)
-    return sum(1 for filing in filings if filing.pk not in barred)
 
 
 def notify_districts(year: int, counts: dict[int, int]) -> None:

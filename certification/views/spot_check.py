@@ -16,6 +16,7 @@ from certification.selectors.campaign import campaign_for, deadline
 from certification.selectors.spot_check import (
     DEFAULT_SORT,
     draw_of,
+    filings_awaiting_registration,
     filter_spot_checks,
     progress_by_district,
     sorted_spot_checks,
@@ -79,6 +80,7 @@ def _list_page(request, query: QueryDict, draw_form: DrawForm | None = None):
         context.update(
             draw=draw,
             draw_form=draw_form,
+            awaiting=filings_awaiting_registration(campaign, today) if draw is None else 0,
             registering=today <= campaign.notices_end_by,
             notices_end_by=campaign.notices_end_by,
             progress=progress_by_district(filter_spot_checks(spot_checks_visible_to(request.user), year=year))

@@ -128,6 +128,16 @@ def test_a_draw_while_filings_are_under_notice_shows_the_page_again_as_typed(cli
     assert 'name="share" value="0.5"' in page and 'name="seed" value="77"' in page
 
 
+def test_the_page_says_before_the_click_how_many_filings_the_draw_waits_for(client, city_official, firms, district):
+    client.force_login(city_official)
+    page = client.get(LIST, {"year": YEAR}).content.decode()
+    assert 'data-testid="draw-waits"' not in page and "disabled>" not in page
+    factories.recommended_filing(factories.EnterpriseFactory(managing_district=district), year=YEAR)
+    page = client.get(LIST, {"year": YEAR}).content.decode()
+    assert 'data-testid="draw-waits"' in page and "还有 1 件申报处于已推荐或公示中" in page
+    assert 'type="submit" disabled>' in page
+
+
 @pytest.mark.parametrize("persona", ["district_official", "enterprise_user", "department_user"])
 def test_only_the_city_draws(persona_client, persona, firms):
     response = persona_client(persona).post(DRAW, {"year": YEAR, "share": "0.05"})
