@@ -68,6 +68,16 @@ def has_confirmed_enterprise(user) -> bool:
     return membership is not None and membership.is_verified and membership.enterprise.confirmed
 
 
+def has_portal_role(user) -> bool:
+    """An official, a department's user or a verified account of a confirmed enterprise: whom the portal's
+    signed-in reads serve. A claim still waiting, or an account with no role, is only a visitor."""
+    return (
+        is_official(user)
+        or _membership(user, "department_membership") is not None
+        or has_confirmed_enterprise(user)
+    )
+
+
 def is_unconfirmed_enterprise_user(user) -> bool:
     """An account whose claim is not verified, or whose enterprise is still pending confirmation."""
     return _membership(user, "enterprise_membership") is not None and not has_confirmed_enterprise(user)

@@ -19,7 +19,7 @@ from certification.api.serializers import (
 from certification.models import NoticeBatch, Registration
 from certification.services.notice import notice_batch_create
 from certification.services.registration import notice_batch_register_due
-from enterprises.roles import is_city_official
+from enterprises.roles import has_portal_role, is_city_official
 from smeportal.api import (
     DENIED,
     LIST_ERRORS,
@@ -36,21 +36,22 @@ class OldestFirstCursorPagination(NewestFirstCursorPagination):
 
 
 class NoticeBatchPermission(permissions.BasePermission):
-    """Any signed-in user reads published batches; only city officials create them and register."""
+    """Users with a role in the portal read the batches the public sees; only city officials create them,
+    register and read a batch before its notice starts."""
 
     message = _("只有市级管理人员可以执行此操作。")
 
     def has_permission(self, request, view):
         if view.action in {"create", "register_due"}:
             return is_city_official(request.user)
-        return True
+        return has_portal_role(request.user)
 
 
 @extend_schema_view(
     list=extend_schema(
         operation_id="certification_notice_batches_list",
         summary="公示批次列表",
-        description="登录用户可见已发布的批次；市级管理人员可见全部。",
+        description="官员、部门用户和已验证的企业账号可见已开始公示的批次；市级管理人员可见全部。",
         responses={200: NoticeBatchSerializer(many=True), **LIST_ERRORS},
         tags=["notice-batches"],
     ),
@@ -72,7 +73,8 @@ class NoticeBatchViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.Retri
     def get_queryset(self):
         queryset = NoticeBatch.objects.all()
         if not is_city_official(self.request.user):
-            queryset = queryset.filter(published=True)
+            # Until its first day a batch is the city's draft, as on the public pages.
+            queryset = queryset.filter(published=True, start_date__lte=timezone.localdate())
         return queryset
 
     def get_serializer_class(self):

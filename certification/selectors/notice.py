@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 
 from certification.models import Application, ApplicationEvent, NoticeBatch, Objection
@@ -111,9 +111,19 @@ def public_notice_order(ids: Iterable[int]) -> list[int]:
     return list(Application.objects.filter(pk__in=ids).order_by(*PUBLIC_NOTICE_ORDER).values_list("pk", flat=True))
 
 
+def publicly_listed(prefix: str = "") -> Q:
+    """A batch's filings the public list shows: not one its notice ended in a rejection (an objection upheld,
+    a revocation's ban), which is no longer under notice and will not be registered."""
+    return ~Q(**{f"{prefix}state": FilingState.REJECTED})
+
+
 def public_notice_filing_ids(batch_id: int) -> QuerySet:
-    """The ids of a published batch's filings in their public order, read from the index that keeps it."""
-    return Application.objects.filter(notice_batch_id=batch_id).order_by("notice_position").values_list("pk", flat=True)
+    """The ids of a published batch's listed filings in their public order, read from the index that keeps it."""
+    return (
+        Application.objects.filter(publicly_listed(), notice_batch_id=batch_id)
+        .order_by("notice_position")
+        .values_list("pk", flat=True)
+    )
 
 
 def public_notice_rows(ids: list[int]) -> list[Application]:
@@ -122,9 +132,10 @@ def public_notice_rows(ids: list[int]) -> list[Application]:
 
 
 def notice_preview(batch_ids: list[int], size: int) -> list[Application]:
-    """The first ``size`` filings (in the public order) of each batch in ``batch_ids``, in one query."""
+    """The first ``size`` filings (in the public order) of each batch in ``batch_ids`` that are listed, in one
+    query."""
     return list(
-        Application.objects.filter(notice_batch_id__in=batch_ids, notice_position__lte=size)
+        Application.objects.filter(publicly_listed(), notice_batch_id__in=batch_ids, notice_position__lte=size)
         .defer(*FILING_JSON)
         .select_related("enterprise__managing_district")
         .order_by("notice_batch_id", "notice_position")

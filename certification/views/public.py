@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from certification.forms.public import ObjectionForm
 from certification.models import Application, NoticeBatch
-from certification.selectors.notice import notice_preview, public_notice_filing_ids, public_notice_rows
+from certification.selectors.notice import notice_preview, public_notice_filing_ids, public_notice_rows, publicly_listed
 from certification.selectors.registration import registrations_found
 from certification.services.notice import objection_file
 from certification.states import FilingState
@@ -40,7 +40,7 @@ def _public_batches():
     today = timezone.localdate()
     return NoticeBatch.objects.filter(
         published=True, start_date__lte=today, end_date__gte=today - dt.timedelta(days=RECENTLY_CLOSED_DAYS)
-    ).annotate(filing_count=Count("applications"))
+    ).annotate(filing_count=Count("applications", filter=publicly_listed("applications__")))
 
 
 def notices(request):
