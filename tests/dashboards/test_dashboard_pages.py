@@ -98,6 +98,20 @@ def test_city_dashboard_league_order_rank_changes_and_met_classes(persona_client
     assert overview.row_for("510705").short_by == 4
 
 
+def test_every_league_row_has_a_figure_under_each_heading(persona_client, city_official, league):
+    """The table is the chart's data as text (and its only copy for a screen reader): each district's row and the
+    city's total line carry the share, its change, the counts and whether the target is met."""
+    html = persona_client("city_official").get(CITY_URL).content.decode()
+    table = re.search(r'data-testid="table-league">(.*?)</table>', html, re.S).group(1)
+    headings = len(re.findall(r"<th scope=\"col\"", table))
+    rows = re.findall(r"<tr[^>]*data-testid=\"league-(?:row|city)\"[^>]*>(.*?)</tr>", table, re.S)
+    assert len(rows) == 4 and headings == 11
+    assert [len(re.findall(r"<t[dh][ >]", row)) for row in rows] == [headings] * 4
+    city = rows[-1]
+    assert "8.00%" in city and ">400<" in city and ">32<" in city and "差 8 家" in city
+    assert "15.00%" in rows[0] and "达标" in rows[0]
+
+
 def test_city_dashboard_headline_and_computed_at(persona_client, city_official, league):
     html = persona_client("city_official").get(CITY_URL).content.decode()
     for key, value in {"newly_registered": 400, "candidates": 120, "filed": 60, "registered": 32}.items():
