@@ -248,8 +248,9 @@ EXPECTED = {
     "certification:objection_create": ("review_filing", SIGNED_IN),
     "certification:lookup": (None, everyone(OK)),
     # Revocation procedure (certification/revocation_views.py): "revocation" is a defended procedure (with a
-    # PDF) on the 涪城区 enterprise's registration; district officials read their district's procedures only.
-    "certification:revocation_list": (None, CITY_ONLY),
+    # PDF) on the 涪城区 enterprise's registration; district officials read their district's procedures only (the
+    # list: their own, empty for the other district).
+    "certification:revocation_list": (None, row(LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK)),
     "certification:revocation_start": ("revocation_filing", CITY_ONLY),
     "certification:revocation_detail": (
         "revocation",

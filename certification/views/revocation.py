@@ -39,8 +39,10 @@ def _query_without_page(request) -> str:
     return query.urlencode()
 
 
-@city_official_required
+@official_required
 def revocation_list(request):
+    """The procedures in the official's scope (a district's own enterprises'; the city's all), read-only: the
+    district workbench counts its open ones and links here."""
     form = RevocationFilterForm(request.GET or None)
     revocations = revocations_visible_to(request.user)
     if form.is_valid():

@@ -255,7 +255,10 @@ def defended(revocation, enterprise_user, settings, tmp_path):
 PAGES = {
     # name: (kwargs kind, personas served; everyone else signed in gets 404). Served is 200, except that
     # starting a procedure while one is open redirects to it.
-    "certification:revocation_list": (None, {"city_official", "admin_user_persona"}),
+    "certification:revocation_list": (
+        None,
+        {"district_official", "other_district_official", "city_official", "admin_user_persona"},
+    ),
     "certification:revocation_start": ("filing", {"city_official", "admin_user_persona"}),
     "certification:revocation_detail": ("revocation", {"district_official", "city_official", "admin_user_persona"}),
     "certification:revocation_defend": ("revocation", {"enterprise_user"}),
@@ -372,6 +375,23 @@ def test_list_filters_and_search(client, city_official, enterprise, other_enterp
     assert names(client.get(url, {"q": other.number})) == {other_enterprise.name}
     assert names(client.get(url, {"q": enterprise.credit_code.lower()})) == {enterprise.name}
     assert names(client.get(url, {"q": enterprise.name[:4]})) >= {enterprise.name}
+
+
+def test_a_district_lists_its_own_enterprises_procedures_from_its_workbench(
+    client, district_official, enterprise, other_enterprise, registration
+):
+    """The district workbench counts the open procedures of its enterprises and links to this list."""
+    other = factories.registered_filing(other_enterprise, serial=2)
+    open_revocation(registration)
+    open_revocation(other)
+    client.force_login(district_official)
+    bench = client.get(reverse("home")).text
+    link = reverse("certification:revocation_list") + "?state=open"
+    assert link in bench
+    listed = client.get(link)
+    assert listed.status_code == 200
+    assert [r.registration_id for r in listed.context["page"].object_list] == [registration.pk]
+    assert other_enterprise.name not in listed.text
 
 
 def test_announcements_search(client, enterprise, other_enterprise, registration):
