@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from certification import registry_facts, rules
@@ -74,9 +74,9 @@ REASON_STEP = {
 
 # What marks a step in the step bar: an icon and a word, so it does not rest on colour.
 MARKERS = {
-    "error": ("✖", _lazy("需修改"), "text-bg-danger"),
-    "comment": ("✎", _lazy("有退回意见"), "text-bg-warning"),
-    "evidence": ("⚠", _lazy("缺证明"), "text-bg-light border"),
+    "error": ("✖", gettext_lazy("需修改"), "text-bg-danger"),
+    "comment": ("✎", gettext_lazy("有退回意见"), "text-bg-warning"),
+    "evidence": ("⚠", gettext_lazy("缺证明"), "text-bg-light border"),
 }
 
 

@@ -14,7 +14,11 @@ import polib
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import templatize
+
+from certification.views.filing_form import MARKERS
+from tests import factories
 
 BASE_DIR = Path(settings.BASE_DIR)
 CATALOGS = {
@@ -167,6 +171,20 @@ def python_messages() -> set[tuple[str | None, str]]:
     return found
 
 
+def test_gettext_is_imported_only_under_names_makemessages_knows():
+    """xgettext finds messages by the call's name: ``gettext_lazy as _lazy("…")`` is never extracted, so its
+    text stays Chinese on every English page."""
+    aliased = [
+        f"{path.relative_to(BASE_DIR)}: {alias.name} as {alias.asname}"
+        for path in _scanned_files({".py"})
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation"
+        for alias in node.names
+        if alias.asname and alias.name in GETTEXT_NAMES and alias.asname not in GETTEXT_NAMES
+    ]
+    assert not aliased, aliased
+
+
 TEMPLATIZED_CALL = re.compile(r"\b(n?p?gettext)\(((?:\s*u?'(?:[^'\\]|\\.)*'\s*,?)+)")
 LITERAL = re.compile(r"u?'(?:[^'\\]|\\.)*'")
 
@@ -267,3 +285,19 @@ def test_chinese_stays_the_default(client, current_catalogs):
     body = client.get(reverse("home")).content.decode()
     assert "登录" in navigation_text(body)
     assert "Log in" not in body
+
+
+def test_review_actions_and_step_markers_read_as_actions_in_english(persona_client, current_catalogs, enterprise):
+    """A state and the action that leads to it share their Chinese words (不予通过, 退回修改), not their English
+    ones: the review page names its actions as actions; the filing's step bar marks its steps in English."""
+    filing = factories.ApplicationFactory(enterprise=enterprise, state="submitted")
+    client = persona_client("district_official")
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("home")})
+    page = client.get(reverse("certification:review_detail", args=[filing.pk])).content.decode()
+    assert ">Reject</button>" in page and ">Return for revision</h3>" in page
+    with translation.override("en"):
+        assert [str(label) for _icon, label, _style in MARKERS.values()] == [
+            "Needs correction",
+            "Has return comments",
+            "Evidence missing",
+        ]
