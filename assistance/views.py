@@ -38,6 +38,7 @@ from .selectors import (
     can_manage_department,
     department_progress,
     departments_progress,
+    enterprise_by_name_or_code,
     enterprise_suggestions,
     new_enterprises_without_assistance,
     open_issues,
@@ -164,7 +165,9 @@ def agreement_create(request):
         )
         if done:
             return redirect(agreement)
-    return render(request, "assistance/agreement_form.html", {"form": form, "agreement": None})
+    # The firm a code names, by name and district, so the user sees whom they sign with (a link fills in the code).
+    named = enterprise_by_name_or_code(form["enterprise"].value() or "")
+    return render(request, "assistance/agreement_form.html", {"form": form, "agreement": None, "named": named})
 
 
 def _managed_agreement(request, pk: int) -> AssistanceAgreement:

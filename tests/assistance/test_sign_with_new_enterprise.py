@@ -23,8 +23,12 @@ def test_the_department_signs_from_the_list_with_the_enterprise_filled_in(client
     body = client.get(reverse("assistance:without_assistance"), {"year": 2026}).content.decode()
     link = f"{CREATE}?enterprise={newcomer.credit_code}&amp;year=2026"
     assert link in body and "签订帮扶协议" in body
-    form = client.get(CREATE, {"enterprise": newcomer.credit_code, "year": "2026"}).context["form"]
+    page = client.get(CREATE, {"enterprise": newcomer.credit_code, "year": "2026"})
+    form = page.context["form"]
     assert form["enterprise"].value() == newcomer.credit_code and form["year"].value() == 2026
+    # The code alone says nothing to the person signing: the firm is named, with its district.
+    named = f'data-testid="enterprise-named">{newcomer.name} · {newcomer.managing_district.name}</p>'
+    assert named in page.content.decode()
     response = client.post(
         CREATE,
         {"enterprise": form["enterprise"].value(), "year": form["year"].value(), "signed_on": "2026-05-01",
@@ -48,3 +52,4 @@ def test_a_prefill_out_of_range_is_ignored(client, department_user, year):
     assert response.status_code == 200
     form = response.context["form"]
     assert form["year"].value() == dt.date.today().year and len(form["enterprise"].value()) == 200
+    assert 'data-testid="enterprise-named"' not in response.content.decode()  # names no firm
