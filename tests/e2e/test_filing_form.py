@@ -61,6 +61,29 @@ def test_typed_figures_survive_the_step_bar_and_errors_stay_on_their_step(new_pa
     assert draft.total_staff == 50
 
 
+def test_every_step_of_the_bar_is_in_view_on_an_office_screen_in_english(new_page, draft, live_server):
+    """English step names are long: on a desktop the bar wraps instead of hiding the last steps (submission
+    among them) off its right edge; a phone scrolls it."""
+    page = new_page({"width": 1366, "height": 768})
+    login(page, "xinghe")
+    english = page.context.browser.new_context(
+        base_url=live_server.url,
+        storage_state=page.context.storage_state(),
+        locale="en-US",
+        viewport={"width": 1366, "height": 768},
+    )
+    try:
+        english_page = english.new_page()
+        english_page.goto(f"/certification/filings/{draft.pk}/step/review/")
+        expect(english_page.locator("html")).to_have_attribute("lang", "en")
+        items = english_page.get_by_test_id("stepper").locator("li")
+        expect(items).to_have_count(9)
+        right_edges = [box["x"] + box["width"] for box in (items.nth(n).bounding_box() for n in range(9))]
+        assert max(right_edges) <= 1366, right_edges
+    finally:
+        english.close()
+
+
 def test_keyboard_enter_saves_and_goes_on_and_tab_goes_from_the_steps_to_the_fields(new_page, draft):
     page = new_page()
     login(page, "xinghe")
