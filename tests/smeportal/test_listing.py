@@ -4,10 +4,12 @@ import io
 
 import openpyxl
 import pytest
+from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from smeportal.listing import CappedRows, Sorting, nulls_last, sort_headers, xlsx_download
 from smeportal.models import SecurityEvent
+from smeportal.pagination import paginate_without_count
 
 SORTING = Sorting(keys={"name": ("name", "id"), "day": (nulls_last("day"), "-id")}, default="-day")
 
@@ -98,3 +100,11 @@ def test_capped_rows_stop_at_the_cap_and_note_it_only_when_the_list_was_longer(s
     assert capped.note == ("仅导出前 3 行，请缩小筛选范围后分批导出。" if noted else "")
     lines = list(CappedRows([n] for n in range(rows)).with_note())
     assert lines[written:] == ([[capped.note]] if noted else [])
+
+
+@pytest.mark.parametrize(("rows", "pager"), [(0, False), (3, False), (4, True)])
+def test_a_list_that_fits_one_page_shows_no_pager(rows, pager):
+    """ "上一页 · 第 1 页 · 下一页" under an empty or one-page list is only noise."""
+    page = paginate_without_count(list(range(rows)), "1", 3)
+    html = render_to_string("partials/uncounted_pager.html", {"page": page, "query": ""})
+    assert ("pagination" in html) is pager
