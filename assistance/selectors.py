@@ -161,7 +161,8 @@ class NewShare:
 
     @property
     def target_percent(self) -> str:
-        return f"{Decimal(self.target) * 100:.0f}%"
+        # The target as set, without trailing zeros: 20%, 12.5% (not rounded to 12% or 13%).
+        return f"{(Decimal(self.target) * 100).normalize():f}%"
 
     @property
     def required_new(self) -> int:

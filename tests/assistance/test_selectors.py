@@ -79,6 +79,11 @@ def test_the_department_share_is_shown_rounded_toward_zero(agreements, new, show
     assert (share.share_percent, share.short_by, share.target_percent) == (shown, short, "20%")
 
 
+@pytest.mark.parametrize(("target", "shown"), [("0.200", "20%"), ("0.125", "12.5%"), ("0.1000", "10%"), ("1", "100%")])
+def test_the_target_is_shown_as_set(target, shown):
+    assert NewShare(agreements=8, new=1, target=Decimal(target)).target_percent == shown
+
+
 @pytest.mark.parametrize(
     ("agreements", "task", "shown"), [(199, 200, 99), (200, 200, 100), (250, 200, 100), (1, 3, 33)]
 )
