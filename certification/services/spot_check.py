@@ -68,7 +68,6 @@ SEED_BITS = 32  # a generated seed short enough to read out and type again
 YEARS = range(2000, 2101)  # the evaluation years the portal's forms accept
 
 
-# Filings that may still join the year's registrations: published or decided by the city, then registered.
 def parse_share(value) -> Decimal:
     """The share as a decimal from the rules' minimum (5%) to 1 with at most 3 places (the column), or
     ValidationError."""
