@@ -237,6 +237,33 @@ PERSONAS = [
 ]
 
 
+# The sessions' clock in the tests of their limits (smeportal.sessions.clock), pinned by ``travel``.
+SESSION_CLOCK_START = 1_900_000_000.0
+
+
+@pytest.fixture
+def travel(monkeypatch):
+    """Pins the sessions' clock at SESSION_CLOCK_START; ``travel(seconds)`` moves it that far past it."""
+    from smeportal import sessions
+
+    moment = {"now": SESSION_CLOCK_START}
+    monkeypatch.setattr(sessions, "clock", lambda: moment["now"])
+
+    def to(seconds: float) -> None:
+        moment["now"] = SESSION_CLOCK_START + seconds
+
+    return to
+
+
+@pytest.fixture
+def session_limits(settings):
+    """Short limits, shorter still for officials, so a test can pass each by moving the clock."""
+    settings.SESSION_IDLE_TIMEOUT = 600
+    settings.SESSION_ABSOLUTE_LIFETIME = 3600
+    settings.SESSION_IDLE_TIMEOUT_OFFICIALS = 300
+    settings.SESSION_ABSOLUTE_LIFETIME_OFFICIALS = 1800
+
+
 @pytest.fixture
 def persona_client(client, request):
     """A test client logged in as the named persona fixture (or anonymous)."""

@@ -21,7 +21,6 @@ PASSWORD = "portal-pass-2026"
 SECURITY_LOG = reverse("security_log")  # city officials only: what a promotion opens
 PAGE = reverse("account_security")  # any page that needs a login
 API = "/api/v1/enterprises/"
-START = 1_900_000_000.0
 
 
 @pytest.fixture
@@ -166,31 +165,12 @@ def test_an_optional_user_whose_device_is_reset_goes_on_with_the_password_as_at_
 # --- The session limits of the role ----------------------------------------------------------------------
 
 
-@pytest.fixture
-def travel(monkeypatch):
-    moment = {"now": START}
-    monkeypatch.setattr(sessions, "clock", lambda: moment["now"])
-
-    def to(seconds: float) -> None:
-        moment["now"] = START + seconds
-
-    return to
-
-
-@pytest.fixture
-def limits(settings):
-    settings.SESSION_IDLE_TIMEOUT = 600
-    settings.SESSION_ABSOLUTE_LIFETIME = 3600
-    settings.SESSION_IDLE_TIMEOUT_OFFICIALS = 300
-    settings.SESSION_ABSOLUTE_LIFETIME_OFFICIALS = 1800
-
-
 def signed_out(response) -> bool:
     return sent_to(response, "login")
 
 
 def test_a_user_made_official_during_a_session_gets_the_officials_idle_timeout(
-    client, department_user, district, travel, limits
+    client, department_user, district, travel, session_limits
 ):
     client.force_login(department_user)
     travel(100)
@@ -206,7 +186,7 @@ def test_a_user_made_official_during_a_session_gets_the_officials_idle_timeout(
 
 
 def test_a_user_made_official_past_the_officials_lifetime_is_signed_out_at_once(
-    client, department_user, district, travel, limits
+    client, department_user, district, travel, session_limits
 ):
     client.force_login(department_user)
     for minute in range(9, 35, 9):
@@ -219,7 +199,9 @@ def test_a_user_made_official_past_the_officials_lifetime_is_signed_out_at_once(
     assert signed_out(client.get(PAGE))
 
 
-def test_a_role_taken_away_keeps_the_shorter_limits_until_the_next_sign_in(client, district_official, travel, limits):
+def test_a_role_taken_away_keeps_the_shorter_limits_until_the_next_sign_in(
+    client, district_official, travel, session_limits
+):
     client.force_login(district_official)
     OfficialMembership.objects.filter(user=district_official).delete()
     travel(100)

@@ -9,37 +9,17 @@ from rest_framework.test import APIClient
 
 from smeportal import sessions
 from smeportal.models import ApiToken, SecurityEvent, UserSession
+from tests.conftest import SESSION_CLOCK_START as START
 
 pytestmark = pytest.mark.django_db
 
 PAGE = reverse("account_security")  # any page that needs a login
-START = 1_900_000_000.0
 
 
 @pytest.fixture(autouse=True, params=["db", "cached_db"])
 def session_engine(request, settings):
     """Every test with sessions in the database alone and read from the cache (production's Redis)."""
     settings.SESSION_ENGINE = f"django.contrib.sessions.backends.{request.param}"
-
-
-@pytest.fixture
-def travel(monkeypatch):
-    """Pins the sessions' clock at START; ``travel(seconds)`` moves it to START + seconds."""
-    moment = {"now": START}
-    monkeypatch.setattr(sessions, "clock", lambda: moment["now"])
-
-    def to(seconds: float) -> None:
-        moment["now"] = START + seconds
-
-    return to
-
-
-@pytest.fixture
-def limits(settings):
-    settings.SESSION_IDLE_TIMEOUT = 600
-    settings.SESSION_ABSOLUTE_LIFETIME = 3600
-    settings.SESSION_IDLE_TIMEOUT_OFFICIALS = 300
-    settings.SESSION_ABSOLUTE_LIFETIME_OFFICIALS = 1800
 
 
 def signed_in(response) -> bool:
@@ -50,7 +30,7 @@ def expiries() -> list[dict]:
     return list(SecurityEvent.objects.filter(kind=SecurityEvent.Kind.SESSION_EXPIRED).values_list("details", flat=True))
 
 
-def test_an_idle_session_ends_after_the_timeout(client, enterprise_user, travel, limits):
+def test_an_idle_session_ends_after_the_timeout(client, enterprise_user, travel, session_limits):
     client.force_login(enterprise_user)
     travel(599)
     assert signed_in(client.get(PAGE))
@@ -60,7 +40,7 @@ def test_an_idle_session_ends_after_the_timeout(client, enterprise_user, travel,
     assert expiries() == [{"reason": "idle"}]
 
 
-def test_activity_keeps_a_session_alive_until_its_lifetime(client, enterprise_user, travel, limits):
+def test_activity_keeps_a_session_alive_until_its_lifetime(client, enterprise_user, travel, session_limits):
     client.force_login(enterprise_user)
     for minute in range(9, 60, 9):  # a request every 9 minutes: never idle for 10
         travel(minute * 60)
@@ -70,7 +50,7 @@ def test_activity_keeps_a_session_alive_until_its_lifetime(client, enterprise_us
     assert expiries() == [{"reason": "lifetime"}]
 
 
-def test_officials_sessions_are_shorter(client, city_official, enterprise_user, travel, limits):
+def test_officials_sessions_are_shorter(client, city_official, enterprise_user, travel, session_limits):
     official = Client()
     official.force_login(city_official)
     client.force_login(enterprise_user)
@@ -88,7 +68,7 @@ def test_a_session_from_before_the_limits_ends(client, enterprise_user, travel):
     assert expiries() == [{"reason": "unstamped"}]
 
 
-def test_a_burst_of_requests_writes_the_session_at_most_once_a_minute(client, enterprise_user, travel, limits):
+def test_a_burst_of_requests_writes_the_session_at_most_once_a_minute(client, enterprise_user, travel, session_limits):
     client.force_login(enterprise_user)
     key = client.session.session_key
     travel(30)
@@ -137,7 +117,7 @@ def test_a_plain_logout_forgets_the_session(client, enterprise_user):
     assert not UserSession.objects.filter(user=enterprise_user).exists()
 
 
-def test_the_security_page_states_the_users_limits(client, city_official, limits):
+def test_the_security_page_states_the_users_limits(client, city_official, session_limits):
     client.force_login(city_official)
     page = client.get(PAGE).content.decode()
     assert "无操作 5 分钟后自动退出" in page and "登录满 0.5 小时" in page
